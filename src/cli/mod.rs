@@ -1,0 +1,70 @@
+//! The command line: argument types (clap) and one file per subcommand. `main.rs` calls [`main`].
+
+mod list;
+mod run;
+mod show;
+mod validate;
+
+use crate::error::{Error, Result};
+use crate::scenario::Library;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// diplosim — how states react, week by week, to a diplomatic event.
+#[derive(Debug, Parser)]
+#[command(name = "diplosim", version, about, long_about = None)]
+pub struct Cli {
+    /// Folder of named scenarios.
+    #[arg(
+        long,
+        global = true,
+        default_value = "scenarios",
+        env = "DIPLOSIM_SCENARIOS"
+    )]
+    pub scenarios: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List named scenarios with their titles.
+    List,
+    /// Print the resolved scenario with the source of every number.
+    Show(show::ShowArgs),
+    /// Check scenario files; nothing is written.
+    Validate(validate::ValidateArgs),
+    /// Run a scenario and write tables, the event log and charts.
+    Run(run::RunArgs),
+}
+
+/// Parse the arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", render_error(&e));
+            e.exit_code()
+        }
+    }
+}
+
+fn render_error(e: &Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("error:") {
+        text
+    } else {
+        format!("error: {text}")
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    let lib = Library::new(&cli.scenarios);
+    match cli.command {
+        Command::List => list::list(&lib),
+        Command::Show(a) => show::show(&lib, &a),
+        Command::Validate(a) => validate::validate(&lib, &a),
+        Command::Run(a) => run::run(&lib, &a),
+    }
+}

@@ -1,0 +1,216 @@
+//! `diplosim run`: one seeded run (or an ensemble with `--runs N`), written atomically.
+
+use crate::engine::{simulate, Compiled, Outcome};
+use crate::error::{Error, Result};
+use crate::model::CATALOGUE;
+use crate::output::record::Recording;
+use crate::output::run::{write_single, Manifest};
+use crate::output::{fnv1a64, rfc3339, Staging};
+use crate::scenario::{to_toml, Library, Scenario};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario name (from the scenarios folder) or path to a .toml file.
+    pub scenario: String,
+    /// Seed (overrides scenario.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of runs; more than 1 makes an ensemble (overrides scenario.runs).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Number of steps (overrides scenario.steps).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>/seed-<seed>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace a non-empty --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads for ensembles (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only part K of N of an ensemble (K in 1..=N), for `diplosim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Skip the charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Overrides from the flags, then `--set`, in the order they apply.
+fn overrides(a: &RunArgs) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(s) = a.seed {
+        v.push(format!("scenario.seed={s}"));
+    }
+    if let Some(s) = a.steps {
+        v.push(format!("scenario.steps={s}"));
+    }
+    if let Some(r) = a.runs {
+        v.push(format!("scenario.runs={r}"));
+    }
+    v.extend(a.set.iter().cloned());
+    v
+}
+
+pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
+    let sc = lib.load(&a.scenario, &overrides(a))?;
+    for w in &sc.warnings {
+        eprint!("{w}");
+    }
+    if sc.runs > 1 || a.shard.is_some() {
+        return Err(Error::Usage(
+            "ensembles (--runs > 1, --shard) are not available yet".into(),
+        ));
+    }
+    let dest = a.out.clone().unwrap_or_else(|| default_out(&sc));
+    let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
+    let resolved = to_toml(&sc)?;
+    let compiled = Compiled::new(&sc);
+    let mut rec = Recording::new(sc.actors.len(), sc.steps);
+    let out = simulate(&compiled, sc.seed, 0, &mut rec);
+    let manifest = manifest(&sc, &resolved, 1);
+    write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
+    let dir = stage.commit()?;
+    if !a.quiet {
+        print!("{}", narrate(&sc, &rec, &out));
+        println!("results: {}/", dir.display());
+    }
+    Ok(0)
+}
+
+/// `output/<scenario>/seed-<seed>`; the name is restricted so it cannot leave `output/`.
+pub fn default_out(sc: &Scenario) -> PathBuf {
+    PathBuf::from("output")
+        .join(&sc.name)
+        .join(format!("seed-{}", sc.seed))
+}
+
+pub fn manifest(sc: &Scenario, resolved: &str, threads: usize) -> Manifest {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Manifest {
+        tool: "diplosim",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: sc.name.clone(),
+        scenario_hash: format!("fnv1a64:{}", fnv1a64(resolved.as_bytes())),
+        seed: sc.seed,
+        runs: sc.runs,
+        steps: sc.steps,
+        threads,
+        shard: None,
+        created: rfc3339(secs),
+    }
+}
+
+/// What happened, in a few lines: the office, the votes, stances, notable events.
+pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
+    use std::fmt::Write as _;
+    let unit = &sc.step_unit;
+    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} — {} (seed {}, {} {unit}s)",
+        sc.name, sc.title, sc.seed, sc.steps
+    );
+    let office = match (out.approved_step, out.opened_step) {
+        (_, Some(o)) => format!(
+            "office OPENED in {unit} {o} (approved in {unit} {})",
+            out.approved_step
+                .map(|x| x.to_string())
+                .unwrap_or("-".into())
+        ),
+        (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
+        _ => {
+            let b: Vec<&str> = out.blockers.iter().map(|&x| id(x)).collect();
+            if out.votes.is_empty() {
+                "office still PROPOSED: no vote took place".to_string()
+            } else {
+                format!(
+                    "office POSTPONED after {} vote(s); blocked by {}",
+                    out.votes.len(),
+                    b.join(", ")
+                )
+            }
+        }
+    };
+    let _ = writeln!(s, "{office}");
+    let finals: Vec<String> = sc
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{} {:+.2}", a.id, out.final_stance[i]))
+        .collect();
+    let _ = writeln!(s, "final stances: {}", finals.join(", "));
+    let coop = &rec.region[2];
+    let mean = coop[1..].iter().sum::<f64>() / (coop.len() - 1).max(1) as f64;
+    let _ = writeln!(
+        s,
+        "{} events, {} coercive (Goldstein ≤ −7); mean cooperation index {:+.2} per {unit}",
+        rec.events.len(),
+        out.coercive_events,
+        mean
+    );
+    // Notable: the first coercive event, and the most hostile and most cooperative events.
+    if let Some(e) = rec
+        .events
+        .iter()
+        .find(|e| e.goldstein() <= crate::model::COERCIVE)
+    {
+        let c = &CATALOGUE[e.code];
+        let _ = writeln!(
+            s,
+            "first coercive event: {unit} {}, {} → {}: {} ({:+})",
+            e.step,
+            id(e.actor),
+            id(e.target),
+            c.label,
+            c.goldstein
+        );
+    }
+    if let Some(e) = rec
+        .events
+        .iter()
+        .min_by(|a, b| a.goldstein().total_cmp(&b.goldstein()))
+    {
+        let c = &CATALOGUE[e.code];
+        let _ = writeln!(
+            s,
+            "most hostile event: {unit} {}, {} → {}: {} ({:+})",
+            e.step,
+            id(e.actor),
+            id(e.target),
+            c.label,
+            c.goldstein
+        );
+    }
+    if let Some(e) = rec.events.iter().max_by(|a, b| {
+        a.goldstein()
+            .total_cmp(&b.goldstein())
+            .then(b.step.cmp(&a.step))
+    }) {
+        let c = &CATALOGUE[e.code];
+        let _ = writeln!(
+            s,
+            "most cooperative event: {unit} {}, {} → {}: {} ({:+})",
+            e.step,
+            id(e.actor),
+            id(e.target),
+            c.label,
+            c.goldstein
+        );
+    }
+    s
+}

@@ -1,0 +1,54 @@
+//! `diplosim validate PATH...`: check files, report every problem, write nothing.
+
+use crate::error::{Error, Result};
+use crate::scenario::Library;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files or names.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+}
+
+pub fn validate(lib: &Library, a: &ValidateArgs) -> Result<i32> {
+    let mut failed = 0;
+    for p in &a.paths {
+        match lib.load(p, &[]) {
+            Ok(sc) => {
+                for w in &sc.warnings {
+                    eprint!("{w}");
+                }
+                println!(
+                    "ok: {p} ({}: {} actors, {} relations, {} shocks{})",
+                    sc.name,
+                    sc.actors.len(),
+                    sc.relations.len(),
+                    sc.shocks.len(),
+                    match sc.warnings.len() {
+                        0 => String::new(),
+                        1 => ", 1 warning".into(),
+                        k => format!(", {k} warnings"),
+                    }
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let text = e.to_string();
+                if text.starts_with("error:") {
+                    eprintln!("{text}");
+                } else {
+                    eprintln!("error: {text}");
+                }
+                if !matches!(e, Error::Invalid(_) | Error::Usage(_) | Error::Read { .. }) {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} file(s) invalid", a.paths.len());
+        return Ok(2);
+    }
+    Ok(0)
+}

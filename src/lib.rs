@@ -1,0 +1,15 @@
+//! diplosim: an agent-based model of how states and alliances react, week by week, to a
+//! diplomatic event — seeded from a news analysis of NATO's plan to open a liaison office in Tokyo.
+//!
+//! The library holds everything: scenario loading ([`scenario`]), the model's vocabulary
+//! ([`model`]), the engine ([`engine`]), outputs ([`output`]) and the command line ([`cli`]).
+//! `main.rs` only dispatches.
+
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod scenario;
+
+pub use error::{Diagnostic, Error, Result};

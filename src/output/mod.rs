@@ -1,0 +1,145 @@
+//! Writing results: one file per format, all into a temporary folder that is moved into place
+//! only when complete, so a failure never leaves a partial output folder.
+
+pub mod record;
+pub mod run;
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A folder being written; [`Staging::commit`] moves it to its final place, dropping it removes it.
+pub struct Staging {
+    pub tmp: PathBuf,
+    dest: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    /// Prepare to write `dest`. With `replace`, an existing `dest` is replaced at commit;
+    /// without it, a non-empty `dest` is refused now.
+    pub fn new(dest: &Path, replace: bool) -> Result<Staging> {
+        if !replace && dest.exists() {
+            let non_empty = std::fs::read_dir(dest)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(true);
+            if non_empty {
+                return Err(Error::Usage(format!(
+                    "output folder {} exists and is not empty: choose another --out or add --force to replace it",
+                    dest.display()
+                )));
+            }
+        }
+        let parent = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::Write {
+            path: parent.to_path_buf(),
+            source: e,
+        })?;
+        let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
+        let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if tmp.exists() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        std::fs::create_dir(&tmp).map_err(|e| Error::Write {
+            path: tmp.clone(),
+            source: e,
+        })?;
+        Ok(Staging {
+            tmp,
+            dest: dest.to_path_buf(),
+            done: false,
+        })
+    }
+
+    /// Path of a file inside the staging folder.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.tmp.join(name)
+    }
+
+    /// Write a whole file.
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+        let p = self.file(name);
+        std::fs::write(&p, bytes).map_err(|e| Error::Write { path: p, source: e })
+    }
+
+    /// Move into place.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        if self.dest.exists() {
+            let old = self
+                .dest
+                .with_extension(format!("old-{}", std::process::id()));
+            std::fs::rename(&self.dest, &old).map_err(|e| Error::Write {
+                path: self.dest.clone(),
+                source: e,
+            })?;
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::Write {
+            path: self.dest.clone(),
+            source: e,
+        })?;
+        self.done = true;
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: the scenario hash in `manifest.json` (a fingerprint, not a security measure).
+pub fn fnv1a64(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// UTC time as RFC 3339 from seconds since the Unix epoch (civil-from-days, Hinnant).
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // 2000-02-29 12:34:56 UTC (a leap day) = 951827696
+        assert_eq!(rfc3339(951_827_696), "2000-02-29T12:34:56Z");
+        // 2026-11-28 00:00:00 UTC = 1795824000
+        assert_eq!(rfc3339(1_795_824_000), "2026-11-28T00:00:00Z");
+    }
+
+    #[test]
+    fn fnv_reference_values() {
+        assert_eq!(fnv1a64(b""), "cbf29ce484222325");
+        assert_eq!(fnv1a64(b"a"), "af63dc4c8601ec8c");
+    }
+}
