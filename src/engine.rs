@@ -11,7 +11,7 @@
 //! if t+1 is a vote step (it reads the stances of t+1), the opening, and the indicators of t+1.
 
 use crate::model::{Params, Status, CATALOGUE, COERCIVE};
-use crate::scenario::{ActorId, Op, Scenario, ShockAction};
+use crate::scenario::{ActorId, Scenario, ShockAction};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -24,6 +24,10 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng.set_stream(run);
     rng
 }
+
+/// Largest posture the engine reports: an unstable arms race (m·n < a·b) grows geometrically, and
+/// the cap keeps it finite (and every output free of `inf` and NaN) on long runs.
+pub const POSTURE_MAX: f64 = 1e9;
 
 /// One coded event.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -372,12 +376,14 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
             let row = &st.a[i * n..(i + 1) * n];
             let mut threat = 0.0;
             for j in 0..n {
-                if j != i {
-                    threat += (-row[j]).max(0.0) * c.cap[j] * st.p[j];
+                if j != i && row[j] < 0.0 {
+                    threat += -row[j] * c.cap[j] * st.p[j];
                 }
             }
             threat *= c.inv_others[i];
-            p_next[i] = (st.p[i] + c.k[i] * threat - c.m[i] * st.p[i] + c.g[i]).max(0.0) + bump[i];
+            p_next[i] = ((st.p[i] + c.k[i] * threat - c.m[i] * st.p[i] + c.g[i]).max(0.0)
+                + bump[i])
+                .min(POSTURE_MAX);
         }
         // Affinities of t+1 (after posture, which read A(t)).
         for idx in 0..n * n {
@@ -511,7 +517,7 @@ fn apply_shock<O: Observer>(
         }
         ShockAction::Posture { actor, op } => {
             let i = actor.ix();
-            st.p[i] = op.apply(st.p[i]).max(0.0);
+            st.p[i] = op.apply(st.p[i]).clamp(0.0, POSTURE_MAX);
         }
         ShockAction::Event {
             actor,
@@ -538,7 +544,7 @@ fn apply_shock<O: Observer>(
                     (st.a[l * n + i] + pr.kappa_third * alj * g / 10.0).clamp(-1.0, 1.0);
             }
             if g <= COERCIVE {
-                st.p[j] += pr.kappa_posture * g.abs() / 10.0;
+                st.p[j] = (st.p[j] + pr.kappa_posture * g.abs() / 10.0).min(POSTURE_MAX);
                 st.coercive += 1;
             }
             st.tone_sent[i] += g;
@@ -619,11 +625,4 @@ fn report<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &mut O) {
         cooperation_ma,
         status: st.status,
     });
-}
-
-impl Op {
-    /// Whether the op is a `set`.
-    pub fn is_set(self) -> bool {
-        matches!(self, Op::Set(_))
-    }
 }

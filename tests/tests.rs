@@ -1,1 +1,8 @@
+//! All integration tests in one binary (links once), as ripgrep does.
 
+mod analytic;
+mod cli;
+mod decision;
+mod determinism;
+mod scenarios;
+mod util;

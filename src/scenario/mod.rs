@@ -298,6 +298,21 @@ impl Library {
 
     /// As [`Library::load`], from a path.
     pub fn load_path(&self, path: &Path, overrides: &[String]) -> Result<Scenario> {
+        self.load_chain(path, None, overrides)
+    }
+
+    /// As [`Library::load`], from text that stands for a file at `path` (its parent is looked up
+    /// beside `path`, then in the library).
+    pub fn load_text(&self, path: &Path, text: &str, overrides: &[String]) -> Result<Scenario> {
+        self.load_chain(path, Some(text.to_string()), overrides)
+    }
+
+    fn load_chain(
+        &self,
+        path: &Path,
+        mut first_text: Option<String>,
+        overrides: &[String],
+    ) -> Result<Scenario> {
         let mut sources: Vec<SourceText> = Vec::new();
         let mut files: Vec<RawFile> = Vec::new();
         let mut paths: Vec<PathBuf> = Vec::new();
@@ -329,7 +344,10 @@ impl Library {
                 ));
                 return Err(Error::Invalid(diags));
             }
-            let text = read_text(&p)?;
+            let text = match first_text.take() {
+                Some(t) => t,
+                None => read_text(&p)?,
+            };
             let src = SourceText {
                 display: p.display().to_string(),
                 text,

@@ -63,7 +63,14 @@ impl SourceText {
                 file: self.display.clone(),
                 line: 1,
                 col,
-                key: key.to_string(),
+                // The key as the user typed it, not the path inside the generated patch.
+                key: self
+                    .text
+                    .split('=')
+                    .next()
+                    .unwrap_or(key)
+                    .trim()
+                    .to_string(),
                 message,
                 snippet: Some(self.text.clone()),
                 width,

@@ -1,0 +1,246 @@
+//! The command line as a user meets it: output, exit codes, messages that point at the fix.
+
+use crate::util::root;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn diplosim() -> Command {
+    let mut c = Command::cargo_bin("diplosim").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn run_prints_the_outcome_and_where_results_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    diplosim()
+        .args(["run", "baseline", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "office OPENED in week 32 (approved in week 6)",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "results: {}/",
+            out.display()
+        )));
+    for f in [
+        "scenario.resolved.toml",
+        "manifest.json",
+        "timeseries.csv",
+        "events.csv",
+        "summary.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let mut lines = ts.lines();
+    assert_eq!(lines.next(), Some("run,step,actor,metric,value"));
+    assert_eq!(lines.next(), Some("0,0,japan,stance,0.8"));
+    assert!(ts.contains("\n0,104,*,cooperation,"));
+    // 105 steps × (9 actors × 4 metrics + 5 region metrics) + header
+    assert_eq!(ts.lines().count(), 105 * 41 + 1);
+    let ev = std::fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(ev.starts_with("run,step,actor,target,code,label,goldstein\n"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["office"]["status"], "opened");
+    assert_eq!(summary["office"]["opened_step"], 32);
+    assert!(summary["final"]["china"]["stance"].as_f64().unwrap() < -0.5);
+}
+
+#[test]
+fn list_and_show_name_scenarios_and_sources() {
+    diplosim()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("baseline"))
+        .stdout(predicate::str::contains("ally_objects"));
+    diplosim()
+        .args(["show", "baseline"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("article ¶5"))
+        .stdout(predicate::str::contains("assumption:"))
+        .stdout(predicate::str::contains("members: nato, united_states"));
+    diplosim()
+        .args(["show", "ally_objects"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("extends: baseline"))
+        .stdout(predicate::str::contains("france"));
+}
+
+#[test]
+fn a_typo_in_a_key_is_refused_with_file_line_column_and_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("scenarios/baseline.toml"))
+        .unwrap()
+        .replacen("capability = 0.55", "capabilty = 0.55", 1);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("capabilty"))
+        .unwrap()
+        + 1;
+    let p = write(tmp.path(), "typo.toml", &text);
+    let out = tmp.path().join("out");
+    diplosim()
+        .args(["run"])
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("typo.toml:{line}:1:")))
+        .stderr(predicate::str::contains("unknown field `capabilty`"))
+        .stderr(predicate::str::contains("did you mean `capability`?"));
+    assert!(!out.exists(), "no output after bad input");
+}
+
+#[test]
+fn an_unknown_actor_id_is_refused_with_the_line_to_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "[scenario]\nextends = \"baseline\"\n\n[[relation]]\nfrom = \"chian\"\nto = \"japan\"\naffinity = -0.5\nsource = \"assumption: test\"\n";
+    let p = write(tmp.path(), "bad.toml", text);
+    diplosim()
+        .args(["validate"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.toml:5:8: key `relation[0].from`: unknown actor `chian`",
+        ))
+        .stderr(predicate::str::contains("5 | from = \"chian\""))
+        .stderr(predicate::str::contains("did you mean `china`?"));
+}
+
+#[test]
+fn out_of_range_and_non_finite_values_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("scenarios/baseline.toml")).unwrap();
+    let p = write(
+        tmp.path(),
+        "range.toml",
+        &base
+            .replacen("capability = 0.55", "capability = 1.5", 1)
+            .replacen("stance = -0.9", "stance = nan", 1),
+    );
+    diplosim()
+        .args(["validate"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "key `actor[0].capability`: capability must be in (0, 1], got 1.5",
+        ))
+        .stderr(predicate::str::contains(
+            "key `actor[3].stance`: must be a finite number, got NaN",
+        ))
+        .stderr(predicate::str::contains("2 errors"));
+}
+
+#[test]
+fn set_overrides_are_checked_like_the_file() {
+    diplosim()
+        .args([
+            "run",
+            "baseline",
+            "--no-charts",
+            "--set",
+            "actor.china.stubbornness=1.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--set:1:26: key `actor.china.stubbornness`: stubbornness must be in [0, 1], got 1.5",
+        ));
+    diplosim()
+        .args([
+            "run",
+            "baseline",
+            "--no-charts",
+            "--set",
+            "actor.chian.stubbornness=0.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown actor `chian` — did you mean `china`?",
+        ));
+    diplosim()
+        .args(["run", "baseline", "--no-charts", "--set", "model.nois=0.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `noise`?"));
+}
+
+#[test]
+fn unknown_scenario_names_get_a_suggestion() {
+    diplosim()
+        .args(["run", "baselin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no scenario named `baselin`"))
+        .stderr(predicate::str::contains("did you mean `baseline`?"));
+}
+
+#[test]
+fn out_on_a_non_empty_folder_is_refused_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "keep.txt", "mine");
+    diplosim()
+        .args([
+            "run",
+            "baseline",
+            "--quiet",
+            "--no-charts",
+            "--steps",
+            "5",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert!(tmp.path().join("keep.txt").exists());
+    diplosim()
+        .args([
+            "run",
+            "baseline",
+            "--quiet",
+            "--no-charts",
+            "--steps",
+            "5",
+            "--force",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    assert!(!tmp.path().join("keep.txt").exists());
+    assert!(tmp.path().join("summary.json").exists());
+}
+
+#[test]
+fn extends_cycles_are_reported_with_the_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.toml", "[scenario]\nextends = \"b\"\n");
+    let b = write(tmp.path(), "b.toml", "[scenario]\nextends = \"a\"\n");
+    diplosim()
+        .args(["validate"])
+        .arg(&b)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`extends` makes a cycle"))
+        .stderr(predicate::str::contains("b.toml → ").and(predicate::str::contains("a.toml")));
+}
