@@ -80,6 +80,12 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let out = simulate(&compiled, sc.seed, 0, &mut rec);
     let manifest = manifest(&sc, &resolved, 1);
     write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
+    if !a.no_charts {
+        crate::chart::render_run(
+            &stage.tmp,
+            &crate::chart::ChartInput::from_run(&sc, &rec, &out),
+        )?;
+    }
     let dir = stage.commit()?;
     if !a.quiet {
         print!("{}", narrate(&sc, &rec, &out));

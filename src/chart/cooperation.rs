@@ -1,0 +1,143 @@
+//! The regional cooperation–conflict index (sum of Goldstein weights per step) with its moving
+//! average, and below it each actor's cumulative net tone received.
+
+use super::lines::draw_bands;
+use super::{
+    draw_markers, e, font, header, marker_note, with_area, Area, ChartInput, DResult, Legend,
+};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub(crate) fn draw(area: &Area, input: &ChartInput) -> DResult {
+    with_area!(area, a => draw_on(a, input))
+}
+
+fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput) -> DResult {
+    let body = header(
+        root,
+        &format!("Cooperation and conflict — {}", input.title),
+        &input.subtitle,
+    )?;
+    let (w, h) = body.dim_in_pixel();
+    let (plots, side) = body.split_horizontally(w.saturating_sub(230));
+    let (top, bottom) = plots.split_vertically(h / 2);
+    let x_max = input.steps.max(1) as f64;
+    let unit = &input.step_unit;
+
+    // Top: the regional index.
+    let (lo, hi) = {
+        let (a, b) = input.cooperation.range();
+        let (c, d) = input.cooperation_ma.range();
+        (a.min(c).min(-1.0), b.max(d).max(1.0))
+    };
+    let pad = (hi - lo) * 0.08;
+    let y = (lo - pad, hi + pad);
+    let mut chart = ChartBuilder::on(&top)
+        .margin(12)
+        .caption("Regional cooperation–conflict index", font(16))
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..x_max, y.0..y.1)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(unit.clone())
+        .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+        .y_desc(format!("Σ Goldstein per {unit}"))
+        .axis_desc_style(font(14))
+        .label_style(font(12))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(e)?;
+    draw_markers(&mut chart, input, y)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (x_max, 0.0)],
+            BLACK.mix(0.5),
+        )))
+        .map_err(e)?;
+    let ma = RGBColor(20, 20, 20);
+    if let Some((l, h)) = &input.cooperation_ma.band {
+        let mut pts: Vec<(f64, f64)> = l.iter().enumerate().map(|(t, v)| (t as f64, *v)).collect();
+        pts.extend(h.iter().enumerate().rev().map(|(t, v)| (t as f64, *v)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(pts, ma.mix(0.12).filled())))
+            .map_err(e)?;
+    }
+    chart
+        .draw_series(
+            input
+                .cooperation
+                .mid
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(t, v)| {
+                    let x = t as f64;
+                    let c = if *v >= 0.0 {
+                        RGBColor(70, 130, 180)
+                    } else {
+                        RGBColor(200, 80, 60)
+                    };
+                    Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], c.mix(0.55).filled())
+                }),
+        )
+        .map_err(e)?;
+    chart
+        .draw_series(LineSeries::new(
+            input
+                .cooperation_ma
+                .mid
+                .iter()
+                .enumerate()
+                .map(|(t, v)| (t as f64, *v)),
+            ma.stroke_width(2),
+        ))
+        .map_err(e)?;
+
+    // Bottom: cumulative net tone received per actor.
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for b in &input.tone {
+        let (a, c) = b.range();
+        lo = lo.min(a);
+        hi = hi.max(c);
+    }
+    let pad = ((hi - lo) * 0.06).max(1.0);
+    let mut chart = ChartBuilder::on(&bottom)
+        .margin(12)
+        .caption("Net tone received by each actor, cumulative", font(16))
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..x_max, (lo - pad)..(hi + pad))
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(unit.clone())
+        .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+        .y_desc("Σ Goldstein received")
+        .axis_desc_style(font(14))
+        .label_style(font(12))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(e)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (x_max, 0.0)],
+            BLACK.mix(0.5),
+        )))
+        .map_err(e)?;
+    draw_bands(&mut chart, &input.ids, &input.tone)?;
+
+    let mut note = vec![
+        "top: bars = index per step".to_string(),
+        "(blue cooperative, red hostile);".to_string(),
+        format!("black line = {}-{unit} average", input.ma_window),
+    ];
+    note.extend(marker_note(input));
+    if input.tone.iter().any(|b| b.band.is_some()) {
+        note.push("lines: median; shading: 5–95%".into());
+    }
+    Legend::actors(&input.ids, &input.names).draw(&side, &note)
+}

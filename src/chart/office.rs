@@ -1,0 +1,152 @@
+//! The office: a single run's status over time with each vote marked (passed or blocked), or an
+//! ensemble's probability that the office is approved / opened by each step.
+
+use super::{
+    draw_markers, e, font, grey_font, header, marker_note, with_area, Area, ChartInput, DResult,
+    OfficeData,
+};
+use crate::model::Status;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub(crate) fn draw(area: &Area, input: &ChartInput) -> DResult {
+    with_area!(area, a => draw_on(a, input))
+}
+
+fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput) -> DResult {
+    let body = header(
+        root,
+        &format!("The office — {}", input.title),
+        &input.subtitle,
+    )?;
+    let (w, _) = body.dim_in_pixel();
+    let (plot, side) = body.split_horizontally(w.saturating_sub(230));
+    let x_max = input.steps.max(1) as f64;
+    let unit = input.step_unit.clone();
+    let mut note = marker_note(input);
+    match &input.office {
+        OfficeData::Timeline { status, votes } => {
+            let y = (-0.4, 3.6);
+            let mut chart = ChartBuilder::on(&plot)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(96)
+                .build_cartesian_2d(0.0..x_max, y.0..y.1)
+                .map_err(e)?;
+            chart
+                .configure_mesh()
+                .x_desc(unit)
+                .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+                .y_desc("status")
+                .y_labels(4)
+                .y_label_formatter(&|v: &f64| {
+                    let v = *v;
+                    let k = v.round();
+                    if (v - k).abs() < 1e-6 && (0.0..=3.0).contains(&k) {
+                        Status::ALL[k as usize].name().to_string()
+                    } else {
+                        String::new()
+                    }
+                })
+                .axis_desc_style(font(15))
+                .label_style(font(14))
+                .light_line_style(RGBColor(240, 240, 240))
+                .bold_line_style(RGBColor(215, 215, 215))
+                .draw()
+                .map_err(e)?;
+            draw_markers(&mut chart, input, y)?;
+            // A step function: status holds until the next step.
+            let mut pts = Vec::with_capacity(status.len() * 2);
+            for (t, s) in status.iter().enumerate() {
+                let v = *s as u8 as f64;
+                if t > 0 {
+                    pts.push((t as f64, pts.last().map(|p: &(f64, f64)| p.1).unwrap_or(v)));
+                }
+                pts.push((t as f64, v));
+            }
+            chart
+                .draw_series(LineSeries::new(pts, RGBColor(23, 54, 93).stroke_width(3)))
+                .map_err(e)?;
+            for &(t, ok) in votes {
+                let v = status.get(t).map(|s| *s as u8 as f64).unwrap_or(0.0);
+                let c = if ok {
+                    RGBColor(44, 160, 44)
+                } else {
+                    RGBColor(214, 39, 40)
+                };
+                chart
+                    .draw_series(std::iter::once(Circle::new((t as f64, v), 6, c.filled())))
+                    .map_err(e)?;
+            }
+            note.insert(0, "green dot: vote approved".into());
+            note.insert(1, "red dot: vote blocked".into());
+        }
+        OfficeData::Probability {
+            approved,
+            opened,
+            runs,
+        } => {
+            let y = (0.0, 1.02);
+            let mut chart = ChartBuilder::on(&plot)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(70)
+                .build_cartesian_2d(0.0..x_max, y.0..y.1)
+                .map_err(e)?;
+            chart
+                .configure_mesh()
+                .x_desc(unit)
+                .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+                .y_desc(format!("share of {runs} runs"))
+                .axis_desc_style(font(15))
+                .label_style(font(14))
+                .light_line_style(RGBColor(240, 240, 240))
+                .bold_line_style(RGBColor(215, 215, 215))
+                .draw()
+                .map_err(e)?;
+            draw_markers(&mut chart, input, y)?;
+            let pa = RGBColor(120, 150, 220);
+            let po = RGBColor(23, 54, 93);
+            chart
+                .draw_series(LineSeries::new(
+                    approved.iter().enumerate().map(|(t, v)| (t as f64, *v)),
+                    pa.stroke_width(3),
+                ))
+                .map_err(e)?;
+            chart
+                .draw_series(LineSeries::new(
+                    opened.iter().enumerate().map(|(t, v)| (t as f64, *v)),
+                    po.stroke_width(3),
+                ))
+                .map_err(e)?;
+            side.draw(&PathElement::new(
+                vec![(10, 22), (42, 22)],
+                pa.stroke_width(3),
+            ))
+            .map_err(e)?;
+            side.draw(&Text::new("approved or open", (50, 14), font(15)))
+                .map_err(e)?;
+            side.draw(&PathElement::new(
+                vec![(10, 46), (42, 46)],
+                po.stroke_width(3),
+            ))
+            .map_err(e)?;
+            side.draw(&Text::new("open", (50, 38), font(15)))
+                .map_err(e)?;
+            let mut y = 80;
+            for line in &note {
+                side.draw(&Text::new(line.clone(), (10, y), grey_font(13)))
+                    .map_err(e)?;
+                y += 18;
+            }
+            return Ok(());
+        }
+    }
+    let mut y = 14;
+    for line in &note {
+        side.draw(&Text::new(line.clone(), (10, y), grey_font(13)))
+            .map_err(e)?;
+        y += 18;
+    }
+    Ok(())
+}
