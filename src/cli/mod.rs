@@ -1,5 +1,6 @@
 //! The command line: argument types (clap) and one file per subcommand. `main.rs` calls [`main`].
 
+mod compare;
 mod list;
 mod run;
 mod show;
@@ -36,6 +37,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Run a scenario and write tables, the event log and charts.
     Run(run::RunArgs),
+    /// Compare scenarios (run with one seed) or output folders: overlaid charts and a table.
+    Compare(compare::CompareArgs),
 }
 
 /// Parse the arguments, run, and return the process exit code.
@@ -66,5 +69,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Show(a) => show::show(&lib, &a),
         Command::Validate(a) => validate::validate(&lib, &a),
         Command::Run(a) => run::run(&lib, &a),
+        Command::Compare(a) => compare::compare(&lib, &a),
     }
 }

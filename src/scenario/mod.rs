@@ -455,6 +455,11 @@ fn read_text(p: &Path) -> Result<String> {
     })
 }
 
+/// A string made safe as a single path component (for folder names built from scenario names).
+pub fn sanitize(name: &str) -> String {
+    validate::sanitize_name(name)
+}
+
 fn find_parent(child: &Path, parent: &str, dir: &Path) -> Option<PathBuf> {
     if !validate::is_name(parent) {
         return None;
