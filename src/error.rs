@@ -82,6 +82,9 @@ pub enum Error {
     /// Anything else that fails while running (exit code 1).
     #[error("{0}")]
     Run(String),
+    /// Stopped by Ctrl-C; nothing was written (exit code 130).
+    #[error("interrupted: no output was written")]
+    Interrupted,
 }
 
 fn render(diags: &[Diagnostic]) -> String {
@@ -102,6 +105,7 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::Usage(_) | Error::Read { .. } => 2,
             Error::Write { .. } | Error::Run(_) => 1,
+            Error::Interrupted => 130,
         }
     }
 }

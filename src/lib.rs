@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod cli;
 pub mod engine;
+pub mod ensemble;
 pub mod error;
 pub mod model;
 pub mod output;

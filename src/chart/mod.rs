@@ -460,3 +460,77 @@ impl ChartInput {
         }
     }
 }
+
+impl ChartInput {
+    /// Chart data of an ensemble: medians with 5–95% bands, office probabilities by step.
+    pub fn from_aggregate(
+        sc: &crate::scenario::Scenario,
+        agg: &crate::ensemble::Aggregate,
+    ) -> ChartInput {
+        let n = sc.actors.len();
+        let band = |cells: Vec<usize>| {
+            let stats: Vec<_> = cells.into_iter().map(|c| agg.cell(c)).collect();
+            Band {
+                mid: stats.iter().map(|s| s.q[2]).collect(),
+                band: Some((
+                    stats.iter().map(|s| s.q[0]).collect(),
+                    stats.iter().map(|s| s.q[4]).collect(),
+                )),
+            }
+        };
+        let steps = 0..=agg.steps;
+        let per_actor = |m: usize| {
+            (0..n)
+                .map(|i| band(steps.clone().map(|t| agg.actor_cell(t, i, m)).collect()))
+                .collect::<Vec<_>>()
+        };
+        // Cumulative mean tone received: the mean of a sum is the sum of the means.
+        let tone = (0..n)
+            .map(|i| {
+                let mut acc = 0.0;
+                Band::line(
+                    steps
+                        .clone()
+                        .map(|t| {
+                            acc += agg.cell(agg.actor_cell(t, i, 3)).mean;
+                            acc
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let runs = agg.runs;
+        let mut input = ChartInput::frame(
+            sc,
+            format!(
+                "scenario {} · seed {} · {runs} runs (median, 5–95% band)",
+                sc.name, sc.seed
+            ),
+        );
+        input.stance = per_actor(0);
+        input.posture = per_actor(1);
+        input.tone = tone;
+        input.cooperation = Band::line(
+            steps
+                .clone()
+                .map(|t| agg.cell(agg.region_cell(t, 2)).mean)
+                .collect(),
+        );
+        input.cooperation_ma = band(steps.clone().map(|t| agg.region_cell(t, 3)).collect());
+        input.office = OfficeData::Probability {
+            approved: agg
+                .approved_by_step
+                .iter()
+                .map(|&c| c as f64 / runs as f64)
+                .collect(),
+            opened: agg
+                .opened_by_step
+                .iter()
+                .map(|&c| c as f64 / runs as f64)
+                .collect(),
+            runs: runs as usize,
+        };
+        input.affinity = agg.mean_affinity();
+        input
+    }
+}

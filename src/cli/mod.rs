@@ -1,6 +1,7 @@
 //! The command line: argument types (clap) and one file per subcommand. `main.rs` calls [`main`].
 
 mod compare;
+mod ensemble;
 mod list;
 mod run;
 mod show;
@@ -37,6 +38,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Run a scenario and write tables, the event log and charts.
     Run(run::RunArgs),
+    /// Combine the shard folders of one ensemble into the files one machine would write.
+    Merge(ensemble::MergeArgs),
     /// Compare scenarios (run with one seed) or output folders: overlaid charts and a table.
     Compare(compare::CompareArgs),
 }
@@ -70,5 +73,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Validate(a) => validate::validate(&lib, &a),
         Command::Run(a) => run::run(&lib, &a),
         Command::Compare(a) => compare::compare(&lib, &a),
+        Command::Merge(a) => ensemble::merge(&lib, &a),
     }
 }

@@ -1,7 +1,7 @@
 //! `diplosim run`: one seeded run (or an ensemble with `--runs N`), written atomically.
 
 use crate::engine::{simulate, Compiled, Outcome};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::CATALOGUE;
 use crate::output::record::Recording;
 use crate::output::run::{write_single, Manifest};
@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// Skip the charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Which runs' events go to events.csv in an ensemble: `first` (run 0) or `all`.
+    #[arg(long, value_name = "first|all", default_value = "first")]
+    pub events: String,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -68,9 +71,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         eprint!("{w}");
     }
     if sc.runs > 1 || a.shard.is_some() {
-        return Err(Error::Usage(
-            "ensembles (--runs > 1, --shard) are not available yet".into(),
-        ));
+        return super::ensemble::run_ensemble(&sc, a);
     }
     let dest = a.out.clone().unwrap_or_else(|| default_out(&sc));
     let stage = Staging::new(&dest, a.out.is_none() || a.force)?;

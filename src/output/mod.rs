@@ -1,6 +1,7 @@
 //! Writing results: one file per format, all into a temporary folder that is moved into place
 //! only when complete, so a failure never leaves a partial output folder.
 
+pub mod ensemble;
 pub mod record;
 pub mod run;
 

@@ -1,0 +1,416 @@
+//! Ensembles: many seeded runs of one scenario, aggregated as they stream by, in memory that does
+//! not grow with the number of runs.
+//!
+//! Run r is seeded from (seed, r) alone ([`crate::engine::run_rng`]). Every statistic is kept as
+//! integers — counts, and sums in fixed point (2⁻³² resolution) — and quantiles in a
+//! [`sketch::Sketch`] of integer counts, so merging partial aggregates is exact and order-free:
+//! `--threads 1`, `--threads 2` and any `--shard` split merged give the same bytes.
+
+pub mod sketch;
+pub mod stats;
+
+use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
+use crate::model::{Status, CATALOGUE, COERCIVE};
+use crate::output::record::{ACTOR_METRICS, REGION_METRICS};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sketch::Sketch;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Fixed-point scale of the sums (2³²): x is counted as ⌊x·2³²⌋ (toward zero), exact for
+/// |x| < 2³¹ (postures are capped at 1e9).
+const SCALE: f64 = 4294967296.0;
+
+#[inline(always)]
+fn fixed(x: f64) -> i64 {
+    (x * SCALE) as i64
+}
+
+/// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
+/// no sum can overflow and any order of adding gives the same bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Acc {
+    #[serde(with = "i128_str")]
+    s1: i128,
+    #[serde(with = "u128_str")]
+    s2_lo: u128,
+    #[serde(with = "u128_str")]
+    s2_hi: u128,
+}
+
+impl Acc {
+    #[inline(always)]
+    fn add(&mut self, x: f64) {
+        let f = fixed(x);
+        self.s1 += f as i128;
+        let sq = (f as i128 * f as i128) as u128;
+        let (lo, carry) = self.s2_lo.overflowing_add(sq);
+        self.s2_lo = lo;
+        self.s2_hi += carry as u128;
+    }
+
+    fn merge(&mut self, o: &Acc) {
+        self.s1 += o.s1;
+        let (lo, carry) = self.s2_lo.overflowing_add(o.s2_lo);
+        self.s2_lo = lo;
+        self.s2_hi += o.s2_hi + carry as u128;
+    }
+
+    /// (Σx, Σx²) as floats.
+    fn sums(&self) -> (f64, f64) {
+        let s2 = (self.s2_hi as f64 * 2f64.powi(128) + self.s2_lo as f64) / (SCALE * SCALE);
+        (self.s1 as f64 / SCALE, s2)
+    }
+}
+
+mod i128_str {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+mod u128_str {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Streaming statistics of an ensemble (or of one shard of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub n: usize,
+    pub steps: usize,
+    /// Runs aggregated.
+    pub runs: u64,
+    /// Per cell (step × slot): exact sums and a quantile sketch, side by side for locality.
+    cells: Vec<(Acc, Sketch)>,
+    /// Runs with status ≥ approved / = opened at each step.
+    pub approved_by_step: Vec<u64>,
+    pub opened_by_step: Vec<u64>,
+    /// Runs whose office opened at each step.
+    pub opened_at: Vec<u64>,
+    /// Runs in which each actor blocked the last vote (office not approved at the end).
+    pub blocked_at_end: Vec<u64>,
+    /// Runs with at least one coercive event, and by sender.
+    pub coercive_any: u64,
+    pub coercive_by_actor: Vec<u64>,
+    pub coercive_events: u64,
+    /// Event counts by (actor, target, code).
+    pub event_counts: Vec<u64>,
+    pub events: u64,
+    /// Σ final affinity per pair, fixed point.
+    #[serde(with = "i128_vec")]
+    affinity_sum: Vec<i128>,
+    /// Σ over runs of the run's mean cooperation index, fixed point.
+    #[serde(with = "i128_vec")]
+    coop_mean_sum: Vec<i128>,
+}
+
+mod i128_vec {
+    use serde::{Deserialize, Deserializer, Serializer};
+    pub fn serialize<S: Serializer>(v: &[i128], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|x| x.to_string()))
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i128>, D::Error> {
+        let v: Vec<String> = Vec::deserialize(d)?;
+        v.iter()
+            .map(|x| x.parse::<i128>().map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
+
+/// Mean, standard deviation and quantiles of one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellStats {
+    pub mean: f64,
+    /// Sample standard deviation (n − 1); 0 for one run.
+    pub sd: f64,
+    /// 5, 25, 50, 75, 95 %.
+    pub q: [f64; 5],
+}
+
+/// The quantiles `ensemble.csv` reports.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+impl Aggregate {
+    pub fn new(n: usize, steps: usize) -> Aggregate {
+        let cells = (steps + 1) * Self::slots_for(n);
+        Aggregate {
+            n,
+            steps,
+            runs: 0,
+            cells: vec![(Acc::default(), Sketch::default()); cells],
+            approved_by_step: vec![0; steps + 1],
+            opened_by_step: vec![0; steps + 1],
+            opened_at: vec![0; steps + 1],
+            blocked_at_end: vec![0; n],
+            coercive_any: 0,
+            coercive_by_actor: vec![0; n],
+            coercive_events: 0,
+            event_counts: vec![0; n * n * CATALOGUE.len()],
+            events: 0,
+            affinity_sum: vec![0; n * n],
+            coop_mean_sum: vec![0; 1],
+        }
+    }
+
+    fn slots_for(n: usize) -> usize {
+        n * ACTOR_METRICS.len() + REGION_METRICS.len()
+    }
+
+    /// Values per step: every actor's metrics, then the region's.
+    pub fn slots(&self) -> usize {
+        Self::slots_for(self.n)
+    }
+
+    /// Cell of actor i's metric m at step t.
+    pub fn actor_cell(&self, t: usize, i: usize, m: usize) -> usize {
+        t * self.slots() + i * ACTOR_METRICS.len() + m
+    }
+
+    /// Cell of region metric r at step t.
+    pub fn region_cell(&self, t: usize, r: usize) -> usize {
+        t * self.slots() + self.n * ACTOR_METRICS.len() + r
+    }
+
+    #[inline(always)]
+    fn add(&mut self, cell: usize, x: f64) {
+        let (acc, sketch) = &mut self.cells[cell];
+        acc.add(x);
+        sketch.add(x);
+    }
+
+    /// Add another aggregate (exact, commutative).
+    pub fn merge(&mut self, o: &Aggregate) {
+        self.runs += o.runs;
+        for ((a, sa), (b, sb)) in self.cells.iter_mut().zip(&o.cells) {
+            a.merge(b);
+            sa.merge(sb);
+        }
+        let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.approved_by_step, &o.approved_by_step);
+        add(&mut self.opened_by_step, &o.opened_by_step);
+        add(&mut self.opened_at, &o.opened_at);
+        add(&mut self.blocked_at_end, &o.blocked_at_end);
+        add(&mut self.coercive_by_actor, &o.coercive_by_actor);
+        add(&mut self.event_counts, &o.event_counts);
+        self.coercive_any += o.coercive_any;
+        self.coercive_events += o.coercive_events;
+        self.events += o.events;
+        for (a, b) in self.affinity_sum.iter_mut().zip(&o.affinity_sum) {
+            *a += b;
+        }
+        self.coop_mean_sum[0] += o.coop_mean_sum[0];
+    }
+
+    /// Statistics of one cell.
+    pub fn cell(&self, cell: usize) -> CellStats {
+        let n = self.runs as f64;
+        let (s, s2) = self.cells[cell].0.sums();
+        let mean = s / n;
+        let sd = if self.runs > 1 {
+            ((s2 - s * s / n) / (n - 1.0)).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        let sk = &self.cells[cell].1;
+        CellStats {
+            mean,
+            sd,
+            q: QUANTILES.map(|q| sk.quantile(q)),
+        }
+    }
+
+    /// Mean final affinity matrix.
+    pub fn mean_affinity(&self) -> Vec<f64> {
+        self.affinity_sum
+            .iter()
+            .map(|&x| x as f64 / SCALE / self.runs as f64)
+            .collect()
+    }
+
+    /// Mean over runs of each run's mean cooperation index.
+    pub fn cooperation_mean(&self) -> f64 {
+        self.coop_mean_sum[0] as f64 / SCALE / self.runs as f64
+    }
+
+    /// Total buckets held by the sketches (memory accounting).
+    pub fn buckets(&self) -> usize {
+        self.cells.iter().map(|(_, s)| s.buckets()).sum()
+    }
+}
+
+/// Feeds one run into an aggregate.
+struct RunObserver<'a> {
+    agg: &'a mut Aggregate,
+    sent_coercive: Vec<bool>,
+    coop_sum: f64,
+    keep_events: bool,
+    events: Vec<Event>,
+}
+
+impl Observer for RunObserver<'_> {
+    fn step(&mut self, v: &StepView) {
+        let agg = &mut *self.agg;
+        let t = v.step;
+        let base = t * agg.slots();
+        let k = ACTOR_METRICS.len();
+        for i in 0..agg.n {
+            let c = base + i * k;
+            agg.add(c, v.stance[i]);
+            agg.add(c + 1, v.posture[i]);
+            agg.add(c + 2, v.tone_sent[i]);
+            agg.add(c + 3, v.tone_received[i]);
+        }
+        let r = base + agg.n * k;
+        agg.add(r, v.forecast);
+        agg.add(r + 1, v.polarization);
+        agg.add(r + 2, v.cooperation);
+        agg.add(r + 3, v.cooperation_ma);
+        agg.add(r + 4, v.status as u8 as f64);
+        if matches!(v.status, Status::Approved | Status::Opened) {
+            agg.approved_by_step[t] += 1;
+        }
+        if v.status == Status::Opened {
+            agg.opened_by_step[t] += 1;
+        }
+        if t > 0 {
+            self.coop_sum += v.cooperation;
+        }
+    }
+
+    fn event(&mut self, e: &Event) {
+        let n = self.agg.n;
+        self.agg.event_counts[(e.actor.ix() * n + e.target.ix()) * CATALOGUE.len() + e.code] += 1;
+        self.agg.events += 1;
+        if e.goldstein() <= COERCIVE {
+            self.sent_coercive[e.actor.ix()] = true;
+        }
+        if self.keep_events {
+            self.events.push(*e);
+        }
+    }
+}
+
+/// Run `run` of the ensemble into `agg`; returns its outcome and, if asked, its events.
+pub fn run_into(
+    c: &Compiled,
+    seed: u64,
+    run: u64,
+    agg: &mut Aggregate,
+    keep_events: bool,
+) -> (Outcome, Vec<Event>) {
+    let mut obs = RunObserver {
+        sent_coercive: vec![false; c.n],
+        coop_sum: 0.0,
+        keep_events,
+        events: Vec::new(),
+        agg,
+    };
+    let out = simulate(c, seed, run, &mut obs);
+    let RunObserver {
+        sent_coercive,
+        coop_sum,
+        events,
+        agg,
+        ..
+    } = obs;
+    agg.runs += 1;
+    if let Some(o) = out.opened_step {
+        agg.opened_at[o] += 1;
+    }
+    if !matches!(out.status, Status::Approved | Status::Opened) {
+        for b in &out.blockers {
+            agg.blocked_at_end[b.ix()] += 1;
+        }
+    }
+    if out.coercive_events > 0 {
+        agg.coercive_any += 1;
+    }
+    agg.coercive_events += out.coercive_events as u64;
+    for (i, s) in sent_coercive.iter().enumerate() {
+        if *s {
+            agg.coercive_by_actor[i] += 1;
+        }
+    }
+    for (a, x) in agg.affinity_sum.iter_mut().zip(&out.final_affinity) {
+        *a += fixed(*x) as i128;
+    }
+    agg.coop_mean_sum[0] += fixed(coop_sum / c.steps.max(1) as f64) as i128;
+    (out, events)
+}
+
+/// Why an ensemble stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupted;
+
+/// Runs `range` of the ensemble on the current rayon pool. `on_run` is called after each run (for
+/// progress); `cancel` is polled between runs. Run `first_events` (if in range) keeps its events,
+/// as does every run when `all_events` — those come back in run order through `sink`, chunk by
+/// chunk, so memory stays bounded.
+pub fn run_range(
+    c: &Compiled,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    all_events: bool,
+    cancel: &AtomicBool,
+    on_run: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(u64, &[Event]),
+) -> Result<Aggregate, Interrupted> {
+    // Chunks bound the events held for `--events all`; each chunk is split into pieces of at
+    // least 64 runs so that few partial aggregates are made and merged.
+    const CHUNK: u64 = 16384;
+    let mut total = Aggregate::new(c.n, c.steps);
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + CHUNK).min(range.end);
+        let (agg, mut evs) = (start as usize..end as usize)
+            .into_par_iter()
+            .with_min_len(64)
+            .fold(
+                || (Aggregate::new(c.n, c.steps), Vec::new()),
+                |(mut agg, mut evs), r| {
+                    let r = r as u64;
+                    if !cancel.load(Ordering::Relaxed) {
+                        let keep = all_events || r == 0;
+                        let (_, e) = run_into(c, seed, r, &mut agg, keep);
+                        if keep {
+                            evs.push((r, e));
+                        }
+                        on_run();
+                    }
+                    (agg, evs)
+                },
+            )
+            .reduce(
+                || (Aggregate::new(c.n, c.steps), Vec::new()),
+                |(mut a, mut ea), (b, eb)| {
+                    a.merge(&b);
+                    ea.extend(eb);
+                    (a, ea)
+                },
+            );
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Interrupted);
+        }
+        total.merge(&agg);
+        evs.sort_by_key(|(r, _)| *r);
+        for (r, e) in &evs {
+            sink(*r, e);
+        }
+        start = end;
+    }
+    Ok(total)
+}
