@@ -133,8 +133,7 @@ pub struct Compiled {
     first_vote: usize,
     vote_interval: usize,
     setup_steps: usize,
-    /// G/10 per catalogue code.
-    g10: [f64; CATALOGUE.len()],
+    sampler: CodeSampler,
 }
 
 impl Compiled {
@@ -166,10 +165,6 @@ impl Compiled {
             if s.step <= sc.steps {
                 shocks[s.step].push(s.action.clone());
             }
-        }
-        let mut g10 = [0.0; CATALOGUE.len()];
-        for (i, c) in CATALOGUE.iter().enumerate() {
-            g10[i] = c.goldstein / 10.0;
         }
         Compiled {
             n,
@@ -204,7 +199,7 @@ impl Compiled {
             first_vote: sc.issue.first_vote,
             vote_interval: sc.issue.vote_interval,
             setup_steps: sc.issue.setup_steps,
-            g10,
+            sampler: CodeSampler::new(sc.params.temperature),
         }
     }
 
@@ -261,35 +256,38 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     let mut p_next = vec![0.0; n];
     let mut d_a = vec![0.0; n * n];
     let mut bump = vec![0.0; n];
+    let mut threats = vec![0.0; n];
     let mut events: Vec<Event> = Vec::new();
     // Allies of each target, rebuilt each step that has events (CSR layout).
     let mut ally_start = vec![0usize; n + 1];
     let mut ally_list: Vec<usize> = Vec::new();
     let mut weights = [0.0f64; CATALOGUE.len()];
-    let inv_2t2 = 1.0 / (2.0 * pr.temperature * pr.temperature);
 
     st.coop.push(0.0);
     report(c, &st, 0, obs);
 
     for t in 0..c.steps {
         let next = t + 1;
-        // 1. Stances (Friedkin–Johnsen) from state t.
+        // 1. Stances (Friedkin–Johnsen) from state t; in the same pass over row i of A(t), the
+        //    perceived threat of rule 4 (the diagonal of A is 0, so it adds nothing to either).
         for i in 0..n {
             let row = &st.a[i * n..(i + 1) * n];
+            let mut threat = 0.0;
+            for ((&aij, &cj), &pj) in row.iter().zip(&c.cap).zip(&st.p) {
+                threat += (-aij).max(0.0) * cj * pj;
+            }
+            threats[i] = threat * c.inv_others[i];
             let ws = if c.explicit[i] {
                 let w = &c.w_explicit[i * n..(i + 1) * n];
                 w.iter().zip(&st.s).map(|(w, s)| w * s).sum::<f64>()
             } else {
                 let mut sum = 0.0;
                 let mut acc = 0.0;
-                for j in 0..n {
-                    let w = if j == i {
-                        c.cap[i]
-                    } else {
-                        c.cap[j] * row[j].max(0.0)
-                    };
+                for (j, ((&aij, &cj), &sj)) in row.iter().zip(&c.cap).zip(&st.s).enumerate() {
+                    // r_ij = c_j max(A_ij, 0), r_ii = c_i.
+                    let w = if j == i { cj } else { cj * aij.max(0.0) };
                     sum += w;
-                    acc += w * st.s[j];
+                    acc += w * sj;
                 }
                 acc / sum
             };
@@ -325,7 +323,7 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
                     if u >= q {
                         continue;
                     }
-                    let code = pick_code(&c.g10, tau, coercive_ok, inv_2t2, &mut weights, rng);
+                    let code = c.sampler.pick(tau, coercive_ok, &mut weights, rng);
                     events.push(Event {
                         step: next,
                         actor: ActorId(i as u16),
@@ -371,25 +369,23 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
                 obs.event(e);
             }
         }
-        // 4. Posture (Richardson) from state t; threat is a capability-weighted mean.
+        // 4. Posture (Richardson) from state t; the threat (computed above) is a
+        //    capability-weighted mean.
         for i in 0..n {
-            let row = &st.a[i * n..(i + 1) * n];
-            let mut threat = 0.0;
-            for j in 0..n {
-                if j != i && row[j] < 0.0 {
-                    threat += -row[j] * c.cap[j] * st.p[j];
-                }
-            }
-            threat *= c.inv_others[i];
-            p_next[i] = ((st.p[i] + c.k[i] * threat - c.m[i] * st.p[i] + c.g[i]).max(0.0)
-                + bump[i])
+            let p = st.p[i];
+            p_next[i] = ((p + c.k[i] * threats[i] - c.m[i] * p + c.g[i]).max(0.0) + bump[i])
                 .min(POSTURE_MAX);
         }
         // Affinities of t+1 (after posture, which read A(t)).
-        for idx in 0..n * n {
-            let a = st.a[idx];
-            let v = if events.is_empty() { a } else { a + d_a[idx] };
-            st.a[idx] = (v + pr.delta * (st.a_base[idx] - a)).clamp(-1.0, 1.0);
+        let delta = pr.delta;
+        if events.is_empty() {
+            for (a, &b) in st.a.iter_mut().zip(&st.a_base) {
+                *a = (*a + delta * (b - *a)).clamp(-1.0, 1.0);
+            }
+        } else {
+            for ((a, &b), &d) in st.a.iter_mut().zip(&st.a_base).zip(&d_a) {
+                *a = (*a + d + delta * (b - *a)).clamp(-1.0, 1.0);
+            }
         }
         for i in 0..n {
             st.a[i * n + i] = 0.0;
@@ -448,48 +444,132 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     }
 }
 
-/// Draw a code with probability ∝ exp(−(G/10 − τ)² / 2T²) among the codes open to the actor.
-#[inline]
-fn pick_code<R: Rng>(
-    g10: &[f64; CATALOGUE.len()],
-    tau: f64,
-    coercive_ok: bool,
+/// Largest gap between consecutive n_k = 10·G_k of the catalogue (from 40 to 70; checked in the
+/// tests).
+const MAX_GAP: usize = 30;
+
+/// Draws event codes: code k with probability ∝ exp(−(g_k − τ)² / 2T²), g_k = G_k/10, among the
+/// codes open to the actor.
+///
+/// Expanding the square, the weight is exp(−g_k²/2T²) · exp(g_k τ/T²) · exp(−τ²/2T²); the last
+/// factor is common to all codes and drops out. Every G_k has one decimal, so g_k = n_k/100 with
+/// an integer n_k, and exp(g_k τ/T²) = z^{n_k} with z = exp(τ/(100T²)): one `exp` per draw and a
+/// product per code (codes visited in order of n_k, multiplying by z^{gap}), instead of one `exp`
+/// per code. For T below 0.05 the powers could overflow, and the weights are computed directly.
+#[derive(Debug, Clone)]
+struct CodeSampler {
+    g: [f64; CATALOGUE.len()],
+    open_low: [bool; CATALOGUE.len()],
     inv_2t2: f64,
-    weights: &mut [f64; CATALOGUE.len()],
-    rng: &mut R,
-) -> usize {
-    let mut total = 0.0;
-    for (k, g) in g10.iter().enumerate() {
-        let w = if coercive_ok || *g > COERCIVE / 10.0 {
-            let d = g - tau;
-            (-d * d * inv_2t2).exp()
-        } else {
-            0.0
-        };
-        total += w;
-        weights[k] = total;
-    }
-    if total <= 0.0 {
-        // Every open code underflowed (a tiny T): take the nearest open code.
-        return nearest_code(g10, tau, coercive_ok);
-    }
-    let u: f64 = rng.random::<f64>() * total;
-    weights
-        .iter()
-        .position(|&cum| u < cum)
-        .unwrap_or_else(|| nearest_code(g10, tau, coercive_ok))
+    factored: bool,
+    /// exp(−g_k²/2T²)
+    a: [f64; CATALOGUE.len()],
+    /// Catalogue indices in increasing n_k, and n_k − n_{k−1} along that order.
+    order: [usize; CATALOGUE.len()],
+    gap: [i32; CATALOGUE.len()],
+    n_first: i32,
+    u: f64,
 }
 
-fn nearest_code(g10: &[f64; CATALOGUE.len()], tau: f64, coercive_ok: bool) -> usize {
-    let mut best = 0;
-    let mut best_d = f64::INFINITY;
-    for (k, g) in g10.iter().enumerate() {
-        if (coercive_ok || *g > COERCIVE / 10.0) && (g - tau).abs() < best_d {
-            best_d = (g - tau).abs();
-            best = k;
+impl CodeSampler {
+    fn new(temperature: f64) -> CodeSampler {
+        let t2 = temperature * temperature;
+        let mut g = [0.0; CATALOGUE.len()];
+        let mut n = [0i32; CATALOGUE.len()];
+        let mut a = [0.0; CATALOGUE.len()];
+        let mut open_low = [false; CATALOGUE.len()];
+        for (k, c) in CATALOGUE.iter().enumerate() {
+            g[k] = c.goldstein / 10.0;
+            n[k] = (c.goldstein * 10.0).round() as i32;
+            a[k] = (-g[k] * g[k] / (2.0 * t2)).exp();
+            open_low[k] = c.goldstein <= COERCIVE;
+        }
+        let mut order: [usize; CATALOGUE.len()] = std::array::from_fn(|k| k);
+        order.sort_by_key(|&k| (n[k], k));
+        let mut gap = [0i32; CATALOGUE.len()];
+        for w in 1..order.len() {
+            gap[w] = n[order[w]] - n[order[w - 1]];
+        }
+        CodeSampler {
+            g,
+            open_low,
+            inv_2t2: 1.0 / (2.0 * t2),
+            factored: temperature >= 0.05,
+            a,
+            order,
+            gap,
+            n_first: n[order[0]],
+            u: 1.0 / (100.0 * t2),
         }
     }
-    best
+
+    /// Unnormalised weights into `w` (catalogue order); returns their sum.
+    #[inline]
+    fn weights(&self, tau: f64, coercive_ok: bool, w: &mut [f64; CATALOGUE.len()]) -> f64 {
+        if self.factored {
+            let z = (tau * self.u).exp();
+            // z^0 … z^MAX_GAP by repeated multiplication.
+            let mut zp = [1.0f64; MAX_GAP + 1];
+            for d in 1..=MAX_GAP {
+                zp[d] = zp[d - 1] * z;
+            }
+            let mut zn = z.powi(self.n_first);
+            for (pos, &k) in self.order.iter().enumerate() {
+                zn *= zp[self.gap[pos] as usize];
+                w[k] = if coercive_ok || !self.open_low[k] {
+                    self.a[k] * zn
+                } else {
+                    0.0
+                };
+            }
+        } else {
+            for k in 0..CATALOGUE.len() {
+                let d = self.g[k] - tau;
+                w[k] = if coercive_ok || !self.open_low[k] {
+                    (-d * d * self.inv_2t2).exp()
+                } else {
+                    0.0
+                };
+            }
+        }
+        let mut total = 0.0;
+        for x in w.iter_mut() {
+            total += *x;
+            *x = total;
+        }
+        total
+    }
+
+    #[inline]
+    fn pick<R: Rng>(
+        &self,
+        tau: f64,
+        coercive_ok: bool,
+        w: &mut [f64; CATALOGUE.len()],
+        rng: &mut R,
+    ) -> usize {
+        let total = self.weights(tau, coercive_ok, w);
+        if !(total > 0.0 && total.is_finite()) {
+            // Every open code underflowed (a tiny T): take the nearest open code.
+            return self.nearest(tau, coercive_ok);
+        }
+        let u: f64 = rng.random::<f64>() * total;
+        w.iter()
+            .position(|&cum| u < cum)
+            .unwrap_or_else(|| self.nearest(tau, coercive_ok))
+    }
+
+    fn nearest(&self, tau: f64, coercive_ok: bool) -> usize {
+        let mut best = 0;
+        let mut best_d = f64::INFINITY;
+        for (k, g) in self.g.iter().enumerate() {
+            if (coercive_ok || !self.open_low[k]) && (g - tau).abs() < best_d {
+                best_d = (g - tau).abs();
+                best = k;
+            }
+        }
+        best
+    }
 }
 
 /// Apply one shock at step `t`; returns the Goldstein weight it adds to the step's index.
@@ -625,4 +705,85 @@ fn report<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &mut O) {
         cooperation_ma,
         status: st.status,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Normalised probabilities straight from the formula of DESIGN.md.
+    fn direct(tau: f64, t: f64, coercive_ok: bool) -> Vec<f64> {
+        let w: Vec<f64> = CATALOGUE
+            .iter()
+            .map(|c| {
+                let g = c.goldstein / 10.0;
+                if coercive_ok || c.goldstein > COERCIVE {
+                    (-(g - tau).powi(2) / (2.0 * t * t)).exp()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let s: f64 = w.iter().sum();
+        w.iter().map(|x| x / s).collect()
+    }
+
+    #[test]
+    fn factored_code_weights_equal_the_direct_formula() {
+        for &t in &[0.05, 0.1, 0.15, 0.3, 1.0, 0.02] {
+            let sampler = CodeSampler::new(t);
+            for k in 0..=40 {
+                let tau = -1.0 + k as f64 * 0.05;
+                for ok in [false, true] {
+                    let mut w = [0.0; CATALOGUE.len()];
+                    let total = sampler.weights(tau, ok, &mut w);
+                    let want = direct(tau, t, ok);
+                    let mut prev = 0.0;
+                    for (k, p) in want.iter().enumerate() {
+                        let got = (w[k] - prev) / total;
+                        prev = w[k];
+                        assert!(
+                            (got - p).abs() < 1e-12,
+                            "T={t} τ={tau} code {k}: {got} vs {p}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn catalogue_gaps_fit_the_power_table() {
+        let s = CodeSampler::new(0.15);
+        assert!(s.gap.iter().all(|&g| (0..=MAX_GAP as i32).contains(&g)));
+        assert_eq!(*s.gap.iter().max().unwrap(), MAX_GAP as i32);
+    }
+
+    #[test]
+    fn coercive_codes_are_closed_below_the_escalation_threshold() {
+        let s = CodeSampler::new(0.15);
+        let mut rng = run_rng(3, 0);
+        let mut w = [0.0; CATALOGUE.len()];
+        for _ in 0..2000 {
+            let k = s.pick(-1.0, false, &mut w, &mut rng);
+            assert!(CATALOGUE[k].goldstein > COERCIVE);
+        }
+        // With posture high enough, τ = −1 draws force or blockade with the formula's probability
+        // (≈ 0.688); 2000 draws lie within 4 standard deviations of it.
+        let p: f64 = direct(-1.0, 0.15, true)
+            .iter()
+            .zip(CATALOGUE.iter())
+            .filter(|(_, c)| c.goldstein <= -9.5)
+            .map(|(p, _)| p)
+            .sum();
+        let hostile = (0..2000)
+            .filter(|_| CATALOGUE[s.pick(-1.0, true, &mut w, &mut rng)].goldstein <= -9.5)
+            .count();
+        let sd = (2000.0 * p * (1.0 - p)).sqrt();
+        assert!(
+            (hostile as f64 - 2000.0 * p).abs() < 4.0 * sd,
+            "{hostile} vs {}",
+            2000.0 * p
+        );
+    }
 }

@@ -4,5 +4,6 @@ mod analytic;
 mod cli;
 mod decision;
 mod determinism;
+mod ensemble;
 mod scenarios;
 mod util;
