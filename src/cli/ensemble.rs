@@ -375,13 +375,13 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
                 "diplosim version {} (first shard: {})",
                 s.version, first.version
             ))
+        } else if s.seed != first.seed {
+            Some(format!("seed {} (first shard: {})", s.seed, first.seed))
         } else if s.scenario_hash != first.scenario_hash || s.scenario != first.scenario {
             Some(format!(
                 "scenario {} {} (first shard: {} {})",
                 s.scenario, s.scenario_hash, first.scenario, first.scenario_hash
             ))
-        } else if s.seed != first.seed {
-            Some(format!("seed {} (first shard: {})", s.seed, first.seed))
         } else if s.runs != first.runs
             || s.shard.1 != first.shard.1
             || s.all_events != first.all_events
