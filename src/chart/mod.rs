@@ -531,6 +531,14 @@ impl ChartInput {
             runs: runs as usize,
         };
         input.affinity = agg.mean_affinity();
+        // Mark the steps at which a vote took place in at least one run.
+        input.votes = agg
+            .voted_at
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(t, _)| t)
+            .collect();
         input
     }
 }

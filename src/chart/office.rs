@@ -9,6 +9,18 @@ use crate::model::Status;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// A step function: each value holds until the next step.
+fn steps(v: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(v.len() * 2);
+    for (t, &y) in v.iter().enumerate() {
+        if let Some(&(_, prev)) = pts.last() {
+            pts.push((t as f64, prev));
+        }
+        pts.push((t as f64, y));
+    }
+    pts
+}
+
 pub(crate) fn draw(area: &Area, input: &ChartInput) -> DResult {
     with_area!(area, a => draw_on(a, input))
 }
@@ -55,17 +67,12 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
                 .draw()
                 .map_err(e)?;
             draw_markers(&mut chart, input, y)?;
-            // A step function: status holds until the next step.
-            let mut pts = Vec::with_capacity(status.len() * 2);
-            for (t, s) in status.iter().enumerate() {
-                let v = *s as u8 as f64;
-                if t > 0 {
-                    pts.push((t as f64, pts.last().map(|p: &(f64, f64)| p.1).unwrap_or(v)));
-                }
-                pts.push((t as f64, v));
-            }
+            let values: Vec<f64> = status.iter().map(|s| *s as u8 as f64).collect();
             chart
-                .draw_series(LineSeries::new(pts, RGBColor(23, 54, 93).stroke_width(3)))
+                .draw_series(LineSeries::new(
+                    steps(&values),
+                    RGBColor(23, 54, 93).stroke_width(3),
+                ))
                 .map_err(e)?;
             for &(t, ok) in votes {
                 let v = status.get(t).map(|s| *s as u8 as f64).unwrap_or(0.0);
@@ -108,16 +115,10 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             let pa = RGBColor(120, 150, 220);
             let po = RGBColor(23, 54, 93);
             chart
-                .draw_series(LineSeries::new(
-                    approved.iter().enumerate().map(|(t, v)| (t as f64, *v)),
-                    pa.stroke_width(3),
-                ))
+                .draw_series(LineSeries::new(steps(approved), pa.stroke_width(3)))
                 .map_err(e)?;
             chart
-                .draw_series(LineSeries::new(
-                    opened.iter().enumerate().map(|(t, v)| (t as f64, *v)),
-                    po.stroke_width(3),
-                ))
+                .draw_series(LineSeries::new(steps(opened), po.stroke_width(3)))
                 .map_err(e)?;
             side.draw(&PathElement::new(
                 vec![(10, 22), (42, 22)],

@@ -101,6 +101,8 @@ pub struct Aggregate {
     pub opened_by_step: Vec<u64>,
     /// Runs whose office opened at each step.
     pub opened_at: Vec<u64>,
+    /// Runs in which the body voted at each step.
+    pub voted_at: Vec<u64>,
     /// Runs in which each actor blocked the last vote (office not approved at the end).
     pub blocked_at_end: Vec<u64>,
     /// Runs with at least one coercive event, and by sender.
@@ -155,6 +157,7 @@ impl Aggregate {
             approved_by_step: vec![0; steps + 1],
             opened_by_step: vec![0; steps + 1],
             opened_at: vec![0; steps + 1],
+            voted_at: vec![0; steps + 1],
             blocked_at_end: vec![0; n],
             coercive_any: 0,
             coercive_by_actor: vec![0; n],
@@ -203,6 +206,7 @@ impl Aggregate {
         add(&mut self.approved_by_step, &o.approved_by_step);
         add(&mut self.opened_by_step, &o.opened_by_step);
         add(&mut self.opened_at, &o.opened_at);
+        add(&mut self.voted_at, &o.voted_at);
         add(&mut self.blocked_at_end, &o.blocked_at_end);
         add(&mut self.coercive_by_actor, &o.coercive_by_actor);
         add(&mut self.event_counts, &o.event_counts);
@@ -330,6 +334,9 @@ pub fn run_into(
     agg.runs += 1;
     if let Some(o) = out.opened_step {
         agg.opened_at[o] += 1;
+    }
+    for v in &out.votes {
+        agg.voted_at[v.step] += 1;
     }
     if !matches!(out.status, Status::Approved | Status::Opened) {
         for b in &out.blockers {
