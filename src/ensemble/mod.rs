@@ -12,10 +12,9 @@ pub mod stats;
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
 use crate::model::{Status, CATALOGUE, COERCIVE};
 use crate::output::record::{ACTOR_METRICS, REGION_METRICS};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sketch::Sketch;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Fixed-point scale of the sums (2³²): x is counted as ⌊x·2³²⌋ (toward zero), exact for
 /// |x| < 2³¹ (postures are capped at 1e9).
@@ -363,7 +362,7 @@ pub fn run_into(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted;
 
-/// Runs `range` of the ensemble on the current rayon pool. `on_run` is called after each run (for
+/// Runs `range` of the ensemble on the current rayon pool (call it inside `pool.install`). `on_run` is called after each run (for
 /// progress); `cancel` is polled between runs. Run `first_events` (if in range) keeps its events,
 /// as does every run when `all_events` — those come back in run order through `sink`, chunk by
 /// chunk, so memory stays bounded.
@@ -376,48 +375,50 @@ pub fn run_range(
     on_run: &(dyn Fn() + Sync),
     sink: &mut dyn FnMut(u64, &[Event]),
 ) -> Result<Aggregate, Interrupted> {
-    // Chunks bound the events held for `--events all`; each chunk is split into pieces of at
-    // least 64 runs so that few partial aggregates are made and merged.
-    const CHUNK: u64 = 16384;
-    let mut total = Aggregate::new(c.n, c.steps);
+    // Each thread of the current rayon pool takes the next run from a shared counter into its own
+    // aggregate (one per thread, so memory does not grow with the number of runs); the
+    // aggregates are then merged, exactly. With `--events all` the range goes in chunks so that
+    // only one chunk's events are held before they are written in run order.
+    let chunk = if all_events { 4096 } else { u64::MAX };
+    let mut total: Option<Aggregate> = None;
     let mut start = range.start;
     while start < range.end {
-        let end = (start + CHUNK).min(range.end);
-        let (agg, mut evs) = (start as usize..end as usize)
-            .into_par_iter()
-            .with_min_len(64)
-            .fold(
-                || (Aggregate::new(c.n, c.steps), Vec::new()),
-                |(mut agg, mut evs), r| {
-                    let r = r as u64;
-                    if !cancel.load(Ordering::Relaxed) {
-                        let keep = all_events || r == 0;
-                        let (_, e) = run_into(c, seed, r, &mut agg, keep);
-                        if keep {
-                            evs.push((r, e));
-                        }
-                        on_run();
-                    }
-                    (agg, evs)
-                },
-            )
-            .reduce(
-                || (Aggregate::new(c.n, c.steps), Vec::new()),
-                |(mut a, mut ea), (b, eb)| {
-                    a.merge(&b);
-                    ea.extend(eb);
-                    (a, ea)
-                },
-            );
+        let end = start.saturating_add(chunk).min(range.end);
+        let next = AtomicU64::new(start);
+        let parts = rayon::broadcast(|_| {
+            let mut agg = Aggregate::new(c.n, c.steps);
+            let mut evs = Vec::new();
+            loop {
+                let r = next.fetch_add(1, Ordering::Relaxed);
+                if r >= end || cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let keep = all_events || r == 0;
+                let (_, e) = run_into(c, seed, r, &mut agg, keep);
+                if keep {
+                    evs.push((r, e));
+                }
+                on_run();
+            }
+            (agg, evs)
+        });
         if cancel.load(Ordering::Relaxed) {
             return Err(Interrupted);
         }
-        total.merge(&agg);
+        let mut evs = Vec::new();
+        for (agg, e) in parts {
+            // The first part becomes the total: one aggregate fewer alive at the peak.
+            match total.as_mut() {
+                Some(t) => t.merge(&agg),
+                None => total = Some(agg),
+            }
+            evs.extend(e);
+        }
         evs.sort_by_key(|(r, _)| *r);
         for (r, e) in &evs {
             sink(*r, e);
         }
         start = end;
     }
-    Ok(total)
+    Ok(total.unwrap_or_else(|| Aggregate::new(c.n, c.steps)))
 }
