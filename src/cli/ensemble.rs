@@ -121,7 +121,17 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
     let pool = pool(a.threads)?;
     let threads = pool.current_num_threads();
     let dest = a.out.clone().unwrap_or_else(|| match shard {
-        Some((k, n)) => default_out(sc).join(format!("shard-{k}-of-{n}")),
+        // Beside, not inside, the merged folder: merging replaces that folder.
+        Some((k, n)) => {
+            let base = default_out(sc);
+            let name = base
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or("seed")
+                .to_string();
+            base.with_file_name(format!("{name}-shards"))
+                .join(format!("{k}-of-{n}"))
+        }
         None => default_out(sc),
     });
     let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
