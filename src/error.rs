@@ -88,8 +88,11 @@ pub enum Error {
 }
 
 fn render(diags: &[Diagnostic]) -> String {
+    // Errors in file order, then line and column, so a long report reads top to bottom.
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     let mut s = String::new();
-    for d in diags {
+    for d in sorted {
         s.push_str(&d.to_string());
     }
     let errors = diags.iter().filter(|d| !d.warning).count();

@@ -102,7 +102,7 @@ fn a_typo_in_a_key_is_refused_with_file_line_column_and_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!("typo.toml:{line}:1:")))
-        .stderr(predicate::str::contains("unknown field `capabilty`"))
+        .stderr(predicate::str::contains("unknown [actor] key `capabilty`"))
         .stderr(predicate::str::contains("did you mean `capability`?"));
     assert!(!out.exists(), "no output after bad input");
 }

@@ -6,4 +6,5 @@ mod decision;
 mod determinism;
 mod ensemble;
 mod scenarios;
+mod schema;
 mod util;

@@ -4,6 +4,7 @@ mod compare;
 mod ensemble;
 mod list;
 mod run;
+pub mod schema;
 mod show;
 mod validate;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Run a scenario and write tables, the event log and charts.
     Run(run::RunArgs),
+    /// Print the JSON Schema of scenario files (for editor completion).
+    Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
     Merge(ensemble::MergeArgs),
     /// Compare scenarios (run with one seed) or output folders: overlaid charts and a table.
@@ -74,5 +77,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Run(a) => run::run(&lib, &a),
         Command::Compare(a) => compare::compare(&lib, &a),
         Command::Merge(a) => ensemble::merge(&lib, &a),
+        Command::Schema => schema::schema(),
     }
 }

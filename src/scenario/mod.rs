@@ -353,6 +353,11 @@ impl Library {
                 text,
                 cli: false,
             };
+            let unknown = validate::unknown_keys(&src);
+            if !unknown.is_empty() {
+                diags.extend(unknown);
+                return Err(Error::Invalid(diags));
+            }
             let raw = match parse_file(&src) {
                 Ok(raw) => raw,
                 Err(d) => return Err(Error::Invalid(vec![d])),

@@ -4,128 +4,205 @@
 //! names; required keys are checked when the inheritance chain is resolved. Nothing past
 //! [`super::resolve`] sees these types.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One scenario file as written.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// One scenario file as written. A file that `extends` another names only what it changes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
+    /// Identity and length of the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario: Option<RawMeta>,
+    /// Coefficients of the model's rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<RawModel>,
+    /// The decision and the body that takes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<RawIssue>,
+    /// States, alliances and organisations.
     #[serde(default, rename = "actor", skip_serializing_if = "Vec::is_empty")]
     pub actors: Vec<RawActor>,
+    /// Directed affinities and influence weights.
     #[serde(default, rename = "relation", skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<RawRelation>,
+    /// Changes of the world at a step.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<RawShock>,
 }
 
 /// `[scenario]`: identity and run length.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Scenario name (default: the file stem): lowercase letters, digits, `_` and `-`; it names the output folder.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// One-line title shown in charts and `list`.
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The question the scenario asks and what it changes.
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Parent scenario (its name), found beside this file, then in `scenarios/`.
     pub extends: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Number of steps; a run reports steps 0..=steps. Default 104.
+    #[schemars(range(min = 1, max = 10000))]
     pub steps: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Unit of a step, e.g. "week" (default).
     pub step_unit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Seed of the random stream. Default 1.
+    #[schemars(range(min = 0))]
     pub seed: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Runs; more than 1 makes an ensemble. Default 1.
+    #[schemars(range(min = 1, max = 10000000))]
     pub runs: Option<i64>,
 }
 
 /// `[model]`: every coefficient of the model's rules.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawModel {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// β: weight of stance disagreement in the desired tone. Default 0.3.
+    #[schemars(range(min = 0.0, max = 10.0))]
     pub beta: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Event rate: q = rate·σ·(0.25 + 0.75|τ|) per ordered pair per step; 0 turns events off. Default 0.12.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub rate: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// T: code choice ∝ exp(−(G/10 − τ)²/2T²). Default 0.15.
+    #[schemars(range(max = 10.0), extend("exclusiveMinimum" = 0.0))]
     pub temperature: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// κ: the target's view of the actor moves by κ·G/10. Default 0.03.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub kappa: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// κ₃: each ally l of the target moves its view of the actor by κ₃·A_lj·G/10. Default 0.01.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub kappa_third: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// δ: affinities relax by δ(A(0) − A) per step. Default 0.05.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub delta: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// κ_p: a coercive event raises the target's posture by κ_p·|G|/10. Default 0.05.
+    #[schemars(range(min = 0.0, max = 10.0))]
     pub kappa_posture: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// κ_o: at the opening, affinity toward host and body moves by κ_o·σ·s. Default 0.2.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub kappa_open: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Affinity above which a third party counts as the target's ally. Default 0.3.
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub ally_threshold: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Posture needed for coercive codes (Goldstein ≤ −7). Default 1.5.
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub escalation_threshold: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Standard deviation of the stance noise ε. Default 0.01.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub noise: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Steps in the moving average of the cooperation index. Default 4.
+    #[schemars(range(min = 1, max = 520))]
     pub ma_window: Option<i64>,
 }
 
 /// `[issue]`: the decision and the body that takes it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIssue {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The deciding body, e.g. "nato"; its members are actors whose member_of holds it, and the body itself if it is an actor.
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Actor id of the host.
     pub host: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Stance at or above which a member consents. Default 0.0.
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub threshold: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Step of the first vote. Default 1.
+    #[schemars(range(min = 1, max = 10000))]
     pub first_vote: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Steps between votes while postponed. Default 4.
+    #[schemars(range(min = 1, max = 10000))]
     pub vote_interval: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Steps from approval to opening. Default 0.
+    #[schemars(range(min = 0, max = 10000))]
     pub setup_steps: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Provenance of the issue's numbers.
     pub source: Option<String>,
 }
 
 /// `[[actor]]`: a state, alliance or organisation.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawActor {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Actor id: [a-z][a-z0-9_]*. Required.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,31}$"))]
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Display name. Required for a new actor.
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// c ∈ (0, 1]: relative power. Required for a new actor.
+    #[schemars(range(max = 1.0), extend("exclusiveMinimum" = 0.0))]
     pub capability: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// s(0) ∈ [−1, 1]: +1 strongly supports the office. Required for a new actor.
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub stance: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// σ ∈ [0, 1]: how much the issue matters to the actor. Required for a new actor.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub salience: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// ρ ∈ [0, 1]: weight of the initial position (λ = 1 − ρ). Default 0.5.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub stubbornness: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// p(0) ≥ 0: military posture, 1 = peacetime. Default 1.0.
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub posture: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Richardson k: reaction to perceived threat. Default 0.05.
+    #[schemars(range(min = 0.0, max = 10.0))]
     pub reactivity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Richardson m: decay of posture. Default 0.1.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub fatigue: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Richardson g: standing build-up. Default 0.1.
+    #[schemars(range(min = 0.0, max = 100.0))]
     pub grievance: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Explicit self weight; makes the actor's influence row explicit.
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub self_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Bodies the actor belongs to, e.g. ["nato"].
     pub member_of: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Provenance: "article ¶N: ..." or "assumption: ...". Required for a new actor.
     pub source: Option<String>,
     /// Per-key provenance, e.g. `sources = { stance = "article ¶5: ..." }`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -133,41 +210,60 @@ pub struct RawActor {
 }
 
 /// `[[relation]]`: `from`'s view of `to`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Actor holding the view.
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Actor viewed.
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// A ∈ [−1, 1]: from's view of to (the desired tone of its signals, Goldstein/10).
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub affinity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Explicit influence weight w ≥ 0 of to on from; makes from's row explicit.
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub influence: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
     pub source: Option<String>,
 }
 
 /// `[[shock]]`: a change of the world at a step.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShock {
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Step at which the shock applies (after the rules of that step).
+    #[schemars(range(min = 1, max = 10000))]
     pub step: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// stance, position, affinity, posture, event or office.
+    #[schemars(extend("enum" = ["stance", "position", "affinity", "posture", "event", "office"]))]
     pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The actor (for affinity: the one holding the view; for event: the sender).
     pub actor: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For affinity: the actor viewed; for event: the receiver.
     pub target: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Value to set (stance, position, affinity, posture).
     pub set: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Value to add (stance, position, affinity, posture).
     pub add: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For event: a CAMEO code of the catalogue, e.g. "150".
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// For office: proposed, postponed, approved or opened.
+    #[schemars(extend("enum" = ["proposed", "postponed", "approved", "opened"]))]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Provenance of the shock.
     pub source: Option<String>,
 }
