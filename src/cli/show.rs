@@ -16,6 +16,9 @@ pub struct ShowArgs {
     /// Print the resolved TOML instead (what `run` writes as scenario.resolved.toml).
     #[arg(long)]
     pub toml: bool,
+    /// Print only what the scenario changes relative to the scenario it extends.
+    #[arg(long, conflicts_with = "toml")]
+    pub diff: bool,
 }
 
 pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
@@ -23,7 +26,14 @@ pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
     for w in &sc.warnings {
         eprint!("{w}");
     }
-    if a.toml {
+    if a.diff {
+        let Some(parent_path) = sc.files.get(1) else {
+            return Err(crate::error::Error::Usage(format!("`{}` extends no other scenario: nothing to diff", sc.name)));
+        };
+        let parent = lib.load_path(parent_path, &[])?;
+        println!("{} changes {} ({}):", sc.name, parent.name, parent_path.display());
+        print!("{}", diff(&parent, &sc));
+    } else if a.toml {
         print!("{}", to_toml(&sc)?);
     } else {
         print!("{}", describe(&sc));
@@ -144,46 +154,7 @@ pub fn describe(sc: &Scenario) -> String {
     if !sc.shocks.is_empty() {
         let _ = writeln!(s, "\nshocks");
         for sh in &sc.shocks {
-            let op = |o: Op| match o {
-                Op::Set(v) => format!("set {v}"),
-                Op::Add(v) => format!("add {v:+}"),
-            };
-            let what = match &sh.action {
-                ShockAction::Stance { actor, op: o } => {
-                    format!("stance of {} {}", id(*actor), op(*o))
-                }
-                ShockAction::Position { actor, op: o } => {
-                    format!("position of {} {}", id(*actor), op(*o))
-                }
-                ShockAction::Affinity {
-                    actor,
-                    target,
-                    op: o,
-                } => {
-                    format!("affinity {} → {} {}", id(*actor), id(*target), op(*o))
-                }
-                ShockAction::Posture { actor, op: o } => {
-                    format!("posture of {} {}", id(*actor), op(*o))
-                }
-                ShockAction::Event {
-                    actor,
-                    target,
-                    code,
-                } => {
-                    let c = &CATALOGUE[*code];
-                    format!(
-                        "event {} → {}: {} {} ({:+})",
-                        id(*actor),
-                        id(*target),
-                        c.code,
-                        c.label,
-                        c.goldstein
-                    )
-                }
-                ShockAction::Office { status } => {
-                    format!("office status forced to {}", status.name())
-                }
-            };
+            let what = shock_text(sc, sh);
             let _ = writeln!(s, "  {} {:<4} {what}", sc.step_unit, sh.step);
             if !sh.source.is_empty() {
                 let _ = writeln!(s, "           source: {}", sh.source);
@@ -198,6 +169,135 @@ pub fn describe(sc: &Scenario) -> String {
     for c in &CATALOGUE {
         let star = if c.goldstein <= COERCIVE { "*" } else { " " };
         let _ = writeln!(s, "  {star}{:<5} {:+5.1}  {}", c.code, c.goldstein, c.label);
+    }
+    s
+}
+
+/// One shock in words, with actor ids.
+pub fn shock_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
+    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
+    let op = |o: Op| match o {
+        Op::Set(v) => format!("set {v}"),
+        Op::Add(v) => format!("add {v:+}"),
+    };
+    match &sh.action {
+        ShockAction::Stance { actor, op: o } => format!("stance of {} {}", id(*actor), op(*o)),
+        ShockAction::Position { actor, op: o } => format!("position of {} {}", id(*actor), op(*o)),
+        ShockAction::Affinity { actor, target, op: o } => {
+            format!("affinity {} → {} {}", id(*actor), id(*target), op(*o))
+        }
+        ShockAction::Posture { actor, op: o } => format!("posture of {} {}", id(*actor), op(*o)),
+        ShockAction::Event { actor, target, code } => {
+            let c = &CATALOGUE[*code];
+            format!("event {} → {}: {} {} ({:+})", id(*actor), id(*target), c.code, c.label, c.goldstein)
+        }
+        ShockAction::Office { status } => format!("office status forced to {}", status.name()),
+    }
+}
+
+/// What `child` changes relative to `parent`, one line per change: `+` added, `~` changed.
+pub fn diff(parent: &Scenario, child: &Scenario) -> String {
+    let mut s = String::new();
+    let mut line = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
+    macro_rules! cmp {
+        ($label:expr, $a:expr, $b:expr) => {
+            if $a != $b {
+                line(format!("  ~ {}: {} → {}", $label, $a, $b));
+            }
+        };
+    }
+    cmp!("scenario.steps", parent.steps, child.steps);
+    cmp!("scenario.step_unit", parent.step_unit, child.step_unit);
+    cmp!("scenario.seed", parent.seed, child.seed);
+    cmp!("scenario.runs", parent.runs, child.runs);
+    let (pp, cp) = (&parent.params, &child.params);
+    let pv = [pp.beta, pp.rate, pp.temperature, pp.kappa, pp.kappa_third, pp.delta, pp.kappa_posture,
+        pp.kappa_open, pp.ally_threshold, pp.escalation_threshold, pp.noise, pp.ma_window as f64];
+    let cv = [cp.beta, cp.rate, cp.temperature, cp.kappa, cp.kappa_third, cp.delta, cp.kappa_posture,
+        cp.kappa_open, cp.ally_threshold, cp.escalation_threshold, cp.noise, cp.ma_window as f64];
+    for ((spec, a), b) in PARAM_SPECS.iter().zip(pv).zip(cv) {
+        cmp!(format!("model.{}", spec.key), a, b);
+    }
+    let (pi, ci) = (&parent.issue, &child.issue);
+    cmp!("issue.body", pi.body, ci.body);
+    cmp!("issue.host", parent.actors[pi.host.ix()].id, child.actors[ci.host.ix()].id);
+    cmp!("issue.threshold", pi.threshold, ci.threshold);
+    cmp!("issue.first_vote", pi.first_vote, ci.first_vote);
+    cmp!("issue.vote_interval", pi.vote_interval, ci.vote_interval);
+    cmp!("issue.setup_steps", pi.setup_steps, ci.setup_steps);
+    let members = |sc: &Scenario| sc.issue.members.iter().map(|m| sc.actors[m.ix()].id.clone()).collect::<Vec<_>>().join(", ");
+    cmp!("issue members", members(parent), members(child));
+    for a in &child.actors {
+        match parent.actors.iter().find(|p| p.id == a.id) {
+            None => line(format!(
+                "  + actor {} ({}): capability {}, stance {:+}, salience {}, stubbornness {}, posture {}{} — {}",
+                a.id,
+                a.name,
+                a.capability,
+                a.stance,
+                a.salience,
+                a.stubbornness,
+                a.posture,
+                if a.member_of.is_empty() { String::new() } else { format!(", member of {}", a.member_of.join(", ")) },
+                a.source
+            )),
+            Some(p) => {
+                let fields = [
+                    ("capability", p.capability, a.capability),
+                    ("stance", p.stance, a.stance),
+                    ("salience", p.salience, a.salience),
+                    ("stubbornness", p.stubbornness, a.stubbornness),
+                    ("posture", p.posture, a.posture),
+                    ("reactivity", p.reactivity, a.reactivity),
+                    ("fatigue", p.fatigue, a.fatigue),
+                    ("grievance", p.grievance, a.grievance),
+                ];
+                for (k, x, y) in fields {
+                    if x != y {
+                        let why = a.sources.get(k).map(|s| format!(" ({s})")).unwrap_or_default();
+                        line(format!("  ~ actor {}.{k}: {x} → {y}{why}", a.id));
+                    }
+                }
+                cmp!(format!("actor {}.name", a.id), p.name, a.name);
+                cmp!(format!("actor {}.member_of", a.id), p.member_of.join(","), a.member_of.join(","));
+                cmp!(format!("actor {}.self_weight", a.id), format!("{:?}", p.self_weight), format!("{:?}", a.self_weight));
+            }
+        }
+    }
+    let rid = |sc: &Scenario, r: &crate::scenario::Relation| (sc.actors[r.from.ix()].id.clone(), sc.actors[r.to.ix()].id.clone());
+    for r in &child.relations {
+        let key = rid(child, r);
+        match parent.relations.iter().find(|p| rid(parent, p) == key) {
+            None => line(format!(
+                "  + relation {} → {}: affinity {:+}{} — {}",
+                key.0,
+                key.1,
+                r.affinity,
+                r.influence.map(|w| format!(", influence {w}")).unwrap_or_default(),
+                r.source
+            )),
+            Some(p) => {
+                if p.affinity != r.affinity || p.influence != r.influence {
+                    line(format!(
+                        "  ~ relation {} → {}: affinity {:+} → {:+}, influence {:?} → {:?} — {}",
+                        key.0, key.1, p.affinity, r.affinity, p.influence, r.influence, r.source
+                    ));
+                }
+            }
+        }
+    }
+    let shocks = |sc: &Scenario| sc.shocks.iter().map(|sh| (sh.step, shock_text(sc, sh), sh.source.clone())).collect::<Vec<_>>();
+    let ps = shocks(parent);
+    for sh in shocks(child) {
+        if !ps.contains(&sh) {
+            line(format!("  + shock at {} {}: {} — {}", child.step_unit, sh.0, sh.1, sh.2));
+        }
+    }
+    if s.is_empty() {
+        s.push_str("  (no changes)\n");
     }
     s
 }
