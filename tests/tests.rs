@@ -2,6 +2,7 @@
 
 mod analytic;
 mod cli;
+mod corpus;
 mod decision;
 mod determinism;
 mod ensemble;

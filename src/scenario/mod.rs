@@ -366,6 +366,8 @@ impl Library {
             if let Some(parent) = raw.scenario.as_ref().and_then(|m| m.extends.clone()) {
                 match find_parent(&p, &parent, &self.dir) {
                     Some(pp) => next = Some(pp),
+                    // A name that is not a name has been reported by check_file already.
+                    None if !validate::is_name(&parent) => {}
                     None => {
                         let chain: Vec<String> = paths
                             .iter()
@@ -544,8 +546,19 @@ fn key_at(text: &str, offset: usize) -> String {
     table
 }
 
-/// "unknown field `capabilty`, expected one of `id`, ..." → "did you mean `capability`?"
+/// "unknown field `capabilty`, expected one of `id`, ..." → "did you mean `capability`?"; type
+/// errors get an example of the expected form.
 fn unknown_field_hint(msg: &str) -> Option<String> {
+    for (needle, help) in [
+        ("expected f64", "write a number, such as 0.5"),
+        ("expected i64", "write a whole number, such as 52 (at most 9223372036854775807)"),
+        ("expected a string", "write text in quotes, such as \"nato\""),
+        ("expected a sequence", "write a list in brackets, such as [\"nato\"] (or [[actor]] for a table array)"),
+    ] {
+        if msg.contains(needle) {
+            return Some(help.to_string());
+        }
+    }
     let rest = msg.strip_prefix("unknown field `")?;
     let (word, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();

@@ -149,6 +149,15 @@ impl Checker<'_> {
 
 use super::source::Seg;
 
+/// "a" or "an" before a shock kind.
+fn art(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 const UNIT: Range = Range(0.0, 1.0, false);
 const SIGNED: Range = Range(-1.0, 1.0, false);
 
@@ -352,7 +361,7 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             match (s.set, s.add) {
                 (None, None) => c.err(
                     &p(),
-                    format!("a `{kind}` shock needs `set = VALUE` or `add = VALUE`"),
+                    format!("{} `{kind}` shock needs `set = VALUE` or `add = VALUE`", art(kind)),
                 ),
                 (Some(_), Some(_)) => {
                     c.err(&p().key("add"), "give `set` or `add`, not both".into())
@@ -368,26 +377,26 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
         } else {
             for (k, present) in [("set", s.set.is_some()), ("add", s.add.is_some())] {
                 if present {
-                    c.err(&p().key(k), format!("a `{kind}` shock takes no `{k}`"));
+                    c.err(&p().key(k), format!("{} `{kind}` shock takes no `{k}`", art(kind)));
                 }
             }
         }
         if s.actor.is_none() && kind != "office" {
-            c.err(&p(), format!("a `{kind}` shock needs `actor`"));
+            c.err(&p(), format!("{} `{kind}` shock needs `actor`", art(kind)));
         }
         if matches!(kind.as_str(), "affinity" | "event") {
             if s.target.is_none() {
-                c.err(&p(), format!("a `{kind}` shock needs `target`"));
+                c.err(&p(), format!("{} `{kind}` shock needs `target`", art(kind)));
             } else if s.target == s.actor {
                 c.err(
                     &p().key("target"),
-                    format!("a `{kind}` shock needs a target other than its actor"),
+                    format!("{} `{kind}` shock needs a target other than its actor", art(kind)),
                 );
             }
         } else if s.target.is_some() {
             c.err(
                 &p().key("target"),
-                format!("a `{kind}` shock takes no `target`"),
+                format!("{} `{kind}` shock takes no `target`", art(kind)),
             );
         }
         match (kind.as_str(), &s.code) {
@@ -403,7 +412,7 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             ),
             (k, Some(_)) if k != "event" => c.err(
                 &p().key("code"),
-                format!("a `{kind}` shock takes no `code`"),
+                format!("{} `{kind}` shock takes no `code`", art(kind)),
             ),
             _ => {}
         }
@@ -420,7 +429,7 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             ),
             (k, Some(_)) if k != "office" => c.err(
                 &p().key("status"),
-                format!("a `{kind}` shock takes no `status`"),
+                format!("{} `{kind}` shock takes no `status`", art(kind)),
             ),
             _ => {}
         }
