@@ -19,24 +19,52 @@ fn corpus() -> Vec<PathBuf> {
 #[test]
 fn every_bad_file_is_refused_with_its_snapshot_message() {
     let files = corpus();
-    assert!(files.len() >= 40, "the corpus should hold at least 40 files, has {}", files.len());
+    assert!(
+        files.len() >= 40,
+        "the corpus should hold at least 40 files, has {}",
+        files.len()
+    );
     let bless = std::env::var_os("DIPLOSIM_BLESS").is_some();
     let mut mismatches = Vec::new();
     for f in &files {
         let rel = f.strip_prefix(root()).unwrap();
-        let out = Command::cargo_bin("diplosim").unwrap().current_dir(root()).arg("validate").arg(rel).output().unwrap();
+        let out = Command::cargo_bin("diplosim")
+            .unwrap()
+            .current_dir(root())
+            .arg("validate")
+            .arg(rel)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "{}: exit code {:?}\n{stderr}", rel.display(), out.status.code());
-        assert!(!stderr.contains("panicked"), "{}: panicked\n{stderr}", rel.display());
-        assert!(stderr.contains("error: "), "{}: no error line", rel.display());
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: exit code {:?}\n{stderr}",
+            rel.display(),
+            out.status.code()
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "{}: panicked\n{stderr}",
+            rel.display()
+        );
+        assert!(
+            stderr.contains("error: "),
+            "{}: no error line",
+            rel.display()
+        );
         let snap = f.with_extension("stderr");
         if bless {
             std::fs::write(&snap, &stderr).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&snap).unwrap_or_else(|_| panic!("missing snapshot {}", snap.display()));
+        let want = std::fs::read_to_string(&snap)
+            .unwrap_or_else(|_| panic!("missing snapshot {}", snap.display()));
         if want != stderr {
-            mismatches.push(format!("--- {}\nwant:\n{want}\ngot:\n{stderr}", rel.display()));
+            mismatches.push(format!(
+                "--- {}\nwant:\n{want}\ngot:\n{stderr}",
+                rel.display()
+            ));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
@@ -47,7 +75,15 @@ fn running_a_bad_file_leaves_no_output_behind() {
     let tmp = tempfile::tempdir().unwrap();
     for (i, f) in corpus().iter().enumerate() {
         let out = tmp.path().join(format!("o{i}"));
-        Command::cargo_bin("diplosim").unwrap().current_dir(root()).arg("run").arg(f).arg("--out").arg(&out).assert().code(2);
+        Command::cargo_bin("diplosim")
+            .unwrap()
+            .current_dir(root())
+            .arg("run")
+            .arg(f)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
         assert!(!out.exists(), "{}: output left behind", f.display());
     }
     // Nothing at all was created in the temporary folder (no partial folders either).
@@ -66,7 +102,9 @@ fn an_oversized_file_is_refused_with_the_bound() {
         .arg(&p)
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("scenario files are limited to 4194304 bytes"));
+        .stderr(predicates::str::contains(
+            "scenario files are limited to 4194304 bytes",
+        ));
 }
 
 #[test]
@@ -77,5 +115,7 @@ fn an_unreadable_path_is_reported_with_the_path() {
         .args(["validate", "tests/bad/no-such-file.toml"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("no scenario file at `tests/bad/no-such-file.toml`"));
+        .stderr(predicates::str::contains(
+            "no scenario file at `tests/bad/no-such-file.toml`",
+        ));
 }

@@ -6,6 +6,7 @@ mod corpus;
 mod decision;
 mod determinism;
 mod ensemble;
+mod mutate;
 mod scenarios;
 mod schema;
 mod util;

@@ -28,10 +28,18 @@ pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
     }
     if a.diff {
         let Some(parent_path) = sc.files.get(1) else {
-            return Err(crate::error::Error::Usage(format!("`{}` extends no other scenario: nothing to diff", sc.name)));
+            return Err(crate::error::Error::Usage(format!(
+                "`{}` extends no other scenario: nothing to diff",
+                sc.name
+            )));
         };
         let parent = lib.load_path(parent_path, &[])?;
-        println!("{} changes {} ({}):", sc.name, parent.name, parent_path.display());
+        println!(
+            "{} changes {} ({}):",
+            sc.name,
+            parent.name,
+            parent_path.display()
+        );
         print!("{}", diff(&parent, &sc));
     } else if a.toml {
         print!("{}", to_toml(&sc)?);
@@ -183,13 +191,28 @@ pub fn shock_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
     match &sh.action {
         ShockAction::Stance { actor, op: o } => format!("stance of {} {}", id(*actor), op(*o)),
         ShockAction::Position { actor, op: o } => format!("position of {} {}", id(*actor), op(*o)),
-        ShockAction::Affinity { actor, target, op: o } => {
+        ShockAction::Affinity {
+            actor,
+            target,
+            op: o,
+        } => {
             format!("affinity {} → {} {}", id(*actor), id(*target), op(*o))
         }
         ShockAction::Posture { actor, op: o } => format!("posture of {} {}", id(*actor), op(*o)),
-        ShockAction::Event { actor, target, code } => {
+        ShockAction::Event {
+            actor,
+            target,
+            code,
+        } => {
             let c = &CATALOGUE[*code];
-            format!("event {} → {}: {} {} ({:+})", id(*actor), id(*target), c.code, c.label, c.goldstein)
+            format!(
+                "event {} → {}: {} {} ({:+})",
+                id(*actor),
+                id(*target),
+                c.code,
+                c.label,
+                c.goldstein
+            )
         }
         ShockAction::Office { status } => format!("office status forced to {}", status.name()),
     }
@@ -214,21 +237,56 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
     cmp!("scenario.seed", parent.seed, child.seed);
     cmp!("scenario.runs", parent.runs, child.runs);
     let (pp, cp) = (&parent.params, &child.params);
-    let pv = [pp.beta, pp.rate, pp.temperature, pp.kappa, pp.kappa_third, pp.delta, pp.kappa_posture,
-        pp.kappa_open, pp.ally_threshold, pp.escalation_threshold, pp.noise, pp.ma_window as f64];
-    let cv = [cp.beta, cp.rate, cp.temperature, cp.kappa, cp.kappa_third, cp.delta, cp.kappa_posture,
-        cp.kappa_open, cp.ally_threshold, cp.escalation_threshold, cp.noise, cp.ma_window as f64];
+    let pv = [
+        pp.beta,
+        pp.rate,
+        pp.temperature,
+        pp.kappa,
+        pp.kappa_third,
+        pp.delta,
+        pp.kappa_posture,
+        pp.kappa_open,
+        pp.ally_threshold,
+        pp.escalation_threshold,
+        pp.noise,
+        pp.ma_window as f64,
+    ];
+    let cv = [
+        cp.beta,
+        cp.rate,
+        cp.temperature,
+        cp.kappa,
+        cp.kappa_third,
+        cp.delta,
+        cp.kappa_posture,
+        cp.kappa_open,
+        cp.ally_threshold,
+        cp.escalation_threshold,
+        cp.noise,
+        cp.ma_window as f64,
+    ];
     for ((spec, a), b) in PARAM_SPECS.iter().zip(pv).zip(cv) {
         cmp!(format!("model.{}", spec.key), a, b);
     }
     let (pi, ci) = (&parent.issue, &child.issue);
     cmp!("issue.body", pi.body, ci.body);
-    cmp!("issue.host", parent.actors[pi.host.ix()].id, child.actors[ci.host.ix()].id);
+    cmp!(
+        "issue.host",
+        parent.actors[pi.host.ix()].id,
+        child.actors[ci.host.ix()].id
+    );
     cmp!("issue.threshold", pi.threshold, ci.threshold);
     cmp!("issue.first_vote", pi.first_vote, ci.first_vote);
     cmp!("issue.vote_interval", pi.vote_interval, ci.vote_interval);
     cmp!("issue.setup_steps", pi.setup_steps, ci.setup_steps);
-    let members = |sc: &Scenario| sc.issue.members.iter().map(|m| sc.actors[m.ix()].id.clone()).collect::<Vec<_>>().join(", ");
+    let members = |sc: &Scenario| {
+        sc.issue
+            .members
+            .iter()
+            .map(|m| sc.actors[m.ix()].id.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     cmp!("issue members", members(parent), members(child));
     for a in &child.actors {
         match parent.actors.iter().find(|p| p.id == a.id) {
@@ -267,7 +325,12 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
             }
         }
     }
-    let rid = |sc: &Scenario, r: &crate::scenario::Relation| (sc.actors[r.from.ix()].id.clone(), sc.actors[r.to.ix()].id.clone());
+    let rid = |sc: &Scenario, r: &crate::scenario::Relation| {
+        (
+            sc.actors[r.from.ix()].id.clone(),
+            sc.actors[r.to.ix()].id.clone(),
+        )
+    };
     for r in &child.relations {
         let key = rid(child, r);
         match parent.relations.iter().find(|p| rid(parent, p) == key) {
@@ -276,7 +339,9 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
                 key.0,
                 key.1,
                 r.affinity,
-                r.influence.map(|w| format!(", influence {w}")).unwrap_or_default(),
+                r.influence
+                    .map(|w| format!(", influence {w}"))
+                    .unwrap_or_default(),
                 r.source
             )),
             Some(p) => {
@@ -289,11 +354,19 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
             }
         }
     }
-    let shocks = |sc: &Scenario| sc.shocks.iter().map(|sh| (sh.step, shock_text(sc, sh), sh.source.clone())).collect::<Vec<_>>();
+    let shocks = |sc: &Scenario| {
+        sc.shocks
+            .iter()
+            .map(|sh| (sh.step, shock_text(sc, sh), sh.source.clone()))
+            .collect::<Vec<_>>()
+    };
     let ps = shocks(parent);
     for sh in shocks(child) {
         if !ps.contains(&sh) {
-            line(format!("  + shock at {} {}: {} — {}", child.step_unit, sh.0, sh.1, sh.2));
+            line(format!(
+                "  + shock at {} {}: {} — {}",
+                child.step_unit, sh.0, sh.1, sh.2
+            ));
         }
     }
     if s.is_empty() {

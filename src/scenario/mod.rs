@@ -551,9 +551,18 @@ fn key_at(text: &str, offset: usize) -> String {
 fn unknown_field_hint(msg: &str) -> Option<String> {
     for (needle, help) in [
         ("expected f64", "write a number, such as 0.5"),
-        ("expected i64", "write a whole number, such as 52 (at most 9223372036854775807)"),
-        ("expected a string", "write text in quotes, such as \"nato\""),
-        ("expected a sequence", "write a list in brackets, such as [\"nato\"] (or [[actor]] for a table array)"),
+        (
+            "expected i64",
+            "write a whole number, such as 52 (at most 9223372036854775807)",
+        ),
+        (
+            "expected a string",
+            "write text in quotes, such as \"nato\"",
+        ),
+        (
+            "expected a sequence",
+            "write a list in brackets, such as [\"nato\"] (or [[actor]] for a table array)",
+        ),
     ] {
         if msg.contains(needle) {
             return Some(help.to_string());

@@ -361,7 +361,10 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             match (s.set, s.add) {
                 (None, None) => c.err(
                     &p(),
-                    format!("{} `{kind}` shock needs `set = VALUE` or `add = VALUE`", art(kind)),
+                    format!(
+                        "{} `{kind}` shock needs `set = VALUE` or `add = VALUE`",
+                        art(kind)
+                    ),
                 ),
                 (Some(_), Some(_)) => {
                     c.err(&p().key("add"), "give `set` or `add`, not both".into())
@@ -377,7 +380,10 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
         } else {
             for (k, present) in [("set", s.set.is_some()), ("add", s.add.is_some())] {
                 if present {
-                    c.err(&p().key(k), format!("{} `{kind}` shock takes no `{k}`", art(kind)));
+                    c.err(
+                        &p().key(k),
+                        format!("{} `{kind}` shock takes no `{k}`", art(kind)),
+                    );
                 }
             }
         }
@@ -390,7 +396,10 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             } else if s.target == s.actor {
                 c.err(
                     &p().key("target"),
-                    format!("{} `{kind}` shock needs a target other than its actor", art(kind)),
+                    format!(
+                        "{} `{kind}` shock needs a target other than its actor",
+                        art(kind)
+                    ),
                 );
             }
         } else if s.target.is_some() {
