@@ -13,5 +13,6 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod sensitivity;
 
 pub use error::{Diagnostic, Error, Result};

@@ -9,4 +9,5 @@ mod ensemble;
 mod mutate;
 mod scenarios;
 mod schema;
+mod sweep;
 mod util;

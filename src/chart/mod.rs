@@ -9,6 +9,7 @@ mod cooperation;
 mod lines;
 mod office;
 mod relations;
+pub mod sweep;
 
 pub use compare::{render_compare, CompareInput, CompareSeries};
 

@@ -6,6 +6,7 @@ mod list;
 mod run;
 pub mod schema;
 mod show;
+mod sweep;
 mod validate;
 
 use crate::error::{Error, Result};
@@ -39,6 +40,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Run a scenario and write tables, the event log and charts.
     Run(run::RunArgs),
+    /// Sweep parameters on a grid, or rank them by global sensitivity (Morris, Sobol').
+    Sweep(sweep::SweepArgs),
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
@@ -78,5 +81,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Compare(a) => compare::compare(&lib, &a),
         Command::Merge(a) => ensemble::merge(&lib, &a),
         Command::Schema => schema::schema(),
+        Command::Sweep(a) => sweep::sweep(&lib, &a),
     }
 }

@@ -32,8 +32,17 @@ pub fn wilson(k: u64, n: u64) -> Proportion {
     let half = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt() / d;
     Proportion {
         estimate: p,
-        lo: (centre - half).max(0.0),
-        hi: (centre + half).min(1.0),
+        // At k = 0 and k = n the bounds are exactly 0 and 1 (rounding would leave 1e-18).
+        lo: if k == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        hi: if k == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
         count: k,
         runs: n,
     }

@@ -194,6 +194,16 @@ impl Issue {
     }
 }
 
+/// Parameter ranges for global sensitivity analysis (`[sensitivity]`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sensitivity {
+    pub samples: usize,
+    pub runs: usize,
+    /// (--set key, min, max), in key order.
+    pub ranges: Vec<(String, f64, f64)>,
+    pub source: String,
+}
+
 /// A resolved, checked scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -211,6 +221,7 @@ pub struct Scenario {
     pub actors: Vec<Actor>,
     pub relations: Vec<Relation>,
     pub shocks: Vec<Shock>,
+    pub sensitivity: Sensitivity,
     /// Suspicious but legal input.
     pub warnings: Vec<Diagnostic>,
     /// Files read, leaf first.
@@ -591,6 +602,7 @@ pub(crate) struct Merged {
     pub actors: Vec<(RawActor, Origin)>,
     pub relations: Vec<(RawRelation, Origin)>,
     pub shocks: Vec<(RawShock, Origin)>,
+    pub sensitivity: raw::RawSensitivity,
 }
 
 macro_rules! patch {
@@ -643,6 +655,15 @@ impl Merged {
         }
         for (index, s) in f.shocks.iter().enumerate() {
             self.shocks.push((s.clone(), Origin { file: fi, index }));
+        }
+        if let Some(sens) = &f.sensitivity {
+            patch!(self.sensitivity, sens; samples, runs, source);
+            if let Some(r) = &sens.ranges {
+                self.sensitivity
+                    .ranges
+                    .get_or_insert_with(BTreeMap::new)
+                    .extend(r.clone());
+            }
         }
     }
 }
@@ -834,6 +855,18 @@ pub fn to_raw(s: &Scenario) -> RawFile {
                 r
             })
             .collect(),
+        sensitivity: (!s.sensitivity.ranges.is_empty()).then(|| raw::RawSensitivity {
+            samples: Some(s.sensitivity.samples as i64),
+            runs: Some(s.sensitivity.runs as i64),
+            ranges: Some(
+                s.sensitivity
+                    .ranges
+                    .iter()
+                    .map(|(k, a, b)| (k.clone(), vec![*a, *b]))
+                    .collect(),
+            ),
+            source: (!s.sensitivity.source.is_empty()).then(|| s.sensitivity.source.clone()),
+        }),
     }
 }
 

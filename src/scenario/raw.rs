@@ -30,6 +30,29 @@ pub struct RawFile {
     /// Changes of the world at a step.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<RawShock>,
+    /// Parameter ranges for `diplosim sweep --method morris|sobol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<RawSensitivity>,
+}
+
+/// `[sensitivity]`: which assumptions to vary, over which ranges, for global sensitivity analysis.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    /// Base sample size N (Sobol: N·(k+2) points; Morris: N/(k+1) trajectories, at least 4). Default 256.
+    #[schemars(range(min = 8, max = 100000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<i64>,
+    /// Runs per sample point (each point uses the same seeds). Default 16.
+    #[schemars(range(min = 1, max = 100000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: Option<i64>,
+    /// `"KEY" = [min, max]` for any `--set` key, e.g. `"actor.china.stubbornness" = [0.7, 1.0]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<BTreeMap<String, Vec<f64>>>,
+    /// Why these ranges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// `[scenario]`: identity and run length.

@@ -217,6 +217,27 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
             .unwrap_or(520);
         c.int(p().key("ma_window"), m.ma_window, 1, w);
     }
+    if let Some(sens) = &f.sensitivity {
+        let p = || KeyPath::root("sensitivity");
+        c.int(p().key("samples"), sens.samples, 8, 100_000);
+        c.int(p().key("runs"), sens.runs, 1, 100_000);
+        for (k, v) in sens.ranges.iter().flatten() {
+            let path = p().key("ranges").key(k);
+            if !(k.starts_with("scenario.")
+                || k.starts_with("model.")
+                || k.starts_with("issue.")
+                || k.starts_with("actor.")
+                || k.starts_with("relation."))
+            {
+                c.err(&path, format!("`{k}` is not a --set key (model.KEY, actor.ID.KEY, relation.FROM.TO.KEY, issue.KEY, scenario.KEY)"));
+            } else if v.len() != 2 || !v.iter().all(|x| x.is_finite()) || v[0] >= v[1] {
+                c.err(
+                    &path,
+                    format!("a range is [min, max] with finite min < max, got {v:?}"),
+                );
+            }
+        }
+    }
     if let Some(i) = &f.issue {
         let p = || KeyPath::root("issue");
         c.id(p().key("body"), i.body.as_ref());
@@ -754,7 +775,20 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     if let Some(w) = m.model.ma_window {
         params.ma_window = w as usize;
     }
+    let sensitivity = Sensitivity {
+        samples: m.sensitivity.samples.unwrap_or(256) as usize,
+        runs: m.sensitivity.runs.unwrap_or(16) as usize,
+        ranges: m
+            .sensitivity
+            .ranges
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v[0], v[1]))
+            .collect(),
+        source: m.sensitivity.source.clone().unwrap_or_default(),
+    };
     Ok(Scenario {
+        sensitivity,
         name: m.meta.name.clone().unwrap_or_else(|| "scenario".into()),
         title: m.meta.title.clone().unwrap_or_default(),
         description: m.meta.description.clone().unwrap_or_default(),
@@ -786,7 +820,16 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
 /// the first).
 fn known_keys(table: &str) -> Option<Vec<&'static str>> {
     Some(match table {
-        "" => vec!["scenario", "model", "issue", "actor", "relation", "shock"],
+        "" => vec![
+            "scenario",
+            "model",
+            "issue",
+            "actor",
+            "relation",
+            "shock",
+            "sensitivity",
+        ],
+        "sensitivity" => vec!["samples", "runs", "ranges", "source"],
         "scenario" => vec![
             "name",
             "title",
