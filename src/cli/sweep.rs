@@ -63,23 +63,8 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
-/// Keys whose values are whole numbers: sampled values are rounded.
-const INTEGER_KEYS: [&str; 7] = [
-    "scenario.steps",
-    "scenario.seed",
-    "scenario.runs",
-    "model.ma_window",
-    "issue.first_vote",
-    "issue.vote_interval",
-    "issue.setup_steps",
-];
-
 fn fmt_value(key: &str, v: f64) -> String {
-    if INTEGER_KEYS.contains(&key) {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v}")
-    }
+    crate::scenario::set_value(key, v)
 }
 
 /// One outcome of a run: opened, any coercive event, mean cooperation index, final stances.

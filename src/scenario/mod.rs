@@ -442,6 +442,7 @@ impl Library {
                 }
             }
         }
+        check_sensitivity_keys(&merged, &sources[..n_files])?;
         let mut scenario = validate::resolve(merged, &sources)?;
         scenario.files = paths;
         Ok(scenario)
@@ -471,6 +472,65 @@ fn read_text(p: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// `--set` keys whose values are whole numbers (sampled values are rounded for these).
+pub const INTEGER_KEYS: [&str; 7] = [
+    "scenario.steps",
+    "scenario.seed",
+    "scenario.runs",
+    "model.ma_window",
+    "issue.first_vote",
+    "issue.vote_interval",
+    "issue.setup_steps",
+];
+
+/// A value as `--set` text: whole numbers for [`INTEGER_KEYS`].
+pub fn set_value(key: &str, v: f64) -> String {
+    if INTEGER_KEYS.contains(&key) {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Every `[sensitivity.ranges]` key must be a `--set` key that takes both ends of its range, so
+/// `validate` catches a typo before a long sweep does.
+fn check_sensitivity_keys(merged: &Merged, files: &[SourceText]) -> Result<()> {
+    let mut diags = Vec::new();
+    for (key, v) in merged.sensitivity.ranges.iter().flatten() {
+        let path = KeyPath::root("sensitivity").key("ranges").key(key);
+        let file = files.iter().find(|f| f.locate(&path)).unwrap_or(&files[0]);
+        for x in v.iter().take(2) {
+            let spec = format!("{key}={}", set_value(key, *x));
+            let problem = match override_file(&spec, merged) {
+                Err(e) => Some(e.to_string()),
+                Ok((src, raw)) => {
+                    let mut ds = Vec::new();
+                    validate::check_file(&src, &raw, &mut ds);
+                    ds.iter().find(|d| !d.warning).map(|d| d.message.clone())
+                }
+            };
+            if let Some(p) = problem {
+                let msg = p
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_string();
+                diags.push(file.at(
+                    &path,
+                    format!("range end {x} is not a valid override: {msg}"),
+                ));
+                break;
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(diags))
+    }
 }
 
 /// A string made safe as a single path component (for folder names built from scenario names).

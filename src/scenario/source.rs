@@ -131,6 +131,32 @@ impl SourceText {
         }
     }
 
+    /// Whether `path` exists in this file.
+    pub fn locate(&self, path: &KeyPath) -> bool {
+        !self.cli && self.find_exact(path)
+    }
+
+    fn find_exact(&self, path: &KeyPath) -> bool {
+        let Ok(root) = DeTable::parse(&self.text) else {
+            return false;
+        };
+        let mut table: Option<&DeTable> = Some(root.get_ref());
+        for seg in &path.0 {
+            let Seg::Key(k) = seg else { return false };
+            let Some((_, v)) = table.and_then(|t| {
+                t.iter()
+                    .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+            }) else {
+                return false;
+            };
+            table = match v.get_ref() {
+                DeValue::Table(t) => Some(t),
+                _ => None,
+            };
+        }
+        true
+    }
+
     /// Byte span of the value at `path`, or of the deepest existing parent.
     fn find(&self, path: &KeyPath) -> Option<std::ops::Range<usize>> {
         let root = DeTable::parse(&self.text).ok()?;
