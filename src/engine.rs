@@ -258,9 +258,9 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     let mut bump = vec![0.0; n];
     let mut threats = vec![0.0; n];
     let mut events: Vec<Event> = Vec::new();
-    // Allies of each target, rebuilt each step that has events (CSR layout).
-    let mut ally_start = vec![0usize; n + 1];
-    let mut ally_list: Vec<usize> = Vec::new();
+    // Allies of each target, and the step they were found for.
+    let mut allies: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut ally_stamp = vec![0usize; n];
     let mut weights = [0.0f64; CATALOGUE.len()];
 
     st.coop.push(0.0);
@@ -319,7 +319,8 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
                     let tau =
                         (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
                     let q = base * (0.25 + 0.75 * tau.abs());
-                    let u: f64 = rng.random();
+                    // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used.
+                    let u = rng.next_u32() as f64 * (1.0 / 4294967296.0);
                     if u >= q {
                         continue;
                     }
@@ -340,21 +341,21 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
         let mut coop = 0.0;
         if !events.is_empty() {
             d_a.iter_mut().for_each(|x| *x = 0.0);
-            ally_list.clear();
-            for j in 0..n {
-                ally_start[j] = ally_list.len();
-                for l in 0..n {
-                    if l != j && st.a[l * n + j] > pr.ally_threshold {
-                        ally_list.push(l);
-                    }
-                }
-            }
-            ally_start[n] = ally_list.len();
             for e in &events {
                 let (i, j) = (e.actor.ix(), e.target.ix());
                 let g = e.goldstein();
                 d_a[j * n + i] += pr.kappa * g / 10.0;
-                for &l in &ally_list[ally_start[j]..ally_start[j + 1]] {
+                // The target's allies in A(t), found once per step for each target hit.
+                if ally_stamp[j] != next {
+                    ally_stamp[j] = next;
+                    allies[j].clear();
+                    for l in 0..n {
+                        if l != j && st.a[l * n + j] > pr.ally_threshold {
+                            allies[j].push(l);
+                        }
+                    }
+                }
+                for &l in &allies[j] {
                     if l != i {
                         d_a[l * n + i] += pr.kappa_third * st.a[l * n + j] * g / 10.0;
                     }
