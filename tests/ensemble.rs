@@ -312,13 +312,29 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
         .iter()
         .filter(|r| r.events.iter().any(|e| e.goldstein() <= -7.0))
         .count();
-    assert_eq!(summary["hostile"]["p_any"]["count"], hostile_runs as u64);
+    assert_eq!(
+        summary["hostile"]["p_any"].as_f64().unwrap(),
+        hostile_runs as f64 / runs as f64
+    );
     assert_eq!(summary["runs"], runs);
     // korean_tension injects a show of force at week 15 in every run.
     assert_eq!(hostile_runs as u64, runs);
-    let p = &summary["office"]["p_opened"];
-    assert!(
-        p["lo"].as_f64().unwrap() <= p["estimate"].as_f64().unwrap()
-            && p["estimate"].as_f64().unwrap() <= p["hi"].as_f64().unwrap()
-    );
+    assert_eq!(summary["hostile"]["by_actor"]["north_korea"]["runs"], runs);
+    // The office: counts by final status add up to the runs; p_opened lies in its interval.
+    let office = &summary["office"];
+    let total: u64 = office["status_counts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, runs);
+    let opened_runs = recs
+        .iter()
+        .filter(|r| *r.status().last().unwrap() == diplosim::model::Status::Opened)
+        .count();
+    let p = office["p_opened"].as_f64().unwrap();
+    assert_eq!(p, opened_runs as f64 / runs as f64);
+    let ci = office["p_opened_ci95"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() <= p && p <= ci[1].as_f64().unwrap());
 }

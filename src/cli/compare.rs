@@ -220,8 +220,8 @@ fn from_folder(lib: &Library, dir: &Path) -> Result<Item> {
             .unwrap_or(if runs > 1 { "ensemble" } else { "?" })
             .to_string(),
         approved: num(&office["approved_step"]),
-        opened: num(&office["opened_step"]).or_else(|| num(&office["opened_step_median"])),
-        p_opened: num(&office["p_opened"]["estimate"]).or_else(|| num(&office["p_opened"])),
+        opened: num(&office["opened_step"]),
+        p_opened: num(&office["p_opened"]),
         blockers: office["blockers"]
             .as_array()
             .map(|a| {

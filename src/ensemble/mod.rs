@@ -100,6 +100,10 @@ pub struct Aggregate {
     pub opened_by_step: Vec<u64>,
     /// Runs whose office opened at each step.
     pub opened_at: Vec<u64>,
+    /// Runs whose office was approved at each step.
+    pub approved_at: Vec<u64>,
+    /// Runs ending in each status (proposed, postponed, approved, opened).
+    pub status_at_end: Vec<u64>,
     /// Runs in which the body voted at each step.
     pub voted_at: Vec<u64>,
     /// Runs in which each actor blocked the last vote (office not approved at the end).
@@ -156,6 +160,8 @@ impl Aggregate {
             approved_by_step: vec![0; steps + 1],
             opened_by_step: vec![0; steps + 1],
             opened_at: vec![0; steps + 1],
+            approved_at: vec![0; steps + 1],
+            status_at_end: vec![0; 4],
             voted_at: vec![0; steps + 1],
             blocked_at_end: vec![0; n],
             coercive_any: 0,
@@ -205,6 +211,8 @@ impl Aggregate {
         add(&mut self.approved_by_step, &o.approved_by_step);
         add(&mut self.opened_by_step, &o.opened_by_step);
         add(&mut self.opened_at, &o.opened_at);
+        add(&mut self.approved_at, &o.approved_at);
+        add(&mut self.status_at_end, &o.status_at_end);
         add(&mut self.voted_at, &o.voted_at);
         add(&mut self.blocked_at_end, &o.blocked_at_end);
         add(&mut self.coercive_by_actor, &o.coercive_by_actor);
@@ -334,6 +342,10 @@ pub fn run_into(
     if let Some(o) = out.opened_step {
         agg.opened_at[o] += 1;
     }
+    if let Some(a) = out.approved_step {
+        agg.approved_at[a] += 1;
+    }
+    agg.status_at_end[out.status as usize] += 1;
     for v in &out.votes {
         agg.voted_at[v.step] += 1;
     }

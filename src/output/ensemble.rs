@@ -137,30 +137,63 @@ fn step_dist(h: &[u64]) -> StepDist {
     }
 }
 
+/// A proportion and its 95% Wilson interval, flattened for easy reading: `p`, `ci95`, counts.
+#[derive(Serialize)]
+struct Share {
+    p: f64,
+    ci95: [f64; 2],
+    runs: u64,
+    of: u64,
+}
+
+fn share(p: Proportion) -> Share {
+    Share {
+        p: p.estimate,
+        ci95: [p.lo, p.hi],
+        runs: p.count,
+        of: p.runs,
+    }
+}
+
 #[derive(Serialize)]
 struct OfficeOut {
-    p_approved: Proportion,
-    p_opened: Proportion,
-    p_approved_by_step: Vec<f64>,
+    /// The most common final status over the runs.
+    status: &'static str,
+    /// Median approval / opening step over the runs where it happened (null if in none).
+    approved_step: Option<usize>,
+    opened_step: Option<usize>,
+    /// Actors that still block at the end in more than half of the runs.
+    blockers: Vec<String>,
+    /// Runs ending in each status.
+    status_counts: BTreeMap<&'static str, u64>,
+    p_opened: f64,
+    p_opened_ci95: [f64; 2],
+    p_approved: f64,
+    p_approved_ci95: [f64; 2],
     p_opened_by_step: Vec<f64>,
+    p_approved_by_step: Vec<f64>,
     opening_step: StepDist,
     /// Share of runs in which each actor blocked the last vote (office not approved at the end).
-    blockers: BTreeMap<String, Proportion>,
+    blocker_shares: BTreeMap<String, Share>,
 }
 
 #[derive(Serialize)]
 struct HostileOut {
-    /// Share of runs with at least one coercive event (Goldstein ≤ −7).
-    p_any: Proportion,
+    /// Share of runs with at least one coercive event (Goldstein ≤ −7), with its 95% interval.
+    p_any: f64,
+    p_any_ci95: [f64; 2],
     /// Share of runs in which each actor sent at least one.
-    by_actor: BTreeMap<String, Proportion>,
+    by_actor: BTreeMap<String, Share>,
     mean_per_run: f64,
 }
 
+/// Final values: `stance` and `posture` are means over the runs; the distributions beside them.
 #[derive(Serialize)]
 struct FinalOut {
-    stance: Dist,
-    posture: Dist,
+    stance: f64,
+    posture: f64,
+    stance_dist: Dist,
+    posture_dist: Dist,
 }
 
 #[derive(Serialize)]
@@ -210,29 +243,56 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         seeding: SEEDING,
         quantiles:
             "sketch quantiles: within 0.39% of the exact order statistic of rank floor(q(n-1))",
-        office: OfficeOut {
-            p_approved: wilson(agg.approved_by_step[last], runs),
-            p_opened: wilson(agg.opened_by_step[last], runs),
-            p_approved_by_step: by_step(&agg.approved_by_step),
-            p_opened_by_step: by_step(&agg.opened_by_step),
-            opening_step: step_dist(&agg.opened_at),
-            blockers: sc
-                .actors
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
-                .map(|(i, a)| (a.id.clone(), wilson(agg.blocked_at_end[i], runs)))
-                .collect(),
+        office: {
+            let approved = wilson(agg.approved_by_step[last], runs);
+            let opened = wilson(agg.opened_by_step[last], runs);
+            let modal = (0..4)
+                .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
+                .unwrap_or(0);
+            OfficeOut {
+                status: crate::model::Status::ALL[modal].name(),
+                approved_step: step_dist(&agg.approved_at).p50,
+                opened_step: step_dist(&agg.opened_at).p50,
+                blockers: sc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| 2 * agg.blocked_at_end[*i] > runs)
+                    .map(|(_, a)| a.id.clone())
+                    .collect(),
+                status_counts: crate::model::Status::ALL
+                    .iter()
+                    .map(|s| (s.name(), agg.status_at_end[*s as usize]))
+                    .collect(),
+                p_opened: opened.estimate,
+                p_opened_ci95: [opened.lo, opened.hi],
+                p_approved: approved.estimate,
+                p_approved_ci95: [approved.lo, approved.hi],
+                p_opened_by_step: by_step(&agg.opened_by_step),
+                p_approved_by_step: by_step(&agg.approved_by_step),
+                opening_step: step_dist(&agg.opened_at),
+                blocker_shares: sc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
+                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
+                    .collect(),
+            }
         },
-        hostile: HostileOut {
-            p_any: wilson(agg.coercive_any, runs),
-            by_actor: sc
-                .actors
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.id.clone(), wilson(agg.coercive_by_actor[i], runs)))
-                .collect(),
-            mean_per_run: agg.coercive_events as f64 / runs as f64,
+        hostile: {
+            let any = wilson(agg.coercive_any, runs);
+            HostileOut {
+                p_any: any.estimate,
+                p_any_ci95: [any.lo, any.hi],
+                by_actor: sc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
+                    .collect(),
+                mean_per_run: agg.coercive_events as f64 / runs as f64,
+            }
         },
         final_: sc
             .actors
@@ -242,8 +302,10 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
                 (
                     a.id.as_str(),
                     FinalOut {
-                        stance: dist(agg, agg.actor_cell(last, i, 0)),
-                        posture: dist(agg, agg.actor_cell(last, i, 1)),
+                        stance: agg.cell(agg.actor_cell(last, i, 0)).mean,
+                        posture: agg.cell(agg.actor_cell(last, i, 1)).mean,
+                        stance_dist: dist(agg, agg.actor_cell(last, i, 0)),
+                        posture_dist: dist(agg, agg.actor_cell(last, i, 1)),
                     },
                 )
             })
