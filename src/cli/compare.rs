@@ -231,7 +231,9 @@ fn from_folder(lib: &Library, dir: &Path) -> Result<Item> {
             })
             .unwrap_or_default(),
         coop_mean: num(&summary["indicators"]["cooperation_mean"]).unwrap_or(f64::NAN),
-        hostile: num(&summary["indicators"]["coercive_events"]).unwrap_or(f64::NAN),
+        hostile: num(&summary["indicators"]["coercive_events"])
+            .or_else(|| num(&summary["hostile"]["mean_per_run"]))
+            .unwrap_or(f64::NAN),
         series,
         sc,
     })
