@@ -27,18 +27,8 @@ pub struct CompareArgs {
     /// Steps for the scenarios that are run (default: each scenario's own).
     #[arg(long)]
     pub steps: Option<u64>,
-    /// Output folder (default: output/compare/<a>-vs-<b>...).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace a non-empty --out folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Skip the chart.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
 }
 
 /// One compared outcome, whatever its origin.
@@ -91,7 +81,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         }
     }
     let table = table(&items);
-    let dest = a.out.clone().unwrap_or_else(|| {
+    let dest = a.output.out.clone().unwrap_or_else(|| {
         let names: Vec<String> = items
             .iter()
             .map(|i| crate::scenario::sanitize(&i.sc.name))
@@ -100,9 +90,9 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             .join("compare")
             .join(names.join("-vs-"))
     });
-    let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
+    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     stage.write("comparison.csv", csv(&items))?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         render_compare(
             &stage.tmp,
             &format!("compare_{}", a.metric),
@@ -110,7 +100,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         )?;
     }
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         print!("{table}");
         println!("results: {}/", dir.display());
     }

@@ -6,11 +6,10 @@ use crate::chart::{render_run, ChartInput};
 use crate::engine::{Compiled, Event};
 use crate::ensemble::{run_range, stats::wilson, Aggregate};
 use crate::error::{Error, Result};
-use crate::model::CATALOGUE;
 use crate::output::ensemble::{
     ensemble_csv, event_counts_csv, shard_range, summary_json, ShardState,
 };
-use crate::output::run::{to_json, Manifest};
+use crate::output::run::{event_rows, to_json, Manifest, EVENTS_HEADER};
 use crate::output::{fnv1a64, Staging};
 use crate::scenario::{to_toml, Library, Scenario};
 use clap::Args;
@@ -49,7 +48,7 @@ fn parse_shard(s: &str, runs: u64) -> Result<(u64, u64)> {
     Ok((k, n))
 }
 
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let t = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -66,7 +65,7 @@ fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Run(format!("cannot start {t} threads: {e}")))
 }
 
-fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
+pub(crate) fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -77,26 +76,6 @@ fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
         pb.set_style(style);
     }
     pb
-}
-
-/// Event rows, the header first.
-pub const EVENTS_HEADER: &str = "run,step,actor,target,code,label,goldstein\n";
-
-fn event_rows(sc: &Scenario, run: u64, events: &[Event], out: &mut String) {
-    use std::fmt::Write as _;
-    for e in events {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            out,
-            "{run},{},{},{},{},{},{}",
-            e.step,
-            sc.actors[e.actor.ix()].id,
-            sc.actors[e.target.ix()].id,
-            c.code,
-            c.label,
-            c.goldstein
-        );
-    }
 }
 
 pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
@@ -120,7 +99,7 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
         .unwrap_or((0, runs));
     let pool = pool(a.threads)?;
     let threads = pool.current_num_threads();
-    let dest = a.out.clone().unwrap_or_else(|| match shard {
+    let dest = a.output.out.clone().unwrap_or_else(|| match shard {
         // Beside, not inside, the merged folder: merging replaces that folder.
         Some((k, n)) => {
             let base = default_out(sc);
@@ -134,7 +113,7 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
         }
         None => default_out(sc),
     });
-    let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
+    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(sc)?;
     let compiled = Compiled::new(sc);
 
@@ -171,7 +150,7 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
     };
 
     install_ctrlc();
-    let pb = progress(end - start, a.quiet);
+    let pb = progress(end - start, a.output.quiet);
     let on_run = || pb.inc(1);
     let result = pool.install(|| {
         run_range(
@@ -222,7 +201,7 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
         )?;
         stage.write("manifest.json", to_json(&man)?)?;
         let dir = stage.commit()?;
-        if !a.quiet {
+        if !a.output.quiet {
             println!(
                 "shard {k}/{n} of {} (runs {start}..{end} of {runs}, {threads} threads)",
                 sc.name
@@ -234,9 +213,9 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    write_ensemble(&stage, sc, &agg, &man, !a.no_charts)?;
+    write_ensemble(&stage, sc, &agg, &man, !a.output.no_charts)?;
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         print!("{}", narrate(sc, &agg));
         println!("results: {}/", dir.display());
     }
@@ -349,18 +328,8 @@ pub struct MergeArgs {
     /// Shard folders written by `run --shard K/N`.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Output folder (default: output/<scenario>/seed-<seed>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace a non-empty --out folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Skip the charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
 }
 
 fn read_shard(dir: &Path) -> Result<ShardState> {
@@ -441,8 +410,8 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     for (s, _) in &shards {
         agg.merge(&s.aggregate);
     }
-    let dest = a.out.clone().unwrap_or_else(|| default_out(&sc));
-    let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
+    let dest = a.output.out.clone().unwrap_or_else(|| default_out(&sc));
+    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     // events.csv: the shards' parts in shard order, which is run order.
     let mut events = Vec::new();
     for (_, d) in &shards {
@@ -457,9 +426,9 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     stage.write("events.csv", events)?;
     stage.write("scenario.resolved.toml", &resolved)?;
     let man = manifest(&sc, &resolved, 1);
-    write_ensemble(&stage, &sc, &agg, &man, !a.no_charts)?;
+    write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts)?;
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         print!("{}", narrate(&sc, &agg));
         println!("merged {n} shards; results: {}/", dir.display());
     }

@@ -50,6 +50,23 @@ pub enum Command {
     Compare(compare::CompareArgs),
 }
 
+/// Where and how a command writes its results (shared by run, compare, sweep and merge).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    /// Output folder (default: a folder under output/ named after the scenario, seed and kind).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace a non-empty --out folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip the charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// Parse the arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();

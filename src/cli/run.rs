@@ -26,27 +26,17 @@ pub struct RunArgs {
     /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Output folder (default: output/<scenario>/seed-<seed>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace a non-empty --out folder.
-    #[arg(long)]
-    pub force: bool,
     /// Worker threads for ensembles (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Run only part K of N of an ensemble (K in 1..=N), for `diplosim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Skip the charts.
-    #[arg(long)]
-    pub no_charts: bool,
     /// Which runs' events go to events.csv in an ensemble: `first` (run 0) or `all`.
     #[arg(long, value_name = "first|all", default_value = "first")]
     pub events: String,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
 }
 
 /// Overrides from the flags, then `--set`, in the order they apply.
@@ -73,22 +63,22 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     if sc.runs > 1 || a.shard.is_some() {
         return super::ensemble::run_ensemble(&sc, a);
     }
-    let dest = a.out.clone().unwrap_or_else(|| default_out(&sc));
-    let stage = Staging::new(&dest, a.out.is_none() || a.force)?;
+    let dest = a.output.out.clone().unwrap_or_else(|| default_out(&sc));
+    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);
     let mut rec = Recording::new(sc.actors.len(), sc.steps);
     let out = simulate(&compiled, sc.seed, 0, &mut rec);
     let manifest = manifest(&sc, &resolved, 1);
     write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         crate::chart::render_run(
             &stage.tmp,
             &crate::chart::ChartInput::from_run(&sc, &rec, &out),
         )?;
     }
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         print!("{}", narrate(&sc, &rec, &out));
         println!("results: {}/", dir.display());
     }

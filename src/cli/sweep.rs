@@ -15,7 +15,6 @@ use crate::sensitivity::{morris_design, morris_indices, saltelli_design, sobol_i
 use clap::Args;
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -49,18 +48,8 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario>/sweep-<kind>-seed-<seed>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace a non-empty --out folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Skip the charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
 }
 
 fn fmt_value(key: &str, v: f64) -> String {
@@ -141,27 +130,8 @@ fn evaluate(
     quiet: bool,
 ) -> Result<Vec<PointStats>> {
     let compiled: Vec<Compiled> = points.iter().map(Compiled::new).collect();
-    let t = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(t.clamp(1, 1024))
-        .build()
-        .map_err(|e| Error::Run(format!("cannot start threads: {e}")))?;
-    let total = (points.len() * runs) as u64;
-    let pb = if quiet || !std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let pb = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
-        ) {
-            pb.set_style(style);
-        }
-        pb
-    };
+    let pool = super::ensemble::pool(threads)?;
+    let pb = super::ensemble::progress((points.len() * runs) as u64, quiet);
     let outs: Vec<RunOutcome> = pool.install(|| {
         (0..points.len() * runs)
             .into_par_iter()
@@ -267,7 +237,7 @@ fn load_point(
 }
 
 fn dest(a: &SweepArgs, base: &Scenario, kind: &str) -> PathBuf {
-    a.out.clone().unwrap_or_else(|| {
+    a.output.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join(&base.name)
             .join(format!("sweep-{kind}-seed-{}", base.seed))
@@ -322,7 +292,7 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
         .iter()
         .map(|asg| load_point(lib, a, base_ov, asg))
         .collect::<Result<_>>()?;
-    let stats = evaluate(&points, runs, base.seed, a.threads, a.quiet)?;
+    let stats = evaluate(&points, runs, base.seed, a.threads, a.output.quiet)?;
     let names = outcome_names(base);
     let mut csv = String::new();
     for (k, _) in &axes {
@@ -344,10 +314,10 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
         csv.push('\n');
     }
     let out = dest(a, base, "grid");
-    let stage = Staging::new(&out, a.out.is_none() || a.force)?;
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("sweep.csv", &csv)?;
     stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         let chart = GridChart {
             title: format!("Sweep — {}", base.title),
             subtitle: format!(
@@ -363,7 +333,7 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
         render_grid(&stage.tmp, &chart)?;
     }
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         println!(
             "{} — grid over {} ({} points × {runs} runs, seed {})",
             base.name,
@@ -453,7 +423,7 @@ fn global(
         .iter()
         .map(|asg| load_point(lib, a, base_ov, asg))
         .collect::<Result<_>>()?;
-    let stats = evaluate(&points, runs, base.seed, a.threads, a.quiet)?;
+    let stats = evaluate(&points, runs, base.seed, a.threads, a.output.quiet)?;
     let names = outcome_names(base);
     let mut csv = String::new();
     let mut tornadoes: Vec<TornadoChart> = Vec::new();
@@ -550,16 +520,16 @@ fn global(
         }
     }
     let out = dest(a, base, method);
-    let stage = Staging::new(&out, a.out.is_none() || a.force)?;
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("sensitivity.csv", &csv)?;
     stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;
-    if !a.no_charts {
+    if !a.output.no_charts {
         for t in &tornadoes {
             render_tornado(&stage.tmp, t)?;
         }
     }
     let dir = stage.commit()?;
-    if !a.quiet {
+    if !a.output.quiet {
         println!(
             "{} — {method} over {k} parameters ({} points × {runs} runs, seed {})",
             base.name,

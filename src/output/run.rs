@@ -51,13 +51,15 @@ pub fn timeseries_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
     s
 }
 
-/// `events.csv`: `run,step,actor,target,code,label,goldstein`.
-pub fn events_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
-    let mut s = String::from("run,step,actor,target,code,label,goldstein\n");
-    for e in &rec.events {
+/// Header of `events.csv`.
+pub const EVENTS_HEADER: &str = "run,step,actor,target,code,label,goldstein\n";
+
+/// `events.csv` rows of one run: `run,step,actor,target,code,label,goldstein`.
+pub fn event_rows(sc: &Scenario, run: u64, events: &[crate::engine::Event], out: &mut String) {
+    for e in events {
         let c = &CATALOGUE[e.code];
         let _ = writeln!(
-            s,
+            out,
             "{run},{},{},{},{},{},{}",
             e.step,
             sc.actors[e.actor.ix()].id,
@@ -67,6 +69,12 @@ pub fn events_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
             c.goldstein
         );
     }
+}
+
+/// `events.csv` of a single run.
+pub fn events_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
+    let mut s = String::from(EVENTS_HEADER);
+    event_rows(sc, run as u64, &rec.events, &mut s);
     s
 }
 
