@@ -244,3 +244,41 @@ fn extends_cycles_are_reported_with_the_chain() {
         .stderr(predicate::str::contains("`extends` makes a cycle"))
         .stderr(predicate::str::contains("b.toml → ").and(predicate::str::contains("a.toml")));
 }
+
+#[test]
+fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    diplosim()
+        .args([
+            "compare",
+            "baseline",
+            "ally_objects",
+            "--steps",
+            "40",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("blockers").and(predicate::str::contains("france")))
+        .stdout(predicate::str::contains("final stance france"));
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("scenario,origin,office_status,approved_step,opened_step,p_opened,blockers,"));
+    let base = lines.next().unwrap();
+    let objects = lines.next().unwrap();
+    assert!(base.starts_with("baseline,") && base.contains(",opened,6,32,"));
+    assert!(objects.starts_with("ally_objects,") && objects.contains(",postponed,,,,france,"));
+    assert!(out.join("compare_stance.png").is_file() && out.join("compare_stance.svg").is_file());
+    let svg = std::fs::read_to_string(out.join("compare_stance.svg")).unwrap();
+    assert!(svg.contains("France") && svg.contains("Japan"));
+    diplosim()
+        .args(["compare", "baseline", "ally_objects", "--metric", "stanse"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `stance`?"));
+}
