@@ -338,3 +338,40 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
     let ci = office["p_opened_ci95"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() <= p && p <= ci[1].as_f64().unwrap());
 }
+
+#[test]
+fn ctrl_c_stops_an_ensemble_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("big");
+    let bin = assert_cmd::cargo::cargo_bin("diplosim");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(root())
+        .args([
+            "run",
+            "baseline",
+            "--runs",
+            "5000000",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!out.exists(), "no output folder after Ctrl-C");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no partial folder either"
+    );
+}

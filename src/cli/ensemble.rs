@@ -15,17 +15,6 @@ use crate::scenario::{to_toml, Library, Scenario};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Set by Ctrl-C; workers stop between runs and nothing is written.
-static CANCEL: AtomicBool = AtomicBool::new(false);
-
-fn install_ctrlc() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
-    });
-}
 
 /// `K/N` with 1 ≤ K ≤ N ≤ runs.
 fn parse_shard(s: &str, runs: u64) -> Result<(u64, u64)> {
@@ -149,7 +138,6 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
         }
     };
 
-    install_ctrlc();
     let pb = progress(end - start, a.output.quiet);
     let on_run = || pb.inc(1);
     let result = pool.install(|| {
@@ -158,7 +146,7 @@ pub fn run_ensemble(sc: &Scenario, a: &RunArgs) -> Result<i32> {
             sc.seed,
             start..end,
             all_events,
-            &CANCEL,
+            &super::CANCEL,
             &on_run,
             &mut sink,
         )

@@ -67,6 +67,14 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// Set by Ctrl-C: long work stops between runs, nothing is written, and the exit code is 130.
+pub(crate) static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed.
+pub(crate) fn cancelled() -> bool {
+    CANCEL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Parse the arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -90,6 +98,8 @@ fn render_error(e: &Error) -> String {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     let lib = Library::new(&cli.scenarios);
+    // Before any output folder exists, so that Ctrl-C can never leave a partial one.
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, std::sync::atomic::Ordering::SeqCst));
     match cli.command {
         Command::List => list::list(&lib),
         Command::Show(a) => show::show(&lib, &a),

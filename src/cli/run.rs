@@ -69,6 +69,9 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let compiled = Compiled::new(&sc);
     let mut rec = Recording::new(sc.actors.len(), sc.steps);
     let out = simulate(&compiled, sc.seed, 0, &mut rec);
+    if super::cancelled() {
+        return Err(crate::error::Error::Interrupted);
+    }
     let manifest = manifest(&sc, &resolved, 1);
     write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
     if !a.output.no_charts {

@@ -132,27 +132,31 @@ fn evaluate(
     let compiled: Vec<Compiled> = points.iter().map(Compiled::new).collect();
     let pool = super::ensemble::pool(threads)?;
     let pb = super::ensemble::progress((points.len() * runs) as u64, quiet);
-    let outs: Vec<RunOutcome> = pool.install(|| {
+    let outs: Option<Vec<RunOutcome>> = pool.install(|| {
         (0..points.len() * runs)
             .into_par_iter()
             .with_min_len(16)
             .map(|k| {
                 let (p, r) = (k / runs, k % runs);
+                if super::cancelled() {
+                    return None;
+                }
                 let c = &compiled[p];
                 let mut coop = CoopSum(0.0);
                 let mut rng = run_rng(seed, r as u64);
                 let out = crate::engine::simulate_with(c, &mut rng, &mut coop);
                 pb.inc(1);
-                RunOutcome {
+                Some(RunOutcome {
                     opened: out.status == Status::Opened,
                     hostile: out.coercive_events > 0,
                     coop: coop.0 / c.steps.max(1) as f64,
                     stance: out.final_stance,
-                }
+                })
             })
-            .collect()
+            .collect::<Option<Vec<_>>>()
     });
     pb.finish_and_clear();
+    let outs = outs.ok_or(Error::Interrupted)?;
     Ok(outs.chunks(runs).map(summarize).collect())
 }
 
