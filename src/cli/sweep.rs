@@ -129,36 +129,67 @@ fn evaluate(
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<Vec<PointStats>> {
-    let compiled: Vec<Compiled> = points.iter().map(Compiled::new).collect();
+    check_size(points.len(), runs)?;
+    let total = points.len() * runs;
     let pool = super::ensemble::pool(threads)?;
-    let pb = super::ensemble::progress((points.len() * runs) as u64, quiet);
-    let outs: Option<Vec<RunOutcome>> = pool.install(|| {
-        (0..points.len() * runs)
-            .into_par_iter()
-            .with_min_len(16)
-            .map(|k| {
-                let (p, r) = (k / runs, k % runs);
-                if super::cancelled() {
-                    return None;
-                }
-                let c = &compiled[p];
-                let mut coop = CoopSum(0.0);
-                let mut rng = run_rng(seed, r as u64);
-                let out = crate::engine::simulate_with(c, &mut rng, &mut coop);
-                pb.inc(1);
-                Some(RunOutcome {
-                    opened: out.status == Status::Opened,
-                    hostile: out.coercive_events > 0,
-                    coop: coop.0 / c.steps.max(1) as f64,
-                    stance: out.final_stance,
+    let pb = super::ensemble::progress(total as u64, quiet);
+    // Points go in chunks whose per-run records stay under ~32 MB; within a chunk every
+    // (point, run) pair is one parallel task, collected in order.
+    let per_run = 4 + points.first().map(|p| p.actors.len()).unwrap_or(0);
+    let chunk = (4_000_000 / (per_run * runs)).max(1);
+    let mut stats = Vec::with_capacity(points.len());
+    for group in points.chunks(chunk) {
+        let compiled: Vec<Compiled> = group.iter().map(Compiled::new).collect();
+        let outs: Option<Vec<RunOutcome>> = pool.install(|| {
+            (0..group.len() * runs)
+                .into_par_iter()
+                .with_min_len(16)
+                .map(|k| {
+                    let (p, r) = (k / runs, k % runs);
+                    if super::cancelled() {
+                        return None;
+                    }
+                    let c = &compiled[p];
+                    let mut coop = CoopSum(0.0);
+                    let mut rng = run_rng(seed, r as u64);
+                    let out = crate::engine::simulate_with(c, &mut rng, &mut coop);
+                    pb.inc(1);
+                    Some(RunOutcome {
+                        opened: out.status == Status::Opened,
+                        hostile: out.coercive_events > 0,
+                        coop: coop.0 / c.steps.max(1) as f64,
+                        stance: out.final_stance,
+                    })
                 })
-            })
-            .collect::<Option<Vec<_>>>()
-    });
+                .collect::<Option<Vec<_>>>()
+        });
+        let outs = outs.ok_or(Error::Interrupted)?;
+        stats.extend(outs.chunks(runs).map(summarize));
+    }
     pb.finish_and_clear();
-    let outs = outs.ok_or(Error::Interrupted)?;
-    Ok(outs.chunks(runs).map(summarize).collect())
+    Ok(stats)
 }
+
+/// Refuse a sweep too large to run before any point is loaded.
+fn check_size(points: usize, runs: usize) -> Result<()> {
+    if runs == 0 || runs > MAX_RUNS_PER_POINT {
+        return Err(Error::Usage(format!(
+            "--runs {runs}: give 1 to {MAX_RUNS_PER_POINT} runs per point"
+        )));
+    }
+    let total = points.saturating_mul(runs);
+    if total > MAX_SWEEP_RUNS {
+        return Err(Error::Usage(format!(
+            "{points} points × {runs} runs = {total} runs; a sweep may have at most {MAX_SWEEP_RUNS}"
+        )));
+    }
+    Ok(())
+}
+
+/// Most runs per sweep point.
+const MAX_RUNS_PER_POINT: usize = 1_000_000;
+/// Most runs in one sweep (points × runs).
+const MAX_SWEEP_RUNS: usize = 200_000_000;
 
 fn parse_range(spec: &str, with_count: bool) -> Result<(String, f64, f64, usize)> {
     let flag = if with_count { "--vary" } else { "--param" };
@@ -292,6 +323,7 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
         }
         _ => unreachable!("one or two axes"),
     }
+    check_size(assigns.len(), runs)?;
     let points: Vec<Scenario> = assigns
         .iter()
         .map(|asg| load_point(lib, a, base_ov, asg))
@@ -391,8 +423,13 @@ fn global(
         )));
     }
     let k = ranges.len();
-    let samples = a.samples.unwrap_or(base.sensitivity.samples).max(8);
-    let runs = a.runs.unwrap_or(base.sensitivity.runs).max(1);
+    let samples = a.samples.unwrap_or(base.sensitivity.samples);
+    if !(8..=100_000).contains(&samples) {
+        return Err(Error::Usage(format!(
+            "--samples {samples}: give 8 to 100000"
+        )));
+    }
+    let runs = a.runs.unwrap_or(base.sensitivity.runs);
     // The design has its own random stream, apart from the runs' streams.
     let mut rng = run_rng(base.seed, u64::MAX);
     enum Design {
@@ -408,6 +445,7 @@ fn global(
         Design::Morris(d) => &d.points,
         Design::Sobol(d) => &d.points,
     };
+    check_size(unit_points.len(), runs)?;
     let assigns: Vec<Vec<(String, f64)>> = unit_points
         .iter()
         .map(|u| {

@@ -431,7 +431,7 @@ impl Library {
             }
             let fi = sources.len();
             sources.push(src);
-            merged.apply(&raw, fi, false);
+            merged.apply(&raw, fi, true);
             // Record where an overridden actor key came from.
             for a in &raw.actors {
                 if let Some((dst, _)) = merged.actors.iter_mut().find(|(x, _)| x.id == a.id) {
@@ -747,6 +747,9 @@ fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, RawFile)> {
         _ => toml::Value::String(value_str.to_string()),
     };
     let parts: Vec<&str> = key.trim().split('.').collect();
+    if parts.as_slice() == ["scenario", "extends"] {
+        return Err(usage("`extends` cannot be overridden: run the other scenario, or write a file that extends it".into()));
+    }
     let mut root = toml::Table::new();
     match parts.as_slice() {
         [table @ ("scenario" | "model" | "issue"), field] => {
