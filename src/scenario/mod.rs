@@ -267,6 +267,13 @@ impl Library {
         if p.is_file() {
             return Ok(p);
         }
+        if !self.dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "no scenario named `{spec}`: there is no scenarios folder at {} — run from the repository root, \
+                 give --scenarios DIR (or set DIPLOSIM_SCENARIOS), or give a path to a .toml file",
+                self.dir.display()
+            )));
+        }
         let names: Vec<String> = self.list().into_iter().map(|(n, _)| n).collect();
         let hint = suggest(spec, names.iter().map(|s| s.as_str()))
             .map(|s| format!(" — did you mean `{s}`?"))
