@@ -295,7 +295,7 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
                     let exact = xs[(q * (xs.len() - 1) as f64).floor() as usize];
                     let est = got[2 + k];
                     assert!(
-                        (est - exact).abs() <= exact.abs() / 256.0 + 1e-9,
+                        (est - exact).abs() <= exact.abs() / 128.0 + 1e-9,
                         "{t} {} {name} q{q}: sketch {est} vs exact {exact}",
                         a.id
                     );

@@ -1,10 +1,10 @@
 //! A deterministic, mergeable quantile sketch with a relative error bound.
 //!
 //! Values are counted in logarithmic buckets read straight off the bits of an `f64`: the exponent
-//! and the top [`MANTISSA_BITS`] bits of the mantissa. A bucket [lo, hi) has hi/lo ≤ 1 + 2⁻⁷, and a
+//! and the top [`MANTISSA_BITS`] bits of the mantissa. A bucket [lo, hi) has hi/lo ≤ 1 + 2⁻⁶, and a
 //! quantile is reported as the middle of its bucket, so
 //!
-//! **|estimate − exact| ≤ 2⁻⁸ · |exact| ≈ 0.39 % of the value** (plus at most 2⁻³⁰ ≈ 1e-9 absolute,
+//! **|estimate − exact| ≤ 2⁻⁷ · |exact| ≈ 0.78 % of the value** (plus at most 2⁻³⁰ ≈ 1e-9 absolute,
 //! below which values count as zero).
 //!
 //! The exact quantile is the order statistic of rank ⌊q·(n−1)⌋ (0-based). Counts are integers, so
@@ -15,12 +15,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Mantissa bits kept in the bucket key.
-pub const MANTISSA_BITS: u32 = 7;
+pub const MANTISSA_BITS: u32 = 6;
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 /// Magnitudes below this count as zero.
 pub const ZERO: f64 = 9.313225746154785e-10; // 2^-30
 /// Relative error bound of a quantile.
-pub const REL_ERROR: f64 = 1.0 / 256.0; // 2^-(MANTISSA_BITS+1)
+pub const REL_ERROR: f64 = 1.0 / 128.0; // 2^-(MANTISSA_BITS+1)
 
 /// Dense counts for one sign.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

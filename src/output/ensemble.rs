@@ -242,7 +242,7 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         step_unit: &sc.step_unit,
         seeding: SEEDING,
         quantiles:
-            "sketch quantiles: within 0.39% of the exact order statistic of rank floor(q(n-1))",
+            "sketch quantiles: within 0.78% of the exact order statistic of rank floor(q(n-1))",
         office: {
             let approved = wilson(agg.approved_by_step[last], runs);
             let opened = wilson(agg.opened_by_step[last], runs);
