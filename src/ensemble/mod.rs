@@ -256,11 +256,6 @@ impl Aggregate {
     pub fn cooperation_mean(&self) -> f64 {
         self.coop_mean_sum[0] as f64 / SCALE / self.runs as f64
     }
-
-    /// Total buckets held by the sketches (memory accounting).
-    pub fn buckets(&self) -> usize {
-        self.cells.iter().map(|(_, s)| s.buckets()).sum()
-    }
 }
 
 /// Feeds one run into an aggregate.

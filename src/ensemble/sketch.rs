@@ -143,11 +143,6 @@ impl Sketch {
         }
         f64::NAN
     }
-
-    /// Buckets held (for memory accounting).
-    pub fn buckets(&self) -> usize {
-        self.pos.counts.len() + self.neg.counts.len()
-    }
 }
 
 #[cfg(test)]
