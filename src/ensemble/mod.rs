@@ -119,8 +119,8 @@ pub struct Aggregate {
     #[serde(with = "i128_vec")]
     affinity_sum: Vec<i128>,
     /// Σ over runs of the run's mean cooperation index, fixed point.
-    #[serde(with = "i128_vec")]
-    coop_mean_sum: Vec<i128>,
+    #[serde(with = "i128_str")]
+    coop_mean_sum: i128,
 }
 
 mod i128_vec {
@@ -170,7 +170,7 @@ impl Aggregate {
             event_counts: vec![0; n * n * CATALOGUE.len()],
             events: 0,
             affinity_sum: vec![0; n * n],
-            coop_mean_sum: vec![0; 1],
+            coop_mean_sum: 0,
         }
     }
 
@@ -223,7 +223,7 @@ impl Aggregate {
         for (a, b) in self.affinity_sum.iter_mut().zip(&o.affinity_sum) {
             *a += b;
         }
-        self.coop_mean_sum[0] += o.coop_mean_sum[0];
+        self.coop_mean_sum += o.coop_mean_sum;
     }
 
     /// Statistics of one cell.
@@ -254,7 +254,7 @@ impl Aggregate {
 
     /// Mean over runs of each run's mean cooperation index.
     pub fn cooperation_mean(&self) -> f64 {
-        self.coop_mean_sum[0] as f64 / SCALE / self.runs as f64
+        self.coop_mean_sum as f64 / SCALE / self.runs as f64
     }
 }
 
@@ -361,7 +361,7 @@ pub fn run_into(
     for (a, x) in agg.affinity_sum.iter_mut().zip(&out.final_affinity) {
         *a += fixed(*x) as i128;
     }
-    agg.coop_mean_sum[0] += fixed(coop_sum / c.steps.max(1) as f64) as i128;
+    agg.coop_mean_sum += fixed(coop_sum / c.steps.max(1) as f64) as i128;
     (out, events)
 }
 
