@@ -83,6 +83,19 @@ affinity = 0.1
 source = "test"
 "#;
 
+/// The FJ equilibrium: solve (I − ΛW) s* = (I − Λ) s0 with Λ = diag(1 − ρ).
+fn fj_closed_form(w: &[[f64; 4]; 4], rho: &[f64; 4], s0: &[f64; 4]) -> Vec<f64> {
+    let m: Vec<Vec<f64>> = (0..4)
+        .map(|i| {
+            (0..4)
+                .map(|j| f64::from(u8::from(i == j)) - (1.0 - rho[i]) * w[i][j])
+                .collect()
+        })
+        .collect();
+    let b: Vec<f64> = (0..4).map(|i| rho[i] * s0[i]).collect();
+    solve(m, b)
+}
+
 #[test]
 fn friedkin_johnsen_reaches_the_closed_form_equilibrium() {
     let sc = scenario(FJ);
@@ -110,16 +123,7 @@ fn friedkin_johnsen_reaches_the_closed_form_equilibrium() {
         let s: f64 = w[i].iter().sum();
         w[i].iter_mut().for_each(|x| *x /= s);
     }
-    // (I − ΛW) s* = (I − Λ) s0 with Λ = diag(1 − ρ).
-    let m: Vec<Vec<f64>> = (0..4)
-        .map(|i| {
-            (0..4)
-                .map(|j| f64::from(u8::from(i == j)) - (1.0 - rho[i]) * w[i][j])
-                .collect()
-        })
-        .collect();
-    let b: Vec<f64> = (0..4).map(|i| rho[i] * s0[i]).collect();
-    let expected = solve(m, b);
+    let expected = fj_closed_form(&w, &rho, &s0);
     let (_, out) = run(&sc, 7);
     for i in 0..4 {
         assert!(
@@ -141,7 +145,6 @@ fn explicit_influence_rows_replace_affinity_weights() {
         "stubbornness = 0.3\nself_weight = 1.0\nsource = \"test\"",
     ) + "[[relation]]\nfrom = \"a\"\nto = \"d\"\ninfluence = 3.0\nsource = \"test\"\n";
     let sc = scenario(&text);
-    let _c = [0.9, 0.5, 0.3, 0.7];
     let rho = [0.3, 0.7, 0.1, 0.5];
     let s0 = [0.8, -0.6, 0.1, -0.2];
     let mut w = [[0.0f64; 4]; 4];
@@ -158,15 +161,7 @@ fn explicit_influence_rows_replace_affinity_weights() {
             w[i][j] = raw[i][j] / s;
         }
     }
-    let m: Vec<Vec<f64>> = (0..4)
-        .map(|i| {
-            (0..4)
-                .map(|j| f64::from(u8::from(i == j)) - (1.0 - rho[i]) * w[i][j])
-                .collect()
-        })
-        .collect();
-    let b: Vec<f64> = (0..4).map(|i| rho[i] * s0[i]).collect();
-    let expected = solve(m, b);
+    let expected = fj_closed_form(&w, &rho, &s0);
     let (_, out) = run(&sc, 1);
     for i in 0..4 {
         assert!(

@@ -1,15 +1,8 @@
 //! The command line as a user meets it: output, exit codes, messages that point at the fix.
 
-use crate::util::root;
-use assert_cmd::Command;
+use crate::util::{diplosim, root};
 use predicates::prelude::*;
 use std::path::Path;
-
-fn diplosim() -> Command {
-    let mut c = Command::cargo_bin("diplosim").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.join(name);

@@ -1,17 +1,10 @@
 //! Ensembles: identical bytes across thread counts and shard splits, quantiles that agree with
 //! exact ones computed from the individual runs, outcome probabilities that add up.
 
-use crate::util::{library, root};
-use assert_cmd::Command;
+use crate::util::{diplosim, library, root};
 use diplosim::engine::{simulate, Compiled};
 use diplosim::output::record::Recording;
 use std::path::Path;
-
-fn diplosim() -> Command {
-    let mut c = Command::cargo_bin("diplosim").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn same_files(a: &Path, b: &Path) {
     let mut names: Vec<String> = std::fs::read_dir(a)

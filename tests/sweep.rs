@@ -1,15 +1,8 @@
 //! Sweeps from the command line: a grid whose breakpoint is known from the stances, identical
 //! bytes with any thread count, sensitivity indices that rank the parameter that matters first.
 
-use crate::util::root;
-use assert_cmd::Command;
+use crate::util::diplosim;
 use std::path::Path;
-
-fn diplosim() -> Command {
-    let mut c = Command::cargo_bin("diplosim").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()

@@ -14,6 +14,13 @@ pub fn library() -> Library {
     Library::new(root().join("scenarios"))
 }
 
+/// The binary, run from the repository root.
+pub fn diplosim() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("diplosim").unwrap();
+    c.current_dir(root());
+    c
+}
+
 /// Load a scenario from TOML text.
 pub fn scenario(text: &str) -> Scenario {
     match library().load_text(Path::new("test.toml"), text, &[]) {

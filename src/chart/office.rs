@@ -36,7 +36,8 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let x_max = input.steps.max(1) as f64;
     let unit = input.step_unit.clone();
     let mut note = marker_note(input);
-    match &input.office {
+    // The legend notes start below whatever the branch drew in the side panel.
+    let note_y = match &input.office {
         OfficeData::Timeline { status, votes } => {
             let y = (-0.4, 3.6);
             let mut chart = ChartBuilder::on(&plot)
@@ -87,6 +88,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             }
             note.insert(0, "green dot: vote approved".into());
             note.insert(1, "red dot: vote blocked".into());
+            14
         }
         OfficeData::Probability {
             approved,
@@ -134,16 +136,10 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             .map_err(e)?;
             side.draw(&Text::new("open", (50, 38), font(15)))
                 .map_err(e)?;
-            let mut y = 80;
-            for line in &note {
-                side.draw(&Text::new(line.clone(), (10, y), grey_font(13)))
-                    .map_err(e)?;
-                y += 18;
-            }
-            return Ok(());
+            80
         }
-    }
-    let mut y = 14;
+    };
+    let mut y = note_y;
     for line in &note {
         side.draw(&Text::new(line.clone(), (10, y), grey_font(13)))
             .map_err(e)?;

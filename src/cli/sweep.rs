@@ -238,7 +238,15 @@ pub fn sweep(lib: &Library, a: &SweepArgs) -> Result<i32> {
         base_ov.push(format!("scenario.steps={s}"));
     }
     base_ov.extend(a.set.iter().cloned());
-    let base = lib.load(&a.scenario, &base_ov)?;
+    let path = lib.locate(&a.scenario)?;
+    let text = crate::scenario::read_text(&path)?;
+    let loader = PointLoader {
+        lib,
+        path,
+        text,
+        base_ov: &base_ov,
+    };
+    let base = loader.load(&[])?;
     match (&a.method, a.vary.is_empty()) {
         (None, true) => Err(Error::Usage(
             "give --vary KEY=FROM:TO:COUNT (once or twice) or --method morris|sobol".into(),
@@ -246,9 +254,9 @@ pub fn sweep(lib: &Library, a: &SweepArgs) -> Result<i32> {
         (Some(_), false) => Err(Error::Usage(
             "--vary makes a grid; --method makes a sensitivity analysis: give one of them".into(),
         )),
-        (None, false) => grid(lib, a, &base, &base_ov),
+        (None, false) => grid(&loader, a, &base),
         (Some(m), true) => match m.as_str() {
-            "morris" | "sobol" => global(lib, a, &base, &base_ov, m),
+            "morris" | "sobol" => global(&loader, a, &base, m),
             other => Err(Error::Usage(format!(
                 "--method {other}: expected morris or sobol"
             ))),
@@ -256,19 +264,24 @@ pub fn sweep(lib: &Library, a: &SweepArgs) -> Result<i32> {
     }
 }
 
-fn load_point(
-    lib: &Library,
-    a: &SweepArgs,
-    base_ov: &[String],
-    assign: &[(String, f64)],
-) -> Result<Scenario> {
-    let mut ov = base_ov.to_vec();
-    ov.extend(
-        assign
-            .iter()
-            .map(|(k, v)| format!("{k}={}", fmt_value(k, *v))),
-    );
-    lib.load(&a.scenario, &ov)
+/// Loads the scenario at each sweep point: the file is read once, each point adds its overrides.
+struct PointLoader<'a> {
+    lib: &'a Library,
+    path: PathBuf,
+    text: String,
+    base_ov: &'a [String],
+}
+
+impl PointLoader<'_> {
+    fn load(&self, assign: &[(String, f64)]) -> Result<Scenario> {
+        let mut ov = self.base_ov.to_vec();
+        ov.extend(
+            assign
+                .iter()
+                .map(|(k, v)| format!("{k}={}", fmt_value(k, *v))),
+        );
+        self.lib.load_text(&self.path, &self.text, &ov)
+    }
 }
 
 fn dest(a: &SweepArgs, base: &Scenario, kind: &str) -> PathBuf {
@@ -279,7 +292,7 @@ fn dest(a: &SweepArgs, base: &Scenario, kind: &str) -> PathBuf {
     })
 }
 
-fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Result<i32> {
+fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     if a.vary.len() > 2 {
         return Err(Error::Usage(
             "a grid varies one or two parameters; use --method sobol for more".into(),
@@ -326,7 +339,7 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
     check_size(assigns.len(), runs)?;
     let points: Vec<Scenario> = assigns
         .iter()
-        .map(|asg| load_point(lib, a, base_ov, asg))
+        .map(|asg| loader.load(asg))
         .collect::<Result<_>>()?;
     let stats = evaluate(&points, runs, base.seed, a.threads, a.output.quiet)?;
     let names = outcome_names(base);
@@ -401,13 +414,7 @@ fn grid(lib: &Library, a: &SweepArgs, base: &Scenario, base_ov: &[String]) -> Re
     Ok(0)
 }
 
-fn global(
-    lib: &Library,
-    a: &SweepArgs,
-    base: &Scenario,
-    base_ov: &[String],
-    method: &str,
-) -> Result<i32> {
+fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: &str) -> Result<i32> {
     // Ranges: the scenario's [sensitivity] table, then --param.
     let mut ranges: Vec<(String, f64, f64)> = base.sensitivity.ranges.clone();
     for p in &a.param {
@@ -458,12 +465,12 @@ fn global(
         .collect();
     // Check every range end once before the many loads, so a bad key fails fast with its message.
     for (key, lo, hi) in &ranges {
-        load_point(lib, a, base_ov, &[(key.clone(), *lo)])?;
-        load_point(lib, a, base_ov, &[(key.clone(), *hi)])?;
+        loader.load(&[(key.clone(), *lo)])?;
+        loader.load(&[(key.clone(), *hi)])?;
     }
     let points: Vec<Scenario> = assigns
         .iter()
-        .map(|asg| load_point(lib, a, base_ov, asg))
+        .map(|asg| loader.load(asg))
         .collect::<Result<_>>()?;
     let stats = evaluate(&points, runs, base.seed, a.threads, a.output.quiet)?;
     let names = outcome_names(base);

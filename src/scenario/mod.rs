@@ -456,7 +456,8 @@ impl Library {
     }
 }
 
-fn read_text(p: &Path) -> Result<String> {
+/// Read a scenario file, bounded in size and checked to be UTF-8.
+pub fn read_text(p: &Path) -> Result<String> {
     let meta = std::fs::metadata(p).map_err(|e| Error::Read {
         path: p.to_path_buf(),
         source: e,
