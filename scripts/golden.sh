@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DIPLOSIM_BIN:-target/release/diplosim}
-[ -x "$bin" ] || cargo build --release --locked -q
+[ -n "${DIPLOSIM_BIN:-}" ] || cargo build --release --locked -q
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for f in scenarios/*.toml; do
