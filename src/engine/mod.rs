@@ -1,0 +1,238 @@
+//! The engine: one run of the model, step by step, exactly as DESIGN.md's reference semantics.
+//!
+//! It never does I/O, prints, reads the clock or the environment. It takes a resolved
+//! [`Scenario`] (compiled once into a [`Compiled`] that any number of runs share), a seed and a
+//! run index, and reports each step to an [`Observer`]: a recorder for single runs, a streaming
+//! aggregator for ensembles. Cost per step: O(N² + events · allies).
+//!
+//! Order within a step (state t → state t+1), every rule reading state t:
+//! 1. stances (Friedkin–Johnsen), 2. events drawn from state t, 3. reactions summed from state t
+//! plus relaxation, affinities clipped, 4. posture (Richardson), then shocks of step t+1, the vote
+//! if t+1 is a vote step (it reads the stances of t+1), the opening, and the indicators of t+1.
+
+mod codes;
+mod rules;
+
+use crate::model::{Params, Status, CATALOGUE};
+use crate::scenario::{ActorId, Issue, Scenario, ShockAction};
+use codes::CodeSampler;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rules::{Scratch, State};
+
+/// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by
+/// `seed_from_u64(seed)` on stream `run`. Run 0 of a seed is the single run of that seed, and a run
+/// depends on (seed, run) alone, never on threads or shards.
+pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// Largest posture the engine reports: an unstable arms race (m·n < a·b) grows geometrically, and
+/// the cap keeps it finite (and every output free of `inf` and NaN) on long runs.
+pub const POSTURE_MAX: f64 = 1e9;
+
+/// One coded event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    pub step: usize,
+    pub actor: ActorId,
+    pub target: ActorId,
+    /// Index into [`CATALOGUE`].
+    pub code: usize,
+}
+
+impl Event {
+    pub fn goldstein(&self) -> f64 {
+        CATALOGUE[self.code].goldstein
+    }
+}
+
+/// One vote of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vote {
+    pub step: usize,
+    pub approved: bool,
+    /// Members whose stance was below the threshold.
+    pub blockers: Vec<ActorId>,
+}
+
+/// What an observer sees after each step's indicators (step 0 is the initial state).
+pub struct StepView<'a> {
+    pub step: usize,
+    pub stance: &'a [f64],
+    pub posture: &'a [f64],
+    /// Sum of Goldstein weights each actor sent this step.
+    pub tone_sent: &'a [f64],
+    /// Sum of Goldstein weights each actor received this step.
+    pub tone_received: &'a [f64],
+    /// Compromise forecast F = Σ c σ s / Σ c σ.
+    pub forecast: f64,
+    /// Capability-weighted standard deviation of stances.
+    pub polarization: f64,
+    /// Sum of Goldstein weights of this step's events.
+    pub cooperation: f64,
+    /// Mean of `cooperation` over the last `ma_window` steps (fewer at the start).
+    pub cooperation_ma: f64,
+    pub status: Status,
+}
+
+/// Receives a run as it happens.
+pub trait Observer {
+    fn step(&mut self, view: &StepView);
+    fn event(&mut self, _event: &Event) {}
+    fn vote(&mut self, _vote: &Vote) {}
+}
+
+/// An observer that ignores everything (benchmarks, outcome-only runs).
+pub struct Nothing;
+impl Observer for Nothing {
+    fn step(&mut self, _view: &StepView) {}
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    pub approved_step: Option<usize>,
+    pub opened_step: Option<usize>,
+    /// Blockers at the last vote that failed, unless a later vote approved.
+    pub blockers: Vec<ActorId>,
+    pub votes: Vec<Vote>,
+    pub final_stance: Vec<f64>,
+    pub final_posture: Vec<f64>,
+    /// Final affinity matrix, row-major, A[i*n + j] = i's view of j (diagonal 0).
+    pub final_affinity: Vec<f64>,
+    /// Number of coercive events (Goldstein ≤ −7), drawn or injected.
+    pub coercive_events: usize,
+}
+
+/// A scenario prepared for fast runs: flat arrays, explicit influence rows normalised, shocks by step.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub n: usize,
+    pub steps: usize,
+    params: Params,
+    cap: Vec<f64>,
+    sal: Vec<f64>,
+    lambda: Vec<f64>,
+    s0: Vec<f64>,
+    p0: Vec<f64>,
+    k: Vec<f64>,
+    m: Vec<f64>,
+    g: Vec<f64>,
+    /// 1 / Σ_{j≠i} c_j (0 for a lone actor).
+    inv_others: Vec<f64>,
+    /// A(0), row-major.
+    a0: Vec<f64>,
+    /// Normalised explicit rows of W (row-major), for actors with `explicit[i]`.
+    w_explicit: Vec<f64>,
+    explicit: Vec<bool>,
+    shocks: Vec<Vec<ShockAction>>,
+    members: Vec<usize>,
+    host: usize,
+    body_actor: Option<usize>,
+    issue: Issue,
+    sampler: CodeSampler,
+}
+
+impl Compiled {
+    pub fn new(sc: &Scenario) -> Compiled {
+        let n = sc.actors.len();
+        let cap: Vec<f64> = sc.actors.iter().map(|a| a.capability).collect();
+        let total: f64 = cap.iter().sum();
+        let mut a0 = vec![0.0; n * n];
+        let mut w_explicit = vec![0.0; n * n];
+        let mut explicit: Vec<bool> = sc.actors.iter().map(|a| a.self_weight.is_some()).collect();
+        for r in &sc.relations {
+            a0[r.from.ix() * n + r.to.ix()] = r.affinity;
+            if let Some(w) = r.influence {
+                explicit[r.from.ix()] = true;
+                w_explicit[r.from.ix() * n + r.to.ix()] = w;
+            }
+        }
+        for i in 0..n {
+            if explicit[i] {
+                w_explicit[i * n + i] = sc.actors[i].self_weight.unwrap_or(cap[i]);
+                let sum: f64 = w_explicit[i * n..(i + 1) * n].iter().sum();
+                for w in &mut w_explicit[i * n..(i + 1) * n] {
+                    *w /= sum;
+                }
+            }
+        }
+        let mut shocks = vec![Vec::new(); sc.steps + 1];
+        for s in &sc.shocks {
+            if s.step <= sc.steps {
+                shocks[s.step].push(s.action.clone());
+            }
+        }
+        Compiled {
+            n,
+            steps: sc.steps,
+            params: sc.params.clone(),
+            sal: sc.actors.iter().map(|a| a.salience).collect(),
+            lambda: sc.actors.iter().map(|a| 1.0 - a.stubbornness).collect(),
+            s0: sc.actors.iter().map(|a| a.stance).collect(),
+            p0: sc.actors.iter().map(|a| a.posture).collect(),
+            k: sc.actors.iter().map(|a| a.reactivity).collect(),
+            m: sc.actors.iter().map(|a| a.fatigue).collect(),
+            g: sc.actors.iter().map(|a| a.grievance).collect(),
+            inv_others: cap
+                .iter()
+                .map(|c| {
+                    if total - c > 0.0 {
+                        1.0 / (total - c)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            cap,
+            a0,
+            w_explicit,
+            explicit,
+            shocks,
+            members: sc.issue.members.iter().map(|m| m.ix()).collect(),
+            host: sc.issue.host.ix(),
+            body_actor: sc.actor_index(&sc.issue.body).map(|a| a.ix()),
+            issue: sc.issue.clone(),
+            sampler: CodeSampler::new(sc.params.temperature),
+        }
+    }
+}
+
+/// Run the model once. `run` selects the random stream (see [`run_rng`]).
+pub fn simulate<O: Observer>(c: &Compiled, seed: u64, run: u64, obs: &mut O) -> Outcome {
+    let mut rng = run_rng(seed, run);
+    simulate_with(c, &mut rng, obs)
+}
+
+/// Run the model once with a given generator. Each step calls the rules of DESIGN.md in the
+/// settled order; every rule reads state t and writes state t+1 (see [`rules`]).
+pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O) -> Outcome {
+    let mut st = State::new(c);
+    let mut x = Scratch::new(c.n);
+    st.coop.push(0.0);
+    rules::indicators(c, &st, 0, obs);
+    for t in 0..c.steps {
+        let next = t + 1;
+        rules::stances(c, &st, &mut x.s_next, rng);
+        rules::draw_events(c, &st, next, &mut x, rng);
+        let mut coop = rules::reactions(c, &mut st, &mut x, obs);
+        rules::posture(c, &st, &x.bump, &mut x.p_next);
+        rules::relax_affinities(c, &mut st, &x);
+        std::mem::swap(&mut st.s, &mut x.s_next);
+        std::mem::swap(&mut st.p, &mut x.p_next);
+        for action in &c.shocks[next] {
+            coop += rules::shock(c, &mut st, action, next, obs);
+        }
+        if c.issue.is_vote_step(next) {
+            rules::vote(c, &mut st, next, obs);
+        }
+        rules::opening(c, &mut st, next);
+        st.coop.push(coop);
+        rules::indicators(c, &st, next, obs);
+    }
+    st.into_outcome()
+}

@@ -1,0 +1,480 @@
+//! The rules of DESIGN.md, one function each, in the order a step calls them:
+//! [`stances`] (rule 1), [`draw_events`] (rule 2), [`reactions`] (rule 3, with [`event_effects`]
+//! shared by drawn and injected events), [`posture`] (rule 4), [`relax_affinities`] (end of rule 3),
+//! [`shock`], [`vote`] and [`opening`] (rule 5), [`indicators`] (rule 6).
+//!
+//! Every rule reads state t (`State`) and writes into the step's scratch (`Scratch`), so actor
+//! order never matters; `simulate_with` swaps the scratch in as state t+1.
+
+use super::{Compiled, Event, Observer, Outcome, StepView, Vote, POSTURE_MAX};
+use crate::model::{Status, CATALOGUE, COERCIVE};
+use crate::scenario::{ActorId, ShockAction};
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+/// Mutable state of one run.
+pub(super) struct State {
+    pub s: Vec<f64>,
+    /// s(0), the Friedkin–Johnsen anchor (moved by `position` shocks).
+    pub anchor: Vec<f64>,
+    /// A(t), row-major: `a[i*n + j]` is i's view of j.
+    pub a: Vec<f64>,
+    /// A(0), the baseline affinities relax toward (moved by the opening).
+    pub a_base: Vec<f64>,
+    pub p: Vec<f64>,
+    pub status: Status,
+    pub approved_step: Option<usize>,
+    pub opened_step: Option<usize>,
+    pub blockers: Vec<ActorId>,
+    pub votes: Vec<Vote>,
+    pub tone_sent: Vec<f64>,
+    pub tone_received: Vec<f64>,
+    /// Cooperation index of every step so far (step 0 included).
+    pub coop: Vec<f64>,
+    pub coercive: usize,
+}
+
+impl State {
+    pub fn new(c: &Compiled) -> State {
+        State {
+            s: c.s0.clone(),
+            anchor: c.s0.clone(),
+            a: c.a0.clone(),
+            a_base: c.a0.clone(),
+            p: c.p0.clone(),
+            status: Status::Proposed,
+            approved_step: None,
+            opened_step: None,
+            blockers: Vec::new(),
+            votes: Vec::new(),
+            tone_sent: vec![0.0; c.n],
+            tone_received: vec![0.0; c.n],
+            coop: Vec::with_capacity(c.steps + 1),
+            coercive: 0,
+        }
+    }
+
+    pub fn into_outcome(self) -> Outcome {
+        Outcome {
+            status: self.status,
+            approved_step: self.approved_step,
+            opened_step: self.opened_step,
+            blockers: self.blockers,
+            votes: self.votes,
+            final_stance: self.s,
+            final_posture: self.p,
+            final_affinity: self.a,
+            coercive_events: self.coercive,
+        }
+    }
+}
+
+/// Per-run working memory, reused every step: the next state and the step's events.
+pub(super) struct Scratch {
+    pub s_next: Vec<f64>,
+    pub p_next: Vec<f64>,
+    /// Summed affinity changes of the step's events, row-major like A.
+    pub d_a: Vec<f64>,
+    /// Posture added to each target of a coercive event this step.
+    pub bump: Vec<f64>,
+    pub events: Vec<Event>,
+    /// Allies of each target in A(t), and the step they were found for.
+    allies: Vec<Vec<usize>>,
+    ally_stamp: Vec<usize>,
+    weights: [f64; CATALOGUE.len()],
+}
+
+impl Scratch {
+    pub fn new(n: usize) -> Scratch {
+        Scratch {
+            s_next: vec![0.0; n],
+            p_next: vec![0.0; n],
+            d_a: vec![0.0; n * n],
+            bump: vec![0.0; n],
+            events: Vec::new(),
+            allies: vec![Vec::new(); n],
+            ally_stamp: vec![0; n],
+            weights: [0.0; CATALOGUE.len()],
+        }
+    }
+}
+
+/// Rule 1, Friedkin–Johnsen: `s_i(t+1) = clamp(λ_i Σ_j W_ij s_j(t) + (1 − λ_i) s_i(0) + ε_i)`, with
+/// W's row i the explicit influence weights, or `r_ii = c_i`, `r_ij = c_j max(A_ij, 0)` normalised.
+/// Draws one normal per actor when `noise > 0`. O(N²).
+pub(super) fn stances<R: Rng>(c: &Compiled, st: &State, s_next: &mut [f64], rng: &mut R) {
+    let n = c.n;
+    for i in 0..n {
+        let ws = if c.explicit[i] {
+            let w = &c.w_explicit[i * n..(i + 1) * n];
+            w.iter().zip(&st.s).map(|(w, s)| w * s).sum::<f64>()
+        } else {
+            let row = &st.a[i * n..(i + 1) * n];
+            let mut sum = 0.0;
+            let mut acc = 0.0;
+            for (j, ((&aij, &cj), &sj)) in row.iter().zip(&c.cap).zip(&st.s).enumerate() {
+                let w = if j == i { cj } else { cj * aij.max(0.0) };
+                sum += w;
+                acc += w * sj;
+            }
+            acc / sum
+        };
+        s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
+    }
+    let noise = c.params.noise;
+    if noise > 0.0 {
+        for x in s_next.iter_mut() {
+            let e: f64 = rng.sample(StandardNormal);
+            *x += noise * e;
+        }
+    }
+    for x in s_next.iter_mut() {
+        *x = x.clamp(-1.0, 1.0);
+    }
+}
+
+/// Rule 2: for each ordered pair, the desired tone `τ_ij = clamp(A_ij − β σ_i |s_i − s_j| / 2)`,
+/// one Bernoulli draw with `q_ij = rate σ_i (0.25 + 0.75 |τ_ij|)`, and for a hit one code from
+/// [`super::codes::CodeSampler`] (coercive codes only at posture ≥ the escalation threshold).
+/// Events are stamped `step = next`. O(N²) draws.
+pub(super) fn draw_events<R: Rng>(
+    c: &Compiled,
+    st: &State,
+    next: usize,
+    x: &mut Scratch,
+    rng: &mut R,
+) {
+    let n = c.n;
+    let pr = &c.params;
+    x.events.clear();
+    if pr.rate <= 0.0 {
+        return;
+    }
+    for i in 0..n {
+        let base = pr.rate * c.sal[i];
+        if base <= 0.0 {
+            continue;
+        }
+        let coercive_ok = st.p[i] >= pr.escalation_threshold;
+        let half_bs = pr.beta * c.sal[i] * 0.5;
+        for j in 0..n {
+            if j == i {
+                continue;
+            }
+            let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
+            let q = base * (0.25 + 0.75 * tau.abs());
+            // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used.
+            let u = rng.next_u32() as f64 * (1.0 / 4294967296.0);
+            if u >= q {
+                continue;
+            }
+            let code = c.sampler.pick(tau, coercive_ok, &mut x.weights, rng);
+            x.events.push(Event {
+                step: next,
+                actor: ActorId(i as u16),
+                target: ActorId(j as u16),
+                code,
+            });
+        }
+    }
+}
+
+/// The third parties allied with target j in affinities `a`: every l ≠ j with `A_lj > ally_threshold`.
+fn find_allies(c: &Compiled, a: &[f64], j: usize, out: &mut Vec<usize>) {
+    out.clear();
+    let n = c.n;
+    for l in 0..n {
+        if l != j && a[l * n + j] > c.params.ally_threshold {
+            out.push(l);
+        }
+    }
+}
+
+/// Rule 3 for one event of weight G from i to j, reading affinities `a` (the state the event
+/// meets): j's view of i moves by `κ·G/10`, each ally l of j other than i (`allies`, found in `a`)
+/// moves its view of i by `κ₃·A_lj·G/10`; each change goes to `add(index into A, Δ)`. Returns the
+/// posture a coercive event (G ≤ −7) adds to j: `κ_p·|G|/10`. Drawn and injected events both use it.
+fn event_effects(
+    c: &Compiled,
+    a: &[f64],
+    allies: &[usize],
+    e: &Event,
+    mut add: impl FnMut(usize, f64),
+) -> f64 {
+    let n = c.n;
+    let pr = &c.params;
+    let (i, j) = (e.actor.ix(), e.target.ix());
+    let g = e.goldstein();
+    add(j * n + i, pr.kappa * g / 10.0);
+    for &l in allies {
+        if l != i {
+            add(l * n + i, pr.kappa_third * a[l * n + j] * g / 10.0);
+        }
+    }
+    if g <= COERCIVE {
+        pr.kappa_posture * g.abs() / 10.0
+    } else {
+        0.0
+    }
+}
+
+/// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
+fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
+    let g = e.goldstein();
+    if g <= COERCIVE {
+        st.coercive += 1;
+    }
+    st.tone_sent[e.actor.ix()] += g;
+    st.tone_received[e.target.ix()] += g;
+    obs.event(e);
+}
+
+/// Rule 3 for the step's drawn events, all reading A(t): affinity changes summed into `x.d_a`,
+/// posture bumps into `x.bump`. Returns the step's cooperation index (Σ G). O(events · allies).
+pub(super) fn reactions<O: Observer>(
+    c: &Compiled,
+    st: &mut State,
+    x: &mut Scratch,
+    obs: &mut O,
+) -> f64 {
+    st.tone_sent.iter_mut().for_each(|v| *v = 0.0);
+    st.tone_received.iter_mut().for_each(|v| *v = 0.0);
+    x.bump.iter_mut().for_each(|v| *v = 0.0);
+    let mut coop = 0.0;
+    if x.events.is_empty() {
+        return coop;
+    }
+    x.d_a.iter_mut().for_each(|v| *v = 0.0);
+    for e in &x.events {
+        let j = e.target.ix();
+        // The target's allies in A(t), found once per step for each target hit.
+        let stamp = e.step;
+        if x.ally_stamp[j] != stamp {
+            x.ally_stamp[j] = stamp;
+            find_allies(c, &st.a, j, &mut x.allies[j]);
+        }
+        let d_a = &mut x.d_a;
+        let bump = event_effects(c, &st.a, &x.allies[j], e, |idx, d| d_a[idx] += d);
+        if bump != 0.0 {
+            x.bump[j] += bump;
+        }
+        record_event(st, e, obs);
+        coop += e.goldstein();
+    }
+    coop
+}
+
+/// Rule 4, Richardson: `p_i(t+1) = max(0, p_i + k_i·threat_i − m_i·p_i + g_i)` plus this step's
+/// coercive bumps, with `threat_i = Σ_j max(−A_ij, 0) c_j p_j / Σ_{j≠i} c_j` read from A(t). O(N²).
+pub(super) fn posture(c: &Compiled, st: &State, bump: &[f64], p_next: &mut [f64]) {
+    let n = c.n;
+    for i in 0..n {
+        let row = &st.a[i * n..(i + 1) * n];
+        let mut threat = 0.0;
+        for ((&aij, &cj), &pj) in row.iter().zip(&c.cap).zip(&st.p) {
+            threat += (-aij).max(0.0) * cj * pj;
+        }
+        let threat = threat * c.inv_others[i];
+        let p = st.p[i];
+        p_next[i] =
+            ((p + c.k[i] * threat - c.m[i] * p + c.g[i]).max(0.0) + bump[i]).min(POSTURE_MAX);
+    }
+}
+
+/// End of rule 3: `A(t+1) = clip(A(t) + ΔA + δ(A(0) − A(t)), −1, 1)`, diagonal kept at 0. O(N²).
+pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &Scratch) {
+    let delta = c.params.delta;
+    if x.events.is_empty() {
+        for (a, &b) in st.a.iter_mut().zip(&st.a_base) {
+            *a = (*a + delta * (b - *a)).clamp(-1.0, 1.0);
+        }
+    } else {
+        for ((a, &b), &d) in st.a.iter_mut().zip(&st.a_base).zip(&x.d_a) {
+            *a = (*a + d + delta * (b - *a)).clamp(-1.0, 1.0);
+        }
+    }
+    for i in 0..c.n {
+        st.a[i * c.n + i] = 0.0;
+    }
+}
+
+/// Apply one shock at step `t`; returns the Goldstein weight it adds to the step's index.
+/// `add` changes a value (then clamped), `set` overrides it; an injected event gets the reactions
+/// of a drawn one, reading the state as it stands when it is injected.
+pub(super) fn shock<O: Observer>(
+    c: &Compiled,
+    st: &mut State,
+    action: &ShockAction,
+    t: usize,
+    obs: &mut O,
+) -> f64 {
+    let n = c.n;
+    match *action {
+        ShockAction::Stance { actor, op } => {
+            let i = actor.ix();
+            st.s[i] = op.apply(st.s[i]).clamp(-1.0, 1.0);
+        }
+        ShockAction::Position { actor, op } => {
+            let i = actor.ix();
+            st.s[i] = op.apply(st.s[i]).clamp(-1.0, 1.0);
+            st.anchor[i] = op.apply(st.anchor[i]).clamp(-1.0, 1.0);
+        }
+        ShockAction::Affinity { actor, target, op } => {
+            let idx = actor.ix() * n + target.ix();
+            st.a[idx] = op.apply(st.a[idx]).clamp(-1.0, 1.0);
+        }
+        ShockAction::Posture { actor, op } => {
+            let i = actor.ix();
+            st.p[i] = op.apply(st.p[i]).clamp(0.0, POSTURE_MAX);
+        }
+        ShockAction::Event {
+            actor,
+            target,
+            code,
+        } => {
+            let e = Event {
+                step: t,
+                actor,
+                target,
+                code,
+            };
+            return inject(c, st, &e, obs);
+        }
+        ShockAction::Office { status } => force_status(c, st, status, t),
+    }
+    0.0
+}
+
+/// An injected event: [`event_effects`] read from the current state, applied at once (clamped).
+fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> f64 {
+    let j = e.target.ix();
+    let mut allies = Vec::new();
+    find_allies(c, &st.a, j, &mut allies);
+    let mut changes: Vec<(usize, f64)> = Vec::with_capacity(allies.len() + 1);
+    let bump = event_effects(c, &st.a, &allies, e, |idx, d| changes.push((idx, d)));
+    for (idx, d) in changes {
+        st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
+    }
+    if bump != 0.0 {
+        st.p[j] = (st.p[j] + bump).min(POSTURE_MAX);
+    }
+    record_event(st, e, obs);
+    e.goldstein()
+}
+
+/// A shock that forces the office status at step t.
+fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
+    match status {
+        Status::Proposed | Status::Postponed => {
+            st.status = status;
+            st.approved_step = None;
+            st.opened_step = None;
+        }
+        Status::Approved => {
+            st.status = Status::Approved;
+            st.approved_step = Some(t);
+            st.opened_step = None;
+            st.blockers.clear();
+        }
+        Status::Opened => {
+            if st.status != Status::Opened {
+                st.approved_step.get_or_insert(t);
+                st.blockers.clear();
+                open(c, st, t);
+            }
+        }
+    }
+}
+
+/// Rule 5, the vote at step t (a vote step), while the office is proposed or postponed: every
+/// member with stance ≥ threshold consents; all consent → approved, otherwise postponed with the
+/// blockers recorded.
+pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
+    if !matches!(st.status, Status::Proposed | Status::Postponed) {
+        return;
+    }
+    let blockers: Vec<ActorId> = c
+        .members
+        .iter()
+        .filter(|&&m| st.s[m] < c.issue.threshold)
+        .map(|&m| ActorId(m as u16))
+        .collect();
+    let vote = Vote {
+        step: t,
+        approved: blockers.is_empty(),
+        blockers: blockers.clone(),
+    };
+    obs.vote(&vote);
+    if vote.approved {
+        st.status = Status::Approved;
+        st.approved_step = Some(t);
+        st.blockers.clear();
+    } else {
+        st.status = Status::Postponed;
+        st.blockers = blockers;
+    }
+    st.votes.push(vote);
+}
+
+/// Rule 5, the opening: `setup_steps` after approval the office opens.
+pub(super) fn opening(c: &Compiled, st: &mut State, t: usize) {
+    if st.status == Status::Approved
+        && st
+            .approved_step
+            .is_some_and(|a| t >= a + c.issue.setup_steps)
+    {
+        open(c, st, t);
+    }
+}
+
+/// Open the office at step t: each actor's affinity toward host and body, and its baseline, move
+/// by κ_o·σ_i·s_i (a new fact persists).
+fn open(c: &Compiled, st: &mut State, t: usize) {
+    let n = c.n;
+    st.status = Status::Opened;
+    st.opened_step = Some(t);
+    let targets = [Some(c.host), c.body_actor.filter(|&b| b != c.host)];
+    for i in 0..n {
+        let shift = c.params.kappa_open * c.sal[i] * st.s[i];
+        for target in targets.into_iter().flatten() {
+            if target != i {
+                let idx = i * n + target;
+                st.a[idx] = (st.a[idx] + shift).clamp(-1.0, 1.0);
+                st.a_base[idx] = (st.a_base[idx] + shift).clamp(-1.0, 1.0);
+            }
+        }
+    }
+}
+
+/// Rule 6, the indicators of step t, to the observer: compromise forecast `F = Σ c σ s / Σ c σ`,
+/// polarisation (capability-weighted SD of stances), the cooperation index and its moving average.
+pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &mut O) {
+    let (mut num, mut den, mut cs, mut c_sum) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..c.n {
+        num += c.cap[i] * c.sal[i] * st.s[i];
+        den += c.cap[i] * c.sal[i];
+        cs += c.cap[i] * st.s[i];
+        c_sum += c.cap[i];
+    }
+    let mean = cs / c_sum;
+    // With no salience anywhere the forecast falls back to the capability-weighted mean.
+    let forecast = if den > 0.0 { num / den } else { mean };
+    let var = (0..c.n)
+        .map(|i| c.cap[i] * (st.s[i] - mean).powi(2))
+        .sum::<f64>()
+        / c_sum;
+    let w = c.params.ma_window.min(st.coop.len());
+    let cooperation_ma = st.coop[st.coop.len() - w..].iter().sum::<f64>() / w as f64;
+    obs.step(&StepView {
+        step: t,
+        stance: &st.s,
+        posture: &st.p,
+        tone_sent: &st.tone_sent,
+        tone_received: &st.tone_received,
+        forecast,
+        polarization: var.sqrt(),
+        cooperation: *st.coop.last().unwrap_or(&0.0),
+        cooperation_ma,
+        status: st.status,
+    });
+}
