@@ -1,17 +1,17 @@
-//! Rule 2's code choice: draws a CAMEO code for a desired tone τ, with the catalogue's weights
-//! computed by one `exp` per draw (see [`CodeSampler`]).
+//! Rules 2 and 8, the code choice: draws a CAMEO code for a desired tone τ, weighted by the
+//! code's base rate in the record, with one `exp` per draw (see [`CodeSampler`]).
 
 use crate::model::{CATALOGUE, COERCIVE};
 use rand::{Rng, RngExt};
 
-/// Largest gap between consecutive n_k = 10·G_k of the catalogue (from 40 to 70; checked in the
+/// Largest gap between consecutive n_k = 10·G_k of the catalogue (from −40 to −20; checked in the
 /// tests).
-const MAX_GAP: usize = 30;
+const MAX_GAP: usize = 20;
 
-/// Draws event codes: code k with probability ∝ exp(−(g_k − τ)² / 2T²), g_k = G_k/10, among the
-/// codes open to the actor.
+/// Draws event codes (rules 2 and 8): code k with probability ∝ f_k · exp(−(g_k − τ)² / 2T²),
+/// g_k = G_k/10, f_k its base rate in the record, among the codes open to the actor.
 ///
-/// Expanding the square, the weight is exp(−g_k²/2T²) · exp(g_k τ/T²) · exp(−τ²/2T²); the last
+/// Expanding the square, the weight is f_k · exp(−g_k²/2T²) · exp(g_k τ/T²) · exp(−τ²/2T²); the last
 /// factor is common to all codes and drops out. Every G_k has one decimal, so g_k = n_k/100 with
 /// an integer n_k, and exp(g_k τ/T²) = z^{n_k} with z = exp(τ/(100T²)): one `exp` per draw and a
 /// product per code (codes visited in order of n_k, multiplying by z^{gap}), instead of one `exp`
@@ -22,7 +22,8 @@ pub(crate) struct CodeSampler {
     open_low: [bool; CATALOGUE.len()],
     inv_2t2: f64,
     factored: bool,
-    /// exp(−g_k²/2T²)
+    /// f_k · exp(−g_k²/2T²)
+    f: [f64; CATALOGUE.len()],
     a: [f64; CATALOGUE.len()],
     /// Catalogue indices in increasing n_k, and n_k − n_{k−1} along that order.
     order: [usize; CATALOGUE.len()],
@@ -38,10 +39,12 @@ impl CodeSampler {
         let mut n = [0i32; CATALOGUE.len()];
         let mut a = [0.0; CATALOGUE.len()];
         let mut open_low = [false; CATALOGUE.len()];
+        let mut f = [0.0; CATALOGUE.len()];
         for (k, c) in CATALOGUE.iter().enumerate() {
             g[k] = c.goldstein / 10.0;
             n[k] = (c.goldstein * 10.0).round() as i32;
-            a[k] = (-g[k] * g[k] / (2.0 * t2)).exp();
+            f[k] = c.base_rate();
+            a[k] = f[k] * (-g[k] * g[k] / (2.0 * t2)).exp();
             open_low[k] = c.goldstein <= COERCIVE;
         }
         let mut order: [usize; CATALOGUE.len()] = std::array::from_fn(|k| k);
@@ -55,6 +58,7 @@ impl CodeSampler {
             open_low,
             inv_2t2: 1.0 / (2.0 * t2),
             factored: temperature >= 0.05,
+            f,
             a,
             order,
             gap,
@@ -86,7 +90,7 @@ impl CodeSampler {
             for k in 0..CATALOGUE.len() {
                 let d = self.g[k] - tau;
                 w[k] = if coercive_ok || !self.open_low[k] {
-                    (-d * d * self.inv_2t2).exp()
+                    self.f[k] * (-d * d * self.inv_2t2).exp()
                 } else {
                     0.0
                 };
@@ -137,14 +141,14 @@ mod tests {
     use super::*;
     use crate::engine::run_rng;
 
-    /// Normalised probabilities straight from the formula of DESIGN.md.
+    /// Normalised probabilities straight from the formula of DESIGN.md (rules 2 and 8).
     fn direct(tau: f64, t: f64, coercive_ok: bool) -> Vec<f64> {
         let w: Vec<f64> = CATALOGUE
             .iter()
             .map(|c| {
                 let g = c.goldstein / 10.0;
                 if coercive_ok || c.goldstein > COERCIVE {
-                    (-(g - tau).powi(2) / (2.0 * t * t)).exp()
+                    c.base_rate() * (-(g - tau).powi(2) / (2.0 * t * t)).exp()
                 } else {
                     0.0
                 }
@@ -195,7 +199,7 @@ mod tests {
             assert!(CATALOGUE[k].goldstein > COERCIVE);
         }
         // With posture high enough, τ = −1 draws force or blockade with the formula's probability
-        // (≈ 0.688); 2000 draws lie within 4 standard deviations of it.
+        // (≈ 0.802); 2000 draws lie within 4 standard deviations of it.
         let p: f64 = direct(-1.0, 0.15, true)
             .iter()
             .zip(CATALOGUE.iter())
@@ -211,5 +215,19 @@ mod tests {
             "{hostile} vs {}",
             2000.0 * p
         );
+    }
+
+    #[test]
+    fn base_rates_weight_the_choice() {
+        // Rule 8 by hand: at τ = 0, T = 0.5, consult (G = 1, 1,082 events in the record) against a
+        // statement (G = 0, 378 events): (1082/378)·exp(−0.1²/(2·0.5²)) = 2.80575…
+        let s = CodeSampler::new(0.5);
+        let mut w = [0.0; CATALOGUE.len()];
+        s.weights(0.0, false, &mut w);
+        let p = |code: &str| {
+            let k = crate::model::code_index(code).unwrap();
+            w[k] - if k == 0 { 0.0 } else { w[k - 1] }
+        };
+        assert!((p("040") / p("010") - 2.805753874386003).abs() < 1e-12);
     }
 }

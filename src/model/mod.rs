@@ -6,7 +6,7 @@
 pub mod catalogue;
 pub mod params;
 
-pub use catalogue::{code_index, Code, CATALOGUE, COERCIVE};
+pub use catalogue::{code_index, Code, EventClass, CATALOGUE, COERCIVE, RECORD, RECORD_EVENTS};
 pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
 
 use serde::Serialize;
