@@ -74,20 +74,7 @@ pub fn describe(sc: &Scenario) -> String {
 
     let _ = writeln!(s, "\n[model]");
     let p = &sc.params;
-    let vals = [
-        p.beta,
-        p.rate,
-        p.temperature,
-        p.kappa,
-        p.kappa_third,
-        p.delta,
-        p.kappa_posture,
-        p.kappa_open,
-        p.ally_threshold,
-        p.escalation_threshold,
-        p.noise,
-        p.ma_window as f64,
-    ];
+    let vals = p.values();
     for (spec, v) in PARAM_SPECS.iter().zip(vals) {
         let tag = if v == spec.default { "default" } else { "set" };
         let _ = writeln!(s, "  {:<21} {:<8} ({tag}) {}", spec.key, v, spec.doc);
@@ -236,35 +223,7 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
     cmp!("scenario.step_unit", parent.step_unit, child.step_unit);
     cmp!("scenario.seed", parent.seed, child.seed);
     cmp!("scenario.runs", parent.runs, child.runs);
-    let (pp, cp) = (&parent.params, &child.params);
-    let pv = [
-        pp.beta,
-        pp.rate,
-        pp.temperature,
-        pp.kappa,
-        pp.kappa_third,
-        pp.delta,
-        pp.kappa_posture,
-        pp.kappa_open,
-        pp.ally_threshold,
-        pp.escalation_threshold,
-        pp.noise,
-        pp.ma_window as f64,
-    ];
-    let cv = [
-        cp.beta,
-        cp.rate,
-        cp.temperature,
-        cp.kappa,
-        cp.kappa_third,
-        cp.delta,
-        cp.kappa_posture,
-        cp.kappa_open,
-        cp.ally_threshold,
-        cp.escalation_threshold,
-        cp.noise,
-        cp.ma_window as f64,
-    ];
+    let (pv, cv) = (parent.params.values(), child.params.values());
     for ((spec, a), b) in PARAM_SPECS.iter().zip(pv).zip(cv) {
         cmp!(format!("model.{}", spec.key), a, b);
     }

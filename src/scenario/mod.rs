@@ -482,20 +482,29 @@ pub fn read_text(p: &Path) -> Result<String> {
     })
 }
 
-/// `--set` keys whose values are whole numbers (sampled values are rounded for these).
-pub const INTEGER_KEYS: [&str; 7] = [
+/// `--set` keys outside `[model]` whose values are whole numbers; `[model]` keys say so in
+/// [`crate::model::PARAM_SPECS`].
+const INTEGER_KEYS: [&str; 6] = [
     "scenario.steps",
     "scenario.seed",
     "scenario.runs",
-    "model.ma_window",
     "issue.first_vote",
     "issue.vote_interval",
     "issue.setup_steps",
 ];
 
-/// A value as `--set` text: whole numbers for [`INTEGER_KEYS`].
+/// Whether a `--set` key takes whole numbers (sampled values are rounded for these).
+pub fn is_integer_key(key: &str) -> bool {
+    INTEGER_KEYS.contains(&key)
+        || key
+            .strip_prefix("model.")
+            .and_then(crate::model::param_spec)
+            .is_some_and(|p| p.integer)
+}
+
+/// A value as `--set` text: whole numbers for [`is_integer_key`] keys.
 pub fn set_value(key: &str, v: f64) -> String {
-    if INTEGER_KEYS.contains(&key) {
+    if is_integer_key(key) {
         format!("{}", v.round() as i64)
     } else {
         format!("{v}")
@@ -688,8 +697,7 @@ impl Merged {
             }
         }
         if let Some(m) = &f.model {
-            patch!(self.model, m; beta, rate, temperature, kappa, kappa_third, delta, kappa_posture,
-                kappa_open, ally_threshold, escalation_threshold, noise, ma_window);
+            self.model.patch(m);
         }
         if let Some(i) = &f.issue {
             patch!(self.issue, i; body, host, threshold, first_vote, vote_interval, setup_steps, source);
@@ -809,7 +817,6 @@ fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, RawFile)> {
 
 /// A scenario back to a raw file with every key explicit: `scenario.resolved.toml`.
 pub fn to_raw(s: &Scenario) -> RawFile {
-    let p = &s.params;
     let id = |a: ActorId| s.actors[a.ix()].id.clone();
     let op = |o: Op| match o {
         Op::Set(v) => (Some(v), None),
@@ -826,20 +833,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             seed: Some(s.seed as i64),
             runs: Some(s.runs as i64),
         }),
-        model: Some(RawModel {
-            beta: Some(p.beta),
-            rate: Some(p.rate),
-            temperature: Some(p.temperature),
-            kappa: Some(p.kappa),
-            kappa_third: Some(p.kappa_third),
-            delta: Some(p.delta),
-            kappa_posture: Some(p.kappa_posture),
-            kappa_open: Some(p.kappa_open),
-            ally_threshold: Some(p.ally_threshold),
-            escalation_threshold: Some(p.escalation_threshold),
-            noise: Some(p.noise),
-            ma_window: Some(p.ma_window as i64),
-        }),
+        model: Some(RawModel::from_params(&s.params)),
         issue: Some(RawIssue {
             body: Some(s.issue.body.clone()),
             host: Some(id(s.issue.host)),

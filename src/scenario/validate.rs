@@ -6,7 +6,8 @@ use super::raw::{RawActor, RawFile};
 use super::source::{KeyPath, SourceText};
 use super::*;
 use crate::error::Diagnostic;
-use crate::model::{code_index, param_spec, CATALOGUE, PARAM_SPECS};
+use crate::model::params::RawValue;
+use crate::model::{code_index, CATALOGUE, PARAM_SPECS};
 
 /// A scenario or parent name: lowercase letters, digits, `_` and `-`, starting with a letter or
 /// digit, at most 64 characters. Such a name can never leave the output root.
@@ -192,30 +193,15 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
     }
     if let Some(m) = &f.model {
         let p = || KeyPath::root("model");
-        let vals: [(&str, Option<f64>); 11] = [
-            ("beta", m.beta),
-            ("rate", m.rate),
-            ("temperature", m.temperature),
-            ("kappa", m.kappa),
-            ("kappa_third", m.kappa_third),
-            ("delta", m.delta),
-            ("kappa_posture", m.kappa_posture),
-            ("kappa_open", m.kappa_open),
-            ("ally_threshold", m.ally_threshold),
-            ("escalation_threshold", m.escalation_threshold),
-            ("noise", m.noise),
-        ];
-        for (k, v) in vals {
-            if let Some(spec) = param_spec(k) {
-                c.num(p().key(k), v, Range(spec.min, spec.max, spec.open_low));
+        for (spec, v) in PARAM_SPECS.iter().zip(m.values()) {
+            let path = p().key(spec.key);
+            let b = spec.bounds;
+            match v {
+                None => {}
+                Some(RawValue::Int(x)) => c.int(path, Some(x), b.min as i64, b.max as i64),
+                Some(RawValue::Real(x)) => c.num(path, Some(x), Range(b.min, b.max, b.open_low)),
             }
         }
-        let w = PARAM_SPECS
-            .iter()
-            .find(|s| s.key == "ma_window")
-            .map(|s| s.max as i64)
-            .unwrap_or(520);
-        c.int(p().key("ma_window"), m.ma_window, 1, w);
     }
     if let Some(sens) = &f.sensitivity {
         let p = || KeyPath::root("sensitivity");
@@ -757,24 +743,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
             warnings.push(d);
         }
     }
-    let mut params = Params::default();
-    macro_rules! take { ($($f:ident),*) => { $( if let Some(v) = m.model.$f { params.$f = v; } )* } }
-    take!(
-        beta,
-        rate,
-        temperature,
-        kappa,
-        kappa_third,
-        delta,
-        kappa_posture,
-        kappa_open,
-        ally_threshold,
-        escalation_threshold,
-        noise
-    );
-    if let Some(w) = m.model.ma_window {
-        params.ma_window = w as usize;
-    }
+    let params = m.model.to_params();
     let sensitivity = Sensitivity {
         samples: m.sensitivity.samples.unwrap_or(256) as usize,
         runs: m.sensitivity.runs.unwrap_or(16) as usize,
