@@ -2,16 +2,12 @@
 //! (`scenario.resolved.toml`): loading it gives back the same scenario.
 
 use super::raw::{self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock};
-use super::{ActorId, Op, Scenario, ShockAction};
+use super::{ActorId, Op, Scenario, Shock, ShockAction};
 use crate::error::{Error, Result};
 
 /// A scenario back to a raw file with every key explicit: `scenario.resolved.toml`.
 pub fn to_raw(s: &Scenario) -> RawFile {
     let id = |a: ActorId| s.actors[a.ix()].id.clone();
-    let op = |o: Op| match o {
-        Op::Set(v) => (Some(v), None),
-        Op::Add(v) => (None, Some(v)),
-    };
     RawFile {
         scenario: Some(RawMeta {
             name: Some(s.name.clone()),
@@ -64,52 +60,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
                 source: Some(r.source.clone()),
             })
             .collect(),
-        shocks: s
-            .shocks
-            .iter()
-            .map(|sh| {
-                let mut r = RawShock {
-                    step: Some(sh.step as i64),
-                    source: Some(sh.source.clone()),
-                    ..Default::default()
-                };
-                let (kind, actor, target, o) = match &sh.action {
-                    ShockAction::Stance { actor, op: o } => {
-                        ("stance", Some(*actor), None, Some(*o))
-                    }
-                    ShockAction::Position { actor, op: o } => {
-                        ("position", Some(*actor), None, Some(*o))
-                    }
-                    ShockAction::Affinity {
-                        actor,
-                        target,
-                        op: o,
-                    } => ("affinity", Some(*actor), Some(*target), Some(*o)),
-                    ShockAction::Posture { actor, op: o } => {
-                        ("posture", Some(*actor), None, Some(*o))
-                    }
-                    ShockAction::Event {
-                        actor,
-                        target,
-                        code,
-                    } => {
-                        r.code = Some(crate::model::CATALOGUE[*code].code.to_string());
-                        ("event", Some(*actor), Some(*target), None)
-                    }
-                    ShockAction::Office { status } => {
-                        r.status = Some(status.name().to_string());
-                        ("office", None, None, None)
-                    }
-                };
-                r.kind = Some(kind.to_string());
-                r.actor = actor.map(id);
-                r.target = target.map(id);
-                if let Some(o) = o {
-                    (r.set, r.add) = op(o);
-                }
-                r
-            })
-            .collect(),
+        shocks: s.shocks.iter().map(|sh| raw_shock(s, sh)).collect(),
         sensitivity: (!s.sensitivity.ranges.is_empty()).then(|| raw::RawSensitivity {
             samples: Some(s.sensitivity.samples as i64),
             runs: Some(s.sensitivity.runs as i64),
@@ -123,6 +74,49 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             source: (!s.sensitivity.source.is_empty()).then(|| s.sensitivity.source.clone()),
         }),
     }
+}
+
+/// One shock as written in a file.
+fn raw_shock(s: &Scenario, sh: &Shock) -> RawShock {
+    let id = |a: ActorId| s.actors[a.ix()].id.clone();
+    let op = |o: Op| match o {
+        Op::Set(v) => (Some(v), None),
+        Op::Add(v) => (None, Some(v)),
+    };
+    let mut r = RawShock {
+        step: Some(sh.step as i64),
+        source: Some(sh.source.clone()),
+        ..Default::default()
+    };
+    let (kind, actor, target, o) = match &sh.action {
+        ShockAction::Stance { actor, op: o } => ("stance", Some(*actor), None, Some(*o)),
+        ShockAction::Position { actor, op: o } => ("position", Some(*actor), None, Some(*o)),
+        ShockAction::Affinity {
+            actor,
+            target,
+            op: o,
+        } => ("affinity", Some(*actor), Some(*target), Some(*o)),
+        ShockAction::Posture { actor, op: o } => ("posture", Some(*actor), None, Some(*o)),
+        ShockAction::Event {
+            actor,
+            target,
+            code,
+        } => {
+            r.code = Some(crate::model::CATALOGUE[*code].code.to_string());
+            ("event", Some(*actor), Some(*target), None)
+        }
+        ShockAction::Office { status } => {
+            r.status = Some(status.name().to_string());
+            ("office", None, None, None)
+        }
+    };
+    r.kind = Some(kind.to_string());
+    r.actor = actor.map(id);
+    r.target = target.map(id);
+    if let Some(o) = o {
+        (r.set, r.add) = op(o);
+    }
+    r
 }
 
 /// The resolved scenario as TOML text; loading it gives back the same scenario.
