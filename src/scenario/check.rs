@@ -6,7 +6,8 @@ use super::raw::{
     RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
 };
 use super::source::{KeyPath, Seg, SourceText};
-use super::{ACTOR_KEYS, MAX_ACTORS, MAX_RUNS, MAX_SHOCKS, MAX_STEPS};
+use super::unknown_keys::fields_of;
+use super::{MAX_ACTORS, MAX_RUNS, MAX_SHOCKS, MAX_STEPS};
 use crate::error::{suggest, Diagnostic};
 use crate::model::params::{Bounds, RawValue};
 use crate::model::{code_index, Status, CATALOGUE, PARAM_SPECS};
@@ -204,7 +205,7 @@ impl Checker<'_> {
             }
             if let Some(srcs) = &a.sources {
                 for k in srcs.keys() {
-                    if !ACTOR_KEYS.contains(&k.as_str())
+                    if !fields_of::<RawActor>().contains(&k.as_str())
                         || k == "sources"
                         || k == "source"
                         || k == "id"
@@ -212,7 +213,7 @@ impl Checker<'_> {
                         self.err_help(
                             &p().key("sources").key(k),
                             format!("`{k}` is not an actor key, so it cannot have a source"),
-                            suggest(k, ACTOR_KEYS.iter().copied())
+                            suggest(k, fields_of::<RawActor>().iter().copied())
                                 .map(|s| format!("did you mean `{s}`?")),
                         );
                     }

@@ -54,24 +54,6 @@ pub const ACTOR_DEFAULTS: [(&str, f64); 5] = [
     ("grievance", 0.1),
 ];
 
-/// Keys an actor may carry, for `sources` tables and hints.
-pub const ACTOR_KEYS: [&str; 14] = [
-    "id",
-    "name",
-    "capability",
-    "stance",
-    "salience",
-    "stubbornness",
-    "posture",
-    "reactivity",
-    "fatigue",
-    "grievance",
-    "self_weight",
-    "member_of",
-    "source",
-    "sources",
-];
-
 pub(crate) fn actor_default(key: &str) -> f64 {
     ACTOR_DEFAULTS
         .iter()

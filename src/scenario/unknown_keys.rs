@@ -1,52 +1,57 @@
 //! Every unknown key of a file at once, each located, with a "did you mean" hint (serde stops at the
 //! first).
 
+use super::raw::{
+    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
+};
 use super::source::SourceText;
-use super::ACTOR_KEYS;
 use crate::error::{suggest, Diagnostic};
-use crate::model::PARAM_SPECS;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
 
-/// Keys each table accepts, for reporting every unknown key of a file at once (serde stops at
-/// the first).
-fn known_keys(table: &str) -> Option<Vec<&'static str>> {
+/// Keys each table accepts, in the order serde lists them, for reporting every unknown key of a
+/// file at once (serde stops at the first). Read from the raw types themselves, so a key added
+/// there is known here.
+fn known_keys(table: &str) -> Option<&'static [&'static str]> {
     Some(match table {
-        "" => vec![
-            "scenario",
-            "model",
-            "issue",
-            "actor",
-            "relation",
-            "shock",
-            "sensitivity",
-        ],
-        "sensitivity" => vec!["samples", "runs", "ranges", "source"],
-        "scenario" => vec![
-            "name",
-            "title",
-            "description",
-            "extends",
-            "steps",
-            "step_unit",
-            "seed",
-            "runs",
-        ],
-        "model" => PARAM_SPECS.iter().map(|p| p.key).collect(),
-        "issue" => vec![
-            "body",
-            "host",
-            "threshold",
-            "first_vote",
-            "vote_interval",
-            "setup_steps",
-            "source",
-        ],
-        "actor" => ACTOR_KEYS.to_vec(),
-        "relation" => vec!["from", "to", "affinity", "influence", "source"],
-        "shock" => vec![
-            "step", "kind", "actor", "target", "set", "add", "code", "status", "source",
-        ],
+        "" => fields_of::<RawFile>(),
+        "sensitivity" => fields_of::<RawSensitivity>(),
+        "scenario" => fields_of::<RawMeta>(),
+        "model" => fields_of::<RawModel>(),
+        "issue" => fields_of::<RawIssue>(),
+        "actor" => fields_of::<RawActor>(),
+        "relation" => fields_of::<RawRelation>(),
+        "shock" => fields_of::<RawShock>(),
         _ => return None,
     })
+}
+
+/// The keys a raw struct accepts, in declaration order: the `fields` serde's derive passes to
+/// `deserialize_struct`, caught by a deserializer that reads nothing (as `serde_aux` does).
+pub(crate) fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Fields(&'static [&'static str]);
+    impl<'de> Deserializer<'de> for &mut Fields {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only structs are introspected"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = fields;
+            Err(serde::de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut f = Fields(&[]);
+    let _ = T::deserialize(&mut f);
+    f.0
 }
 
 /// Every unknown key in the file, each located, with a suggestion.
@@ -103,4 +108,32 @@ pub fn unknown_keys(src: &SourceText) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_keys_come_from_the_raw_types_in_file_order() {
+        assert_eq!(
+            known_keys("").unwrap(),
+            [
+                "scenario",
+                "model",
+                "issue",
+                "actor",
+                "relation",
+                "shock",
+                "sensitivity"
+            ]
+        );
+        assert_eq!(
+            known_keys("relation").unwrap(),
+            ["from", "to", "affinity", "influence", "source"]
+        );
+        let model: Vec<&str> = crate::model::PARAM_SPECS.iter().map(|p| p.key).collect();
+        assert_eq!(known_keys("model").unwrap(), model.as_slice());
+        assert!(known_keys("nope").is_none());
+    }
 }
