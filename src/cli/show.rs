@@ -56,7 +56,17 @@ fn sign(x: f64) -> String {
 /// Human-readable description of a resolved scenario with sources.
 pub fn describe(sc: &Scenario) -> String {
     let mut s = String::new();
-    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
+    describe_run(sc, &mut s);
+    describe_model(sc, &mut s);
+    describe_issue(sc, &mut s);
+    describe_actors(sc, &mut s);
+    describe_relations(sc, &mut s);
+    describe_catalogue(sc, &mut s);
+    s
+}
+
+/// Name, files, description and run length.
+fn describe_run(sc: &Scenario, s: &mut String) {
     let _ = writeln!(s, "{} — {}", sc.name, sc.title);
     if let Some(p) = &sc.extends {
         let _ = writeln!(s, "extends: {p}");
@@ -71,28 +81,21 @@ pub fn describe(sc: &Scenario) -> String {
         "run: {} {}s, seed {}, {} run(s)",
         sc.steps, sc.step_unit, sc.seed, sc.runs
     );
+}
 
+/// Every `[model]` key with its value, whether it is the default, and its meaning.
+fn describe_model(sc: &Scenario, s: &mut String) {
     let _ = writeln!(s, "\n[model]");
-    let p = &sc.params;
-    let vals = [
-        p.beta,
-        p.rate,
-        p.temperature,
-        p.kappa,
-        p.kappa_third,
-        p.delta,
-        p.kappa_posture,
-        p.kappa_open,
-        p.ally_threshold,
-        p.escalation_threshold,
-        p.noise,
-        p.ma_window as f64,
-    ];
+    let vals = sc.params.values();
     for (spec, v) in PARAM_SPECS.iter().zip(vals) {
         let tag = if v == spec.default { "default" } else { "set" };
         let _ = writeln!(s, "  {:<21} {:<8} ({tag}) {}", spec.key, v, spec.doc);
     }
+}
 
+/// The decision, its body and members.
+fn describe_issue(sc: &Scenario, s: &mut String) {
+    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
     let i = &sc.issue;
     let _ = writeln!(s, "\n[issue]");
     let _ = writeln!(
@@ -113,7 +116,10 @@ pub fn describe(sc: &Scenario) -> String {
     if !i.source.is_empty() {
         let _ = writeln!(s, "  source: {}", i.source);
     }
+}
 
+/// Each actor with its numbers and sources.
+fn describe_actors(sc: &Scenario, s: &mut String) {
     let _ = writeln!(s, "\nactors (c capability, s0 stance, σ salience, ρ stubbornness, p0 posture, k/m/g Richardson)");
     for a in &sc.actors {
         let _ = writeln!(
@@ -143,7 +149,11 @@ pub fn describe(sc: &Scenario) -> String {
             let _ = writeln!(s, "      {k}: {v}");
         }
     }
+}
 
+/// Relations, then shocks.
+fn describe_relations(sc: &Scenario, s: &mut String) {
+    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
     let _ = writeln!(s, "\nrelations (A: from's view of to; unlisted pairs 0)");
     for r in &sc.relations {
         let _ = writeln!(
@@ -169,16 +179,19 @@ pub fn describe(sc: &Scenario) -> String {
             }
         }
     }
+}
+
+/// The event catalogue.
+fn describe_catalogue(sc: &Scenario, s: &mut String) {
     let _ = writeln!(
         s,
         "\nevent catalogue (CAMEO code, Goldstein weight; * needs posture ≥ {})",
-        p.escalation_threshold
+        sc.params.escalation_threshold
     );
     for c in &CATALOGUE {
         let star = if c.goldstein <= COERCIVE { "*" } else { " " };
         let _ = writeln!(s, "  {star}{:<5} {:+5.1}  {}", c.code, c.goldstein, c.label);
     }
-    s
 }
 
 /// One shock in words, with actor ids.
@@ -218,67 +231,73 @@ pub fn shock_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
     }
 }
 
+/// `~ label: a → b` when `a` and `b` differ.
+macro_rules! cmp {
+    ($line:ident, $label:expr, $a:expr, $b:expr) => {
+        if $a != $b {
+            $line(format!("  ~ {}: {} → {}", $label, $a, $b));
+        }
+    };
+}
+
 /// What `child` changes relative to `parent`, one line per change: `+` added, `~` changed.
 pub fn diff(parent: &Scenario, child: &Scenario) -> String {
     let mut s = String::new();
+    diff_run_and_model(parent, child, &mut s);
+    diff_issue(parent, child, &mut s);
+    diff_actors(parent, child, &mut s);
+    diff_relations(parent, child, &mut s);
+    diff_shocks(parent, child, &mut s);
+    if s.is_empty() {
+        s.push_str("  (no changes)\n");
+    }
+    s
+}
+
+/// Run length, seed and `[model]` keys.
+fn diff_run_and_model(parent: &Scenario, child: &Scenario, s: &mut String) {
     let mut line = |t: String| {
         s.push_str(&t);
         s.push('\n');
     };
-    macro_rules! cmp {
-        ($label:expr, $a:expr, $b:expr) => {
-            if $a != $b {
-                line(format!("  ~ {}: {} → {}", $label, $a, $b));
-            }
-        };
-    }
-    cmp!("scenario.steps", parent.steps, child.steps);
-    cmp!("scenario.step_unit", parent.step_unit, child.step_unit);
-    cmp!("scenario.seed", parent.seed, child.seed);
-    cmp!("scenario.runs", parent.runs, child.runs);
-    let (pp, cp) = (&parent.params, &child.params);
-    let pv = [
-        pp.beta,
-        pp.rate,
-        pp.temperature,
-        pp.kappa,
-        pp.kappa_third,
-        pp.delta,
-        pp.kappa_posture,
-        pp.kappa_open,
-        pp.ally_threshold,
-        pp.escalation_threshold,
-        pp.noise,
-        pp.ma_window as f64,
-    ];
-    let cv = [
-        cp.beta,
-        cp.rate,
-        cp.temperature,
-        cp.kappa,
-        cp.kappa_third,
-        cp.delta,
-        cp.kappa_posture,
-        cp.kappa_open,
-        cp.ally_threshold,
-        cp.escalation_threshold,
-        cp.noise,
-        cp.ma_window as f64,
-    ];
-    for ((spec, a), b) in PARAM_SPECS.iter().zip(pv).zip(cv) {
-        cmp!(format!("model.{}", spec.key), a, b);
-    }
-    let (pi, ci) = (&parent.issue, &child.issue);
-    cmp!("issue.body", pi.body, ci.body);
+    cmp!(line, "scenario.steps", parent.steps, child.steps);
     cmp!(
+        line,
+        "scenario.step_unit",
+        parent.step_unit,
+        child.step_unit
+    );
+    cmp!(line, "scenario.seed", parent.seed, child.seed);
+    cmp!(line, "scenario.runs", parent.runs, child.runs);
+    let (pv, cv) = (parent.params.values(), child.params.values());
+    for ((spec, a), b) in PARAM_SPECS.iter().zip(pv).zip(cv) {
+        cmp!(line, format!("model.{}", spec.key), a, b);
+    }
+}
+
+/// The decision and its members.
+fn diff_issue(parent: &Scenario, child: &Scenario, s: &mut String) {
+    let mut line = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
+    let (pi, ci) = (&parent.issue, &child.issue);
+    cmp!(line, "issue.body", pi.body, ci.body);
+    cmp!(
+        line,
         "issue.host",
         parent.actors[pi.host.ix()].id,
         child.actors[ci.host.ix()].id
     );
-    cmp!("issue.threshold", pi.threshold, ci.threshold);
-    cmp!("issue.first_vote", pi.first_vote, ci.first_vote);
-    cmp!("issue.vote_interval", pi.vote_interval, ci.vote_interval);
-    cmp!("issue.setup_steps", pi.setup_steps, ci.setup_steps);
+    cmp!(line, "issue.threshold", pi.threshold, ci.threshold);
+    cmp!(line, "issue.first_vote", pi.first_vote, ci.first_vote);
+    cmp!(
+        line,
+        "issue.vote_interval",
+        pi.vote_interval,
+        ci.vote_interval
+    );
+    cmp!(line, "issue.setup_steps", pi.setup_steps, ci.setup_steps);
     let members = |sc: &Scenario| {
         sc.issue
             .members
@@ -287,7 +306,15 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    cmp!("issue members", members(parent), members(child));
+    cmp!(line, "issue members", members(parent), members(child));
+}
+
+/// Added actors, and changed keys of the others.
+fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
+    let mut line = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
     for a in &child.actors {
         match parent.actors.iter().find(|p| p.id == a.id) {
             None => line(format!(
@@ -319,12 +346,20 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
                         line(format!("  ~ actor {}.{k}: {x} → {y}{why}", a.id));
                     }
                 }
-                cmp!(format!("actor {}.name", a.id), p.name, a.name);
-                cmp!(format!("actor {}.member_of", a.id), p.member_of.join(","), a.member_of.join(","));
-                cmp!(format!("actor {}.self_weight", a.id), format!("{:?}", p.self_weight), format!("{:?}", a.self_weight));
+                cmp!(line, format!("actor {}.name", a.id), p.name, a.name);
+                cmp!(line, format!("actor {}.member_of", a.id), p.member_of.join(","), a.member_of.join(","));
+                cmp!(line, format!("actor {}.self_weight", a.id), format!("{:?}", p.self_weight), format!("{:?}", a.self_weight));
             }
         }
     }
+}
+
+/// Added and changed relations.
+fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
+    let mut line = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
     let rid = |sc: &Scenario, r: &crate::scenario::Relation| {
         (
             sc.actors[r.from.ix()].id.clone(),
@@ -354,6 +389,14 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
             }
         }
     }
+}
+
+/// Added shocks.
+fn diff_shocks(parent: &Scenario, child: &Scenario, s: &mut String) {
+    let mut line = |t: String| {
+        s.push_str(&t);
+        s.push('\n');
+    };
     let shocks = |sc: &Scenario| {
         sc.shocks
             .iter()
@@ -369,8 +412,4 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
             ));
         }
     }
-    if s.is_empty() {
-        s.push_str("  (no changes)\n");
-    }
-    s
 }

@@ -1,98 +1,213 @@
-//! The `[model]` coefficients: one table of keys with defaults, valid ranges and meanings.
+//! The `[model]` coefficients: one table of keys with defaults, valid ranges, meanings and sources.
+//!
+//! [`for_each_param!`] holds the only list of parameters. From it come the [`Params`] struct, its
+//! default, the [`PARAM_SPECS`] table (which drives validation, `show`, `--set`, the JSON Schema and
+//! the README table) and, in `scenario::raw`, the serde type that mirrors a `[model]` table.
 
-/// Resolved `[model]` coefficients.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Params {
-    /// β: how much stance disagreement sours the desired tone.
-    pub beta: f64,
-    /// Base probability scale of an event per ordered pair per step.
-    pub rate: f64,
-    /// T: softmax temperature of the code choice (in Goldstein/10 units).
-    pub temperature: f64,
-    /// κ: how much an event moves the target's view of the actor.
-    pub kappa: f64,
-    /// κ₃: how much an event moves the views of the target's allies.
-    pub kappa_third: f64,
-    /// δ: relaxation of affinities toward their baseline per step.
-    pub delta: f64,
-    /// κ_p: posture raised on the target of a coercive event, per |G|/10.
-    pub kappa_posture: f64,
-    /// κ_o: affinity shift toward host and body at the opening, per σ·s.
-    pub kappa_open: f64,
-    /// Affinity above which a third party counts as the target's ally.
-    pub ally_threshold: f64,
-    /// Posture needed to use coercive codes (G ≤ −7).
-    pub escalation_threshold: f64,
-    /// Standard deviation of the stance noise ε.
-    pub noise: f64,
-    /// Steps spanned by the cooperation index's moving average.
-    pub ma_window: usize,
+use std::fmt::Write as _;
+
+/// The `[model]` parameters, one per line: `key: type = default, bounds, meaning, source;`.
+///
+/// `type` is `f64` or `usize` (an integer parameter: written as a whole number, rounded when
+/// sampled); `bounds` is `closed(min, max)` or `open_low(min, max)` (min excluded). Adding a
+/// parameter is adding a line here (and using it in the engine).
+///
+/// The defaults give a diplomatic story of statements, protests and visits where force is rare:
+/// see the README's calibration notes. Each default is an assumption of this project.
+macro_rules! for_each_param {
+    ($then:ident) => {
+        $then! {
+            beta: f64 = 0.3, closed(0.0, 10.0), "β: weight of stance disagreement in the desired tone τ = A − β σ |s_i − s_j| / 2", "assumption: disagreement sours the tone without turning allies hostile";
+            rate: f64 = 0.12, closed(0.0, 1.0), "event rate: q = rate · σ · (0.25 + 0.75 |τ|) per ordered pair per step; 0 turns events off", "assumption: about two events a week across the baseline region";
+            temperature: f64 = 0.15, open_low(0.0, 10.0), "T: code choice ∝ exp(−(G/10 − τ)² / 2T²)", "assumption: most codes lie within a few Goldstein points of the desired tone";
+            kappa: f64 = 0.03, closed(0.0, 1.0), "κ: target's view of the actor moves by κ·G/10", "assumption: one event moves a view a little";
+            kappa_third: f64 = 0.01, closed(0.0, 1.0), "κ₃: each ally l of the target moves its view of the actor by κ₃·A_lj·G/10", "assumption: allies react more weakly than the target";
+            delta: f64 = 0.05, closed(0.0, 1.0), "δ: affinities relax by δ(A(0) − A) per step", "assumption: a view returns to its baseline over a few months";
+            kappa_posture: f64 = 0.05, closed(0.0, 10.0), "κ_p: a coercive event raises the target's posture by κ_p·|G|/10", "assumption: coercion raises posture slowly";
+            kappa_open: f64 = 0.2, closed(0.0, 1.0), "κ_o: at the opening, affinity toward host and body moves by κ_o·σ·s", "assumption: the opening is a visible but modest signal";
+            ally_threshold: f64 = 0.3, closed(-1.0, 1.0), "affinity A_lj above which l counts as j's ally for third-party reactions", "assumption: close allies sit near +0.4 in the baseline";
+            escalation_threshold: f64 = 1.5, closed(0.0, 1000.0), "posture needed for coercive codes (Goldstein ≤ −7)", "assumption: no coercion at peacetime posture 1";
+            noise: f64 = 0.01, closed(0.0, 1.0), "standard deviation of the stance noise ε", "assumption: stances drift little week to week";
+            ma_window: usize = 4, closed(1.0, 520.0), "steps in the moving average of the cooperation index", "assumption: about a month of weekly steps";
+        }
+    };
+}
+pub(crate) use for_each_param;
+
+/// How a parameter's Rust type is written in a scenario file.
+pub trait ParamType: Copy {
+    /// The type serde reads: `f64`, or `i64` for whole numbers (so `4.5` is a type error).
+    type Raw: Copy;
+    /// Whether the parameter takes whole numbers.
+    const INTEGER: bool;
+    fn from_raw(r: Self::Raw) -> Self;
+    fn to_raw(self) -> Self::Raw;
+    fn as_f64(self) -> f64;
+    fn raw_value(r: Self::Raw) -> RawValue;
 }
 
-/// One `[model]` key: name, default, valid range, meaning. The range is closed unless
-/// `open_low` is set (then the lower bound is excluded).
+impl ParamType for f64 {
+    type Raw = f64;
+    const INTEGER: bool = false;
+    fn from_raw(r: f64) -> f64 {
+        r
+    }
+    fn to_raw(self) -> f64 {
+        self
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+    fn raw_value(r: f64) -> RawValue {
+        RawValue::Real(r)
+    }
+}
+
+impl ParamType for usize {
+    type Raw = i64;
+    const INTEGER: bool = true;
+    fn from_raw(r: i64) -> usize {
+        r as usize
+    }
+    fn to_raw(self) -> i64 {
+        self as i64
+    }
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+    fn raw_value(r: i64) -> RawValue {
+        RawValue::Int(r)
+    }
+}
+
+/// A value as written in a file, before its range is checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawValue {
+    Real(f64),
+    Int(i64),
+}
+
+/// A range of valid values: closed, or with the lower bound excluded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: f64,
+    pub max: f64,
+    /// The lower bound is excluded.
+    pub open_low: bool,
+}
+
+impl Bounds {
+    /// [min, max]
+    pub const fn closed(min: f64, max: f64) -> Self {
+        Bounds {
+            min,
+            max,
+            open_low: false,
+        }
+    }
+    /// (min, max]
+    pub const fn open_low(min: f64, max: f64) -> Self {
+        Bounds {
+            min,
+            max,
+            open_low: true,
+        }
+    }
+    /// Whether `x` lies in the range.
+    pub fn holds(self, x: f64) -> bool {
+        (if self.open_low {
+            x > self.min
+        } else {
+            x >= self.min
+        }) && x <= self.max
+    }
+    /// `[0, 1]`, `(0, 10]`; `f64::MAX` is written ∞.
+    pub fn text(self) -> String {
+        let lo = if self.open_low { "(" } else { "[" };
+        let fmt = |x: f64| {
+            if x == f64::MAX {
+                "∞".to_string()
+            } else {
+                format!("{x}")
+            }
+        };
+        format!("{lo}{}, {}]", fmt(self.min), fmt(self.max))
+    }
+}
+
+/// One `[model]` key: name, default, valid range, meaning and where the default comes from.
+#[derive(Debug)]
 pub struct ParamSpec {
     pub key: &'static str,
     pub default: f64,
-    pub min: f64,
-    pub max: f64,
-    pub open_low: bool,
+    pub bounds: Bounds,
+    /// Whole numbers only.
     pub integer: bool,
+    /// What the parameter does, with its formula.
     pub doc: &'static str,
+    /// Where the default comes from: `article ¶N: …` or `assumption: …`.
+    pub source: &'static str,
 }
 
-/// Defaults give a diplomatic story of statements, protests and visits where force is rare:
-/// see the README's calibration notes. Each default is an assumption of this project.
-pub const PARAM_SPECS: [ParamSpec; 12] = [
-    ParamSpec { key: "beta", default: 0.3, min: 0.0, max: 10.0, open_low: false, integer: false,
-        doc: "β: weight of stance disagreement in the desired tone τ = A − β σ |s_i − s_j| / 2" },
-    ParamSpec { key: "rate", default: 0.12, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "event rate: q = rate · σ · (0.25 + 0.75 |τ|) per ordered pair per step; 0 turns events off" },
-    ParamSpec { key: "temperature", default: 0.15, min: 0.0, max: 10.0, open_low: true, integer: false,
-        doc: "T: code choice ∝ exp(−(G/10 − τ)² / 2T²)" },
-    ParamSpec { key: "kappa", default: 0.03, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "κ: target's view of the actor moves by κ·G/10" },
-    ParamSpec { key: "kappa_third", default: 0.01, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "κ₃: each ally l of the target moves its view of the actor by κ₃·A_lj·G/10" },
-    ParamSpec { key: "delta", default: 0.05, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "δ: affinities relax by δ(A(0) − A) per step" },
-    ParamSpec { key: "kappa_posture", default: 0.05, min: 0.0, max: 10.0, open_low: false, integer: false,
-        doc: "κ_p: a coercive event raises the target's posture by κ_p·|G|/10" },
-    ParamSpec { key: "kappa_open", default: 0.2, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "κ_o: at the opening, affinity toward host and body moves by κ_o·σ·s" },
-    ParamSpec { key: "ally_threshold", default: 0.3, min: -1.0, max: 1.0, open_low: false, integer: false,
-        doc: "affinity A_lj above which l counts as j's ally for third-party reactions" },
-    ParamSpec { key: "escalation_threshold", default: 1.5, min: 0.0, max: 1000.0, open_low: false, integer: false,
-        doc: "posture needed for coercive codes (Goldstein ≤ −7)" },
-    ParamSpec { key: "noise", default: 0.01, min: 0.0, max: 1.0, open_low: false, integer: false,
-        doc: "standard deviation of the stance noise ε" },
-    ParamSpec { key: "ma_window", default: 4.0, min: 1.0, max: 520.0, open_low: false, integer: true,
-        doc: "steps in the moving average of the cooperation index" },
-];
+macro_rules! define_params {
+    ($($key:ident : $ty:ident = $default:literal, $kind:ident($lo:expr, $hi:expr), $doc:literal, $source:literal;)*) => {
+        /// Resolved `[model]` coefficients.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Params {
+            $(#[doc = $doc] pub $key: $ty,)*
+        }
+
+        impl Default for Params {
+            fn default() -> Self {
+                Params { $($key: $default,)* }
+            }
+        }
+
+        impl Params {
+            /// The value of a key as a number, in [`PARAM_SPECS`] order.
+            pub fn values(&self) -> [f64; PARAM_COUNT] {
+                [$(ParamType::as_f64(self.$key),)*]
+            }
+        }
+
+        /// Every `[model]` key, in file order.
+        pub const PARAM_SPECS: [ParamSpec; PARAM_COUNT] = [$(ParamSpec {
+            key: stringify!($key),
+            default: $default as f64,
+            bounds: Bounds::$kind($lo, $hi),
+            integer: <$ty as ParamType>::INTEGER,
+            doc: $doc,
+            source: $source,
+        },)*];
+
+        /// Number of `[model]` keys.
+        pub const PARAM_COUNT: usize = [$(stringify!($key),)*].len();
+    };
+}
+for_each_param!(define_params);
 
 /// Spec of a `[model]` key.
 pub fn param_spec(key: &str) -> Option<&'static ParamSpec> {
     PARAM_SPECS.iter().find(|p| p.key == key)
 }
 
-impl Default for Params {
-    fn default() -> Self {
-        let d = |k: &str| param_spec(k).map(|p| p.default).unwrap_or(0.0);
-        Params {
-            beta: d("beta"),
-            rate: d("rate"),
-            temperature: d("temperature"),
-            kappa: d("kappa"),
-            kappa_third: d("kappa_third"),
-            delta: d("delta"),
-            kappa_posture: d("kappa_posture"),
-            kappa_open: d("kappa_open"),
-            ally_threshold: d("ally_threshold"),
-            escalation_threshold: d("escalation_threshold"),
-            noise: d("noise"),
-            ma_window: d("ma_window") as usize,
-        }
+/// The README's `[model]` table, as Markdown (a test keeps the README in step).
+pub fn readme_table() -> String {
+    let mut s =
+        String::from("| key | default | range | meaning | source |\n|---|---|---|---|---|\n");
+    let minus = |t: String| t.replace('-', "−");
+    for p in &PARAM_SPECS {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} | {} |",
+            p.key,
+            minus(format!("{}", p.default)),
+            minus(p.bounds.text()),
+            p.doc.replace('|', "\\|"),
+            p.source.replace('|', "\\|")
+        );
     }
+    s
 }
 
 #[cfg(test)]
@@ -102,7 +217,44 @@ mod tests {
     #[test]
     fn defaults_lie_in_their_ranges() {
         for p in &PARAM_SPECS {
-            assert!(p.default >= p.min && p.default <= p.max, "{}", p.key);
+            assert!(p.bounds.holds(p.default), "{}", p.key);
+            assert!(!p.integer || p.default.fract() == 0.0, "{}", p.key);
         }
+    }
+
+    #[test]
+    fn the_default_params_are_the_spec_defaults() {
+        let d = Params::default().values();
+        for (p, v) in PARAM_SPECS.iter().zip(d) {
+            assert_eq!(p.default, v, "{}", p.key);
+        }
+    }
+
+    #[test]
+    fn every_default_names_its_source() {
+        for p in &PARAM_SPECS {
+            assert!(
+                p.source.starts_with("assumption: ") || p.source.starts_with("article ¶"),
+                "{}",
+                p.key
+            );
+        }
+    }
+
+    #[test]
+    fn the_readme_model_table_matches_the_specs() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("| key | default | range | meaning")
+            .expect("README has a [model] table");
+        let end = readme[start..]
+            .find("\n\n")
+            .map_or(readme.len(), |e| start + e + 1);
+        let table = &readme[start..end];
+        let want = readme_table();
+        assert!(
+            table == want,
+            "the README's [model] table is stale; replace it with:\n{want}"
+        );
     }
 }

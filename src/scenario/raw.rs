@@ -4,6 +4,7 @@
 //! names; required keys are checked when the inheritance chain is resolved. Nothing past
 //! [`super::resolve`] sees these types.
 
+use crate::model::params::{for_each_param, ParamType, Params, RawValue, PARAM_COUNT, PARAM_SPECS};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -89,58 +90,105 @@ pub struct RawMeta {
     pub runs: Option<i64>,
 }
 
-/// `[model]`: every coefficient of the model's rules.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// β: weight of stance disagreement in the desired tone. Default 0.3.
-    #[schemars(range(min = 0.0, max = 10.0))]
-    pub beta: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Event rate: q = rate·σ·(0.25 + 0.75|τ|) per ordered pair per step; 0 turns events off. Default 0.12.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// T: code choice ∝ exp(−(G/10 − τ)²/2T²). Default 0.15.
-    #[schemars(range(max = 10.0), extend("exclusiveMinimum" = 0.0))]
-    pub temperature: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// κ: the target's view of the actor moves by κ·G/10. Default 0.03.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub kappa: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// κ₃: each ally l of the target moves its view of the actor by κ₃·A_lj·G/10. Default 0.01.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub kappa_third: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// δ: affinities relax by δ(A(0) − A) per step. Default 0.05.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub delta: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// κ_p: a coercive event raises the target's posture by κ_p·|G|/10. Default 0.05.
-    #[schemars(range(min = 0.0, max = 10.0))]
-    pub kappa_posture: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// κ_o: at the opening, affinity toward host and body moves by κ_o·σ·s. Default 0.2.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub kappa_open: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Affinity above which a third party counts as the target's ally. Default 0.3.
-    #[schemars(range(min = -1.0, max = 1.0))]
-    pub ally_threshold: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Posture needed for coercive codes (Goldstein ≤ −7). Default 1.5.
-    #[schemars(range(min = 0.0, max = 1000.0))]
-    pub escalation_threshold: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Standard deviation of the stance noise ε. Default 0.01.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub noise: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Steps in the moving average of the cooperation index. Default 4.
-    #[schemars(range(min = 1, max = 520))]
-    pub ma_window: Option<i64>,
+macro_rules! define_raw_model {
+    ($($key:ident : $ty:ident = $default:literal, $kind:ident($lo:expr, $hi:expr), $doc:literal, $source:literal;)*) => {
+        /// `[model]`: every coefficient of the model's rules, each optional (generated from
+        /// [`for_each_param!`]; its JSON Schema comes from [`PARAM_SPECS`]).
+        #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawModel {
+            $(
+                #[doc = $doc]
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $key: Option<<$ty as ParamType>::Raw>,
+            )*
+        }
+
+        impl RawModel {
+            /// The keys this table names, with their values as written, in [`PARAM_SPECS`] order.
+            pub fn values(&self) -> [Option<RawValue>; PARAM_COUNT] {
+                [$(self.$key.map(<$ty as ParamType>::raw_value),)*]
+            }
+
+            /// Every key explicit.
+            pub fn from_params(p: &Params) -> Self {
+                RawModel { $($key: Some(ParamType::to_raw(p.$key)),)* }
+            }
+
+            /// The defaults with the keys this table names put in.
+            pub fn to_params(&self) -> Params {
+                let mut p = Params::default();
+                $(if let Some(v) = self.$key { p.$key = <$ty as ParamType>::from_raw(v); })*
+                p
+            }
+
+            /// Take every key `over` names.
+            pub fn patch(&mut self, over: &RawModel) {
+                $(if over.$key.is_some() { self.$key = over.$key; })*
+            }
+        }
+    };
+}
+for_each_param!(define_raw_model);
+
+/// `text` with its first letter in upper case (a schema description is a sentence).
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+impl JsonSchema for RawModel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawModel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        for p in &PARAM_SPECS {
+            let num = |x: f64| -> serde_json::Value {
+                if p.integer {
+                    (x as i64).into()
+                } else {
+                    x.into()
+                }
+            };
+            let mut s = serde_json::Map::new();
+            s.insert(
+                "description".into(),
+                format!(
+                    "{}. Default {} ({}).",
+                    capitalized(p.doc),
+                    p.default,
+                    p.source
+                )
+                .into(),
+            );
+            let (ty, format) = if p.integer {
+                ("integer", "int64")
+            } else {
+                ("number", "double")
+            };
+            s.insert("type".into(), serde_json::json!([ty, "null"]));
+            s.insert("format".into(), format.into());
+            let low = if p.bounds.open_low {
+                "exclusiveMinimum"
+            } else {
+                "minimum"
+            };
+            s.insert(low.into(), num(p.bounds.min));
+            s.insert("maximum".into(), num(p.bounds.max));
+            props.insert(p.key.into(), s.into());
+        }
+        schemars::json_schema!({
+            "description": "`[model]`: every coefficient of the model's rules.",
+            "type": "object",
+            "properties": props,
+            "additionalProperties": false
+        })
+    }
 }
 
 /// `[issue]`: the decision and the body that takes it.

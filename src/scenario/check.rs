@@ -1,0 +1,450 @@
+//! Checks of one file on its own (types are already checked by serde): ranges, finiteness, id
+//! formats, duplicates. References between files wait for [`super::resolve`].
+
+use super::names::{is_id, is_name};
+use super::raw::{
+    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
+};
+use super::source::{KeyPath, Seg, SourceText};
+use super::unknown_keys::fields_of;
+use super::{MAX_ACTORS, MAX_RUNS, MAX_SHOCKS, MAX_STEPS};
+use crate::error::{suggest, Diagnostic};
+use crate::model::params::{Bounds, RawValue};
+use crate::model::{code_index, Status, CATALOGUE, PARAM_SPECS};
+
+struct Checker<'a> {
+    src: &'a SourceText,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, path: &KeyPath, msg: String) {
+        self.diags.push(self.src.at(path, msg));
+    }
+    fn err_help(&mut self, path: &KeyPath, msg: String, help: Option<String>) {
+        let mut d = self.src.at(path, msg);
+        d.help = help;
+        self.diags.push(d);
+    }
+    fn num(&mut self, path: KeyPath, v: Option<f64>, r: Bounds) {
+        let Some(x) = v else { return };
+        if !x.is_finite() {
+            self.err(&path, format!("must be a finite number, got {x}"));
+        } else if !r.holds(x) {
+            let key = path.0.last().map(|s| match s {
+                Seg::Key(k) => k.clone(),
+                Seg::Index(_) => String::new(),
+            });
+            self.err(
+                &path,
+                format!(
+                    "{} must be in {}, got {x}",
+                    key.unwrap_or_default(),
+                    r.text()
+                ),
+            );
+        }
+    }
+    fn int(&mut self, path: KeyPath, v: Option<i64>, lo: i64, hi: i64) {
+        let Some(x) = v else { return };
+        if x < lo || x > hi {
+            let key = match path.0.last() {
+                Some(Seg::Key(k)) => k.clone(),
+                _ => String::new(),
+            };
+            self.err(
+                &path,
+                format!("{key} must be an integer in [{lo}, {hi}], got {x}"),
+            );
+        }
+    }
+    fn id(&mut self, path: KeyPath, v: Option<&String>) {
+        let Some(s) = v else { return };
+        if !is_id(s) {
+            self.err(&path, format!("`{s}` is not an id: use lowercase letters, digits and `_`, starting with a letter (at most 32)"));
+        }
+    }
+    fn text(&mut self, path: KeyPath, v: Option<&String>, max: usize) {
+        let Some(s) = v else { return };
+        if s.chars().count() > max {
+            self.err(&path, format!("text longer than {max} characters"));
+        }
+    }
+
+    /// `[scenario]`: names, texts, run length.
+    fn meta(&mut self, m: &RawMeta) {
+        let p = || KeyPath::root("scenario");
+        if let Some(n) = &m.name {
+            if !is_name(n) {
+                self.err(&p().key("name"), format!("`{n}` is not a scenario name: use lowercase letters, digits, `_` and `-` (at most 64); it names the output folder"));
+            }
+        }
+        if let Some(n) = &m.extends {
+            if !is_name(n) {
+                self.err(&p().key("extends"), format!("`{n}` is not a scenario name: give the parent's name (its file stem), not a path"));
+            }
+        }
+        self.text(p().key("title"), m.title.as_ref(), 200);
+        self.text(p().key("description"), m.description.as_ref(), 4000);
+        self.int(p().key("steps"), m.steps, 1, MAX_STEPS);
+        self.int(p().key("seed"), m.seed, 0, i64::MAX);
+        self.int(p().key("runs"), m.runs, 1, MAX_RUNS);
+        if let Some(u) = &m.step_unit {
+            if u.is_empty() || u.len() > 20 || !u.chars().all(|c| c.is_ascii_alphabetic()) {
+                self.err(
+                    &p().key("step_unit"),
+                    format!("step_unit must be a word such as `week`, got `{u}`"),
+                );
+            }
+        }
+    }
+
+    /// `[model]`: each key in the range its spec gives.
+    fn model(&mut self, m: &RawModel) {
+        let p = || KeyPath::root("model");
+        for (spec, v) in PARAM_SPECS.iter().zip(m.values()) {
+            let path = p().key(spec.key);
+            let b = spec.bounds;
+            match v {
+                None => {}
+                Some(RawValue::Int(x)) => self.int(path, Some(x), b.min as i64, b.max as i64),
+                Some(RawValue::Real(x)) => self.num(path, Some(x), b),
+            }
+        }
+    }
+
+    /// `[sensitivity]`: sizes, and ranges that name `--set` keys.
+    fn sensitivity(&mut self, sens: &RawSensitivity) {
+        let p = || KeyPath::root("sensitivity");
+        self.int(p().key("samples"), sens.samples, 8, 100_000);
+        self.int(p().key("runs"), sens.runs, 1, 100_000);
+        for (k, v) in sens.ranges.iter().flatten() {
+            let path = p().key("ranges").key(k);
+            if !(k.starts_with("scenario.")
+                || k.starts_with("model.")
+                || k.starts_with("issue.")
+                || k.starts_with("actor.")
+                || k.starts_with("relation."))
+            {
+                self.err(&path, format!("`{k}` is not a --set key (model.KEY, actor.ID.KEY, relation.FROM.TO.KEY, issue.KEY, scenario.KEY)"));
+            } else if v.len() != 2 || !v.iter().all(|x| x.is_finite()) || v[0] >= v[1] {
+                self.err(
+                    &path,
+                    format!("a range is [min, max] with finite min < max, got {v:?}"),
+                );
+            }
+        }
+    }
+
+    /// `[issue]`: ids and vote timing.
+    fn issue(&mut self, i: &RawIssue) {
+        let p = || KeyPath::root("issue");
+        self.id(p().key("body"), i.body.as_ref());
+        self.id(p().key("host"), i.host.as_ref());
+        self.num(p().key("threshold"), i.threshold, SIGNED);
+        self.int(p().key("first_vote"), i.first_vote, 1, MAX_STEPS);
+        self.int(p().key("vote_interval"), i.vote_interval, 1, MAX_STEPS);
+        self.int(p().key("setup_steps"), i.setup_steps, 0, MAX_STEPS);
+    }
+
+    /// `[[actor]]`: count, ids, duplicates, ranges, per-key sources.
+    fn actors(&mut self, actors: &[RawActor]) {
+        if actors.len() > MAX_ACTORS {
+            self.err(
+                &KeyPath::root("actor"),
+                format!(
+                    "{} actors; a scenario may have at most {MAX_ACTORS}",
+                    actors.len()
+                ),
+            );
+        }
+        for (ix, a) in actors.iter().enumerate() {
+            let p = || KeyPath::root("actor").index(ix);
+            match &a.id {
+                None => self.err(&p(), "actor has no `id`".into()),
+                Some(id) => {
+                    self.id(p().key("id"), Some(id));
+                    if actors[..ix].iter().any(|b| b.id.as_ref() == Some(id)) {
+                        self.err(
+                            &p().key("id"),
+                            format!("duplicate actor id `{id}` in this file"),
+                        );
+                    }
+                }
+            }
+            self.text(p().key("name"), a.name.as_ref(), 100);
+            self.num(
+                p().key("capability"),
+                a.capability,
+                Bounds::open_low(0.0, 1.0),
+            );
+            self.num(p().key("stance"), a.stance, SIGNED);
+            self.num(p().key("salience"), a.salience, UNIT);
+            self.num(p().key("stubbornness"), a.stubbornness, UNIT);
+            self.num(p().key("posture"), a.posture, Bounds::closed(0.0, 1000.0));
+            self.num(
+                p().key("reactivity"),
+                a.reactivity,
+                Bounds::closed(0.0, 10.0),
+            );
+            self.num(p().key("fatigue"), a.fatigue, UNIT);
+            self.num(
+                p().key("grievance"),
+                a.grievance,
+                Bounds::closed(0.0, 100.0),
+            );
+            self.num(
+                p().key("self_weight"),
+                a.self_weight,
+                Bounds::closed(0.0, 1000.0),
+            );
+            if let Some(ms) = &a.member_of {
+                for (k, m) in ms.iter().enumerate() {
+                    self.id(p().key("member_of").index(k), Some(m));
+                }
+            }
+            if let Some(srcs) = &a.sources {
+                for k in srcs.keys() {
+                    if !fields_of::<RawActor>().contains(&k.as_str())
+                        || k == "sources"
+                        || k == "source"
+                        || k == "id"
+                    {
+                        self.err_help(
+                            &p().key("sources").key(k),
+                            format!("`{k}` is not an actor key, so it cannot have a source"),
+                            suggest(k, fields_of::<RawActor>().iter().copied())
+                                .map(|s| format!("did you mean `{s}`?")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// `[[relation]]`: ends, duplicates, ranges.
+    fn relations(&mut self, relations: &[RawRelation]) {
+        for (ix, r) in relations.iter().enumerate() {
+            let p = || KeyPath::root("relation").index(ix);
+            self.id(p().key("from"), r.from.as_ref());
+            self.id(p().key("to"), r.to.as_ref());
+            if r.from.is_none() {
+                self.err(&p(), "relation has no `from`".into());
+            }
+            if r.to.is_none() {
+                self.err(&p(), "relation has no `to`".into());
+            }
+            if r.from.is_some() && r.from == r.to {
+                self.err(
+                &p().key("to"),
+                "a relation needs two different actors (self weight is the actor's `self_weight`)"
+                    .into(),
+            );
+            }
+            if relations[..ix]
+                .iter()
+                .any(|q| q.from == r.from && q.to == r.to)
+            {
+                self.err(
+                    &p(),
+                    format!(
+                        "duplicate relation {} → {} in this file",
+                        r.from.as_deref().unwrap_or("?"),
+                        r.to.as_deref().unwrap_or("?")
+                    ),
+                );
+            }
+            self.num(p().key("affinity"), r.affinity, SIGNED);
+            self.num(
+                p().key("influence"),
+                r.influence,
+                Bounds::closed(0.0, 1000.0),
+            );
+        }
+    }
+
+    /// `[[shock]]`: count, then each shock.
+    fn shocks(&mut self, shocks: &[RawShock]) {
+        if shocks.len() > MAX_SHOCKS {
+            self.err(
+                &KeyPath::root("shock"),
+                format!(
+                    "{} shocks; a scenario may have at most {MAX_SHOCKS}",
+                    shocks.len()
+                ),
+            );
+        }
+        for (ix, s) in shocks.iter().enumerate() {
+            self.shock(ix, s);
+        }
+    }
+
+    /// One `[[shock]]`: the keys its kind needs and no others.
+    fn shock(&mut self, ix: usize, s: &RawShock) {
+        let p = || KeyPath::root("shock").index(ix);
+        if s.step.is_none() {
+            self.err(&p(), "shock has no `step`".into());
+        }
+        self.int(p().key("step"), s.step, 1, MAX_STEPS);
+        self.id(p().key("actor"), s.actor.as_ref());
+        self.id(p().key("target"), s.target.as_ref());
+        let Some(kind) = &s.kind else {
+            self.err(
+                &p(),
+                format!("shock has no `kind` (one of {})", KINDS.join(", ")),
+            );
+            return;
+        };
+        if !KINDS.contains(&kind.as_str()) {
+            self.err_help(
+                &p().key("kind"),
+                format!(
+                    "unknown shock kind `{kind}`; expected one of {}",
+                    KINDS.join(", ")
+                ),
+                suggest(kind, KINDS).map(|s| format!("did you mean `{s}`?")),
+            );
+            return;
+        }
+        self.shock_value(&p(), kind, s);
+        self.shock_ends(&p(), kind, s);
+        self.shock_code_status(&p(), kind, s);
+    }
+
+    /// `set` or `add`, for the kinds that change a value; neither for the others.
+    fn shock_value(&mut self, p: &KeyPath, kind: &str, s: &RawShock) {
+        let p = || p.clone();
+        let needs_value = matches!(kind, "stance" | "position" | "affinity" | "posture");
+        if needs_value {
+            match (s.set, s.add) {
+                (None, None) => self.err(
+                    &p(),
+                    format!(
+                        "{} `{kind}` shock needs `set = VALUE` or `add = VALUE`",
+                        art(kind)
+                    ),
+                ),
+                (Some(_), Some(_)) => {
+                    self.err(&p().key("add"), "give `set` or `add`, not both".into())
+                }
+                _ => {}
+            }
+            let (set_r, add_r) = match kind {
+                "posture" => (Bounds::closed(0.0, 1000.0), Bounds::closed(-1000.0, 1000.0)),
+                _ => (SIGNED, Bounds::closed(-2.0, 2.0)),
+            };
+            self.num(p().key("set"), s.set, set_r);
+            self.num(p().key("add"), s.add, add_r);
+        } else {
+            for (k, present) in [("set", s.set.is_some()), ("add", s.add.is_some())] {
+                if present {
+                    self.err(
+                        &p().key(k),
+                        format!("{} `{kind}` shock takes no `{k}`", art(kind)),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `actor` for every kind but `office`; `target` for `affinity` and `event` only.
+    fn shock_ends(&mut self, p: &KeyPath, kind: &str, s: &RawShock) {
+        let p = || p.clone();
+        if s.actor.is_none() && kind != "office" {
+            self.err(&p(), format!("{} `{kind}` shock needs `actor`", art(kind)));
+        }
+        if matches!(kind, "affinity" | "event") {
+            if s.target.is_none() {
+                self.err(&p(), format!("{} `{kind}` shock needs `target`", art(kind)));
+            } else if s.target == s.actor {
+                self.err(
+                    &p().key("target"),
+                    format!(
+                        "{} `{kind}` shock needs a target other than its actor",
+                        art(kind)
+                    ),
+                );
+            }
+        } else if s.target.is_some() {
+            self.err(
+                &p().key("target"),
+                format!("{} `{kind}` shock takes no `target`", art(kind)),
+            );
+        }
+    }
+
+    /// `code` for `event` shocks, `status` for `office` shocks, each a known value.
+    fn shock_code_status(&mut self, p: &KeyPath, kind: &str, s: &RawShock) {
+        let p = || p.clone();
+        match (kind, &s.code) {
+            ("event", None) => self.err(
+                &p(),
+                "an `event` shock needs `code` (a CAMEO code, e.g. \"150\")".into(),
+            ),
+            ("event", Some(code)) if code_index(code).is_none() => self.err_help(
+                &p().key("code"),
+                format!("`{code}` is not a code of the catalogue"),
+                suggest(code, CATALOGUE.iter().map(|c| c.code))
+                    .map(|s| format!("did you mean `{s}`? `diplosim show` lists the catalogue")),
+            ),
+            (k, Some(_)) if k != "event" => self.err(
+                &p().key("code"),
+                format!("{} `{kind}` shock takes no `code`", art(kind)),
+            ),
+            _ => {}
+        }
+        match (kind, &s.status) {
+            ("office", None) => self.err(
+                &p(),
+                "an `office` shock needs `status` (proposed, postponed, approved, opened)".into(),
+            ),
+            ("office", Some(st)) if Status::parse(st).is_none() => self.err_help(
+                &p().key("status"),
+                format!("unknown status `{st}`; expected proposed, postponed, approved or opened"),
+                suggest(st, Status::ALL.iter().map(|s| s.name()))
+                    .map(|s| format!("did you mean `{s}`?")),
+            ),
+            (k, Some(_)) if k != "office" => self.err(
+                &p().key("status"),
+                format!("{} `{kind}` shock takes no `status`", art(kind)),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// "a" or "an" before a shock kind.
+fn art(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+const UNIT: Bounds = Bounds::closed(0.0, 1.0);
+const SIGNED: Bounds = Bounds::closed(-1.0, 1.0);
+/// Shock kinds.
+const KINDS: [&str; 6] = [
+    "stance", "position", "affinity", "posture", "event", "office",
+];
+
+/// Check one file on its own. Problems are appended to `diags`.
+pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
+    let mut c = Checker { src, diags };
+    if let Some(m) = &f.scenario {
+        c.meta(m);
+    }
+    if let Some(m) = &f.model {
+        c.model(m);
+    }
+    if let Some(sens) = &f.sensitivity {
+        c.sensitivity(sens);
+    }
+    if let Some(i) = &f.issue {
+        c.issue(i);
+    }
+    c.actors(&f.actors);
+    c.relations(&f.relations);
+    c.shocks(&f.shocks);
+}

@@ -1,0 +1,87 @@
+//! Folding an `extends` chain (and then each `--set` override) into one raw scenario: a child
+//! patches only the keys it names; actors patch by id, relations by (from, to); shocks add up.
+
+use super::raw::{self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock};
+use std::collections::BTreeMap;
+
+/// Where a merged item was first written: (source index, position in its array).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Origin {
+    pub file: usize,
+    pub index: usize,
+}
+
+/// The inheritance chain folded into one raw scenario, items remembering their origin.
+#[derive(Debug, Default)]
+pub(crate) struct Merged {
+    pub meta: RawMeta,
+    pub model: RawModel,
+    pub issue: RawIssue,
+    pub issue_file: Option<usize>,
+    pub actors: Vec<(RawActor, Origin)>,
+    pub relations: Vec<(RawRelation, Origin)>,
+    pub shocks: Vec<(RawShock, Origin)>,
+    pub sensitivity: raw::RawSensitivity,
+}
+
+macro_rules! patch {
+    ($dst:expr, $src:expr; $($f:ident),*) => { $( if $src.$f.is_some() { $dst.$f = $src.$f.clone(); } )* };
+}
+
+impl Merged {
+    pub(crate) fn apply(&mut self, f: &RawFile, fi: usize, leaf: bool) {
+        if let Some(m) = &f.scenario {
+            // Title and description are inherited unless the child gives its own; the name is
+            // never inherited: a child is its own scenario.
+            patch!(self.meta, m; steps, step_unit, seed, runs, title, description);
+            if leaf {
+                patch!(self.meta, m; name);
+            }
+        }
+        if let Some(m) = &f.model {
+            self.model.patch(m);
+        }
+        if let Some(i) = &f.issue {
+            patch!(self.issue, i; body, host, threshold, first_vote, vote_interval, setup_steps, source);
+            self.issue_file = Some(fi);
+        }
+        for (index, a) in f.actors.iter().enumerate() {
+            match self.actors.iter_mut().find(|(x, _)| x.id == a.id) {
+                Some((dst, _)) => {
+                    patch!(dst, a; name, capability, stance, salience, stubbornness, posture, reactivity,
+                        fatigue, grievance, self_weight, member_of, source);
+                    if let Some(s) = &a.sources {
+                        dst.sources
+                            .get_or_insert_with(BTreeMap::new)
+                            .extend(s.clone());
+                    }
+                }
+                None => self.actors.push((a.clone(), Origin { file: fi, index })),
+            }
+        }
+        for (index, r) in f.relations.iter().enumerate() {
+            match self
+                .relations
+                .iter_mut()
+                .find(|(x, _)| x.from == r.from && x.to == r.to)
+            {
+                Some((dst, _)) => {
+                    patch!(dst, r; affinity, influence, source);
+                }
+                None => self.relations.push((r.clone(), Origin { file: fi, index })),
+            }
+        }
+        for (index, s) in f.shocks.iter().enumerate() {
+            self.shocks.push((s.clone(), Origin { file: fi, index }));
+        }
+        if let Some(sens) = &f.sensitivity {
+            patch!(self.sensitivity, sens; samples, runs, source);
+            if let Some(r) = &sens.ranges {
+                self.sensitivity
+                    .ranges
+                    .get_or_insert_with(BTreeMap::new)
+                    .extend(r.clone());
+            }
+        }
+    }
+}

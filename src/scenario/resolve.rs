@@ -1,0 +1,427 @@
+//! Checks of the merged chain, and the resolved [`Scenario`]: required keys, references between
+//! actors, relations, shocks and the issue, defaults, and warnings for suspicious but legal input.
+
+use super::merge::{Merged, Origin};
+use super::source::{KeyPath, SourceText};
+use super::types::actor_default;
+use super::{
+    Actor, ActorId, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction, MAX_ACTORS,
+    MAX_SHOCKS,
+};
+use crate::error::{suggest, Diagnostic, Error, Result};
+use crate::model::{code_index, Status};
+
+/// The merged chain being resolved, with the problems found so far.
+struct Resolver<'a> {
+    m: &'a Merged,
+    sources: &'a [SourceText],
+    /// Actor ids in merge order: an actor's [`ActorId`] is its position here.
+    ids: Vec<String>,
+    diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A diagnostic at an item of `table` (or one of its keys) where it was first written.
+    fn at(&self, o: Origin, table: &str, key: Option<&str>, msg: String) -> Diagnostic {
+        let mut p = KeyPath::root(table).index(o.index);
+        if let Some(k) = key {
+            p = p.key(k);
+        }
+        self.sources[o.file].at(&p, msg)
+    }
+
+    fn lookup(&self, id: &str) -> Option<ActorId> {
+        self.ids
+            .iter()
+            .position(|x| x == id)
+            .map(|i| ActorId(i as u16))
+    }
+
+    /// "unknown actor" at `table[..].key`, with the nearest id or the list of ids.
+    fn unknown(&self, o: Origin, table: &str, key: &str, id: &str) -> Diagnostic {
+        let mut d = self.at(o, table, Some(key), format!("unknown actor `{id}`"));
+        d.help = suggest(id, self.ids.iter().map(|s| s.as_str()))
+            .map(|s| format!("did you mean `{s}`?"));
+        if d.help.is_none() {
+            d.help = Some(format!("actors are: {}", self.ids.join(", ")));
+        }
+        d
+    }
+
+    /// At least one actor; at most [`MAX_ACTORS`] actors and [`MAX_SHOCKS`] shocks in the chain.
+    fn limits(&mut self) {
+        let leaf = &self.sources[0];
+        if self.m.actors.is_empty() {
+            self.diags.push(leaf.at(
+                &KeyPath::root("actor"),
+                "a scenario needs at least one [[actor]]",
+            ));
+        }
+        if self.m.actors.len() > MAX_ACTORS {
+            self.diags.push(leaf.at(
+                &KeyPath::root("actor"),
+                format!(
+                    "{} actors; a scenario may have at most {MAX_ACTORS}",
+                    self.m.actors.len()
+                ),
+            ));
+        }
+        if self.m.shocks.len() > MAX_SHOCKS {
+            self.diags.push(leaf.at(
+                &KeyPath::root("shock"),
+                format!(
+                    "{} shocks; a scenario may have at most {MAX_SHOCKS}",
+                    self.m.shocks.len()
+                ),
+            ));
+        }
+    }
+
+    /// Actors with their required keys, defaults filled in.
+    fn actors(&mut self) -> Vec<Actor> {
+        let mut actors = Vec::new();
+        for (a, o) in &self.m.actors {
+            let missing: Vec<&str> = [
+                ("name", a.name.is_none()),
+                ("capability", a.capability.is_none()),
+                ("stance", a.stance.is_none()),
+                ("salience", a.salience.is_none()),
+                ("source", a.source.is_none()),
+            ]
+            .into_iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| k)
+            .collect();
+            if !missing.is_empty() {
+                self.diags.push(self.at(
+                    *o,
+                    "actor",
+                    None,
+                    format!(
+                    "actor `{}` is missing required key{} {}",
+                    a.id.as_deref().unwrap_or("?"),
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                ));
+                continue;
+            }
+            actors.push(Actor {
+                id: a.id.clone().unwrap_or_default(),
+                name: a.name.clone().unwrap_or_default(),
+                capability: a.capability.unwrap_or(1.0),
+                stance: a.stance.unwrap_or(0.0),
+                salience: a.salience.unwrap_or(0.0),
+                stubbornness: a.stubbornness.unwrap_or(actor_default("stubbornness")),
+                posture: a.posture.unwrap_or(actor_default("posture")),
+                reactivity: a.reactivity.unwrap_or(actor_default("reactivity")),
+                fatigue: a.fatigue.unwrap_or(actor_default("fatigue")),
+                grievance: a.grievance.unwrap_or(actor_default("grievance")),
+                self_weight: a.self_weight,
+                member_of: a.member_of.clone().unwrap_or_default(),
+                source: a.source.clone().unwrap_or_default(),
+                sources: a.sources.clone().unwrap_or_default(),
+            });
+        }
+        actors
+    }
+
+    /// Relations whose ends are known actors, each with a source and a value.
+    fn relations(&mut self) -> Vec<Relation> {
+        let mut relations = Vec::new();
+        for (r, o) in &self.m.relations {
+            let (Some(from), Some(to)) = (&r.from, &r.to) else {
+                continue;
+            };
+            let f = self.lookup(from);
+            let t = self.lookup(to);
+            if f.is_none() {
+                self.diags.push(self.unknown(*o, "relation", "from", from));
+            }
+            if t.is_none() {
+                self.diags.push(self.unknown(*o, "relation", "to", to));
+            }
+            if r.source.is_none() {
+                self.diags.push(self.at(
+                    *o,
+                    "relation",
+                    None,
+                    format!("relation {from} → {to} is missing required key `source`"),
+                ));
+            }
+            if r.affinity.is_none() && r.influence.is_none() {
+                self.diags.push(self.at(
+                    *o,
+                    "relation",
+                    None,
+                    format!("relation {from} → {to} gives neither `affinity` nor `influence`"),
+                ));
+            }
+            if let (Some(f), Some(t)) = (f, t) {
+                relations.push(Relation {
+                    from: f,
+                    to: t,
+                    affinity: r.affinity.unwrap_or(0.0),
+                    influence: r.influence,
+                    source: r.source.clone().unwrap_or_default(),
+                });
+            }
+        }
+        relations
+    }
+
+    /// Explicit influence rows must not sum to zero.
+    fn influence_rows(&mut self, relations: &[Relation]) {
+        for (ai, (a, o)) in self.m.actors.iter().enumerate() {
+            let explicit_out: Vec<f64> = relations
+                .iter()
+                .filter(|r| r.from.ix() == ai)
+                .filter_map(|r| r.influence)
+                .collect();
+            if a.self_weight.is_some() || !explicit_out.is_empty() {
+                let self_w = a.self_weight.or(a.capability).unwrap_or(0.0);
+                let sum: f64 = self_w + explicit_out.iter().sum::<f64>();
+                if sum <= 0.0 {
+                    self.diags.push(self.at(*o, "actor", Some("self_weight"), format!(
+                    "the influence row of `{}` sums to 0: give `self_weight` > 0 or an `influence` > 0 on one of its relations",
+                    a.id.as_deref().unwrap_or("?")
+                )));
+                }
+            }
+        }
+    }
+
+    /// The issue's `body` and `host`, the host resolved to an actor.
+    fn issue(&mut self) -> (Option<String>, Option<ActorId>) {
+        let issue_src = self.issue_source();
+        let ip = |k: &str| KeyPath::root("issue").key(k);
+        let body = self.m.issue.body.clone();
+        let host = self.m.issue.host.clone();
+        if body.is_none() {
+            self.diags.push(issue_src.at(
+                &KeyPath::root("issue"),
+                "[issue] needs `body` (the deciding body, e.g. \"nato\")",
+            ));
+        }
+        let host_id = match &host {
+            None => {
+                self.diags.push(issue_src.at(
+                    &KeyPath::root("issue"),
+                    "[issue] needs `host` (the actor that hosts the office)",
+                ));
+                None
+            }
+            Some(h) => {
+                let id = self.lookup(h);
+                if id.is_none() {
+                    let mut d = issue_src.at(&ip("host"), format!("unknown actor `{h}`"));
+                    d.help = suggest(h, self.ids.iter().map(|s| s.as_str()))
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.diags.push(d);
+                }
+                id
+            }
+        };
+        (body, host_id)
+    }
+
+    /// The file that last set `[issue]` (the leaf if none did).
+    fn issue_source(&self) -> &'a SourceText {
+        let sources = self.sources;
+        self.m
+            .issue_file
+            .map(|f| &sources[f])
+            .unwrap_or(&sources[0])
+    }
+
+    /// Shocks with known actors; a shock after the last step is a warning.
+    fn shocks(&mut self, steps: usize) -> Vec<Shock> {
+        let mut shocks = Vec::new();
+        for (s, o) in &self.m.shocks {
+            let (Some(kind), Some(step)) = (&s.kind, s.step) else {
+                continue;
+            };
+            let actor = match &s.actor {
+                Some(a) => match self.lookup(a) {
+                    Some(x) => Some(x),
+                    None => {
+                        self.diags.push(self.unknown(*o, "shock", "actor", a));
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let target = match &s.target {
+                Some(a) => match self.lookup(a) {
+                    Some(x) => Some(x),
+                    None => {
+                        self.diags.push(self.unknown(*o, "shock", "target", a));
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let op = match (s.set, s.add) {
+                (Some(v), _) => Some(Op::Set(v)),
+                (None, Some(v)) => Some(Op::Add(v)),
+                _ => None,
+            };
+            let action = match (kind.as_str(), actor, target, op) {
+                ("stance", Some(actor), _, Some(op)) => ShockAction::Stance { actor, op },
+                ("position", Some(actor), _, Some(op)) => ShockAction::Position { actor, op },
+                ("affinity", Some(actor), Some(target), Some(op)) => {
+                    ShockAction::Affinity { actor, target, op }
+                }
+                ("posture", Some(actor), _, Some(op)) => ShockAction::Posture { actor, op },
+                ("event", Some(actor), Some(target), _) => {
+                    match s.code.as_deref().and_then(code_index) {
+                        Some(code) => ShockAction::Event {
+                            actor,
+                            target,
+                            code,
+                        },
+                        None => continue,
+                    }
+                }
+                ("office", _, _, _) => match s.status.as_deref().and_then(Status::parse) {
+                    Some(status) => ShockAction::Office { status },
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if step as usize > steps {
+                let mut d = self.at(
+                    *o,
+                    "shock",
+                    Some("step"),
+                    format!(
+                    "shock at step {step} comes after the last step ({steps}) and will not happen"
+                ),
+                );
+                d.warning = true;
+                self.warnings.push(d);
+            }
+            shocks.push(Shock {
+                step: step as usize,
+                action,
+                source: s.source.clone().unwrap_or_default(),
+            });
+        }
+        shocks
+    }
+
+    /// Warnings about the resolved world: a body without members, an actor without relations.
+    fn world_warnings(
+        &mut self,
+        body: &str,
+        actors: &[Actor],
+        relations: &[Relation],
+    ) -> Vec<ActorId> {
+        let ip = |k: &str| KeyPath::root("issue").key(k);
+        let issue_src = self.issue_source();
+        let members: Vec<ActorId> = actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.id == body || a.member_of.iter().any(|b| *b == body))
+            .map(|(i, _)| ActorId(i as u16))
+            .collect();
+        if members.is_empty() {
+            let mut d = issue_src.at(&ip("body"), format!(
+            "body `{body}` has no members (no actor is `{body}` or has it in `member_of`): every vote approves"
+        ));
+            d.warning = true;
+            self.warnings.push(d);
+        }
+        for (i, a) in actors.iter().enumerate() {
+            if actors.len() > 1 && !relations.iter().any(|r| r.from.ix() == i || r.to.ix() == i) {
+                let mut d = self.at(
+                    self.m.actors[i].1,
+                    "actor",
+                    Some("id"),
+                    format!(
+                "actor `{}` has no relations: it neither influences nor is influenced by anyone",
+                a.id
+            ),
+                );
+                d.warning = true;
+                self.warnings.push(d);
+            }
+        }
+        members
+    }
+}
+
+/// Check the merged chain and build the scenario.
+pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
+    let ids = m
+        .actors
+        .iter()
+        .map(|(a, _)| a.id.clone().unwrap_or_default())
+        .collect();
+    let mut r = Resolver {
+        m: &m,
+        sources,
+        ids,
+        diags: Vec::new(),
+        warnings: Vec::new(),
+    };
+    r.limits();
+    let actors = r.actors();
+    let relations = r.relations();
+    r.influence_rows(&relations);
+    let (body, host_id) = r.issue();
+    let steps = m.meta.steps.unwrap_or(104).max(1) as usize;
+    let shocks = r.shocks(steps);
+    if !r.diags.is_empty() {
+        return Err(Error::Invalid(r.diags));
+    }
+    let body = body.unwrap_or_default();
+    let host = host_id.unwrap_or(ActorId(0));
+    let members = r.world_warnings(&body, &actors, &relations);
+    let warnings = r.warnings;
+    let params = m.model.to_params();
+    let sensitivity = Sensitivity {
+        samples: m.sensitivity.samples.unwrap_or(256) as usize,
+        runs: m.sensitivity.runs.unwrap_or(16) as usize,
+        ranges: m
+            .sensitivity
+            .ranges
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v[0], v[1]))
+            .collect(),
+        source: m.sensitivity.source.clone().unwrap_or_default(),
+    };
+    Ok(Scenario {
+        sensitivity,
+        name: m.meta.name.clone().unwrap_or_else(|| "scenario".into()),
+        title: m.meta.title.clone().unwrap_or_default(),
+        description: m.meta.description.clone().unwrap_or_default(),
+        extends: m.meta.extends.clone(),
+        steps,
+        step_unit: m.meta.step_unit.clone().unwrap_or_else(|| "week".into()),
+        seed: m.meta.seed.unwrap_or(1) as u64,
+        runs: m.meta.runs.unwrap_or(1) as usize,
+        params,
+        issue: Issue {
+            body,
+            host,
+            threshold: m.issue.threshold.unwrap_or(0.0),
+            first_vote: m.issue.first_vote.unwrap_or(1) as usize,
+            vote_interval: m.issue.vote_interval.unwrap_or(4) as usize,
+            setup_steps: m.issue.setup_steps.unwrap_or(0) as usize,
+            members,
+            source: m.issue.source.clone().unwrap_or_default(),
+        },
+        actors,
+        relations,
+        shocks,
+        warnings,
+        files: Vec::new(),
+    })
+}

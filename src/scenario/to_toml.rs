@@ -1,0 +1,132 @@
+//! The resolved scenario written back as a raw file with every key explicit
+//! (`scenario.resolved.toml`): loading it gives back the same scenario.
+
+use super::raw::{self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock};
+use super::{ActorId, Op, Scenario, Shock, ShockAction};
+use crate::error::{Error, Result};
+
+/// A scenario back to a raw file with every key explicit: `scenario.resolved.toml`.
+pub fn to_raw(s: &Scenario) -> RawFile {
+    let id = |a: ActorId| s.actors[a.ix()].id.clone();
+    RawFile {
+        scenario: Some(RawMeta {
+            name: Some(s.name.clone()),
+            title: Some(s.title.clone()),
+            description: Some(s.description.clone()),
+            extends: None,
+            steps: Some(s.steps as i64),
+            step_unit: Some(s.step_unit.clone()),
+            seed: Some(s.seed as i64),
+            runs: Some(s.runs as i64),
+        }),
+        model: Some(RawModel::from_params(&s.params)),
+        issue: Some(RawIssue {
+            body: Some(s.issue.body.clone()),
+            host: Some(id(s.issue.host)),
+            threshold: Some(s.issue.threshold),
+            first_vote: Some(s.issue.first_vote as i64),
+            vote_interval: Some(s.issue.vote_interval as i64),
+            setup_steps: Some(s.issue.setup_steps as i64),
+            source: Some(s.issue.source.clone()),
+        }),
+        actors: s
+            .actors
+            .iter()
+            .map(|a| RawActor {
+                id: Some(a.id.clone()),
+                name: Some(a.name.clone()),
+                capability: Some(a.capability),
+                stance: Some(a.stance),
+                salience: Some(a.salience),
+                stubbornness: Some(a.stubbornness),
+                posture: Some(a.posture),
+                reactivity: Some(a.reactivity),
+                fatigue: Some(a.fatigue),
+                grievance: Some(a.grievance),
+                self_weight: a.self_weight,
+                member_of: Some(a.member_of.clone()),
+                source: Some(a.source.clone()),
+                sources: (!a.sources.is_empty()).then(|| a.sources.clone()),
+            })
+            .collect(),
+        relations: s
+            .relations
+            .iter()
+            .map(|r| RawRelation {
+                from: Some(id(r.from)),
+                to: Some(id(r.to)),
+                affinity: Some(r.affinity),
+                influence: r.influence,
+                source: Some(r.source.clone()),
+            })
+            .collect(),
+        shocks: s.shocks.iter().map(|sh| raw_shock(s, sh)).collect(),
+        sensitivity: (!s.sensitivity.ranges.is_empty()).then(|| raw::RawSensitivity {
+            samples: Some(s.sensitivity.samples as i64),
+            runs: Some(s.sensitivity.runs as i64),
+            ranges: Some(
+                s.sensitivity
+                    .ranges
+                    .iter()
+                    .map(|(k, a, b)| (k.clone(), vec![*a, *b]))
+                    .collect(),
+            ),
+            source: (!s.sensitivity.source.is_empty()).then(|| s.sensitivity.source.clone()),
+        }),
+    }
+}
+
+/// One shock as written in a file.
+fn raw_shock(s: &Scenario, sh: &Shock) -> RawShock {
+    let id = |a: ActorId| s.actors[a.ix()].id.clone();
+    let op = |o: Op| match o {
+        Op::Set(v) => (Some(v), None),
+        Op::Add(v) => (None, Some(v)),
+    };
+    let mut r = RawShock {
+        step: Some(sh.step as i64),
+        source: Some(sh.source.clone()),
+        ..Default::default()
+    };
+    let (kind, actor, target, o) = match &sh.action {
+        ShockAction::Stance { actor, op: o } => ("stance", Some(*actor), None, Some(*o)),
+        ShockAction::Position { actor, op: o } => ("position", Some(*actor), None, Some(*o)),
+        ShockAction::Affinity {
+            actor,
+            target,
+            op: o,
+        } => ("affinity", Some(*actor), Some(*target), Some(*o)),
+        ShockAction::Posture { actor, op: o } => ("posture", Some(*actor), None, Some(*o)),
+        ShockAction::Event {
+            actor,
+            target,
+            code,
+        } => {
+            r.code = Some(crate::model::CATALOGUE[*code].code.to_string());
+            ("event", Some(*actor), Some(*target), None)
+        }
+        ShockAction::Office { status } => {
+            r.status = Some(status.name().to_string());
+            ("office", None, None, None)
+        }
+    };
+    r.kind = Some(kind.to_string());
+    r.actor = actor.map(id);
+    r.target = target.map(id);
+    if let Some(o) = o {
+        (r.set, r.add) = op(o);
+    }
+    r
+}
+
+/// The resolved scenario as TOML text; loading it gives back the same scenario.
+pub fn to_toml(s: &Scenario) -> Result<String> {
+    let header = format!(
+        "# Resolved scenario `{}`: every key explicit, inheritance and overrides applied.\n\
+         # `diplosim run <this file>` reproduces the run.\n\n",
+        s.name
+    );
+    let body = toml::to_string(&to_raw(s))
+        .map_err(|e| Error::Run(format!("cannot write the resolved scenario: {e}")))?;
+    Ok(header + &body)
+}

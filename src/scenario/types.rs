@@ -1,0 +1,198 @@
+//! The resolved scenario: what the engine, the ensemble and the writers see. Every value here has
+//! been checked; actors are referred to by [`ActorId`], not by name.
+
+use crate::error::Diagnostic;
+use crate::model::{Params, Status};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Index of an actor in [`Scenario::actors`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActorId(pub u16);
+
+impl ActorId {
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A resolved actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// c ∈ (0, 1]
+    pub capability: f64,
+    /// s(0) ∈ [-1, 1]
+    pub stance: f64,
+    /// σ ∈ [0, 1]
+    pub salience: f64,
+    /// ρ ∈ [0, 1]; λ = 1 − ρ
+    pub stubbornness: f64,
+    /// p(0) ≥ 0
+    pub posture: f64,
+    /// Richardson k
+    pub reactivity: f64,
+    /// Richardson m
+    pub fatigue: f64,
+    /// Richardson g
+    pub grievance: f64,
+    /// Explicit self weight of row i of W, if the row is explicit.
+    pub self_weight: Option<f64>,
+    pub member_of: Vec<String>,
+    pub source: String,
+    /// Per-key provenance.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// Defaults of the optional actor keys (assumptions, documented in the README).
+pub const ACTOR_DEFAULTS: [(&str, f64); 5] = [
+    ("stubbornness", 0.5),
+    ("posture", 1.0),
+    ("reactivity", 0.05),
+    ("fatigue", 0.1),
+    ("grievance", 0.1),
+];
+
+pub(crate) fn actor_default(key: &str) -> f64 {
+    ACTOR_DEFAULTS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
+        .unwrap_or(0.0)
+}
+
+/// A resolved relation: `from`'s view of `to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    pub from: ActorId,
+    pub to: ActorId,
+    /// A_ij(0) ∈ [-1, 1]
+    pub affinity: f64,
+    /// Explicit influence weight w_ij ≥ 0.
+    pub influence: Option<f64>,
+    pub source: String,
+}
+
+/// Set or add.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    Set(f64),
+    Add(f64),
+}
+
+impl Op {
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Op::Set(v) => v,
+            Op::Add(v) => x + v,
+        }
+    }
+}
+
+/// What a shock does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShockAction {
+    /// Current stance only; the FJ anchor pulls it back.
+    Stance {
+        actor: ActorId,
+        op: Op,
+    },
+    /// Stance and its anchor s(0): a change of stated position.
+    Position {
+        actor: ActorId,
+        op: Op,
+    },
+    /// `actor`'s view of `target` (the baseline A(0) is not moved).
+    Affinity {
+        actor: ActorId,
+        target: ActorId,
+        op: Op,
+    },
+    Posture {
+        actor: ActorId,
+        op: Op,
+    },
+    /// An injected event, with its reactions.
+    Event {
+        actor: ActorId,
+        target: ActorId,
+        code: usize,
+    },
+    /// Force the office status.
+    Office {
+        status: Status,
+    },
+}
+
+/// A resolved shock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shock {
+    pub step: usize,
+    pub action: ShockAction,
+    pub source: String,
+}
+
+/// The decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub body: String,
+    pub host: ActorId,
+    pub threshold: f64,
+    pub first_vote: usize,
+    pub vote_interval: usize,
+    pub setup_steps: usize,
+    /// Actors whose `member_of` holds `body`, and the body itself if it is an actor; in id order.
+    pub members: Vec<ActorId>,
+    pub source: String,
+}
+
+impl Issue {
+    /// Whether the body votes at step t.
+    pub fn is_vote_step(&self, t: usize) -> bool {
+        t >= self.first_vote && (t - self.first_vote) % self.vote_interval == 0
+    }
+}
+
+/// Parameter ranges for global sensitivity analysis (`[sensitivity]`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sensitivity {
+    pub samples: usize,
+    pub runs: usize,
+    /// (--set key, min, max), in key order.
+    pub ranges: Vec<(String, f64, f64)>,
+    pub source: String,
+}
+
+/// A resolved, checked scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The parent named by the file, kept for `show`.
+    pub extends: Option<String>,
+    pub steps: usize,
+    pub step_unit: String,
+    pub seed: u64,
+    pub runs: usize,
+    pub params: Params,
+    pub issue: Issue,
+    pub actors: Vec<Actor>,
+    pub relations: Vec<Relation>,
+    pub shocks: Vec<Shock>,
+    pub sensitivity: Sensitivity,
+    /// Suspicious but legal input.
+    pub warnings: Vec<Diagnostic>,
+    /// Files read, leaf first.
+    pub files: Vec<PathBuf>,
+}
+
+impl Scenario {
+    pub fn actor_index(&self, id: &str) -> Option<ActorId> {
+        self.actors
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| ActorId(i as u16))
+    }
+}
