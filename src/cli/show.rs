@@ -158,13 +158,18 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
     for r in &sc.relations {
         let _ = writeln!(
             s,
-            "  {:<14} → {:<14} A={}{}  {}",
+            "  {:<14} → {:<14} A={}{}{}  {}",
             id(r.from),
             id(r.to),
             sign(r.affinity),
             r.influence
                 .map(|w| format!(" influence={w}"))
                 .unwrap_or_default(),
+            if r.compliance != 0.0 {
+                format!(" compliance={}", sign(r.compliance))
+            } else {
+                String::new()
+            },
             r.source
         );
     }
@@ -380,10 +385,13 @@ fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
                 r.source
             )),
             Some(p) => {
-                if p.affinity != r.affinity || p.influence != r.influence {
+                if p.affinity != r.affinity
+                    || p.influence != r.influence
+                    || p.compliance != r.compliance
+                {
                     line(format!(
-                        "  ~ relation {} → {}: affinity {:+} → {:+}, influence {:?} → {:?} — {}",
-                        key.0, key.1, p.affinity, r.affinity, p.influence, r.influence, r.source
+                        "  ~ relation {} → {}: affinity {:+} → {:+}, influence {:?} → {:?}, compliance {:+} → {:+} — {}",
+                        key.0, key.1, p.affinity, r.affinity, p.influence, r.influence, p.compliance, r.compliance, r.source
                     ));
                 }
             }

@@ -6,9 +6,11 @@
 //! aggregator for ensembles. Cost per step: O(N² + events · allies).
 //!
 //! Order within a step (state t → state t+1), every rule reading state t:
-//! 1. stances (Friedkin–Johnsen), 2. events drawn from state t, 3. reactions summed from state t
-//! plus relaxation, affinities clipped, 4. posture (Richardson), then shocks of step t+1, the vote
-//! if t+1 is a vote step (it reads the stances of t+1), the opening, and the indicators of t+1.
+//! 1. stances (Friedkin–Johnsen), 2. events drawn from state t (codes weighted by their base
+//! rates, rule 8), 3. reactions summed from state t plus relaxation, affinities clipped, and the
+//! stance changes of rule 7 (pressure and persuasion) added to rule 1's result before its clamp,
+//! 4. posture (Richardson), then shocks of step t+1, the vote if t+1 is a vote step (it reads the
+//! stances of t+1), the opening, and the indicators of t+1.
 
 mod codes;
 mod rules;
@@ -126,6 +128,8 @@ pub struct Compiled {
     inv_others: Vec<f64>,
     /// A(0), row-major.
     a0: Vec<f64>,
+    /// Rule 7: `compliance[j*n + i]` is j's answer to i's pressure (relation from j to i).
+    compliance: Vec<f64>,
     /// Normalised explicit rows of W (row-major), for actors with `explicit[i]`.
     w_explicit: Vec<f64>,
     explicit: Vec<bool>,
@@ -143,10 +147,12 @@ impl Compiled {
         let cap: Vec<f64> = sc.actors.iter().map(|a| a.capability).collect();
         let total: f64 = cap.iter().sum();
         let mut a0 = vec![0.0; n * n];
+        let mut compliance = vec![0.0; n * n];
         let mut w_explicit = vec![0.0; n * n];
         let mut explicit: Vec<bool> = sc.actors.iter().map(|a| a.self_weight.is_some()).collect();
         for r in &sc.relations {
             a0[r.from.ix() * n + r.to.ix()] = r.affinity;
+            compliance[r.from.ix() * n + r.to.ix()] = r.compliance;
             if let Some(w) = r.influence {
                 explicit[r.from.ix()] = true;
                 w_explicit[r.from.ix() * n + r.to.ix()] = w;
@@ -190,6 +196,7 @@ impl Compiled {
                 .collect(),
             cap,
             a0,
+            compliance,
             w_explicit,
             explicit,
             shocks,
@@ -220,6 +227,7 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
         rules::stances(c, &st, &mut x.s_next, rng);
         rules::draw_events(c, &st, next, &mut x, rng);
         let mut coop = rules::reactions(c, &mut st, &mut x, obs);
+        rules::pressure(&mut x);
         rules::posture(c, &st, &x.bump, &mut x.p_next);
         rules::relax_affinities(c, &mut st, &x);
         std::mem::swap(&mut st.s, &mut x.s_next);

@@ -1,7 +1,8 @@
 //! The rules of DESIGN.md, one function each, in the order a step calls them:
-//! [`stances`] (rule 1), [`draw_events`] (rule 2), [`reactions`] (rule 3, with [`event_effects`]
-//! shared by drawn and injected events), [`posture`] (rule 4), [`relax_affinities`] (end of rule 3),
-//! [`shock`], [`vote`] and [`opening`] (rule 5), [`indicators`] (rule 6).
+//! [`stances`] (rule 1), [`draw_events`] (rules 2 and 8), [`reactions`] (rules 3 and 7, with
+//! [`event_effects`] shared by drawn and injected events), [`pressure`] (the end of rules 1 and 7),
+//! [`posture`] (rule 4), [`relax_affinities`] (end of rule 3), [`shock`], [`vote`] and [`opening`]
+//! (rule 5), [`indicators`] (rule 6).
 //!
 //! Every rule reads state t (`State`) and writes into the step's scratch (`Scratch`), so actor
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
@@ -77,6 +78,8 @@ pub(super) struct Scratch {
     pub d_a: Vec<f64>,
     /// Posture added to each target of a coercive event this step.
     pub bump: Vec<f64>,
+    /// Rule 7: stance change of each target from this step's events.
+    pub ds: Vec<f64>,
     pub events: Vec<Event>,
     /// Allies of each target in A(t), and the step they were found for.
     allies: Vec<Vec<usize>>,
@@ -91,6 +94,7 @@ impl Scratch {
             p_next: vec![0.0; n],
             d_a: vec![0.0; n * n],
             bump: vec![0.0; n],
+            ds: vec![0.0; n],
             events: Vec::new(),
             allies: vec![Vec::new(); n],
             ally_stamp: vec![0; n],
@@ -99,9 +103,10 @@ impl Scratch {
     }
 }
 
-/// Rule 1, Friedkin–Johnsen: `s_i(t+1) = clamp(λ_i Σ_j W_ij s_j(t) + (1 − λ_i) s_i(0) + ε_i)`, with
+/// Rule 1, Friedkin–Johnsen: `λ_i Σ_j W_ij s_j(t) + (1 − λ_i) s_i(0) + ε_i` into `s_next`, with
 /// W's row i the explicit influence weights, or `r_ii = c_i`, `r_ij = c_j max(A_ij, 0)` normalised.
-/// Draws one normal per actor when `noise > 0`. O(N²).
+/// Draws one normal per actor when `noise > 0`. Rule 7's changes are added, and the sum clamped
+/// to [−1, 1], by [`pressure`]. O(N²).
 pub(super) fn stances<R: Rng>(c: &Compiled, st: &State, s_next: &mut [f64], rng: &mut R) {
     let n = c.n;
     for i in 0..n {
@@ -128,8 +133,13 @@ pub(super) fn stances<R: Rng>(c: &Compiled, st: &State, s_next: &mut [f64], rng:
             *x += noise * e;
         }
     }
-    for x in s_next.iter_mut() {
-        *x = x.clamp(-1.0, 1.0);
+}
+
+/// The end of rules 1 and 7: `s_j(t+1) = clamp(FJ_j + Σ Δs_j, −1, 1)`, the Δs of the step's drawn
+/// events (summed by [`reactions`], all read from state t). O(N).
+pub(super) fn pressure(x: &mut Scratch) {
+    for (s, &d) in x.s_next.iter_mut().zip(&x.ds) {
+        *s = (*s + d).clamp(-1.0, 1.0);
     }
 }
 
@@ -190,17 +200,26 @@ fn find_allies(c: &Compiled, a: &[f64], j: usize, out: &mut Vec<usize>) {
     }
 }
 
-/// Rule 3 for one event of weight G from i to j, reading affinities `a` (the state the event
-/// meets): j's view of i moves by `κ·G/10`, each ally l of j other than i (`allies`, found in `a`)
-/// moves its view of i by `κ₃·A_lj·G/10`; each change goes to `add(index into A, Δ)`. Returns the
-/// posture a coercive event (G ≤ −7) adds to j: `κ_p·|G|/10`. Drawn and injected events both use it.
+/// What one event does to its target besides affinities.
+struct Effects {
+    /// Rule 3: posture a coercive event (G ≤ −7) adds to the target, `κ_p·|G|/10`.
+    posture: f64,
+    /// Rule 7: the target's stance change.
+    stance: f64,
+}
+
+/// Rules 3 and 7 for one event of weight G from i to j, reading affinities `a` and stances `s` (the
+/// state the event meets): j's view of i moves by `κ·G/10`, each ally l of j other than i
+/// (`allies`, found in `a`) moves its view of i by `κ₃·A_lj·G/10`; each change goes to
+/// `add(index into A, Δ)`. Drawn and injected events both use it.
 fn event_effects(
     c: &Compiled,
     a: &[f64],
+    s: &[f64],
     allies: &[usize],
     e: &Event,
     mut add: impl FnMut(usize, f64),
-) -> f64 {
+) -> Effects {
     let n = c.n;
     let pr = &c.params;
     let (i, j) = (e.actor.ix(), e.target.ix());
@@ -211,11 +230,31 @@ fn event_effects(
             add(l * n + i, pr.kappa_third * a[l * n + j] * g / 10.0);
         }
     }
-    if g <= COERCIVE {
-        pr.kappa_posture * g.abs() / 10.0
+    Effects {
+        posture: if g <= COERCIVE {
+            pr.kappa_posture * g.abs() / 10.0
+        } else {
+            0.0
+        },
+        stance: stance_change(c, s, i, j, g),
+    }
+}
+
+/// Rule 7, pressure and persuasion: an event of weight G from i moves j's stance by
+/// `Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r`, with r = +1 for G > 0 (inducements and
+/// persuasion pull toward i), r = compliance_ji for G < 0 (+1 gives way, −1 digs in), 0 for G = 0.
+pub(super) fn stance_change(c: &Compiled, s: &[f64], i: usize, j: usize, g: f64) -> f64 {
+    let r = if g > 0.0 {
+        1.0
+    } else if g < 0.0 {
+        c.compliance[j * c.n + i]
     } else {
         0.0
+    };
+    if r == 0.0 {
+        return 0.0;
     }
+    c.params.eta * c.lambda[j] * (g.abs() / 10.0) * (s[i] - s[j]) / 2.0 * r
 }
 
 /// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
@@ -229,8 +268,9 @@ fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
     obs.event(e);
 }
 
-/// Rule 3 for the step's drawn events, all reading A(t): affinity changes summed into `x.d_a`,
-/// posture bumps into `x.bump`. Returns the step's cooperation index (Σ G). O(events · allies).
+/// Rules 3 and 7 for the step's drawn events, all reading state t: affinity changes summed into
+/// `x.d_a`, posture bumps into `x.bump`, stance changes into `x.ds`. Returns the step's
+/// cooperation index (Σ G). O(events · allies).
 pub(super) fn reactions<O: Observer>(
     c: &Compiled,
     st: &mut State,
@@ -240,6 +280,7 @@ pub(super) fn reactions<O: Observer>(
     st.tone_sent.iter_mut().for_each(|v| *v = 0.0);
     st.tone_received.iter_mut().for_each(|v| *v = 0.0);
     x.bump.iter_mut().for_each(|v| *v = 0.0);
+    x.ds.iter_mut().for_each(|v| *v = 0.0);
     let mut coop = 0.0;
     if x.events.is_empty() {
         return coop;
@@ -254,10 +295,9 @@ pub(super) fn reactions<O: Observer>(
             find_allies(c, &st.a, j, &mut x.allies[j]);
         }
         let d_a = &mut x.d_a;
-        let bump = event_effects(c, &st.a, &x.allies[j], e, |idx, d| d_a[idx] += d);
-        if bump != 0.0 {
-            x.bump[j] += bump;
-        }
+        let fx = event_effects(c, &st.a, &st.s, &x.allies[j], e, |idx, d| d_a[idx] += d);
+        x.bump[j] += fx.posture;
+        x.ds[j] += fx.stance;
         record_event(st, e, obs);
         coop += e.goldstein();
     }
@@ -346,18 +386,20 @@ pub(super) fn shock<O: Observer>(
 }
 
 /// An injected event: [`event_effects`] read from the current state, applied at once (clamped).
+/// Rule 7 moves the current stance only: the FJ anchor pulls it back as for a `stance` shock.
 fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> f64 {
     let j = e.target.ix();
     let mut allies = Vec::new();
     find_allies(c, &st.a, j, &mut allies);
     let mut changes: Vec<(usize, f64)> = Vec::with_capacity(allies.len() + 1);
-    let bump = event_effects(c, &st.a, &allies, e, |idx, d| changes.push((idx, d)));
+    let fx = event_effects(c, &st.a, &st.s, &allies, e, |idx, d| changes.push((idx, d)));
     for (idx, d) in changes {
         st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
     }
-    if bump != 0.0 {
-        st.p[j] = (st.p[j] + bump).min(POSTURE_MAX);
+    if fx.posture != 0.0 {
+        st.p[j] = (st.p[j] + fx.posture).min(POSTURE_MAX);
     }
+    st.s[j] = (st.s[j] + fx.stance).clamp(-1.0, 1.0);
     record_event(st, e, obs);
     e.goldstein()
 }

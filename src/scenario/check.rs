@@ -255,6 +255,7 @@ impl Checker<'_> {
                 );
             }
             self.num(p().key("affinity"), r.affinity, SIGNED);
+            self.num(p().key("compliance"), r.compliance, SIGNED);
             self.num(
                 p().key("influence"),
                 r.influence,

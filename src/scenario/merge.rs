@@ -66,7 +66,7 @@ impl Merged {
                 .find(|(x, _)| x.from == r.from && x.to == r.to)
             {
                 Some((dst, _)) => {
-                    patch!(dst, r; affinity, influence, source);
+                    patch!(dst, r; affinity, influence, compliance, source);
                 }
                 None => self.relations.push((r.clone(), Origin { file: fi, index })),
             }

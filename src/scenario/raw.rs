@@ -299,6 +299,11 @@ pub struct RawRelation {
     #[schemars(range(min = 0.0, max = 1000.0))]
     pub influence: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Rule 7: from's answer to pressure (hostile events) from to, in [−1, 1]: +1 gives way (its
+    /// stance moves toward to's), −1 digs in (moves away), 0 unmoved (default).
+    #[schemars(range(min = -1.0, max = 1.0))]
+    pub compliance: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
     pub source: Option<String>,
 }

@@ -154,12 +154,14 @@ impl<'a> Resolver<'a> {
                     format!("relation {from} → {to} is missing required key `source`"),
                 ));
             }
-            if r.affinity.is_none() && r.influence.is_none() {
+            if r.affinity.is_none() && r.influence.is_none() && r.compliance.is_none() {
                 self.diags.push(self.at(
                     *o,
                     "relation",
                     None,
-                    format!("relation {from} → {to} gives neither `affinity` nor `influence`"),
+                    format!(
+                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`"
+                    ),
                 ));
             }
             if let (Some(f), Some(t)) = (f, t) {
@@ -168,6 +170,7 @@ impl<'a> Resolver<'a> {
                     to: t,
                     affinity: r.affinity.unwrap_or(0.0),
                     influence: r.influence,
+                    compliance: r.compliance.unwrap_or(0.0),
                     source: r.source.clone().unwrap_or_default(),
                 });
             }

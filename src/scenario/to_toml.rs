@@ -57,6 +57,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
                 to: Some(id(r.to)),
                 affinity: Some(r.affinity),
                 influence: r.influence,
+                compliance: (r.compliance != 0.0).then_some(r.compliance),
                 source: Some(r.source.clone()),
             })
             .collect(),

@@ -71,6 +71,8 @@ pub struct Relation {
     pub affinity: f64,
     /// Explicit influence weight w_ij ≥ 0.
     pub influence: Option<f64>,
+    /// Rule 7: how `from` answers pressure from `to`, in [−1, 1] (+1 gives way, −1 digs in).
+    pub compliance: f64,
     pub source: String,
 }
 
