@@ -16,6 +16,7 @@ pub use compare::{render_compare, CompareInput, CompareSeries};
 pub use input::{Band, ChartInput, OfficeData};
 
 use crate::error::{Error, Result};
+use crate::model::Metric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -43,8 +44,8 @@ pub fn ensure_font() -> Result<()> {
 /// Render every run chart into `dir`: stance, posture, cooperation, office, relations.
 pub fn render_run(dir: &Path, input: &ChartInput) -> Result<()> {
     ensure_font()?;
-    save(dir, "stance", (1200, 700), |a| lines::stance(a, input))?;
-    save(dir, "posture", (1200, 700), |a| lines::posture(a, input))?;
+    save(dir, Metric::Stance.name(), (1200, 700), |a| lines::stance(a, input))?;
+    save(dir, Metric::Posture.name(), (1200, 700), |a| lines::posture(a, input))?;
     save(dir, "cooperation", (1200, 900), |a| {
         cooperation::draw(a, input)
     })?;

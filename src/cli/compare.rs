@@ -18,7 +18,7 @@ pub struct CompareArgs {
     #[arg(required = true, num_args = 2..)]
     pub items: Vec<String>,
     /// Metric to overlay: a per-actor metric (one panel per actor) or a region-wide one (one panel).
-    #[arg(long, default_value = "stance", long_help = metric_help())]
+    #[arg(long, default_value = Metric::Stance.name(), long_help = metric_help())]
     pub metric: String,
     /// Seed for the scenarios that are run (default: the first scenario's seed).
     #[arg(long)]
