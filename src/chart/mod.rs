@@ -44,8 +44,12 @@ pub fn ensure_font() -> Result<()> {
 /// Render every run chart into `dir`: stance, posture, cooperation, office, relations.
 pub fn render_run(dir: &Path, input: &ChartInput) -> Result<()> {
     ensure_font()?;
-    save(dir, Metric::Stance.name(), (1200, 700), |a| lines::stance(a, input))?;
-    save(dir, Metric::Posture.name(), (1200, 700), |a| lines::posture(a, input))?;
+    save(dir, Metric::Stance.name(), (1200, 700), |a| {
+        lines::stance(a, input)
+    })?;
+    save(dir, Metric::Posture.name(), (1200, 700), |a| {
+        lines::posture(a, input)
+    })?;
     save(dir, "cooperation", (1200, 900), |a| {
         cooperation::draw(a, input)
     })?;

@@ -86,35 +86,13 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
 pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
     use std::fmt::Write as _;
     let unit = &sc.step_unit;
-    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{} — {} (seed {}, {} {unit}s)",
         sc.name, sc.title, sc.seed, sc.steps
     );
-    let office = match (out.approved_step, out.opened_step) {
-        (_, Some(o)) => format!(
-            "office OPENED in {unit} {o} (approved in {unit} {})",
-            out.approved_step
-                .map(|x| x.to_string())
-                .unwrap_or("-".into())
-        ),
-        (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
-        _ => {
-            let b: Vec<&str> = out.blockers.iter().map(|&x| id(x)).collect();
-            if out.votes.is_empty() {
-                "office still PROPOSED: no vote took place".to_string()
-            } else {
-                format!(
-                    "office POSTPONED after {} vote(s); blocked by {}",
-                    out.votes.len(),
-                    b.join(", ")
-                )
-            }
-        }
-    };
-    let _ = writeln!(s, "{office}");
+    let _ = writeln!(s, "{}", office_line(sc, out));
     let finals: Vec<String> = sc
         .actors
         .iter()
@@ -122,62 +100,72 @@ pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
         .map(|(i, a)| format!("{} {:+.2}", a.id, out.final_stance[i]))
         .collect();
     let _ = writeln!(s, "final stances: {}", finals.join(", "));
-    let mean = rec.cooperation_mean();
     let _ = writeln!(
         s,
         "{} events, {} coercive (Goldstein ≤ −7); mean cooperation index {:+.2} per {unit}",
         rec.events.len(),
         out.coercive_events,
-        mean
+        rec.cooperation_mean()
     );
     // Notable: the first coercive event, and the most hostile and most cooperative events.
-    if let Some(e) = rec
+    let first_coercive = rec
         .events
         .iter()
-        .find(|e| e.goldstein() <= crate::model::COERCIVE)
-    {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "first coercive event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
-    }
-    if let Some(e) = rec
+        .find(|e| e.goldstein() <= crate::model::COERCIVE);
+    let most_hostile = rec
         .events
         .iter()
-        .min_by(|a, b| a.goldstein().total_cmp(&b.goldstein()))
-    {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "most hostile event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
-    }
-    if let Some(e) = rec.events.iter().max_by(|a, b| {
+        .min_by(|a, b| a.goldstein().total_cmp(&b.goldstein()));
+    let most_cooperative = rec.events.iter().max_by(|a, b| {
         a.goldstein()
             .total_cmp(&b.goldstein())
             .then(b.step.cmp(&a.step))
-    }) {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "most cooperative event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
+    });
+    for (what, e) in [
+        ("first coercive event", first_coercive),
+        ("most hostile event", most_hostile),
+        ("most cooperative event", most_cooperative),
+    ] {
+        if let Some(e) = e {
+            let c = &CATALOGUE[e.code];
+            let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
+            let _ = writeln!(
+                s,
+                "{what}: {unit} {}, {} → {}: {} ({:+})",
+                e.step,
+                id(e.actor),
+                id(e.target),
+                c.label,
+                c.goldstein
+            );
+        }
     }
     s
+}
+
+/// The office's fate in one line.
+fn office_line(sc: &Scenario, out: &Outcome) -> String {
+    let unit = &sc.step_unit;
+    match (out.approved_step, out.opened_step) {
+        (_, Some(o)) => format!(
+            "office OPENED in {unit} {o} (approved in {unit} {})",
+            out.approved_step
+                .map(|x| x.to_string())
+                .unwrap_or("-".into())
+        ),
+        (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
+        _ if out.votes.is_empty() => "office still PROPOSED: no vote took place".to_string(),
+        _ => {
+            let b: Vec<&str> = out
+                .blockers
+                .iter()
+                .map(|&x| sc.actors[x.ix()].id.as_str())
+                .collect();
+            format!(
+                "office POSTPONED after {} vote(s); blocked by {}",
+                out.votes.len(),
+                b.join(", ")
+            )
+        }
+    }
 }

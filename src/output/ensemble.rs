@@ -248,11 +248,6 @@ pub const SEEDING: &str = "run r uses ChaCha8Rng::seed_from_u64(seed) on stream 
 pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
     let runs = agg.runs;
     let last = agg.steps;
-    let by_step = |v: &Vec<u64>| {
-        v.iter()
-            .map(|&c| c as f64 / runs as f64)
-            .collect::<Vec<_>>()
-    };
     let summary = Summary {
         scenario: &sc.name,
         title: &sc.title,
@@ -263,57 +258,8 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         seeding: SEEDING,
         quantiles:
             "sketch quantiles: within 0.78% of the exact order statistic of rank floor(q(n-1))",
-        office: {
-            let approved = wilson(agg.approved_by_step[last], runs);
-            let opened = wilson(agg.opened_by_step[last], runs);
-            let modal = (0..4)
-                .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
-                .unwrap_or(0);
-            OfficeOut {
-                status: crate::model::Status::ALL[modal].name(),
-                approved_step: step_dist(&agg.approved_at).p50,
-                opened_step: step_dist(&agg.opened_at).p50,
-                blockers: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| 2 * agg.blocked_at_end[*i] > runs)
-                    .map(|(_, a)| a.id.clone())
-                    .collect(),
-                status_counts: crate::model::Status::ALL
-                    .iter()
-                    .map(|s| (s.name(), agg.status_at_end[*s as usize]))
-                    .collect(),
-                p_opened: opened.estimate,
-                p_opened_ci95: [opened.lo, opened.hi],
-                p_approved: approved.estimate,
-                p_approved_ci95: [approved.lo, approved.hi],
-                p_opened_by_step: by_step(&agg.opened_by_step),
-                p_approved_by_step: by_step(&agg.approved_by_step),
-                opening_step: step_dist(&agg.opened_at),
-                blocker_shares: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
-                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
-                    .collect(),
-            }
-        },
-        hostile: {
-            let any = wilson(agg.coercive_any, runs);
-            HostileOut {
-                p_any: any.estimate,
-                p_any_ci95: [any.lo, any.hi],
-                by_actor: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
-                    .collect(),
-                mean_per_run: agg.coercive_events as f64 / runs as f64,
-            }
-        },
+        office: office_out(sc, agg),
+        hostile: hostile_out(sc, agg),
         final_: sc
             .actors
             .iter()
@@ -338,6 +284,69 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         },
     };
     to_json(&summary)
+}
+
+/// The `office` object of an ensemble's summary.
+fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
+    let runs = agg.runs;
+    let last = agg.steps;
+    let by_step = |v: &Vec<u64>| {
+        v.iter()
+            .map(|&c| c as f64 / runs as f64)
+            .collect::<Vec<_>>()
+    };
+    let approved = wilson(agg.approved_by_step[last], runs);
+    let opened = wilson(agg.opened_by_step[last], runs);
+    let modal = (0..4)
+        .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
+        .unwrap_or(0);
+    OfficeOut {
+        status: crate::model::Status::ALL[modal].name(),
+        approved_step: step_dist(&agg.approved_at).p50,
+        opened_step: step_dist(&agg.opened_at).p50,
+        blockers: sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| 2 * agg.blocked_at_end[*i] > runs)
+            .map(|(_, a)| a.id.clone())
+            .collect(),
+        status_counts: crate::model::Status::ALL
+            .iter()
+            .map(|s| (s.name(), agg.status_at_end[*s as usize]))
+            .collect(),
+        p_opened: opened.estimate,
+        p_opened_ci95: [opened.lo, opened.hi],
+        p_approved: approved.estimate,
+        p_approved_ci95: [approved.lo, approved.hi],
+        p_opened_by_step: by_step(&agg.opened_by_step),
+        p_approved_by_step: by_step(&agg.approved_by_step),
+        opening_step: step_dist(&agg.opened_at),
+        blocker_shares: sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
+            .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
+            .collect(),
+    }
+}
+
+/// The `hostile` object of an ensemble's summary.
+fn hostile_out(sc: &Scenario, agg: &Aggregate) -> HostileOut {
+    let runs = agg.runs;
+    let any = wilson(agg.coercive_any, runs);
+    HostileOut {
+        p_any: any.estimate,
+        p_any_ci95: [any.lo, any.hi],
+        by_actor: sc
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
+            .collect(),
+        mean_per_run: agg.coercive_events as f64 / runs as f64,
+    }
 }
 
 #[cfg(test)]
