@@ -17,8 +17,8 @@ pub struct CompareArgs {
     /// Scenario names or paths (run here with one seed), or output folders of earlier runs.
     #[arg(required = true, num_args = 2..)]
     pub items: Vec<String>,
-    /// Metric to overlay: a per-actor metric (one panel per actor) or a region-wide one (one panel).
-    #[arg(long, default_value = Metric::Stance.name(), long_help = metric_help())]
+    /// Metric to overlay (the help lists them, from [`Metric::ALL`]).
+    #[arg(long, default_value = Metric::Stance.name(), help = metric_help())]
     pub metric: String,
     /// Seed for the scenarios that are run (default: the first scenario's seed).
     #[arg(long)]
