@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod ensemble;
 pub mod error;

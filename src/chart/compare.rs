@@ -73,67 +73,83 @@ fn draw_on<DB: DrawingBackend>(
         .saturating_sub(1)
         .max(1);
     for (p, ((id, title), cell)) in input.panels.iter().zip(cells.iter()).enumerate() {
-        let (lo, hi) = match input.y_range {
-            Some(r) => r,
-            None => {
-                let mut lo = f64::INFINITY;
-                let mut hi = f64::NEG_INFINITY;
-                for s in &input.series {
-                    for v in s.per_panel[p].iter().flatten() {
-                        lo = lo.min(*v);
-                        hi = hi.max(*v);
-                    }
-                }
-                if !lo.is_finite() {
-                    (0.0, 1.0)
-                } else {
-                    let pad = ((hi - lo) * 0.08).max(0.05);
-                    (lo - pad, hi + pad)
+        draw_panel(cell, input, p, (id, title), steps)?;
+    }
+    draw_legend(&side, input)
+}
+
+/// Panel `p` (colour id `id`, caption `title`): every scenario's series in its line style.
+fn draw_panel<DB: DrawingBackend>(
+    cell: &DrawingArea<DB, Shift>,
+    input: &CompareInput,
+    p: usize,
+    (id, title): (&str, &str),
+    steps: usize,
+) -> DResult {
+    let (lo, hi) = match input.y_range {
+        Some(r) => r,
+        None => {
+            let mut lo = f64::INFINITY;
+            let mut hi = f64::NEG_INFINITY;
+            for s in &input.series {
+                for v in s.per_panel[p].iter().flatten() {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
                 }
             }
-        };
-        let mut chart = ChartBuilder::on(cell)
-            .margin(8)
-            .caption(title.clone(), font(15))
-            .x_label_area_size(34)
-            .y_label_area_size(52)
-            .build_cartesian_2d(0.0..steps as f64, lo..hi)
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc(input.step_unit.clone())
-            .x_label_formatter(&|x: &f64| format!("{x:.0}"))
-            .y_desc(input.y_desc.clone())
-            .axis_desc_style(font(12))
-            .label_style(font(11))
-            .light_line_style(RGBColor(238, 238, 238))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .map_err(e)?;
-        let color = if id == "*" {
-            RGBColor(30, 30, 30)
-        } else {
-            actor_color(id)
-        };
-        for (k, s) in input.series.iter().enumerate() {
-            let Some(values) = &s.per_panel[p] else {
-                continue;
-            };
-            let pts: Vec<(f64, f64)> = values
-                .iter()
-                .enumerate()
-                .map(|(t, v)| (t as f64, *v))
-                .collect();
-            let style = color.stroke_width(2);
-            match dash(k) {
-                None => chart.draw_series(LineSeries::new(pts, style)).map_err(e)?,
-                Some((a, b)) => chart
-                    .draw_series(DashedLineSeries::new(pts, a, b, style))
-                    .map_err(e)?,
-            };
+            if !lo.is_finite() {
+                (0.0, 1.0)
+            } else {
+                let pad = ((hi - lo) * 0.08).max(0.05);
+                (lo - pad, hi + pad)
+            }
         }
+    };
+    let mut chart = ChartBuilder::on(cell)
+        .margin(8)
+        .caption(title, font(15))
+        .x_label_area_size(34)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..steps as f64, lo..hi)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(input.step_unit.clone())
+        .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+        .y_desc(input.y_desc.clone())
+        .axis_desc_style(font(12))
+        .label_style(font(11))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(e)?;
+    let color = if id == "*" {
+        RGBColor(30, 30, 30)
+    } else {
+        actor_color(id)
+    };
+    for (k, s) in input.series.iter().enumerate() {
+        let Some(values) = &s.per_panel[p] else {
+            continue;
+        };
+        let pts: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .map(|(t, v)| (t as f64, *v))
+            .collect();
+        let style = color.stroke_width(2);
+        match dash(k) {
+            None => chart.draw_series(LineSeries::new(pts, style)).map_err(e)?,
+            Some((a, b)) => chart
+                .draw_series(DashedLineSeries::new(pts, a, b, style))
+                .map_err(e)?,
+        };
     }
-    // Legend: scenarios as line styles.
+    Ok(())
+}
+
+/// Legend: the scenarios as line styles, and a note on the colours.
+fn draw_legend<DB: DrawingBackend>(side: &DrawingArea<DB, Shift>, input: &CompareInput) -> DResult {
     let mut y = 14;
     side.draw(&Text::new("scenarios", (10, y), font(15)))
         .map_err(e)?;

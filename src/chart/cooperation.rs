@@ -21,10 +21,25 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let (w, h) = body.dim_in_pixel();
     let (plots, side) = body.split_horizontally(w.saturating_sub(230));
     let (top, bottom) = plots.split_vertically(h / 2);
+    draw_index(&top, input)?;
+    draw_tone(&bottom, input)?;
+    let unit = &input.step_unit;
+    let mut note = vec![
+        "top: bars = index per step".to_string(),
+        "(blue cooperative, red hostile);".to_string(),
+        format!("black line = {}-{unit} average", input.ma_window),
+    ];
+    note.extend(marker_note(input));
+    if input.tone.iter().any(|b| b.band.is_some()) {
+        note.push("lines: median; shading: 5–95%".into());
+    }
+    Legend::actors(&input.ids, &input.names).draw(&side, &note)
+}
+
+/// Top panel: the regional index (bars) and its moving average (line, with its band).
+fn draw_index<DB: DrawingBackend>(top: &DrawingArea<DB, Shift>, input: &ChartInput) -> DResult {
     let x_max = input.steps.max(1) as f64;
     let unit = &input.step_unit;
-
-    // Top: the regional index.
     let (lo, hi) = {
         let (a, b) = input.cooperation.range();
         let (c, d) = input.cooperation_ma.range();
@@ -32,7 +47,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     };
     let pad = (hi - lo) * 0.08;
     let y = (lo - pad, hi + pad);
-    let mut chart = ChartBuilder::on(&top)
+    let mut chart = ChartBuilder::on(top)
         .margin(12)
         .caption("Regional cooperation–conflict index", font(16))
         .x_label_area_size(36)
@@ -95,8 +110,13 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             ma.stroke_width(2),
         ))
         .map_err(e)?;
+    Ok(())
+}
 
-    // Bottom: cumulative net tone received per actor.
+/// Bottom panel: cumulative net tone received per actor.
+fn draw_tone<DB: DrawingBackend>(bottom: &DrawingArea<DB, Shift>, input: &ChartInput) -> DResult {
+    let x_max = input.steps.max(1) as f64;
+    let unit = &input.step_unit;
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for b in &input.tone {
         let (a, c) = b.range();
@@ -104,7 +124,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
         hi = hi.max(c);
     }
     let pad = ((hi - lo) * 0.06).max(1.0);
-    let mut chart = ChartBuilder::on(&bottom)
+    let mut chart = ChartBuilder::on(bottom)
         .margin(12)
         .caption("Net tone received by each actor, cumulative", font(16))
         .x_label_area_size(40)
@@ -128,16 +148,5 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             BLACK.mix(0.5),
         )))
         .map_err(e)?;
-    draw_bands(&mut chart, &input.ids, &input.tone)?;
-
-    let mut note = vec![
-        "top: bars = index per step".to_string(),
-        "(blue cooperative, red hostile);".to_string(),
-        format!("black line = {}-{unit} average", input.ma_window),
-    ];
-    note.extend(marker_note(input));
-    if input.tone.iter().any(|b| b.band.is_some()) {
-        note.push("lines: median; shading: 5–95%".into());
-    }
-    Legend::actors(&input.ids, &input.names).draw(&side, &note)
+    draw_bands(&mut chart, &input.ids, &input.tone)
 }

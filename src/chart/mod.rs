@@ -6,15 +6,17 @@
 
 mod compare;
 mod cooperation;
+mod input;
 mod lines;
 mod office;
 mod relations;
 pub mod sweep;
 
 pub use compare::{render_compare, CompareInput, CompareSeries};
+pub use input::{Band, ChartInput, OfficeData};
 
 use crate::error::{Error, Result};
-use crate::model::Status;
+use crate::model::Metric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -39,80 +41,15 @@ pub fn ensure_font() -> Result<()> {
     }
 }
 
-/// A series over steps: the line (a single run's values, or an ensemble's median) and, for
-/// ensembles, the 5–95% band around it.
-#[derive(Debug, Clone, Default)]
-pub struct Band {
-    pub mid: Vec<f64>,
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
-}
-
-impl Band {
-    pub fn line(mid: Vec<f64>) -> Band {
-        Band { mid, band: None }
-    }
-    fn range(&self) -> (f64, f64) {
-        let mut lo = f64::INFINITY;
-        let mut hi = f64::NEG_INFINITY;
-        let extra = self.band.iter().flat_map(|(l, h)| l.iter().chain(h.iter()));
-        for &v in self.mid.iter().chain(extra) {
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-        (lo, hi)
-    }
-}
-
-/// The office panel: a single run's status, or an ensemble's probabilities by step.
-#[derive(Debug, Clone)]
-pub enum OfficeData {
-    Timeline {
-        status: Vec<Status>,
-        votes: Vec<(usize, bool)>,
-    },
-    Probability {
-        approved: Vec<f64>,
-        opened: Vec<f64>,
-        runs: usize,
-    },
-}
-
-/// Everything the run charts read.
-#[derive(Debug, Clone)]
-pub struct ChartInput {
-    /// Scenario title.
-    pub title: String,
-    /// "scenario baseline · seed 1 · 1 run".
-    pub subtitle: String,
-    pub step_unit: String,
-    pub steps: usize,
-    pub ids: Vec<String>,
-    pub names: Vec<String>,
-    pub stance: Vec<Band>,
-    pub posture: Vec<Band>,
-    /// Per-actor cumulative net tone received.
-    pub tone: Vec<Band>,
-    pub cooperation: Band,
-    pub cooperation_ma: Band,
-    pub ma_window: usize,
-    pub office: OfficeData,
-    /// Final affinity, row-major (an ensemble's mean).
-    pub affinity: Vec<f64>,
-    pub threshold: f64,
-    pub escalation: f64,
-    /// Steps with shocks, and a short label each.
-    pub shocks: Vec<(usize, String)>,
-    /// Vote steps.
-    pub votes: Vec<usize>,
-}
-
 /// Render every run chart into `dir`: stance, posture, cooperation, office, relations.
 pub fn render_run(dir: &Path, input: &ChartInput) -> Result<()> {
     ensure_font()?;
-    save(dir, "stance", (1200, 700), |a| lines::stance(a, input))?;
-    save(dir, "posture", (1200, 700), |a| lines::posture(a, input))?;
+    save(dir, Metric::Stance.name(), (1200, 700), |a| {
+        lines::stance(a, input)
+    })?;
+    save(dir, Metric::Posture.name(), (1200, 700), |a| {
+        lines::posture(a, input)
+    })?;
     save(dir, "cooperation", (1200, 900), |a| {
         cooperation::draw(a, input)
     })?;
@@ -349,197 +286,4 @@ pub(crate) fn marker_note(input: &ChartInput) -> Vec<String> {
         v.push("orange dashed: shocks".to_string());
     }
     v
-}
-
-impl ChartInput {
-    /// Chart data of a single recorded run.
-    pub fn from_run(
-        sc: &crate::scenario::Scenario,
-        rec: &crate::output::record::Recording,
-        out: &crate::engine::Outcome,
-    ) -> ChartInput {
-        let n = sc.actors.len();
-        let per_actor = |m: usize| {
-            (0..n)
-                .map(|i| Band::line(rec.actor_series(m, i)))
-                .collect::<Vec<_>>()
-        };
-        let tone = (0..n)
-            .map(|i| {
-                let mut acc = 0.0;
-                Band::line(
-                    rec.actor_series(3, i)
-                        .into_iter()
-                        .map(|x| {
-                            acc += x;
-                            acc
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        let mut input = ChartInput::frame(
-            sc,
-            format!("scenario {} · seed {} · 1 run", sc.name, sc.seed),
-        );
-        input.stance = per_actor(0);
-        input.posture = per_actor(1);
-        input.tone = tone;
-        input.cooperation = Band::line(rec.region[2].clone());
-        input.cooperation_ma = Band::line(rec.region[3].clone());
-        input.office = OfficeData::Timeline {
-            status: rec.status(),
-            votes: out.votes.iter().map(|v| (v.step, v.approved)).collect(),
-        };
-        input.affinity = out.final_affinity.clone();
-        input.votes = out.votes.iter().map(|v| v.step).collect();
-        input
-    }
-
-    /// The parts that come from the scenario alone; series left empty. Vote markers are the
-    /// scenario's vote steps until a run says which took place.
-    pub fn frame(sc: &crate::scenario::Scenario, subtitle: String) -> ChartInput {
-        use crate::scenario::ShockAction as S;
-        let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.clone();
-        let mut shocks: Vec<(usize, String)> = Vec::new();
-        for s in sc.shocks.iter().filter(|s| s.step <= sc.steps) {
-            let label = match &s.action {
-                S::Stance { actor, .. } => format!("{} stance", id(*actor)),
-                S::Position { actor, .. } => format!("{} position", id(*actor)),
-                S::Affinity { actor, target, .. } => {
-                    format!("{}→{} affinity", id(*actor), id(*target))
-                }
-                S::Posture { actor, .. } => format!("{} posture", id(*actor)),
-                S::Event {
-                    actor,
-                    target,
-                    code,
-                } => {
-                    format!(
-                        "{}→{} {}",
-                        id(*actor),
-                        id(*target),
-                        crate::model::CATALOGUE[*code].label
-                    )
-                }
-                S::Office { status } => format!("office {}", status.name()),
-            };
-            match shocks.last_mut() {
-                Some((step, l)) if *step == s.step => {
-                    if !l.ends_with('…') {
-                        l.push_str(" …");
-                    }
-                }
-                _ => shocks.push((s.step, label)),
-            }
-        }
-        let votes = (1..=sc.steps)
-            .filter(|&t| sc.issue.is_vote_step(t))
-            .collect();
-        ChartInput {
-            title: sc.title.clone(),
-            subtitle,
-            step_unit: sc.step_unit.clone(),
-            steps: sc.steps,
-            ids: sc.actors.iter().map(|a| a.id.clone()).collect(),
-            names: sc.actors.iter().map(|a| a.name.clone()).collect(),
-            stance: Vec::new(),
-            posture: Vec::new(),
-            tone: Vec::new(),
-            cooperation: Band::default(),
-            cooperation_ma: Band::default(),
-            ma_window: sc.params.ma_window,
-            office: OfficeData::Timeline {
-                status: Vec::new(),
-                votes: Vec::new(),
-            },
-            affinity: vec![0.0; sc.actors.len() * sc.actors.len()],
-            threshold: sc.issue.threshold,
-            escalation: sc.params.escalation_threshold,
-            shocks,
-            votes,
-        }
-    }
-}
-
-impl ChartInput {
-    /// Chart data of an ensemble: medians with 5–95% bands, office probabilities by step.
-    pub fn from_aggregate(
-        sc: &crate::scenario::Scenario,
-        agg: &crate::ensemble::Aggregate,
-    ) -> ChartInput {
-        let n = sc.actors.len();
-        let band = |cells: Vec<usize>| {
-            let stats: Vec<_> = cells.into_iter().map(|c| agg.cell(c)).collect();
-            Band {
-                mid: stats.iter().map(|s| s.q[2]).collect(),
-                band: Some((
-                    stats.iter().map(|s| s.q[0]).collect(),
-                    stats.iter().map(|s| s.q[4]).collect(),
-                )),
-            }
-        };
-        let steps = 0..=agg.steps;
-        let per_actor = |m: usize| {
-            (0..n)
-                .map(|i| band(steps.clone().map(|t| agg.actor_cell(t, i, m)).collect()))
-                .collect::<Vec<_>>()
-        };
-        // Cumulative mean tone received: the mean of a sum is the sum of the means.
-        let tone = (0..n)
-            .map(|i| {
-                let mut acc = 0.0;
-                Band::line(
-                    steps
-                        .clone()
-                        .map(|t| {
-                            acc += agg.cell(agg.actor_cell(t, i, 3)).mean;
-                            acc
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        let runs = agg.runs;
-        let mut input = ChartInput::frame(
-            sc,
-            format!(
-                "scenario {} · seed {} · {runs} runs (median, 5–95% band)",
-                sc.name, sc.seed
-            ),
-        );
-        input.stance = per_actor(0);
-        input.posture = per_actor(1);
-        input.tone = tone;
-        input.cooperation = Band::line(
-            steps
-                .clone()
-                .map(|t| agg.cell(agg.region_cell(t, 2)).mean)
-                .collect(),
-        );
-        input.cooperation_ma = band(steps.clone().map(|t| agg.region_cell(t, 3)).collect());
-        input.office = OfficeData::Probability {
-            approved: agg
-                .approved_by_step
-                .iter()
-                .map(|&c| c as f64 / runs as f64)
-                .collect(),
-            opened: agg
-                .opened_by_step
-                .iter()
-                .map(|&c| c as f64 / runs as f64)
-                .collect(),
-            runs: runs as usize,
-        };
-        input.affinity = agg.mean_affinity();
-        // Mark the steps at which a vote took place in at least one run.
-        input.votes = agg
-            .voted_at
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| c > 0)
-            .map(|(t, _)| t)
-            .collect();
-        input
-    }
 }

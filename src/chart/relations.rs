@@ -62,30 +62,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
                 .map_err(e)?;
                 continue;
             }
-            let v = input.affinity[i * n + j];
-            body.draw(&Rectangle::new(
-                [(cx, cy), (cx + cell, cy + cell)],
-                diverging(v).filled(),
-            ))
-            .map_err(e)?;
-            if cell >= 26 {
-                let color = if v.abs() > 0.55 { WHITE } else { BLACK };
-                // No "−0.00": values that round to zero print as 0.00.
-                let text = if v.abs() < 0.005 {
-                    "0.00".to_string()
-                } else {
-                    format!("{v:+.2}")
-                };
-                body.draw(&Text::new(
-                    text,
-                    (
-                        cx + cell / 2 - value_font as i32,
-                        cy + cell / 2 - value_font as i32 / 2,
-                    ),
-                    (super::FAMILY, value_font).into_font().color(&color),
-                ))
-                .map_err(e)?;
-            }
+            draw_cell(&body, input.affinity[i * n + j], (cx, cy), cell, value_font)?;
         }
     }
     let grid_end = y0 + n as i32 * cell;
@@ -95,9 +72,56 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
         grey_font(13),
     ))
     .map_err(e)?;
-    // Colour bar.
-    let bx = x0 + n as i32 * cell + 40;
-    let bh = (n as i32 * cell).max(200);
+    draw_colour_bar(
+        &body,
+        x0 + n as i32 * cell + 40,
+        y0,
+        (n as i32 * cell).max(200),
+    )
+}
+
+/// One cell of the heatmap, `cell` pixels square at `(cx, cy)`, labelled with its value if it
+/// is large enough to hold it.
+fn draw_cell<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    v: f64,
+    (cx, cy): (i32, i32),
+    cell: i32,
+    value_font: u32,
+) -> DResult {
+    body.draw(&Rectangle::new(
+        [(cx, cy), (cx + cell, cy + cell)],
+        diverging(v).filled(),
+    ))
+    .map_err(e)?;
+    if cell >= 26 {
+        let color = if v.abs() > 0.55 { WHITE } else { BLACK };
+        // No "−0.00": values that round to zero print as 0.00.
+        let text = if v.abs() < 0.005 {
+            "0.00".to_string()
+        } else {
+            format!("{v:+.2}")
+        };
+        body.draw(&Text::new(
+            text,
+            (
+                cx + cell / 2 - value_font as i32,
+                cy + cell / 2 - value_font as i32 / 2,
+            ),
+            (super::FAMILY, value_font).into_font().color(&color),
+        ))
+        .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// The colour scale, `bh` pixels high at `(bx, y0)`, with its three labels.
+fn draw_colour_bar<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    bx: i32,
+    y0: i32,
+    bh: i32,
+) -> DResult {
     for k in 0..bh {
         let v = 1.0 - 2.0 * k as f64 / (bh - 1) as f64;
         body.draw(&Rectangle::new(
@@ -116,6 +140,5 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             .map_err(e)?;
     }
     body.draw(&Text::new("affinity", (bx, y0 - 22), font(13)))
-        .map_err(e)?;
-    Ok(())
+        .map_err(e)
 }

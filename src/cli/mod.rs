@@ -3,6 +3,7 @@
 mod compare;
 mod ensemble;
 mod list;
+mod merge;
 mod run;
 pub mod schema;
 mod show;
@@ -45,7 +46,7 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
-    Merge(ensemble::MergeArgs),
+    Merge(merge::MergeArgs),
     /// Compare scenarios (run with one seed) or output folders: overlaid charts and a table.
     Compare(compare::CompareArgs),
 }
@@ -106,7 +107,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Validate(a) => validate::validate(&lib, &a),
         Command::Run(a) => run::run(&lib, &a),
         Command::Compare(a) => compare::compare(&lib, &a),
-        Command::Merge(a) => ensemble::merge(&lib, &a),
+        Command::Merge(a) => merge::merge(&lib, &a),
         Command::Schema => schema::schema(),
         Command::Sweep(a) => sweep::sweep(&lib, &a),
     }

@@ -1,14 +1,15 @@
-//! `diplosim run`: one seeded run (or an ensemble with `--runs N`), written atomically.
+//! `diplosim run`: one seeded run (or an ensemble with `--runs N`, handed to
+//! [`super::ensemble`]), written atomically, and the few lines printed about it.
 
+use super::ensemble::{run_ensemble, EnsembleArgs};
 use crate::engine::{simulate, Compiled, Outcome};
 use crate::error::Result;
 use crate::model::CATALOGUE;
 use crate::output::record::Recording;
 use crate::output::run::{write_single, Manifest};
-use crate::output::{fnv1a64, rfc3339, Staging};
+use crate::output::{default_dir, Staging};
 use crate::scenario::{to_toml, Library, Scenario};
 use clap::Args;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -26,15 +27,8 @@ pub struct RunArgs {
     /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Worker threads for ensembles (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Run only part K of N of an ensemble (K in 1..=N), for `diplosim merge`.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
-    /// Which runs' events go to events.csv in an ensemble: `first` (run 0) or `all`.
-    #[arg(long, value_name = "first|all", default_value = "first")]
-    pub events: String,
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -60,10 +54,10 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     for w in &sc.warnings {
         eprint!("{w}");
     }
-    if sc.runs > 1 || a.shard.is_some() {
-        return super::ensemble::run_ensemble(&sc, a);
+    if sc.runs > 1 || a.ensemble.shard.is_some() {
+        return run_ensemble(&sc, &a.ensemble, &a.output);
     }
-    let dest = a.output.out.clone().unwrap_or_else(|| default_out(&sc));
+    let dest = a.output.out.clone().unwrap_or_else(|| default_dir(&sc));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);
@@ -72,7 +66,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     if super::cancelled() {
         return Err(crate::error::Error::Interrupted);
     }
-    let manifest = manifest(&sc, &resolved, 1);
+    let manifest = Manifest::new(&sc, &resolved, 1);
     write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
     if !a.output.no_charts {
         crate::chart::render_run(
@@ -88,65 +82,17 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// `output/<scenario>/seed-<seed>`; the name is restricted so it cannot leave `output/`.
-pub fn default_out(sc: &Scenario) -> PathBuf {
-    PathBuf::from("output")
-        .join(&sc.name)
-        .join(format!("seed-{}", sc.seed))
-}
-
-pub fn manifest(sc: &Scenario, resolved: &str, threads: usize) -> Manifest {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Manifest {
-        tool: "diplosim",
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: sc.name.clone(),
-        scenario_hash: format!("fnv1a64:{}", fnv1a64(resolved.as_bytes())),
-        seed: sc.seed,
-        runs: sc.runs,
-        steps: sc.steps,
-        threads,
-        shard: None,
-        created: rfc3339(secs),
-    }
-}
-
 /// What happened, in a few lines: the office, the votes, stances, notable events.
 pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
     use std::fmt::Write as _;
     let unit = &sc.step_unit;
-    let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{} — {} (seed {}, {} {unit}s)",
         sc.name, sc.title, sc.seed, sc.steps
     );
-    let office = match (out.approved_step, out.opened_step) {
-        (_, Some(o)) => format!(
-            "office OPENED in {unit} {o} (approved in {unit} {})",
-            out.approved_step
-                .map(|x| x.to_string())
-                .unwrap_or("-".into())
-        ),
-        (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
-        _ => {
-            let b: Vec<&str> = out.blockers.iter().map(|&x| id(x)).collect();
-            if out.votes.is_empty() {
-                "office still PROPOSED: no vote took place".to_string()
-            } else {
-                format!(
-                    "office POSTPONED after {} vote(s); blocked by {}",
-                    out.votes.len(),
-                    b.join(", ")
-                )
-            }
-        }
-    };
-    let _ = writeln!(s, "{office}");
+    let _ = writeln!(s, "{}", office_line(sc, out));
     let finals: Vec<String> = sc
         .actors
         .iter()
@@ -154,63 +100,72 @@ pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
         .map(|(i, a)| format!("{} {:+.2}", a.id, out.final_stance[i]))
         .collect();
     let _ = writeln!(s, "final stances: {}", finals.join(", "));
-    let coop = &rec.region[2];
-    let mean = coop[1..].iter().sum::<f64>() / (coop.len() - 1).max(1) as f64;
     let _ = writeln!(
         s,
         "{} events, {} coercive (Goldstein ≤ −7); mean cooperation index {:+.2} per {unit}",
         rec.events.len(),
         out.coercive_events,
-        mean
+        rec.cooperation_mean()
     );
     // Notable: the first coercive event, and the most hostile and most cooperative events.
-    if let Some(e) = rec
+    let first_coercive = rec
         .events
         .iter()
-        .find(|e| e.goldstein() <= crate::model::COERCIVE)
-    {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "first coercive event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
-    }
-    if let Some(e) = rec
+        .find(|e| e.goldstein() <= crate::model::COERCIVE);
+    let most_hostile = rec
         .events
         .iter()
-        .min_by(|a, b| a.goldstein().total_cmp(&b.goldstein()))
-    {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "most hostile event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
-    }
-    if let Some(e) = rec.events.iter().max_by(|a, b| {
+        .min_by(|a, b| a.goldstein().total_cmp(&b.goldstein()));
+    let most_cooperative = rec.events.iter().max_by(|a, b| {
         a.goldstein()
             .total_cmp(&b.goldstein())
             .then(b.step.cmp(&a.step))
-    }) {
-        let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            s,
-            "most cooperative event: {unit} {}, {} → {}: {} ({:+})",
-            e.step,
-            id(e.actor),
-            id(e.target),
-            c.label,
-            c.goldstein
-        );
+    });
+    for (what, e) in [
+        ("first coercive event", first_coercive),
+        ("most hostile event", most_hostile),
+        ("most cooperative event", most_cooperative),
+    ] {
+        if let Some(e) = e {
+            let c = &CATALOGUE[e.code];
+            let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
+            let _ = writeln!(
+                s,
+                "{what}: {unit} {}, {} → {}: {} ({:+})",
+                e.step,
+                id(e.actor),
+                id(e.target),
+                c.label,
+                c.goldstein
+            );
+        }
     }
     s
+}
+
+/// The office's fate in one line.
+fn office_line(sc: &Scenario, out: &Outcome) -> String {
+    let unit = &sc.step_unit;
+    match (out.approved_step, out.opened_step) {
+        (_, Some(o)) => format!(
+            "office OPENED in {unit} {o} (approved in {unit} {})",
+            out.approved_step
+                .map(|x| x.to_string())
+                .unwrap_or("-".into())
+        ),
+        (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
+        _ if out.votes.is_empty() => "office still PROPOSED: no vote took place".to_string(),
+        _ => {
+            let b: Vec<&str> = out
+                .blockers
+                .iter()
+                .map(|&x| sc.actors[x.ix()].id.as_str())
+                .collect();
+            format!(
+                "office POSTPONED after {} vote(s); blocked by {}",
+                out.votes.len(),
+                b.join(", ")
+            )
+        }
+    }
 }

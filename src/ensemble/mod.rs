@@ -6,85 +6,17 @@
 //! [`sketch::Sketch`] of integer counts, so merging partial aggregates is exact and order-free:
 //! `--threads 1`, `--threads 2` and any `--shard` split merged give the same bytes.
 
+mod fixed;
+pub mod shard;
 pub mod sketch;
 pub mod stats;
 
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
-use crate::model::{Status, CATALOGUE, COERCIVE};
-use crate::output::record::{ACTOR_METRICS, REGION_METRICS};
+use crate::model::{CooperationMean, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
+use fixed::{fixed, i128_str, i128_vec, Acc, SCALE};
 use serde::{Deserialize, Serialize};
 use sketch::Sketch;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
-/// Fixed-point scale of the sums (2³²): x is counted as ⌊x·2³²⌋ (toward zero), exact for
-/// |x| < 2³¹ (postures are capped at 1e9).
-const SCALE: f64 = 4294967296.0;
-
-#[inline(always)]
-fn fixed(x: f64) -> i64 {
-    (x * SCALE) as i64
-}
-
-/// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
-/// no sum can overflow and any order of adding gives the same bits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Acc {
-    #[serde(with = "i128_str")]
-    s1: i128,
-    #[serde(with = "u128_str")]
-    s2_lo: u128,
-    #[serde(with = "u128_str")]
-    s2_hi: u128,
-}
-
-impl Acc {
-    #[inline(always)]
-    fn add(&mut self, x: f64) {
-        let f = fixed(x);
-        self.s1 += f as i128;
-        let sq = (f as i128 * f as i128) as u128;
-        let (lo, carry) = self.s2_lo.overflowing_add(sq);
-        self.s2_lo = lo;
-        self.s2_hi += carry as u128;
-    }
-
-    fn merge(&mut self, o: &Acc) {
-        self.s1 += o.s1;
-        let (lo, carry) = self.s2_lo.overflowing_add(o.s2_lo);
-        self.s2_lo = lo;
-        self.s2_hi += o.s2_hi + carry as u128;
-    }
-
-    /// (Σx, Σx²) as floats.
-    fn sums(&self) -> (f64, f64) {
-        let s2 = (self.s2_hi as f64 * 2f64.powi(128) + self.s2_lo as f64) / (SCALE * SCALE);
-        (self.s1 as f64 / SCALE, s2)
-    }
-}
-
-mod i128_str {
-    use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&v.to_string())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-mod u128_str {
-    use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&v.to_string())
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
 
 /// Streaming statistics of an ensemble (or of one shard of it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,19 +53,6 @@ pub struct Aggregate {
     /// Σ over runs of the run's mean cooperation index, fixed point.
     #[serde(with = "i128_str")]
     coop_mean_sum: i128,
-}
-
-mod i128_vec {
-    use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(v: &[i128], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(|x| x.to_string()))
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i128>, D::Error> {
-        let v: Vec<String> = Vec::deserialize(d)?;
-        v.iter()
-            .map(|x| x.parse::<i128>().map_err(serde::de::Error::custom))
-            .collect()
-    }
 }
 
 /// Mean, standard deviation and quantiles of one cell.
@@ -175,7 +94,7 @@ impl Aggregate {
     }
 
     fn slots_for(n: usize) -> usize {
-        n * ACTOR_METRICS.len() + REGION_METRICS.len()
+        n * Metric::PER_ACTOR + Metric::REGION
     }
 
     /// Values per step: every actor's metrics, then the region's.
@@ -183,14 +102,19 @@ impl Aggregate {
         Self::slots_for(self.n)
     }
 
-    /// Cell of actor i's metric m at step t.
-    pub fn actor_cell(&self, t: usize, i: usize, m: usize) -> usize {
-        t * self.slots() + i * ACTOR_METRICS.len() + m
+    /// Cell of `metric` at step t, for actor i (ignored for a region-wide metric).
+    #[inline(always)]
+    pub fn cell_index(&self, t: usize, metric: Metric, i: usize) -> usize {
+        let base = t * self.slots();
+        match metric.scope() {
+            Scope::Actor => base + i * Metric::PER_ACTOR + metric.position(),
+            Scope::Region => base + self.n * Metric::PER_ACTOR + metric.position(),
+        }
     }
 
-    /// Cell of region metric r at step t.
-    pub fn region_cell(&self, t: usize, r: usize) -> usize {
-        t * self.slots() + self.n * ACTOR_METRICS.len() + r
+    /// Statistics of `metric` at step t, for actor i (ignored for a region-wide metric).
+    pub fn stats(&self, t: usize, metric: Metric, i: usize) -> CellStats {
+        self.cell(self.cell_index(t, metric, i))
     }
 
     #[inline(always)]
@@ -262,7 +186,7 @@ impl Aggregate {
 struct RunObserver<'a> {
     agg: &'a mut Aggregate,
     sent_coercive: Vec<bool>,
-    coop_sum: f64,
+    coop: CooperationMean,
     keep_events: bool,
     events: Vec<Event>,
 }
@@ -271,30 +195,23 @@ impl Observer for RunObserver<'_> {
     fn step(&mut self, v: &StepView) {
         let agg = &mut *self.agg;
         let t = v.step;
-        let base = t * agg.slots();
-        let k = ACTOR_METRICS.len();
-        for i in 0..agg.n {
-            let c = base + i * k;
-            agg.add(c, v.stance[i]);
-            agg.add(c + 1, v.posture[i]);
-            agg.add(c + 2, v.tone_sent[i]);
-            agg.add(c + 3, v.tone_received[i]);
+        for &m in Metric::ALL {
+            match m.read(v) {
+                Reading::Actors(xs) => {
+                    for (i, &x) in xs.iter().enumerate().take(agg.n) {
+                        agg.add(agg.cell_index(t, m, i), x);
+                    }
+                }
+                Reading::Region(x) => agg.add(agg.cell_index(t, m, 0), x),
+            }
         }
-        let r = base + agg.n * k;
-        agg.add(r, v.forecast);
-        agg.add(r + 1, v.polarization);
-        agg.add(r + 2, v.cooperation);
-        agg.add(r + 3, v.cooperation_ma);
-        agg.add(r + 4, v.status as u8 as f64);
         if matches!(v.status, Status::Approved | Status::Opened) {
             agg.approved_by_step[t] += 1;
         }
         if v.status == Status::Opened {
             agg.opened_by_step[t] += 1;
         }
-        if t > 0 {
-            self.coop_sum += v.cooperation;
-        }
+        self.coop.add(t, v.cooperation);
     }
 
     fn event(&mut self, e: &Event) {
@@ -320,7 +237,7 @@ pub fn run_into(
 ) -> (Outcome, Vec<Event>) {
     let mut obs = RunObserver {
         sent_coercive: vec![false; c.n],
-        coop_sum: 0.0,
+        coop: CooperationMean::default(),
         keep_events,
         events: Vec::new(),
         agg,
@@ -328,7 +245,7 @@ pub fn run_into(
     let out = simulate(c, seed, run, &mut obs);
     let RunObserver {
         sent_coercive,
-        coop_sum,
+        coop,
         events,
         agg,
         ..
@@ -361,7 +278,7 @@ pub fn run_into(
     for (a, x) in agg.affinity_sum.iter_mut().zip(&out.final_affinity) {
         *a += fixed(*x) as i128;
     }
-    agg.coop_mean_sum += fixed(coop_sum / c.steps.max(1) as f64) as i128;
+    agg.coop_mean_sum += fixed(coop.mean()) as i128;
     (out, events)
 }
 

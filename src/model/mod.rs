@@ -1,12 +1,15 @@
 //! The model's vocabulary: the CAMEO / Goldstein event catalogue ([`catalogue`]), the `[model]`
-//! coefficients with their defaults and valid ranges ([`params`]), and the office statuses.
+//! coefficients with their defaults and valid ranges ([`params`]), the metrics a run reports
+//! ([`metric`]), and the office statuses.
 //!
 //! Keeping each vocabulary in one table lets validation, `show`, the README and the engine agree.
 
 pub mod catalogue;
+pub mod metric;
 pub mod params;
 
 pub use catalogue::{code_index, Code, EventClass, CATALOGUE, COERCIVE, RECORD, RECORD_EVENTS};
+pub use metric::{CooperationMean, Kind, Metric, Reading, Scope};
 pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
 
 use serde::Serialize;

@@ -1,65 +1,86 @@
-//! Files of an ensemble: `ensemble.csv`, `event_counts.csv`, `summary.json` (with outcome
-//! probabilities and 95% Wilson intervals), and shard state for `diplosim merge`.
+//! Files of an ensemble: `ensemble.csv`, `event_counts.csv` and `summary.json` (with outcome
+//! probabilities and 95% Wilson intervals), written from an [`Aggregate`].
 
-use super::run::to_json;
+use super::run::{to_json, Manifest};
+use super::{CsvText, Staging};
+use crate::chart::{render_run, ChartInput};
 use crate::ensemble::stats::{wilson, Proportion};
 use crate::ensemble::Aggregate;
 use crate::error::Result;
-use crate::model::CATALOGUE;
-use crate::output::record::{ACTOR_METRICS, REGION_METRICS};
+use crate::model::{Metric, CATALOGUE};
 use crate::scenario::Scenario;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
-/// `ensemble.csv`: `step,actor,metric,mean,sd,p05,p25,p50,p75,p95`.
-pub fn ensemble_csv(sc: &Scenario, agg: &Aggregate) -> String {
-    let mut s = String::with_capacity(agg.slots() * (agg.steps + 1) * 120);
-    s.push_str("step,actor,metric,mean,sd,p05,p25,p50,p75,p95\n");
-    let mut row = |t: usize, actor: &str, metric: &str, cell: usize| {
-        let c = agg.cell(cell);
-        let _ = writeln!(
-            s,
-            "{t},{actor},{metric},{},{},{},{},{},{},{}",
-            c.mean, c.sd, c.q[0], c.q[1], c.q[2], c.q[3], c.q[4]
+/// `ensemble.csv`: `step,actor,metric,mean,sd,p05,p25,p50,p75,p95`, rows in the order of
+/// `timeseries.csv` ([`Metric::ALL`] within each actor, then the region-wide metrics).
+pub fn ensemble_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
+    let mut csv = CsvText::new([
+        "step", "actor", "metric", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
+    ]);
+    let mut row = |step: &str, actor: &str, m: Metric, c: crate::ensemble::CellStats| {
+        let nums = [c.mean, c.sd, c.q[0], c.q[1], c.q[2], c.q[3], c.q[4]].map(|x| x.to_string());
+        csv.row(
+            [step, actor, m.name()]
+                .into_iter()
+                .chain(nums.iter().map(String::as_str)),
         );
     };
     for t in 0..=agg.steps {
+        let step = t.to_string();
         for (i, a) in sc.actors.iter().enumerate() {
-            for (m, name) in ACTOR_METRICS.iter().enumerate() {
-                row(t, &a.id, name, agg.actor_cell(t, i, m));
+            for m in Metric::per_actor() {
+                row(&step, &a.id, m, agg.stats(t, m, i));
             }
         }
-        for (r, name) in REGION_METRICS.iter().enumerate() {
-            row(t, "*", name, agg.region_cell(t, r));
+        for m in Metric::region() {
+            row(&step, "*", m, agg.stats(t, m, 0));
         }
     }
-    s
+    csv.finish()
 }
 
 /// `event_counts.csv`: `actor,target,code,label,mean_per_run`, pairs and codes that occurred.
-pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> String {
-    let mut s = String::from("actor,target,code,label,mean_per_run\n");
+pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
+    let mut csv = CsvText::new(["actor", "target", "code", "label", "mean_per_run"]);
     let n = agg.n;
     for i in 0..n {
         for j in 0..n {
             for (k, code) in CATALOGUE.iter().enumerate() {
                 let c = agg.event_counts[(i * n + j) * CATALOGUE.len() + k];
                 if c > 0 {
-                    let _ = writeln!(
-                        s,
-                        "{},{},{},{},{}",
-                        sc.actors[i].id,
-                        sc.actors[j].id,
+                    let mean = (c as f64 / agg.runs as f64).to_string();
+                    csv.row([
+                        sc.actors[i].id.as_str(),
+                        &sc.actors[j].id,
                         code.code,
                         code.label,
-                        c as f64 / agg.runs as f64
-                    );
+                        &mean,
+                    ]);
                 }
             }
         }
     }
-    s
+    csv.finish()
+}
+
+/// Every file of an ensemble but `events.csv` and `scenario.resolved.toml`: the tables, the
+/// summary, the manifest and (with `charts`) the charts.
+pub fn write_ensemble(
+    stage: &Staging,
+    sc: &Scenario,
+    agg: &Aggregate,
+    man: &Manifest,
+    charts: bool,
+) -> Result<()> {
+    stage.write("ensemble.csv", ensemble_csv(sc, agg)?)?;
+    stage.write("event_counts.csv", event_counts_csv(sc, agg)?)?;
+    stage.write("summary.json", summary_json(sc, agg)?)?;
+    stage.write("manifest.json", to_json(man)?)?;
+    if charts {
+        render_run(&stage.tmp, &ChartInput::from_aggregate(sc, agg))?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -73,8 +94,7 @@ struct Dist {
     p95: f64,
 }
 
-fn dist(agg: &Aggregate, cell: usize) -> Dist {
-    let c = agg.cell(cell);
+fn dist(c: crate::ensemble::CellStats) -> Dist {
     Dist {
         mean: c.mean,
         sd: c.sd,
@@ -228,11 +248,6 @@ pub const SEEDING: &str = "run r uses ChaCha8Rng::seed_from_u64(seed) on stream 
 pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
     let runs = agg.runs;
     let last = agg.steps;
-    let by_step = |v: &Vec<u64>| {
-        v.iter()
-            .map(|&c| c as f64 / runs as f64)
-            .collect::<Vec<_>>()
-    };
     let summary = Summary {
         scenario: &sc.name,
         title: &sc.title,
@@ -243,57 +258,8 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         seeding: SEEDING,
         quantiles:
             "sketch quantiles: within 0.78% of the exact order statistic of rank floor(q(n-1))",
-        office: {
-            let approved = wilson(agg.approved_by_step[last], runs);
-            let opened = wilson(agg.opened_by_step[last], runs);
-            let modal = (0..4)
-                .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
-                .unwrap_or(0);
-            OfficeOut {
-                status: crate::model::Status::ALL[modal].name(),
-                approved_step: step_dist(&agg.approved_at).p50,
-                opened_step: step_dist(&agg.opened_at).p50,
-                blockers: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| 2 * agg.blocked_at_end[*i] > runs)
-                    .map(|(_, a)| a.id.clone())
-                    .collect(),
-                status_counts: crate::model::Status::ALL
-                    .iter()
-                    .map(|s| (s.name(), agg.status_at_end[*s as usize]))
-                    .collect(),
-                p_opened: opened.estimate,
-                p_opened_ci95: [opened.lo, opened.hi],
-                p_approved: approved.estimate,
-                p_approved_ci95: [approved.lo, approved.hi],
-                p_opened_by_step: by_step(&agg.opened_by_step),
-                p_approved_by_step: by_step(&agg.approved_by_step),
-                opening_step: step_dist(&agg.opened_at),
-                blocker_shares: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
-                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
-                    .collect(),
-            }
-        },
-        hostile: {
-            let any = wilson(agg.coercive_any, runs);
-            HostileOut {
-                p_any: any.estimate,
-                p_any_ci95: [any.lo, any.hi],
-                by_actor: sc
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
-                    .collect(),
-                mean_per_run: agg.coercive_events as f64 / runs as f64,
-            }
-        },
+        office: office_out(sc, agg),
+        hostile: hostile_out(sc, agg),
         final_: sc
             .actors
             .iter()
@@ -302,17 +268,17 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
                 (
                     a.id.as_str(),
                     FinalOut {
-                        stance: agg.cell(agg.actor_cell(last, i, 0)).mean,
-                        posture: agg.cell(agg.actor_cell(last, i, 1)).mean,
-                        stance_dist: dist(agg, agg.actor_cell(last, i, 0)),
-                        posture_dist: dist(agg, agg.actor_cell(last, i, 1)),
+                        stance: agg.stats(last, Metric::Stance, i).mean,
+                        posture: agg.stats(last, Metric::Posture, i).mean,
+                        stance_dist: dist(agg.stats(last, Metric::Stance, i)),
+                        posture_dist: dist(agg.stats(last, Metric::Posture, i)),
                     },
                 )
             })
             .collect(),
         indicators: Indicators {
-            forecast: dist(agg, agg.region_cell(last, 0)),
-            polarization: dist(agg, agg.region_cell(last, 1)),
+            forecast: dist(agg.stats(last, Metric::Forecast, 0)),
+            polarization: dist(agg.stats(last, Metric::Polarization, 0)),
             cooperation_mean: agg.cooperation_mean(),
             events_per_run: agg.events as f64 / runs as f64,
         },
@@ -320,50 +286,72 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
     to_json(&summary)
 }
 
-/// What a shard folder holds for `merge`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ShardState {
-    pub tool: String,
-    pub version: String,
-    pub scenario: String,
-    pub scenario_hash: String,
-    pub seed: u64,
-    /// Runs of the whole ensemble.
-    pub runs: u64,
-    pub steps: usize,
-    /// K of N.
-    pub shard: (u64, u64),
-    /// Runs [start, end) of this shard.
-    pub range: (u64, u64),
-    /// Whether events.csv holds every run's events (`--events all`).
-    pub all_events: bool,
-    pub aggregate: Aggregate,
+/// The `office` object of an ensemble's summary.
+fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
+    let runs = agg.runs;
+    let last = agg.steps;
+    let by_step = |v: &Vec<u64>| {
+        v.iter()
+            .map(|&c| c as f64 / runs as f64)
+            .collect::<Vec<_>>()
+    };
+    let approved = wilson(agg.approved_by_step[last], runs);
+    let opened = wilson(agg.opened_by_step[last], runs);
+    let modal = (0..4)
+        .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
+        .unwrap_or(0);
+    OfficeOut {
+        status: crate::model::Status::ALL[modal].name(),
+        approved_step: step_dist(&agg.approved_at).p50,
+        opened_step: step_dist(&agg.opened_at).p50,
+        blockers: sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| 2 * agg.blocked_at_end[*i] > runs)
+            .map(|(_, a)| a.id.clone())
+            .collect(),
+        status_counts: crate::model::Status::ALL
+            .iter()
+            .map(|s| (s.name(), agg.status_at_end[*s as usize]))
+            .collect(),
+        p_opened: opened.estimate,
+        p_opened_ci95: [opened.lo, opened.hi],
+        p_approved: approved.estimate,
+        p_approved_ci95: [approved.lo, approved.hi],
+        p_opened_by_step: by_step(&agg.opened_by_step),
+        p_approved_by_step: by_step(&agg.approved_by_step),
+        opening_step: step_dist(&agg.opened_at),
+        blocker_shares: sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
+            .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
+            .collect(),
+    }
 }
 
-/// Runs [start, end) of shard k (1-based) of n over `runs` runs: contiguous, sizes differ by ≤ 1.
-pub fn shard_range(k: u64, n: u64, runs: u64) -> (u64, u64) {
-    ((k - 1) * runs / n, k * runs / n)
+/// The `hostile` object of an ensemble's summary.
+fn hostile_out(sc: &Scenario, agg: &Aggregate) -> HostileOut {
+    let runs = agg.runs;
+    let any = wilson(agg.coercive_any, runs);
+    HostileOut {
+        p_any: any.estimate,
+        p_any_ci95: [any.lo, any.hi],
+        by_actor: sc
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
+            .collect(),
+        mean_per_run: agg.coercive_events as f64 / runs as f64,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shard_ranges_tile_the_runs() {
-        for runs in [1u64, 7, 10, 1000] {
-            for n in 1..=5u64.min(runs) {
-                let mut next = 0;
-                for k in 1..=n {
-                    let (a, b) = shard_range(k, n, runs);
-                    assert_eq!(a, next);
-                    assert!(b - a == runs / n || b - a == runs / n + 1);
-                    next = b;
-                }
-                assert_eq!(next, runs);
-            }
-        }
-    }
 
     #[test]
     fn step_quantiles_are_exact_order_statistics() {

@@ -1,12 +1,80 @@
 //! Writing results: one file per format, all into a temporary folder that is moved into place
-//! only when complete, so a failure never leaves a partial output folder.
+//! only when complete, so a failure never leaves a partial output folder. Every CSV goes through
+//! [`csv_writer`], so any text a scenario carries is quoted correctly.
 
 pub mod ensemble;
 pub mod record;
 pub mod run;
+pub mod shards;
 
 use crate::error::{Error, Result};
+use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
+
+/// A CSV writer with the settings of every file: `\n` line ends, fields quoted only when needed.
+/// Numbers are written as strings formatted by the caller (Rust's shortest round-trip `{}`).
+pub fn csv_writer<W: std::io::Write>(w: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(w)
+}
+
+/// An in-memory CSV: the header, then rows added with [`CsvText::row`].
+pub struct CsvText {
+    w: csv::Writer<Vec<u8>>,
+    err: Option<csv::Error>,
+}
+
+impl CsvText {
+    pub fn new<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(header: I) -> CsvText {
+        let mut t = CsvText {
+            w: csv_writer(Vec::new()),
+            err: None,
+        };
+        t.row(header);
+        t
+    }
+
+    /// Add one row (it must have as many fields as the header).
+    pub fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(&mut self, fields: I) {
+        if self.err.is_none() {
+            if let Err(e) = self.w.write_record(fields) {
+                self.err = Some(e);
+            }
+        }
+    }
+
+    /// The bytes written, or the first error.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        if let Some(e) = self.err {
+            return Err(Error::Run(format!("cannot write CSV: {e}")));
+        }
+        self.w
+            .into_inner()
+            .map_err(|e| Error::Run(format!("cannot write CSV: {e}")))
+    }
+}
+
+/// `output/<scenario>/seed-<seed>`, where `run` writes unless `--out` is given; the scenario
+/// name is restricted so that it cannot leave `output/`.
+pub fn default_dir(sc: &Scenario) -> PathBuf {
+    PathBuf::from("output")
+        .join(&sc.name)
+        .join(format!("seed-{}", sc.seed))
+}
+
+/// Where shard K of N is written by default: beside, not inside, the merged folder (merging
+/// replaces that folder): `output/<scenario>/seed-<seed>-shards/<K>-of-<N>`.
+pub fn default_shard_dir(sc: &Scenario, k: u64, n: u64) -> PathBuf {
+    let base = default_dir(sc);
+    let name = base
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("seed")
+        .to_string();
+    base.with_file_name(format!("{name}-shards"))
+        .join(format!("{k}-of-{n}"))
+}
 
 /// A folder being written; [`Staging::commit`] moves it to its final place, dropping it removes it.
 pub struct Staging {
@@ -136,6 +204,25 @@ mod tests {
         assert_eq!(rfc3339(951_827_696), "2000-02-29T12:34:56Z");
         // 2026-11-28 00:00:00 UTC = 1795824000
         assert_eq!(rfc3339(1_795_824_000), "2026-11-28T00:00:00Z");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut t = CsvText::new(["a", "b", "c"]);
+        t.row(["plain text", "with, comma", "say \"hi\""]);
+        t.row(["1", "-0.5", ""]);
+        let text = String::from_utf8(t.finish().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "a,b,c\nplain text,\"with, comma\",\"say \"\"hi\"\"\"\n1,-0.5,\n"
+        );
+    }
+
+    #[test]
+    fn csv_rows_of_the_wrong_width_are_an_error() {
+        let mut t = CsvText::new(["a", "b"]);
+        t.row(["1"]);
+        assert!(t.finish().is_err());
     }
 
     #[test]

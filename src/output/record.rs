@@ -1,25 +1,17 @@
 //! The recorder: an [`Observer`] that keeps a whole single run in memory for the writers and charts.
+//! Its layout follows [`Metric`]: per-actor metrics in `actor`, region-wide ones in `region`, each
+//! at its [`Metric::position`].
 
 use crate::engine::{Event, Observer, StepView, Vote};
-use crate::model::Status;
+use crate::model::{CooperationMean, Metric, Reading, Status};
 
-/// Per-actor metrics, in the order `timeseries.csv` writes them.
-pub const ACTOR_METRICS: [&str; 4] = ["stance", "posture", "tone_sent", "tone_received"];
-/// Region-wide metrics (actor `*`), in the order `timeseries.csv` writes them.
-pub const REGION_METRICS: [&str; 5] = [
-    "forecast",
-    "polarization",
-    "cooperation",
-    "cooperation_ma",
-    "office_status",
-];
-
-/// One run, step by step. `actor[m][t * n + i]` is metric m of actor i at step t.
+/// One run, step by step. `actor[m][t * n + i]` is per-actor metric m (its [`Metric::position`])
+/// of actor i at step t; `region[r][t]` is region-wide metric r at step t.
 #[derive(Debug, Clone, Default)]
 pub struct Recording {
     pub n: usize,
-    pub actor: [Vec<f64>; 4],
-    pub region: [Vec<f64>; 5],
+    pub actor: [Vec<f64>; Metric::PER_ACTOR],
+    pub region: [Vec<f64>; Metric::REGION],
     pub events: Vec<Event>,
     pub votes: Vec<Vote>,
 }
@@ -45,9 +37,25 @@ impl Recording {
         self.len() == 0
     }
 
-    /// Series of one actor metric for actor i.
-    pub fn actor_series(&self, metric: usize, i: usize) -> Vec<f64> {
-        self.actor[metric]
+    /// Value of `metric` at step t for actor i (ignored for a region-wide metric).
+    pub fn value(&self, metric: Metric, t: usize, i: usize) -> f64 {
+        match metric.scope() {
+            crate::model::Scope::Actor => self.actor[metric.position()][t * self.n + i],
+            crate::model::Scope::Region => self.region[metric.position()][t],
+        }
+    }
+
+    /// Series of `metric` over the steps, for actor i (ignored for a region-wide metric).
+    pub fn series(&self, metric: Metric, i: usize) -> Vec<f64> {
+        match metric.scope() {
+            crate::model::Scope::Actor => self.actor_series(metric.position(), i),
+            crate::model::Scope::Region => self.region[metric.position()].clone(),
+        }
+    }
+
+    /// Series of the per-actor metric at position m (see [`Metric::position`]) for actor i.
+    pub fn actor_series(&self, m: usize, i: usize) -> Vec<f64> {
+        self.actor[m]
             .iter()
             .skip(i)
             .step_by(self.n)
@@ -57,30 +65,25 @@ impl Recording {
 
     /// Office status at each step.
     pub fn status(&self) -> Vec<Status> {
-        self.region[4]
+        self.region[Metric::OfficeStatus.position()]
             .iter()
             .map(|&v| Status::ALL[v as usize])
             .collect()
+    }
+
+    /// The run's mean cooperation index ([`CooperationMean`]).
+    pub fn cooperation_mean(&self) -> f64 {
+        CooperationMean::of(&self.region[Metric::Cooperation.position()])
     }
 }
 
 impl Observer for Recording {
     fn step(&mut self, v: &StepView) {
-        for (m, src) in [v.stance, v.posture, v.tone_sent, v.tone_received]
-            .into_iter()
-            .enumerate()
-        {
-            self.actor[m].extend_from_slice(src);
-        }
-        let region = [
-            v.forecast,
-            v.polarization,
-            v.cooperation,
-            v.cooperation_ma,
-            v.status as u8 as f64,
-        ];
-        for (m, x) in region.into_iter().enumerate() {
-            self.region[m].push(x);
+        for &m in Metric::ALL {
+            match m.read(v) {
+                Reading::Actors(src) => self.actor[m.position()].extend_from_slice(src),
+                Reading::Region(x) => self.region[m.position()].push(x),
+            }
         }
     }
     fn event(&mut self, e: &Event) {

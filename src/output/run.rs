@@ -1,15 +1,14 @@
 //! Files of a single run: `timeseries.csv`, `events.csv`, `summary.json`, `manifest.json`
 //! (and `scenario.resolved.toml`, written by the caller).
 
-use super::record::{Recording, ACTOR_METRICS, REGION_METRICS};
-use super::Staging;
-use crate::engine::Outcome;
+use super::record::Recording;
+use super::{fnv1a64, rfc3339, CsvText, Staging};
+use crate::engine::{Event, Outcome};
 use crate::error::{Error, Result};
-use crate::model::CATALOGUE;
+use crate::model::{Metric, CATALOGUE};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 /// What `manifest.json` records besides the scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -29,53 +28,90 @@ pub struct Manifest {
     pub created: String,
 }
 
-/// `timeseries.csv`: `run,step,actor,metric,value`, per actor then region-wide (`*`).
-pub fn timeseries_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
-    let mut s = String::with_capacity(rec.len() * (rec.n * 4 + 5) * 32);
-    s.push_str("run,step,actor,metric,value\n");
-    for t in 0..rec.len() {
-        for (i, a) in sc.actors.iter().enumerate() {
-            for (m, name) in ACTOR_METRICS.iter().enumerate() {
-                let _ = writeln!(
-                    s,
-                    "{run},{t},{},{name},{}",
-                    a.id,
-                    rec.actor[m][t * rec.n + i]
-                );
-            }
-        }
-        for (m, name) in REGION_METRICS.iter().enumerate() {
-            let _ = writeln!(s, "{run},{t},*,{name},{}", rec.region[m][t]);
+impl Manifest {
+    /// The manifest of `sc` run now with `threads` threads (`resolved` is the TOML written).
+    pub fn new(sc: &Scenario, resolved: &str, threads: usize) -> Manifest {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Manifest {
+            tool: "diplosim",
+            version: env!("CARGO_PKG_VERSION"),
+            scenario: sc.name.clone(),
+            scenario_hash: format!("fnv1a64:{}", fnv1a64(resolved.as_bytes())),
+            seed: sc.seed,
+            runs: sc.runs,
+            steps: sc.steps,
+            threads,
+            shard: None,
+            created: rfc3339(secs),
         }
     }
-    s
 }
 
-/// Header of `events.csv`.
-pub const EVENTS_HEADER: &str = "run,step,actor,target,code,label,goldstein\n";
+/// `timeseries.csv`: `run,step,actor,metric,value`; at each step every actor's metrics, then the
+/// region-wide ones (actor `*`), in [`Metric::ALL`] order.
+pub fn timeseries_csv(sc: &Scenario, rec: &Recording, run: usize) -> Result<Vec<u8>> {
+    let mut csv = CsvText::new(["run", "step", "actor", "metric", "value"]);
+    let run = run.to_string();
+    for t in 0..rec.len() {
+        let step = t.to_string();
+        for (i, a) in sc.actors.iter().enumerate() {
+            for m in Metric::per_actor() {
+                let v = rec.value(m, t, i).to_string();
+                csv.row([&run, &step, &a.id, m.name(), &v]);
+            }
+        }
+        for m in Metric::region() {
+            let v = rec.value(m, t, 0).to_string();
+            csv.row([&run, &step, "*", m.name(), &v]);
+        }
+    }
+    csv.finish()
+}
 
-/// `events.csv` rows of one run: `run,step,actor,target,code,label,goldstein`.
-pub fn event_rows(sc: &Scenario, run: u64, events: &[crate::engine::Event], out: &mut String) {
+/// Columns of `events.csv`.
+pub const EVENTS_HEADER: [&str; 7] = [
+    "run",
+    "step",
+    "actor",
+    "target",
+    "code",
+    "label",
+    "goldstein",
+];
+
+/// Write the `events.csv` rows of one run: `run,step,actor,target,code,label,goldstein`.
+pub fn write_event_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    sc: &Scenario,
+    run: u64,
+    events: &[Event],
+) -> csv::Result<()> {
+    let run = run.to_string();
     for e in events {
         let c = &CATALOGUE[e.code];
-        let _ = writeln!(
-            out,
-            "{run},{},{},{},{},{},{}",
-            e.step,
-            sc.actors[e.actor.ix()].id,
-            sc.actors[e.target.ix()].id,
+        w.write_record([
+            run.as_str(),
+            &e.step.to_string(),
+            &sc.actors[e.actor.ix()].id,
+            &sc.actors[e.target.ix()].id,
             c.code,
             c.label,
-            c.goldstein
-        );
+            &c.goldstein.to_string(),
+        ])?;
     }
+    Ok(())
 }
 
 /// `events.csv` of a single run.
-pub fn events_csv(sc: &Scenario, rec: &Recording, run: usize) -> String {
-    let mut s = String::from(EVENTS_HEADER);
-    event_rows(sc, run as u64, &rec.events, &mut s);
-    s
+pub fn events_csv(sc: &Scenario, rec: &Recording, run: usize) -> Result<Vec<u8>> {
+    let mut w = super::csv_writer(Vec::new());
+    let fail = |e: &dyn std::fmt::Display| Error::Run(format!("cannot write events.csv: {e}"));
+    w.write_record(EVENTS_HEADER).map_err(|e| fail(&e))?;
+    write_event_rows(&mut w, sc, run as u64, &rec.events).map_err(|e| fail(&e))?;
+    w.into_inner().map_err(|e| fail(&e))
 }
 
 #[derive(Serialize)]
@@ -130,7 +166,7 @@ struct Summary<'a> {
 pub fn summary_json(sc: &Scenario, rec: &Recording, out: &Outcome) -> Result<String> {
     let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.clone();
     let last = rec.len() - 1;
-    let coop = &rec.region[2];
+    let coop = &rec.region[Metric::Cooperation.position()];
     let summary = Summary {
         scenario: &sc.name,
         title: &sc.title,
@@ -163,16 +199,16 @@ pub fn summary_json(sc: &Scenario, rec: &Recording, out: &Outcome) -> Result<Str
                     FinalOut {
                         stance: out.final_stance[i],
                         posture: out.final_posture[i],
-                        tone_sent_total: rec.actor_series(2, i).iter().sum(),
-                        tone_received_total: rec.actor_series(3, i).iter().sum(),
+                        tone_sent_total: rec.series(Metric::ToneSent, i).iter().sum(),
+                        tone_received_total: rec.series(Metric::ToneReceived, i).iter().sum(),
                     },
                 )
             })
             .collect(),
         indicators: Indicators {
-            forecast: rec.region[0][last],
-            polarization: rec.region[1][last],
-            cooperation_mean: coop[1..].iter().sum::<f64>() / (coop.len() - 1).max(1) as f64,
+            forecast: rec.value(Metric::Forecast, last, 0),
+            polarization: rec.value(Metric::Polarization, last, 0),
+            cooperation_mean: rec.cooperation_mean(),
             cooperation_total: coop.iter().sum(),
             events: rec.events.len(),
             coercive_events: out.coercive_events,
@@ -198,9 +234,57 @@ pub fn write_single(
     manifest: &Manifest,
 ) -> Result<()> {
     stage.write("scenario.resolved.toml", resolved)?;
-    stage.write("timeseries.csv", timeseries_csv(sc, rec, 0))?;
-    stage.write("events.csv", events_csv(sc, rec, 0))?;
+    stage.write("timeseries.csv", timeseries_csv(sc, rec, 0)?)?;
+    stage.write("events.csv", events_csv(sc, rec, 0)?)?;
     stage.write("summary.json", summary_json(sc, rec, out)?)?;
     stage.write("manifest.json", to_json(manifest)?)?;
     Ok(())
+}
+
+/// `events.csv` written as an ensemble streams by, run after run, in run order.
+pub struct EventStream {
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    path: std::path::PathBuf,
+    err: Option<csv::Error>,
+}
+
+impl EventStream {
+    /// Create `path`, with the header line if `header` (a shard other than the first has none).
+    pub fn create(path: std::path::PathBuf, header: bool) -> Result<EventStream> {
+        let f = std::fs::File::create(&path).map_err(|e| Error::Write {
+            path: path.clone(),
+            source: e,
+        })?;
+        let mut s = EventStream {
+            w: super::csv_writer(std::io::BufWriter::new(f)),
+            path,
+            err: None,
+        };
+        if header {
+            s.err = s.w.write_record(EVENTS_HEADER).err();
+        }
+        Ok(s)
+    }
+
+    /// Append the events of run `run`; the first error is kept for [`EventStream::finish`].
+    pub fn write(&mut self, sc: &Scenario, run: u64, events: &[Event]) {
+        if self.err.is_none() {
+            self.err = write_event_rows(&mut self.w, sc, run, events).err();
+        }
+    }
+
+    /// Flush to disk, or report the first error.
+    pub fn finish(mut self) -> Result<()> {
+        let err = match self.err.take() {
+            Some(e) => Some(std::io::Error::from(e)),
+            None => self.w.flush().err(),
+        };
+        match err {
+            Some(e) => Err(Error::Write {
+                path: self.path,
+                source: e,
+            }),
+            None => Ok(()),
+        }
+    }
 }

@@ -1,0 +1,43 @@
+//! `diplosim merge DIR...`: combine the shard folders of one ensemble into exactly the files one
+//! machine writes. Verifying and summing the shards is the library's ([`ShardFolders`]).
+
+use super::ensemble::narrate;
+use crate::error::Result;
+use crate::output::ensemble::write_ensemble;
+use crate::output::run::Manifest;
+use crate::output::shards::ShardFolders;
+use crate::output::{default_dir, Staging};
+use crate::scenario::Library;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders written by `run --shard K/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
+}
+
+pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
+    let folders = ShardFolders::read(&a.dirs)?;
+    let sc = lib.load_text(&folders.resolved_path, &folders.resolved, &[])?;
+    let agg = folders.aggregate();
+    let dest = a.output.out.clone().unwrap_or_else(|| default_dir(&sc));
+    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
+    stage.write("events.csv", folders.events()?)?;
+    stage.write("scenario.resolved.toml", &folders.resolved)?;
+    let man = Manifest::new(&sc, &folders.resolved, 1);
+    write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts)?;
+    let dir = stage.commit()?;
+    if !a.output.quiet {
+        print!("{}", narrate(&sc, &agg));
+        println!(
+            "merged {} shards; results: {}/",
+            folders.shards.count(),
+            dir.display()
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,440 @@
+//! Comparison of outcomes side by side, whatever their origin: a scenario run here with one seed,
+//! or an earlier output folder (a single run's time series or an ensemble's medians). The library
+//! computes what `diplosim compare` shows — the rows of its table, `comparison.csv` and the
+//! overlay chart's data — and the command line only lays the table out.
+
+use crate::chart::{CompareInput, CompareSeries};
+use crate::engine::{simulate, Compiled};
+use crate::error::{Error, Result};
+use crate::model::{Metric, Scope};
+use crate::output::record::Recording;
+use crate::output::CsvText;
+use crate::scenario::{Library, Scenario};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One compared outcome.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Column title: `name (seed s)` for a run, `name (folder)` for a folder.
+    pub label: String,
+    pub sc: Scenario,
+    /// (actor id or `*`, metric) → series over steps.
+    pub series: BTreeMap<(String, Metric), Vec<f64>>,
+    pub office: String,
+    pub approved: Option<f64>,
+    pub opened: Option<f64>,
+    /// Share of runs in which the office opened (ensemble folders only).
+    pub p_opened: Option<f64>,
+    pub blockers: Vec<String>,
+    /// Mean cooperation index per step (an ensemble's mean over runs).
+    pub coop_mean: f64,
+    /// Coercive events (an ensemble's mean per run).
+    pub hostile: f64,
+}
+
+impl Item {
+    /// Run `sc` once with its own seed.
+    pub fn run(sc: Scenario) -> Item {
+        let c = Compiled::new(&sc);
+        let mut rec = Recording::new(sc.actors.len(), sc.steps);
+        let out = simulate(&c, sc.seed, 0, &mut rec);
+        let mut series = BTreeMap::new();
+        for &m in Metric::ALL {
+            match m.scope() {
+                Scope::Actor => {
+                    for (i, act) in sc.actors.iter().enumerate() {
+                        series.insert((act.id.clone(), m), rec.series(m, i));
+                    }
+                }
+                Scope::Region => {
+                    series.insert(("*".to_string(), m), rec.series(m, 0));
+                }
+            }
+        }
+        Item {
+            label: format!("{} (seed {})", sc.name, sc.seed),
+            office: out.status.name().to_string(),
+            approved: out.approved_step.map(|x| x as f64),
+            opened: out.opened_step.map(|x| x as f64),
+            p_opened: None,
+            blockers: out
+                .blockers
+                .iter()
+                .map(|b| sc.actors[b.ix()].id.clone())
+                .collect(),
+            coop_mean: rec.cooperation_mean(),
+            hostile: out.coercive_events as f64,
+            series,
+            sc,
+        }
+    }
+
+    /// An earlier run's folder: its resolved scenario, its summary and its time series (single
+    /// run) or ensemble medians. Everything read is checked.
+    pub fn from_folder(lib: &Library, dir: &Path) -> Result<Item> {
+        let resolved = dir.join("scenario.resolved.toml");
+        if !resolved.is_file() {
+            return Err(Error::Usage(format!(
+                "{} is not a diplosim output folder (no scenario.resolved.toml)",
+                dir.display()
+            )));
+        }
+        let sc = lib.load_path(&resolved, &[])?;
+        let summary_path = dir.join("summary.json");
+        let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::Read {
+            path: summary_path.clone(),
+            source: e,
+        })?;
+        let summary: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Error::Usage(format!("{}: not valid JSON: {e}", summary_path.display()))
+        })?;
+        let office = &summary["office"];
+        let runs = summary["runs"].as_u64().unwrap_or(1);
+        let series = if runs > 1 {
+            read_series(&dir.join("ensemble.csv"), "p50")?
+        } else {
+            read_series(&dir.join("timeseries.csv"), "value")?
+        };
+        let num = |v: &serde_json::Value| v.as_f64();
+        Ok(Item {
+            label: format!("{} ({})", sc.name, dir.display()),
+            office: office["status"]
+                .as_str()
+                .unwrap_or(if runs > 1 { "ensemble" } else { "?" })
+                .to_string(),
+            approved: num(&office["approved_step"]),
+            opened: num(&office["opened_step"]),
+            p_opened: num(&office["p_opened"]),
+            blockers: office["blockers"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            coop_mean: num(&summary["indicators"]["cooperation_mean"]).unwrap_or(f64::NAN),
+            hostile: num(&summary["indicators"]["coercive_events"])
+                .or_else(|| num(&summary["hostile"]["mean_per_run"]))
+                .unwrap_or(f64::NAN),
+            series,
+            sc,
+        })
+    }
+
+    /// Last value of `metric` for actor `id` (`*` for a region-wide metric).
+    pub fn final_value(&self, id: &str, metric: Metric) -> Option<f64> {
+        self.series
+            .get(&(id.to_string(), metric))
+            .and_then(|s| s.last().copied())
+    }
+}
+
+/// Series of a long CSV (`step,actor,metric,<col>`), by (actor, metric); rows of metrics this
+/// version does not know are skipped.
+fn read_series(path: &Path, col: &str) -> Result<BTreeMap<(String, Metric), Vec<f64>>> {
+    let mut rdr = csv::Reader::from_path(path)
+        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+        .clone();
+    let ix = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(si), Some(ai), Some(mi), Some(vi)) = (ix("step"), ix("actor"), ix("metric"), ix(col))
+    else {
+        return Err(Error::Usage(format!(
+            "{}: missing columns step, actor, metric, {col}",
+            path.display()
+        )));
+    };
+    let mut series: BTreeMap<(String, Metric), Vec<f64>> = BTreeMap::new();
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        let bad = || Error::Usage(format!("{}:{}: bad number", path.display(), line + 2));
+        let step: usize = rec[si].parse().map_err(|_| bad())?;
+        let v: f64 = rec[vi].parse().map_err(|_| bad())?;
+        let Some(metric) = Metric::parse(&rec[mi]) else {
+            continue;
+        };
+        let s = series.entry((rec[ai].to_string(), metric)).or_default();
+        if s.len() <= step {
+            s.resize(step + 1, f64::NAN);
+        }
+        s[step] = v;
+    }
+    Ok(series)
+}
+
+/// Items side by side, with labels that tell them apart.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub items: Vec<Item>,
+}
+
+/// A number as the comparison table prints it: whole numbers bare, others to 3 decimals, `-` if
+/// absent.
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| {
+        if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.3}")
+        }
+    })
+    .unwrap_or_else(|| "-".into())
+}
+
+impl Comparison {
+    /// Compare `items`, in order; a repeated label gets its position appended.
+    pub fn new(mut items: Vec<Item>) -> Comparison {
+        for i in 0..items.len() {
+            if items[..i].iter().any(|x| x.label == items[i].label) {
+                items[i].label = format!("{} ({})", items[i].label, i + 1);
+            }
+        }
+        Comparison { items }
+    }
+
+    /// `output/compare/<a>-vs-<b>...`, where `compare` writes unless `--out` is given.
+    pub fn default_dir(&self) -> PathBuf {
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .map(|i| crate::scenario::sanitize(&i.sc.name))
+            .collect();
+        PathBuf::from("output")
+            .join("compare")
+            .join(names.join("-vs-"))
+    }
+
+    /// Union of actors (id, name) over the items, in first-seen order.
+    pub fn actors(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = Vec::new();
+        for it in &self.items {
+            for a in &it.sc.actors {
+                if !v.iter().any(|(id, _)| *id == a.id) {
+                    v.push((a.id.clone(), a.name.clone()));
+                }
+            }
+        }
+        v
+    }
+
+    fn step_unit(&self) -> String {
+        self.items
+            .first()
+            .map(|i| i.sc.step_unit.clone())
+            .unwrap_or_else(|| "step".into())
+    }
+
+    /// Rows of the printed table: a name, then one cell per item.
+    pub fn rows(&self) -> Vec<(String, Vec<String>)> {
+        let unit = self.step_unit();
+        let col = |f: &dyn Fn(&Item) -> String| self.items.iter().map(f).collect::<Vec<_>>();
+        let mut rows: Vec<(String, Vec<String>)> = vec![
+            ("office".into(), col(&|i| i.office.clone())),
+            (format!("approved ({unit})"), col(&|i| opt(i.approved))),
+            (format!("opened ({unit})"), col(&|i| opt(i.opened))),
+        ];
+        if self.items.iter().any(|i| i.p_opened.is_some()) {
+            rows.push(("P(opened)".into(), col(&|i| opt(i.p_opened))));
+        }
+        rows.push((
+            "blockers".into(),
+            col(&|i| {
+                if i.blockers.is_empty() {
+                    "-".into()
+                } else {
+                    i.blockers.join(" ")
+                }
+            }),
+        ));
+        rows.push((
+            format!("mean cooperation/{unit}"),
+            col(&|i| format!("{:+.2}", i.coop_mean)),
+        ));
+        rows.push((
+            "hostile military events".into(),
+            col(&|i| opt(Some(i.hostile))),
+        ));
+        for (id, _) in self.actors() {
+            rows.push((
+                format!("final stance {id}"),
+                col(&|i| {
+                    i.final_value(&id, Metric::Stance)
+                        .map(|v| format!("{v:+.2}"))
+                        .unwrap_or("-".into())
+                }),
+            ));
+        }
+        rows
+    }
+
+    /// `comparison.csv`: one row per item, a final-stance column per actor.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let acts = self.actors();
+        let mut header: Vec<String> = [
+            "scenario",
+            "origin",
+            "office_status",
+            "approved_step",
+            "opened_step",
+            "p_opened",
+            "blockers",
+            "mean_cooperation",
+            "hostile_military_events",
+        ]
+        .map(String::from)
+        .to_vec();
+        header.extend(acts.iter().map(|(id, _)| format!("final_stance_{id}")));
+        let mut csv = CsvText::new(&header);
+        let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+        for it in &self.items {
+            let mut row = vec![
+                it.sc.name.clone(),
+                it.label.clone(),
+                it.office.clone(),
+                f(it.approved),
+                f(it.opened),
+                f(it.p_opened),
+                it.blockers.join(" "),
+                it.coop_mean.to_string(),
+                it.hostile.to_string(),
+            ];
+            row.extend(
+                acts.iter()
+                    .map(|(id, _)| f(it.final_value(id, Metric::Stance))),
+            );
+            csv.row(&row);
+        }
+        csv.finish()
+    }
+
+    /// Data of the overlay chart of `metric`: one panel per actor for a per-actor metric, one
+    /// panel for a region-wide one.
+    pub fn chart_input(&self, metric: Metric) -> CompareInput {
+        let panels: Vec<(String, String)> = match metric.scope() {
+            Scope::Actor => self.actors(),
+            Scope::Region => vec![("*".to_string(), metric.label())],
+        };
+        let series = self
+            .items
+            .iter()
+            .map(|it| CompareSeries {
+                label: it.label.clone(),
+                per_panel: panels
+                    .iter()
+                    .map(|(id, _)| it.series.get(&(id.clone(), metric)).cloned())
+                    .collect(),
+            })
+            .collect();
+        let names: Vec<&str> = self.items.iter().map(|i| i.sc.name.as_str()).collect();
+        CompareInput {
+            title: format!("Compare {}: {}", metric.label(), names.join(" vs ")),
+            subtitle: self
+                .items
+                .iter()
+                .map(|i| i.label.clone())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            y_desc: metric.axis().to_string(),
+            step_unit: self.step_unit(),
+            panels,
+            series,
+            y_range: metric.range(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::run::{write_single, Manifest};
+    use crate::output::Staging;
+    use crate::scenario::to_toml;
+
+    fn scenario(name: &str) -> Scenario {
+        Library::new(Path::new("scenarios"))
+            .load(name, &["scenario.steps=12".to_string()])
+            .unwrap()
+    }
+
+    #[test]
+    fn repeated_labels_are_told_apart_and_rows_cover_every_actor() {
+        let c = Comparison::new(vec![
+            Item::run(scenario("baseline")),
+            Item::run(scenario("baseline")),
+            Item::run(scenario("ally_objects")),
+        ]);
+        let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels[0], "baseline (seed 1)");
+        assert_eq!(labels[1], "baseline (seed 1) (2)");
+        let rows = c.rows();
+        assert!(rows.iter().all(|(_, v)| v.len() == 3));
+        assert!(!rows.iter().any(|(k, _)| k == "P(opened)"));
+        assert_eq!(rows.last().unwrap().0, "final stance france");
+        let france = &rows.last().unwrap().1;
+        assert_eq!((france[0].as_str(), france[1].as_str()), ("-", "-"));
+        assert_eq!(c.items[0].coop_mean, c.items[1].coop_mean);
+    }
+
+    #[test]
+    fn comparison_csv_quotes_text_and_leaves_missing_values_empty() {
+        let mut a = Item::run(scenario("baseline"));
+        a.label = "baseline, \"as stated\"".into();
+        let c = Comparison::new(vec![a, Item::run(scenario("ally_objects"))]);
+        let text = String::from_utf8(c.csv().unwrap()).unwrap();
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        assert_eq!(&header[1], "origin");
+        assert_eq!(header.iter().next_back(), Some("final_stance_france"));
+        let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+        assert_eq!(&rows[0][1], "baseline, \"as stated\"");
+        assert_eq!(rows[0].iter().next_back(), Some(""));
+        assert_eq!(&rows[1][0], "ally_objects");
+    }
+
+    #[test]
+    fn chart_input_follows_the_metric() {
+        let c = Comparison::new(vec![
+            Item::run(scenario("baseline")),
+            Item::run(scenario("ally_objects")),
+        ]);
+        let stance = c.chart_input(Metric::Stance);
+        assert_eq!(stance.panels.len(), c.actors().len());
+        assert_eq!(stance.y_range, Some((-1.0, 1.0)));
+        let office = c.chart_input(Metric::OfficeStatus);
+        assert_eq!(
+            office.panels,
+            vec![("*".to_string(), "office status".to_string())]
+        );
+        assert_eq!(
+            office.title,
+            "Compare office status: baseline vs ally_objects"
+        );
+        assert_eq!(office.series[0].per_panel[0].as_ref().unwrap().len(), 13);
+    }
+
+    #[test]
+    fn a_folder_reads_back_as_the_run_that_wrote_it() {
+        let sc = scenario("baseline");
+        let run = Item::run(sc.clone());
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("single");
+        let stage = Staging::new(&dir, false).unwrap();
+        let resolved = to_toml(&sc).unwrap();
+        let mut rec = Recording::new(sc.actors.len(), sc.steps);
+        let out = simulate(&Compiled::new(&sc), sc.seed, 0, &mut rec);
+        let man = Manifest::new(&sc, &resolved, 1);
+        write_single(&stage, &sc, &resolved, &rec, &out, &man).unwrap();
+        stage.commit().unwrap();
+        let lib = Library::new(Path::new("scenarios"));
+        let back = Item::from_folder(&lib, &dir).unwrap();
+        assert_eq!(back.office, run.office);
+        assert_eq!(back.coop_mean, run.coop_mean);
+        assert_eq!(back.series, run.series);
+        let err = Item::from_folder(&lib, tmp.path()).unwrap_err();
+        assert!(matches!(err, Error::Usage(m) if m.contains("not a diplosim output folder")));
+    }
+}

@@ -1,0 +1,290 @@
+//! Shards: one ensemble split over machines (`run --shard K/N`) and put back together
+//! (`diplosim merge`). Shard K of N runs a contiguous range of the runs; its aggregate is exact, so
+//! the merged result is the one a single machine computes. A shard read back from disk is verified,
+//! never trusted: it must come from the same tool version, scenario, seed and split as the others,
+//! and together the shards must cover every part exactly once.
+
+use super::Aggregate;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Part K of N of an ensemble (1 ≤ K ≤ N).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    /// `K/N` with 1 ≤ K ≤ N ≤ runs.
+    pub fn parse(s: &str, runs: u64) -> Result<Shard> {
+        let bad = || {
+            Error::Usage(format!(
+                "--shard {s}: expected K/N with 1 ≤ K ≤ N, e.g. 2/8"
+            ))
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u64 = k.trim().parse().map_err(|_| bad())?;
+        let n: u64 = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        if n > runs {
+            return Err(Error::Usage(format!(
+                "--shard {s}: {n} shards but only {runs} runs"
+            )));
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Runs [start, end) of this shard over `runs` runs.
+    pub fn range(self, runs: u64) -> (u64, u64) {
+        shard_range(self.k, self.n, runs)
+    }
+}
+
+/// Runs [start, end) of shard k (1-based) of n over `runs` runs: contiguous, sizes differ by ≤ 1.
+pub fn shard_range(k: u64, n: u64, runs: u64) -> (u64, u64) {
+    ((k - 1) * runs / n, k * runs / n)
+}
+
+/// What a shard folder holds for `merge` (`shard.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardState {
+    pub tool: String,
+    pub version: String,
+    pub scenario: String,
+    pub scenario_hash: String,
+    pub seed: u64,
+    /// Runs of the whole ensemble.
+    pub runs: u64,
+    pub steps: usize,
+    /// K of N.
+    pub shard: (u64, u64),
+    /// Runs [start, end) of this shard.
+    pub range: (u64, u64),
+    /// Whether events.csv holds every run's events (`--events all`).
+    pub all_events: bool,
+    pub aggregate: Aggregate,
+}
+
+impl ShardState {
+    /// Read `shard.json` of a shard folder.
+    pub fn read(dir: &Path) -> Result<ShardState> {
+        let p = dir.join("shard.json");
+        let text = std::fs::read_to_string(&p).map_err(|e| Error::Read {
+            path: p.clone(),
+            source: e,
+        })?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Usage(format!("{}: not a diplosim shard: {e}", p.display())))
+    }
+
+    /// What differs between this shard and `first` that forbids merging them, if anything.
+    fn mismatch(&self, first: &ShardState) -> Option<String> {
+        if self.version != first.version {
+            Some(format!(
+                "diplosim version {} (first shard: {})",
+                self.version, first.version
+            ))
+        } else if self.seed != first.seed {
+            Some(format!("seed {} (first shard: {})", self.seed, first.seed))
+        } else if self.scenario_hash != first.scenario_hash || self.scenario != first.scenario {
+            Some(format!(
+                "scenario {} {} (first shard: {} {})",
+                self.scenario, self.scenario_hash, first.scenario, first.scenario_hash
+            ))
+        } else if self.runs != first.runs
+            || self.shard.1 != first.shard.1
+            || self.all_events != first.all_events
+        {
+            Some(format!(
+                "{} runs in {} shards (first shard: {} runs in {})",
+                self.runs, self.shard.1, first.runs, first.shard.1
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Shards of one ensemble, verified and in shard order (which is run order).
+#[derive(Debug, Clone)]
+pub struct Shards {
+    /// Each shard's state and the folder it came from.
+    pub parts: Vec<(ShardState, PathBuf)>,
+}
+
+impl Shards {
+    /// Check that the shards belong to one ensemble (same version, scenario, seed and split) and
+    /// cover each of its N parts exactly once; sort them by K. `parts` must not be empty.
+    pub fn verify(mut parts: Vec<(ShardState, PathBuf)>) -> Result<Shards> {
+        let Some((first, _)) = parts.first() else {
+            return Err(Error::Usage("no shard folder given".into()));
+        };
+        let first = first.clone();
+        for (s, d) in &parts {
+            if let Some(w) = s.mismatch(&first) {
+                return Err(Error::Usage(format!(
+                    "cannot merge {}: it has {w}",
+                    d.display()
+                )));
+            }
+        }
+        parts.sort_by_key(|(s, _)| s.shard.0);
+        let n = first.shard.1;
+        let ks: Vec<u64> = parts.iter().map(|(s, _)| s.shard.0).collect();
+        if ks != (1..=n).collect::<Vec<_>>() {
+            let missing: Vec<String> = (1..=n)
+                .filter(|k| !ks.contains(k))
+                .map(|k| format!("{k}/{n}"))
+                .collect();
+            let dup = ks.windows(2).any(|w| w[0] == w[1]);
+            return Err(Error::Usage(if dup {
+                "the same shard is given twice".to_string()
+            } else {
+                format!("missing shard(s) {}", missing.join(", "))
+            }));
+        }
+        Ok(Shards { parts })
+    }
+
+    /// Number of shards (N).
+    pub fn count(&self) -> u64 {
+        self.parts[0].0.shard.1
+    }
+
+    /// The first shard's state (all agree on what [`Shards::verify`] checks).
+    pub fn first(&self) -> &ShardState {
+        &self.parts[0].0
+    }
+
+    /// The ensemble's aggregate: the exact sum of the shards'.
+    pub fn aggregate(&self) -> Aggregate {
+        let a = &self.first().aggregate;
+        let mut agg = Aggregate::new(a.n, a.steps);
+        for (s, _) in &self.parts {
+            agg.merge(&s.aggregate);
+        }
+        agg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(k: u64, n: u64, runs: u64) -> ShardState {
+        let (a, b) = shard_range(k, n, runs);
+        let mut aggregate = Aggregate::new(2, 3);
+        aggregate.runs = b - a;
+        ShardState {
+            tool: "diplosim".into(),
+            version: "0.1.0".into(),
+            scenario: "baseline".into(),
+            scenario_hash: "fnv1a64:0123".into(),
+            seed: 1,
+            runs,
+            steps: 3,
+            shard: (k, n),
+            range: (a, b),
+            all_events: false,
+            aggregate,
+        }
+    }
+
+    fn parts(states: Vec<ShardState>) -> Vec<(ShardState, PathBuf)> {
+        states
+            .into_iter()
+            .map(|s| {
+                let d = PathBuf::from(format!("s{}", s.shard.0));
+                (s, d)
+            })
+            .collect()
+    }
+
+    fn usage<T: std::fmt::Debug>(r: Result<T>) -> String {
+        match r {
+            Err(Error::Usage(m)) => m,
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shard_ranges_tile_the_runs() {
+        for runs in [1u64, 7, 10, 1000] {
+            for n in 1..=5u64.min(runs) {
+                let mut next = 0;
+                for k in 1..=n {
+                    let (a, b) = shard_range(k, n, runs);
+                    assert_eq!(a, next);
+                    assert!(b - a == runs / n || b - a == runs / n + 1);
+                    next = b;
+                }
+                assert_eq!(next, runs);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_flag_parses_and_refuses_bad_splits() {
+        assert_eq!(Shard::parse("2/8", 100).unwrap(), Shard { k: 2, n: 8 });
+        assert_eq!(Shard::parse(" 1 / 1", 1).unwrap().range(1), (0, 1));
+        for bad in ["0/2", "3/2", "2", "a/b", "1/0"] {
+            assert!(
+                matches!(Shard::parse(bad, 10), Err(Error::Usage(_))),
+                "{bad}"
+            );
+        }
+        assert!(usage(Shard::parse("1/20", 10)).contains("20 shards but only 10 runs"));
+    }
+
+    #[test]
+    fn verified_shards_come_in_order_and_sum_their_runs() {
+        let s = Shards::verify(parts(vec![
+            state(3, 3, 10),
+            state(1, 3, 10),
+            state(2, 3, 10),
+        ]))
+        .unwrap();
+        let ks: Vec<u64> = s.parts.iter().map(|(p, _)| p.shard.0).collect();
+        assert_eq!(ks, [1, 2, 3]);
+        assert_eq!(s.count(), 3);
+        assert_eq!(s.aggregate().runs, 10);
+    }
+
+    #[test]
+    fn a_missing_or_repeated_shard_is_refused() {
+        let m = usage(Shards::verify(parts(vec![
+            state(1, 3, 10),
+            state(3, 3, 10),
+        ])));
+        assert_eq!(m, "missing shard(s) 2/3");
+        let m = usage(Shards::verify(parts(vec![
+            state(1, 2, 10),
+            state(1, 2, 10),
+        ])));
+        assert_eq!(m, "the same shard is given twice");
+    }
+
+    #[test]
+    fn shards_of_different_ensembles_are_refused_naming_the_folder() {
+        let mut other = state(2, 2, 10);
+        other.seed = 7;
+        let m = usage(Shards::verify(parts(vec![state(1, 2, 10), other])));
+        assert_eq!(m, "cannot merge s2: it has seed 7 (first shard: 1)");
+        let mut other = state(2, 2, 10);
+        other.scenario_hash = "fnv1a64:ffff".into();
+        assert!(usage(Shards::verify(parts(vec![state(1, 2, 10), other]))).contains("scenario"));
+        let mut other = state(2, 2, 10);
+        other.version = "9.9.9".into();
+        assert!(usage(Shards::verify(parts(vec![state(1, 2, 10), other]))).contains("version"));
+        let m = usage(Shards::verify(parts(vec![
+            state(1, 2, 10),
+            state(2, 3, 10),
+        ])));
+        assert!(m.contains("10 runs in 3 shards"), "{m}");
+        assert!(matches!(Shards::verify(Vec::new()), Err(Error::Usage(_))));
+    }
+}
