@@ -57,7 +57,14 @@ fn main() {
             err2 += w * (conflict - d.conflict()).powi(2);
             weight += w;
             let per_run = m.iter().sum::<u64>() as f64 / runs as f64;
-            rows.push((d.conflict(), a.name.clone(), b.name.clone(), conflict, per_run, d.events));
+            rows.push((
+                d.conflict(),
+                a.name.clone(),
+                b.name.clone(),
+                conflict,
+                per_run,
+                d.events,
+            ));
         }
     }
     rows.sort_by(|x, y| y.0.total_cmp(&x.0));
@@ -70,9 +77,17 @@ fn main() {
     let mp = percent(model_pool);
     let total: f64 = record_pool.iter().sum();
     let rp = record_pool.map(|x| 100.0 * x / total);
-    println!("\npooled class mix (verbal coop / material coop / verbal conflict / material conflict):");
-    println!("model  {:.1} / {:.1} / {:.1} / {:.1}", mp[0], mp[1], mp[2], mp[3]);
-    println!("record {:.1} / {:.1} / {:.1} / {:.1}", rp[0], rp[1], rp[2], rp[3]);
+    println!(
+        "\npooled class mix (verbal coop / material coop / verbal conflict / material conflict):"
+    );
+    println!(
+        "model  {:.1} / {:.1} / {:.1} / {:.1}",
+        mp[0], mp[1], mp[2], mp[3]
+    );
+    println!(
+        "record {:.1} / {:.1} / {:.1} / {:.1}",
+        rp[0], rp[1], rp[2], rp[3]
+    );
     println!(
         "conflict share, RMS error over dyads (weighted by log record events): {:.1} points",
         (err2 / weight).sqrt()

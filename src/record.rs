@@ -155,7 +155,8 @@ pub const DYADS: [Dyad; 110] = [
     dyad("USA", "PRK", 43169, [77.5, 1.4, 18.0, 3.1]),
     dyad("USA", "KOR", 45385, [91.7, 2.0, 3.8, 2.4]),
     dyad("USA", "NZL", 1650, [85.7, 1.6, 5.5, 7.2]),
-    dyad("USA", "RUS", 65641, [84.8, 1.0, 9.5, 4.8]),];
+    dyad("USA", "RUS", 65641, [84.8, 1.0, 9.5, 4.8]),
+];
 
 /// The ISO alpha-3 code of a scenario actor id the record knows (states only: NATO has no row).
 pub fn iso3(actor_id: &str) -> Option<&'static str> {
@@ -206,7 +207,12 @@ impl ClassCounts {
     /// Events from i to j in each class.
     pub fn dyad(&self, i: usize, j: usize) -> [u64; 4] {
         let b = (i * self.n + j) * 4;
-        [self.counts[b], self.counts[b + 1], self.counts[b + 2], self.counts[b + 3]]
+        [
+            self.counts[b],
+            self.counts[b + 1],
+            self.counts[b + 2],
+            self.counts[b + 3],
+        ]
     }
 
     /// Add another count of the same actors.

@@ -8,6 +8,7 @@ mod decision;
 mod determinism;
 mod ensemble;
 mod mutate;
+mod pressure;
 mod scenarios;
 mod schema;
 mod sweep;

@@ -130,7 +130,14 @@ mod tests {
         );
         assert_eq!(
             known_keys("relation").unwrap(),
-            ["from", "to", "affinity", "influence", "source"]
+            [
+                "from",
+                "to",
+                "affinity",
+                "influence",
+                "compliance",
+                "source"
+            ]
         );
         let model: Vec<&str> = crate::model::PARAM_SPECS.iter().map(|p| p.key).collect();
         assert_eq!(known_keys("model").unwrap(), model.as_slice());

@@ -1,0 +1,186 @@
+//! Rule 7, pressure and persuasion, against hand calculations: one event of weight G from i to j
+//! moves j's stance by Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r, with r = 1 for G > 0,
+//! r = compliance_ji for G < 0 and r = 0 for G = 0; drawn and injected events alike.
+
+use crate::util::{run, scenario};
+use diplosim::model::{Metric, CATALOGUE};
+
+/// Two actors that ignore each other (A = 0 both ways, so W is the identity and FJ keeps both at
+/// s(0)), events and noise off; one event from `i` to `j` injected at step 1.
+fn two(eta: f64, rho_j: f64, compliance: Option<f64>, code: &str) -> String {
+    let comp = compliance
+        .map(|c| format!("compliance = {c}\n"))
+        .unwrap_or_default();
+    format!(
+        r#"
+[scenario]
+steps = 1
+[model]
+rate = 0.0
+noise = 0.0
+eta = {eta}
+[issue]
+body = "b"
+host = "i"
+[[actor]]
+id = "i"
+name = "I"
+capability = 0.5
+stance = -0.8
+salience = 1.0
+stubbornness = 0.5
+source = "test"
+[[actor]]
+id = "j"
+name = "J"
+capability = 0.5
+stance = 0.6
+salience = 1.0
+stubbornness = {rho_j}
+source = "test"
+[[relation]]
+from = "j"
+to = "i"
+affinity = 0.0
+{comp}source = "test"
+[[relation]]
+from = "i"
+to = "j"
+affinity = 0.0
+source = "test"
+[[shock]]
+step = 1
+kind = "event"
+actor = "i"
+target = "j"
+code = "{code}"
+source = "test"
+"#
+    )
+}
+
+fn stance_j_after(eta: f64, rho_j: f64, compliance: Option<f64>, code: &str) -> f64 {
+    let sc = scenario(&two(eta, rho_j, compliance, code));
+    let (rec, _) = run(&sc, 1);
+    rec.value(Metric::Stance, 1, 1)
+}
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+}
+
+#[test]
+fn persuasion_pulls_the_target_toward_the_actor() {
+    // Sign formal agreement, G = +8: Δ = 1 · 0.6 · 0.8 · (−0.8 − 0.6)/2 · 1 = −0.336.
+    close(stance_j_after(1.0, 0.4, None, "057"), 0.6 - 0.336);
+    // Persuasion pulls whatever the compliance.
+    close(stance_j_after(1.0, 0.4, Some(-1.0), "057"), 0.6 - 0.336);
+}
+
+#[test]
+fn pressure_moves_the_target_as_its_compliance_says() {
+    // Show of force, G = −7.2: 1 · 0.6 · 0.72 · (−0.7) = −0.3024, times r = compliance.
+    close(stance_j_after(1.0, 0.4, Some(1.0), "150"), 0.6 - 0.3024);
+    close(stance_j_after(1.0, 0.4, Some(-1.0), "150"), 0.6 + 0.3024);
+    close(stance_j_after(1.0, 0.4, Some(0.5), "150"), 0.6 - 0.1512);
+    close(stance_j_after(1.0, 0.4, Some(0.0), "150"), 0.6);
+    // No compliance given: unmoved.
+    close(stance_j_after(1.0, 0.4, None, "150"), 0.6);
+}
+
+#[test]
+fn a_stubborn_target_and_a_neutral_event_move_nothing() {
+    close(stance_j_after(2.0, 1.0, Some(1.0), "150"), 0.6);
+    close(stance_j_after(2.0, 1.0, None, "057"), 0.6);
+    // A statement, G = 0.
+    close(stance_j_after(2.0, 0.4, Some(1.0), "010"), 0.6);
+}
+
+#[test]
+fn the_stance_stays_in_its_range() {
+    // η = 3 and full backlash: 0.6 + 3 · 0.6 · 0.72 · 0.7 = 1.5072, clamped to 1.
+    close(stance_j_after(3.0, 0.4, Some(-1.0), "150"), 1.0);
+}
+
+/// Drawn events: i always acts on j (A_ij = 1, β = 0 so τ = 1 and q = rate·σ·1 = 1); j never acts
+/// (salience 0); affinities fixed (κ = κ₃ = δ = 0). Each step, by hand from the recorded codes:
+/// s_j(t+1) = clamp(λ_j s_j(t) + ρ_j s_j(0) + Δ(G_t, s(t))), s_i(t+1) = λ_i W_i·s(t) + ρ_i s_i(0).
+#[test]
+fn drawn_events_move_stances_by_rule_7_summed_from_state_t() {
+    let text = r#"
+[scenario]
+steps = 30
+[model]
+rate = 1.0
+beta = 0.0
+noise = 0.0
+kappa = 0.0
+kappa_third = 0.0
+delta = 0.0
+eta = 0.5
+[issue]
+body = "b"
+host = "i"
+[[actor]]
+id = "i"
+name = "I"
+capability = 0.5
+stance = -0.8
+salience = 1.0
+stubbornness = 0.5
+source = "test"
+[[actor]]
+id = "j"
+name = "J"
+capability = 0.5
+stance = 0.6
+salience = 0.0
+stubbornness = 0.4
+source = "test"
+[[relation]]
+from = "i"
+to = "j"
+affinity = 1.0
+source = "test"
+[[relation]]
+from = "j"
+to = "i"
+affinity = 0.0
+compliance = -0.5
+source = "test"
+"#;
+    let sc = scenario(text);
+    let (rec, _) = run(&sc, 7);
+    assert_eq!(rec.events.len(), 30, "one event from i to j every step");
+    let (mut si, mut sj) = (-0.8f64, 0.6f64);
+    for t in 0..30 {
+        let e = rec.events[t];
+        assert_eq!((e.step, e.actor.ix(), e.target.ix()), (t + 1, 0, 1));
+        let g = CATALOGUE[e.code].goldstein;
+        let r = if g > 0.0 {
+            1.0
+        } else if g < 0.0 {
+            -0.5
+        } else {
+            0.0
+        };
+        let d = 0.5 * 0.6 * (g.abs() / 10.0) * (si - sj) / 2.0 * r;
+        // i's row: W_ii = c_i, W_ij = c_j · 1, normalised: both 0.5.
+        let si_next = 0.5 * (0.5 * si + 0.5 * sj) + 0.5 * -0.8;
+        let sj_next = (0.6 * sj + 0.4 * 0.6 + d).clamp(-1.0, 1.0);
+        si = si_next;
+        sj = sj_next;
+        assert!(
+            (rec.value(Metric::Stance, t + 1, 0) - si).abs() < 1e-12,
+            "step {}",
+            t + 1
+        );
+        assert!(
+            (rec.value(Metric::Stance, t + 1, 1) - sj).abs() < 1e-12,
+            "step {}",
+            t + 1
+        );
+    }
+    // The events moved j: without them it would stay at 0.6.
+    assert!((sj - 0.6).abs() > 0.05, "{sj}");
+}
