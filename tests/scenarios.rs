@@ -23,7 +23,7 @@ fn every_named_scenario_validates_and_runs() {
         );
         for a in &sc.actors {
             assert!(
-                a.source.starts_with("article ¶") || a.source.starts_with("assumption:"),
+                sourced(&a.source),
                 "{name}/{}: {}",
                 a.id,
                 a.source
@@ -31,7 +31,7 @@ fn every_named_scenario_validates_and_runs() {
         }
         for r in &sc.relations {
             assert!(
-                r.source.starts_with("article ¶") || r.source.starts_with("assumption:"),
+                sourced(&r.source),
                 "{name}: {}",
                 r.source
             );
@@ -88,4 +88,11 @@ fn ally_objects_postpones_and_names_the_blocker() {
     assert_eq!(out.status, diplosim::model::Status::Postponed);
     let france = sc.actor_index("france").unwrap();
     assert_eq!(out.blockers, [france]);
+}
+
+/// A source names the article's paragraph, the public record, or says it is an assumption.
+fn sourced(s: &str) -> bool {
+    ["article ¶", "assumption:", "record:"]
+        .iter()
+        .any(|p| s.starts_with(p))
 }
