@@ -14,5 +14,6 @@ pub mod model;
 pub mod output;
 pub mod scenario;
 pub mod sensitivity;
+pub mod sweep;
 
 pub use error::{Diagnostic, Error, Result};

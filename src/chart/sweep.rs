@@ -1,9 +1,15 @@
 //! Sweep charts: outcomes against one parameter with 95% bands, a heatmap over two parameters,
-//! and tornado charts of sensitivity indices.
+//! and tornado charts of sensitivity indices. [`GridChart::new`] and [`tornado_charts`] turn the
+//! results of [`crate::sweep`] into chart data, so the CLI only hands them over.
 
 use super::relations::diverging;
 use super::{actor_color, e, ensure_font, font, grey_font, header, save, with_area, DResult};
 use crate::error::Result;
+use crate::scenario::Scenario;
+use crate::sweep::global::{Analysis, Indices, Method, OutcomeIndices};
+use crate::sweep::grid::Grid;
+use crate::sweep::outcomes::describe;
+use crate::sweep::PointStats;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -19,6 +25,34 @@ pub struct GridChart {
     pub names: Vec<String>,
     /// Per point, per outcome: (estimate, lo, hi).
     pub values: Vec<Vec<(f64, f64, f64)>>,
+}
+
+impl GridChart {
+    /// The chart of a grid sweep of `base`, `runs` runs per point, outcomes `names`.
+    pub fn new(
+        base: &Scenario,
+        runs: usize,
+        grid: &Grid,
+        names: &[String],
+        stats: &[PointStats],
+    ) -> GridChart {
+        GridChart {
+            title: format!("Sweep — {}", base.title),
+            subtitle: format!(
+                "scenario {} · seed {} · {runs} runs per point · 95% intervals",
+                base.name, base.seed
+            ),
+            axes: grid
+                .axes
+                .iter()
+                .map(|a| (a.key.clone(), a.values.clone()))
+                .collect(),
+            outcomes: names.to_vec(),
+            ids: base.actors.iter().map(|x| x.id.clone()).collect(),
+            names: base.actors.iter().map(|x| x.name.clone()).collect(),
+            values: stats.iter().map(|s| s.values.clone()).collect(),
+        }
+    }
 }
 
 pub fn render_grid(dir: &Path, c: &GridChart) -> Result<()> {
@@ -260,6 +294,86 @@ pub struct TornadoChart {
     pub legend: Vec<String>,
     pub bars: Vec<TornadoBar>,
     pub note: Option<String>,
+}
+
+/// What a tornado chart says when an outcome does not vary.
+const FLAT: &str = "the outcome does not vary over these ranges";
+
+/// One tornado chart per outcome of a global analysis of `base` with `runs` runs per point.
+pub fn tornado_charts(
+    base: &Scenario,
+    runs: usize,
+    an: &Analysis,
+    results: &[OutcomeIndices],
+) -> Vec<TornadoChart> {
+    let subtitle = format!(
+        "scenario {} · seed {} · {} points × {runs} runs · {}",
+        base.name,
+        base.seed,
+        an.len(),
+        match an.method {
+            Method::Sobol => format!(
+                "Saltelli N = {}, Jansen estimators, 95% bootstrap",
+                an.samples
+            ),
+            Method::Morris => format!("{} trajectories, 4 levels", an.trajectories()),
+        }
+    );
+    results
+        .iter()
+        .map(|r| {
+            let (x_desc, legend) = match an.method {
+                Method::Sobol => (
+                    "Sobol' index (share of the outcome's variance)",
+                    vec![
+                        "total effect S_T (with 95% interval)".to_string(),
+                        "first order S_1".to_string(),
+                    ],
+                ),
+                Method::Morris => (
+                    "Morris μ* (mean |elementary effect| over the whole range)",
+                    vec!["μ* (bar); whisker to μ* + σ".to_string()],
+                ),
+            };
+            TornadoChart {
+                file: format!("tornado_{}", r.outcome),
+                title: format!("What drives {} — {}", describe(&r.outcome), base.title),
+                subtitle: subtitle.clone(),
+                x_desc: x_desc.into(),
+                legend,
+                bars: tornado_bars(an, r),
+                note: r.flat().then(|| FLAT.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// Sobol': S_T with its interval and S_1 inside (no bars without indices); Morris: μ* with a
+/// whisker to μ* + σ.
+fn tornado_bars(an: &Analysis, r: &OutcomeIndices) -> Vec<TornadoBar> {
+    let keys = an.ranges.iter().map(|(k, _, _)| k.clone());
+    match &r.indices {
+        Indices::Sobol(ix) => keys
+            .zip(ix.iter().flatten())
+            .map(|(label, s)| TornadoBar {
+                label,
+                main: s.st,
+                inner: Some(s.s1),
+                lo: s.st_lo,
+                hi: s.st_hi,
+            })
+            .collect(),
+        Indices::Morris(ix) => keys
+            .zip(ix)
+            .map(|(label, m)| TornadoBar {
+                label,
+                main: m.mu_star,
+                inner: None,
+                lo: m.mu_star,
+                hi: m.mu_star + m.sigma,
+            })
+            .collect(),
+    }
 }
 
 pub fn render_tornado(dir: &Path, t: &TornadoChart) -> Result<()> {
