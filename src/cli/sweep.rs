@@ -88,8 +88,13 @@ fn run_points(
     a: &SweepArgs,
 ) -> Result<Vec<PointStats>> {
     check_size(points.len(), runs)?;
-    let scenarios = loader.load_all(points)?;
-    let pool = super::ensemble::pool(a.threads)?;
+    // Points load on the pool too; a bad point is still reported before a bad --threads.
+    let pool = super::ensemble::pool(a.threads);
+    let scenarios = match &pool {
+        Ok(p) => p.install(|| loader.load_all(points)),
+        Err(_) => loader.load_all(points),
+    }?;
+    let pool = pool?;
     let pb = super::ensemble::progress((points.len() * runs) as u64, a.output.quiet);
     let on_run = || pb.inc(1);
     let ctl = Control {
