@@ -6,6 +6,16 @@
 //! [`evaluate`] inside `pool.install` to choose the thread count); results are collected in point
 //! and run order before any reduction, so they do not depend on the number of threads. The
 //! runner never prints: progress and cancellation come in through [`Control`].
+//!
+//! Calibration plugs in its own [`Extract`]: an observer that checks the `[[observation]]`s
+//! during the run, `Run = bool` (all held), `Point = u64` (how many runs held), so each point's
+//! likelihood is `held / runs`. One round, on the command's pool:
+//!
+//! ```text
+//! let points: Vec<Assignment> = /* Sobol' prior points, or a refined round's proposals */;
+//! let scenarios = loader.load_all(&points)?;
+//! let held = evaluate(&scenarios, runs, base.seed, &AllHold(&observations), &ctl)?;
+//! ```
 
 use crate::engine::{run_rng, simulate_with, Compiled, Observer, Outcome};
 use crate::error::{Error, Result};
