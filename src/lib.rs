@@ -16,5 +16,6 @@ pub mod output;
 pub mod record;
 pub mod scenario;
 pub mod sensitivity;
+pub mod sweep;
 
 pub use error::{Diagnostic, Error, Result};
