@@ -1,5 +1,6 @@
 //! Rules 2 and 8, the code choice: draws a CAMEO code for a desired tone τ, weighted by the
-//! code's base rate in the record, with one `exp` per draw (see [`CodeSampler`]).
+//! code's base rate in the record, with one `exp` per draw (see [`CodeSampler`]). `exp` is the
+//! pure-Rust `libm` crate's, so that the draws do not depend on the platform's C library.
 
 use crate::model::{CATALOGUE, COERCIVE};
 use rand::{Rng, RngExt};
@@ -44,7 +45,7 @@ impl CodeSampler {
             g[k] = c.goldstein / 10.0;
             n[k] = (c.goldstein * 10.0).round() as i32;
             f[k] = c.base_rate();
-            a[k] = f[k] * (-g[k] * g[k] / (2.0 * t2)).exp();
+            a[k] = f[k] * libm::exp(-g[k] * g[k] / (2.0 * t2));
             open_low[k] = c.goldstein <= COERCIVE;
         }
         let mut order: [usize; CATALOGUE.len()] = std::array::from_fn(|k| k);
@@ -71,7 +72,7 @@ impl CodeSampler {
     #[inline]
     fn weights(&self, tau: f64, coercive_ok: bool, w: &mut [f64; CATALOGUE.len()]) -> f64 {
         if self.factored {
-            let z = (tau * self.u).exp();
+            let z = libm::exp(tau * self.u);
             // z^0 … z^MAX_GAP by repeated multiplication.
             let mut zp = [1.0f64; MAX_GAP + 1];
             for d in 1..=MAX_GAP {
@@ -90,7 +91,7 @@ impl CodeSampler {
             for k in 0..CATALOGUE.len() {
                 let d = self.g[k] - tau;
                 w[k] = if coercive_ok || !self.open_low[k] {
-                    self.f[k] * (-d * d * self.inv_2t2).exp()
+                    self.f[k] * libm::exp(-d * d * self.inv_2t2)
                 } else {
                     0.0
                 };
