@@ -6,7 +6,7 @@
 //! run, and the pooled class mix of all such pairs.
 
 use diplosim::engine::{simulate, Compiled};
-use diplosim::record::{dyad_of, percent, ClassCounts, DYAD_SOURCE};
+use diplosim::record::{compare_mix, ClassCounts, DYAD_SOURCE};
 use diplosim::scenario::Library;
 
 fn main() {
@@ -31,65 +31,42 @@ fn main() {
         }
     };
     let c = Compiled::new(&sc);
-    let n = sc.actors.len();
-    let mut counts = ClassCounts::new(n);
+    let mut counts = ClassCounts::new(sc.actors.len());
     for r in 0..runs {
         simulate(&c, sc.seed, r, &mut counts);
     }
-    let mut rows = Vec::new();
-    let (mut model_pool, mut record_pool) = ([0u64; 4], [0.0f64; 4]);
-    let (mut err2, mut weight) = (0.0, 0.0);
-    for i in 0..n {
-        for j in 0..n {
-            let (a, b) = (&sc.actors[i], &sc.actors[j]);
-            let Some(d) = (i != j).then(|| dyad_of(&a.id, &b.id)).flatten() else {
-                continue;
-            };
-            let m = counts.dyad(i, j);
-            let mp = percent(m);
-            for k in 0..4 {
-                model_pool[k] += m[k];
-                // The record pooled with the model's volumes, so both mixes weigh dyads alike.
-                record_pool[k] += m.iter().sum::<u64>() as f64 * d.percent[k] / 100.0;
-            }
-            let conflict = mp[2] + mp[3];
-            let w = (d.events as f64).ln();
-            err2 += w * (conflict - d.conflict()).powi(2);
-            weight += w;
-            let per_run = m.iter().sum::<u64>() as f64 / runs as f64;
-            rows.push((
-                d.conflict(),
-                a.name.clone(),
-                b.name.clone(),
-                conflict,
-                per_run,
-                d.events,
-            ));
-        }
-    }
-    rows.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let ids: Vec<&str> = sc.actors.iter().map(|a| a.id.as_str()).collect();
+    let mix = compare_mix(&ids, &counts);
+    let mut rows = mix.dyads.clone();
+    rows.sort_by(|x, y| y.record.conflict().total_cmp(&x.record.conflict()));
     println!("{name}, {runs} runs; record: {DYAD_SOURCE}\n");
     println!("| dyad | conflict % model | conflict % record | model events/run | record events 2002–14 |");
     println!("|---|---:|---:|---:|---:|");
-    for (rec, a, b, model, per_run, events) in &rows {
-        println!("| {a} → {b} | {model:.1} | {rec:.1} | {per_run:.2} | {events} |");
+    for d in &rows {
+        let per_run = d.model.iter().sum::<u64>() as f64 / runs as f64;
+        println!(
+            "| {} → {} | {:.1} | {:.1} | {per_run:.2} | {} |",
+            sc.actors[d.from].name,
+            sc.actors[d.to].name,
+            d.model_conflict(),
+            d.record.conflict(),
+            d.record.events
+        );
     }
-    let mp = percent(model_pool);
-    let total: f64 = record_pool.iter().sum();
-    let rp = record_pool.map(|x| 100.0 * x / total);
+    let (m, r) = (mix.model_pooled, mix.record_pooled);
     println!(
         "\npooled class mix (verbal coop / material coop / verbal conflict / material conflict):"
     );
     println!(
         "model  {:.1} / {:.1} / {:.1} / {:.1}",
-        mp[0], mp[1], mp[2], mp[3]
+        m[0], m[1], m[2], m[3]
     );
     println!(
         "record {:.1} / {:.1} / {:.1} / {:.1}",
-        rp[0], rp[1], rp[2], rp[3]
+        r[0], r[1], r[2], r[3]
     );
     println!(
         "conflict share, RMS error over dyads (weighted by log record events): {:.1} points",
-        (err2 / weight).sqrt()
+        mix.rms_conflict
     );
 }

@@ -231,6 +231,79 @@ impl Observer for ClassCounts {
     }
 }
 
+/// One directed pair of a scenario held against the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DyadComparison {
+    pub from: usize,
+    pub to: usize,
+    /// The model's events in each class, summed over the runs.
+    pub model: [u64; 4],
+    pub record: &'static Dyad,
+}
+
+impl DyadComparison {
+    /// Percent of the model's events that are conflict (verbal and material).
+    pub fn model_conflict(&self) -> f64 {
+        let p = percent(self.model);
+        p[2] + p[3]
+    }
+}
+
+/// A scenario's event mix against the record: every pair of states the record knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixComparison {
+    pub dyads: Vec<DyadComparison>,
+    /// Percent of each class over all those pairs, in the model.
+    pub model_pooled: [f64; 4],
+    /// The record's percent of each class, its dyads weighted by the model's event counts (so
+    /// that both mixes weigh the pairs alike).
+    pub record_pooled: [f64; 4],
+    /// Root mean square of (model − record) conflict share over the pairs, in percentage points,
+    /// each pair weighted by the logarithm of its record events (small samples count less).
+    pub rms_conflict: f64,
+}
+
+/// Hold `counts` (from runs of a scenario whose actor ids are `ids`) against [`DYADS`].
+pub fn compare_mix(ids: &[&str], counts: &ClassCounts) -> MixComparison {
+    let mut dyads = Vec::new();
+    let (mut model, mut record) = ([0u64; 4], [0.0f64; 4]);
+    let (mut err2, mut weight) = (0.0, 0.0);
+    for (i, a) in ids.iter().enumerate() {
+        for (j, b) in ids.iter().enumerate() {
+            let Some(d) = (i != j).then(|| dyad_of(a, b)).flatten() else {
+                continue;
+            };
+            let m = counts.dyad(i, j);
+            let total: u64 = m.iter().sum();
+            for k in 0..4 {
+                model[k] += m[k];
+                record[k] += total as f64 * d.percent[k] / 100.0;
+            }
+            let cmp = DyadComparison {
+                from: i,
+                to: j,
+                model: m,
+                record: d,
+            };
+            let w = (d.events as f64).ln();
+            err2 += w * (cmp.model_conflict() - d.conflict()).powi(2);
+            weight += w;
+            dyads.push(cmp);
+        }
+    }
+    let total: f64 = record.iter().sum();
+    MixComparison {
+        dyads,
+        model_pooled: percent(model),
+        record_pooled: record.map(|x| if total > 0.0 { 100.0 * x / total } else { 0.0 }),
+        rms_conflict: if weight > 0.0 {
+            (err2 / weight).sqrt()
+        } else {
+            0.0
+        },
+    }
+}
+
 /// Percent of each class in `counts` (zeros when there are none).
 pub fn percent(counts: [u64; 4]) -> [f64; 4] {
     let total: u64 = counts.iter().sum();

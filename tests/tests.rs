@@ -10,6 +10,7 @@ mod ensemble;
 mod golden;
 mod mutate;
 mod pressure;
+mod record;
 mod scenarios;
 mod schema;
 mod sweep;
