@@ -18,7 +18,7 @@ macro_rules! for_each_param {
     ($then:ident) => {
         $then! {
             beta: f64 = 0.15, closed(0.0, 10.0), "β: weight of stance disagreement in the desired tone τ = A − β σ |s_i − s_j| / 2", "calibrated: with T = 0.5 the baseline's conflict share per dyad is closest to ICEWS 2002–2014 at β = 0 (RMS error 5.9 points, README, The record); 0.15 keeps the office's disagreement in the tone for 6.6";
-            rate: f64 = 0.3, closed(0.0, 1.0), "event rate: q = rate · σ · (0.25 + 0.75 |τ|) per ordered pair per step; 0 turns events off", "assumption: about five coded signals a week across the baseline's nine actors, so that every pair of rivals exchanges several a year";
+            rate: f64 = 0.12, closed(0.0, 1.0), "event rate: q = rate · σ · (0.25 + 0.75 |τ|) per ordered pair per step; 0 turns events off", "assumption: about two coded signals a week across the baseline's nine actors, a few a year between each pair of rivals (0.3 gave five a week, changed no class share or reaction by more than the noise, and cost 2.5× the time)";
             temperature: f64 = 0.5, open_low(0.0, 10.0), "T: code choice ∝ f_k · exp(−(G/10 − τ)² / 2T²) (rules 2 and 8)", "calibrated: the baseline's class mix and per-dyad conflict shares against ICEWS (README, The record); 0.15 gave 37% verbal conflict against the record's 7%";
             kappa: f64 = 0.03, closed(0.0, 1.0), "κ: target's view of the actor moves by κ·G/10", "assumption: one event moves a view a little";
             kappa_third: f64 = 0.01, closed(0.0, 1.0), "κ₃: each ally l of the target moves its view of the actor by κ₃·A_lj·G/10", "assumption: allies react more weakly than the target";
