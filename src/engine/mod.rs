@@ -224,7 +224,7 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     rules::indicators(c, &st, 0, obs);
     for t in 0..c.steps {
         let next = t + 1;
-        rules::stances(c, &st, &mut x.s_next, rng);
+        rules::stances(c, &st, &mut x.s_next, &mut x.normal, rng);
         rules::draw_events(c, &st, next, &mut x, rng);
         let mut coop = rules::reactions(c, &mut st, &mut x, obs);
         rules::pressure(&mut x);

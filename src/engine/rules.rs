@@ -79,6 +79,8 @@ pub(super) struct Scratch {
     pub bump: Vec<f64>,
     /// Rule 7: stance change of each target from this step's events.
     pub ds: Vec<f64>,
+    /// The stance noise's normal draws.
+    pub normal: Normal,
     pub events: Vec<Event>,
     /// Allies of each target in A(t), and the step they were found for.
     allies: Vec<Vec<usize>>,
@@ -94,6 +96,7 @@ impl Scratch {
             d_a: vec![0.0; n * n],
             bump: vec![0.0; n],
             ds: vec![0.0; n],
+            normal: Normal::default(),
             events: Vec::new(),
             allies: vec![Vec::new(); n],
             ally_stamp: vec![0; n],
@@ -106,7 +109,13 @@ impl Scratch {
 /// W's row i the explicit influence weights, or `r_ii = c_i`, `r_ij = c_j max(A_ij, 0)` normalised.
 /// Draws one normal per actor when `noise > 0`. Rule 7's changes are added, and the sum clamped
 /// to [−1, 1], by [`pressure`]. O(N²).
-pub(super) fn stances<R: Rng>(c: &Compiled, st: &State, s_next: &mut [f64], rng: &mut R) {
+pub(super) fn stances<R: Rng>(
+    c: &Compiled,
+    st: &State,
+    s_next: &mut [f64],
+    normal: &mut Normal,
+    rng: &mut R,
+) {
     let n = c.n;
     for i in 0..n {
         let ws = if c.explicit[i] {
@@ -128,22 +137,35 @@ pub(super) fn stances<R: Rng>(c: &Compiled, st: &State, s_next: &mut [f64], rng:
     let noise = c.params.noise;
     if noise > 0.0 {
         for x in s_next.iter_mut() {
-            *x += noise * standard_normal(rng);
+            *x += noise * normal.draw(rng);
         }
     }
 }
 
-/// A standard normal draw by Marsaglia's polar method, with the pure-Rust `libm` logarithm and
+/// Standard normal draws by Marsaglia's polar method, with the pure-Rust `libm` logarithm and
 /// IEEE square root, so that a seed gives the same stances on any platform (the C library's `exp`
-/// and `log`, which `rand_distr`'s ziggurat falls back on, may differ by CPU). Uses two uniforms
-/// per try (accepted with probability π/4) and returns one of the pair.
-fn standard_normal<R: Rng>(rng: &mut R) -> f64 {
-    loop {
-        let u = 2.0 * rng.random::<f64>() - 1.0;
-        let v = 2.0 * rng.random::<f64>() - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * libm::log(s) / s).sqrt();
+/// and `log`, which `rand_distr`'s ziggurat falls back on, may differ by CPU). Each accepted pair
+/// of uniforms (probability π/4) gives two independent normals; the second is kept for the next
+/// draw. One per run, so a run's draws depend on its own stream alone.
+#[derive(Debug, Default)]
+pub(super) struct Normal {
+    spare: Option<f64>,
+}
+
+impl Normal {
+    pub fn draw<R: Rng>(&mut self, rng: &mut R) -> f64 {
+        if let Some(x) = self.spare.take() {
+            return x;
+        }
+        loop {
+            let u = 2.0 * rng.random::<f64>() - 1.0;
+            let v = 2.0 * rng.random::<f64>() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let f = (-2.0 * libm::log(s) / s).sqrt();
+                self.spare = Some(v * f);
+                return u * f;
+            }
         }
     }
 }
@@ -186,9 +208,9 @@ pub(super) fn draw_events<R: Rng>(
             }
             let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
             let q = base * (0.25 + 0.75 * tau.abs());
-            // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used.
-            let u = rng.next_u32() as f64 * (1.0 / 4294967296.0);
-            if u >= q {
+            // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used:
+            // x/2³² < q exactly when x < ⌈q·2³²⌉ (both sides exact in f64), one integer compare.
+            if u64::from(rng.next_u32()) >= (q * 4294967296.0).ceil() as u64 {
                 continue;
             }
             let code = c.sampler.pick(tau, coercive_ok, &mut x.weights, rng);
@@ -552,15 +574,21 @@ mod tests {
     #[test]
     fn the_polar_normal_has_mean_zero_and_variance_one() {
         let mut rng = run_rng(11, 0);
+        let mut normal = Normal::default();
         let n = 200_000;
-        let (mut s, mut s2, mut s4) = (0.0, 0.0, 0.0);
+        let (mut s, mut s2, mut s4, mut lag) = (0.0, 0.0, 0.0, 0.0);
+        let mut prev = 0.0;
         for _ in 0..n {
-            let x = standard_normal(&mut rng);
+            let x = normal.draw(&mut rng);
             s += x;
             s2 += x * x;
             s4 += x * x * x * x;
+            lag += x * prev;
+            prev = x;
         }
         let n = n as f64;
+        // The two normals of a pair are independent: the lag-1 correlation is 0 (s.e. 1/√n).
+        assert!((lag / n).abs() < 4.0 / n.sqrt(), "lag-1 {}", lag / n);
         // Standard errors: mean 1/√n, variance √(2/n), fourth moment (3) √(96/n).
         assert!((s / n).abs() < 4.0 / n.sqrt(), "mean {}", s / n);
         assert!(
