@@ -12,6 +12,7 @@ pub mod engine;
 pub mod ensemble;
 pub mod error;
 pub mod model;
+pub mod observe;
 pub mod output;
 pub mod record;
 pub mod scenario;

@@ -4,6 +4,7 @@ mod compare;
 mod ensemble;
 mod list;
 mod merge;
+mod observations;
 mod run;
 pub mod schema;
 mod show;
