@@ -23,7 +23,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 512)]
     pub samples: usize,
     /// Runs per point: its likelihood is the fraction in which every observation holds.
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 48)]
     pub runs: usize,
     /// Refinement rounds (resample, perturb, reweight) after the prior round.
     #[arg(long, default_value_t = 2)]
