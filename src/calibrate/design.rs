@@ -101,7 +101,8 @@ fn perturb(priors: &[Prior], x: &[f64], sigma: &[f64], rng: &mut impl Rng) -> Ve
         .collect()
 }
 
-/// Density of the truncated kernel centred on `from` at `x`: Π_d φ((x−from)/σ)/σ / Z_d, with
+/// Density of the truncated kernel centred on `from` at `x`: Π_d φ((x−from)/σ)/σ / Z_d (φ the
+/// standard normal density), with
 /// Z_d = Φ((hi−from)/σ) − Φ((lo−from)/σ) the mass inside the prior box.
 pub fn kernel_density(priors: &[Prior], from: &[f64], x: &[f64], sigma: &[f64]) -> f64 {
     let mut dens = 1.0;
@@ -109,10 +110,13 @@ pub fn kernel_density(priors: &[Prior], from: &[f64], x: &[f64], sigma: &[f64]) 
         let s = sigma[d];
         let z = (x[d] - from[d]) / s;
         let mass = phi_cdf((p.hi - from[d]) / s) - phi_cdf((p.lo - from[d]) / s);
-        dens *= (-0.5 * z * z).exp() / (s * mass.max(1e-300));
+        dens *= (-0.5 * z * z).exp() / (SQRT_2PI * s * mass.max(1e-300));
     }
     dens
 }
+
+/// √(2π), the normal density's constant.
+const SQRT_2PI: f64 = 2.506_628_274_631_000_7;
 
 /// Standard normal CDF, Φ(x) = (1 + erf(x/√2)) / 2.
 fn phi_cdf(x: f64) -> f64 {

@@ -205,3 +205,123 @@ impl<'a> Extract for AllHold<'a> {
         (runs.iter().filter(|r| r.1).count() as u64, each)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Event;
+    use crate::model::code_index;
+    use crate::observe::{EventFilter, Test};
+    use crate::scenario::ActorId;
+
+    /// Two actors, steps 0..=4: actor 0's stance 0, 0.5, −0.25, 0, 1 (actor 1's is 9 throughout),
+    /// forecast 0.1·t; events 0→1 at step 1 (111, verbal conflict), step 3 (111 and 150,
+    /// coercive), 1→0 at step 3 (040).
+    fn recording() -> Recording {
+        let mut r = Recording::new(2, 4);
+        let s0 = [0.0, 0.5, -0.25, 0.0, 1.0];
+        for (t, x) in s0.iter().enumerate() {
+            for m in Metric::per_actor() {
+                r.actor[m.position()].extend_from_slice(&[*x, 9.0]);
+            }
+            for m in Metric::region() {
+                r.region[m.position()].push(0.1 * t as f64);
+            }
+        }
+        let ev = |step, a, b, code| Event {
+            step,
+            actor: ActorId(a),
+            target: ActorId(b),
+            code: code_index(code).unwrap(),
+        };
+        r.events = vec![
+            ev(1, 0, 1, "111"),
+            ev(3, 0, 1, "111"),
+            ev(3, 0, 1, "150"),
+            ev(3, 1, 0, "040"),
+        ];
+        r
+    }
+
+    fn stance(stat: Stat, test: Test) -> Observation {
+        Observation {
+            what: Observed::Series {
+                metric: Metric::Stance,
+                actor: Some(ActorId(0)),
+            },
+            steps: (1, 4),
+            stat,
+            test,
+            source: String::new(),
+        }
+    }
+
+    fn value(o: Observation) -> Verdict {
+        Checker::of_recording(std::slice::from_ref(&o), &recording())[0]
+    }
+
+    #[test]
+    fn each_stat_over_the_window_by_hand() {
+        // Window steps 1..=4: 0.5, −0.25, 0, 1.
+        let want = [
+            (Stat::At, 1.0),
+            (Stat::Mean, 0.3125),
+            (Stat::Min, -0.25),
+            (Stat::Max, 1.0),
+            (Stat::Sum, 1.25),
+            (Stat::Count, 3.0),
+        ];
+        for (stat, x) in want {
+            let v = value(stance(stat, Test::Ge(-10.0)));
+            assert_eq!(v.value, x, "{stat:?}");
+        }
+        let mut o = stance(Stat::Mean, Test::Lt(0.0));
+        o.what = Observed::Series {
+            metric: Metric::Forecast,
+            actor: None,
+        };
+        o.steps = (0, 2);
+        assert!((value(o).value - 0.1).abs() < 1e-15);
+    }
+
+    #[test]
+    fn each_op_decides_held() {
+        let at = |t| value(stance(Stat::At, t)).held; // the statistic is 1.0
+        assert!(at(Test::Lt(1.5)) && !at(Test::Lt(1.0)));
+        assert!(at(Test::Le(1.0)) && !at(Test::Le(0.99)));
+        assert!(at(Test::Gt(0.99)) && !at(Test::Gt(1.0)));
+        assert!(at(Test::Ge(1.0)) && !at(Test::Ge(1.01)));
+        assert!(at(Test::Between(1.0, 1.0)) && !at(Test::Between(0.0, 0.99)));
+    }
+
+    #[test]
+    fn events_count_by_dyad_and_class() {
+        let obs = |actor, target, class, stat| Observation {
+            what: Observed::Events {
+                actor,
+                target,
+                class,
+            },
+            steps: (1, 4),
+            stat,
+            test: Test::Ge(0.0),
+            source: String::new(),
+        };
+        let (a, b) = (Some(ActorId(0)), Some(ActorId(1)));
+        let verbal = EventFilter::Class(crate::model::EventClass::VerbalConflict);
+        let cases = [
+            (obs(a, b, EventFilter::Any, Stat::Sum), 3.0),
+            (obs(a, b, verbal, Stat::Sum), 2.0),
+            (obs(a, b, verbal, Stat::Count), 2.0),
+            (obs(a, b, EventFilter::Any, Stat::Max), 2.0),
+            (obs(a, b, EventFilter::Coercive, Stat::Sum), 1.0),
+            (obs(None, None, EventFilter::Any, Stat::Sum), 4.0),
+            (obs(b, None, EventFilter::Any, Stat::At), 0.0),
+            (obs(a, b, EventFilter::Any, Stat::Mean), 0.75),
+        ];
+        for (o, want) in cases {
+            let v = Checker::of_recording(std::slice::from_ref(&o), &recording())[0];
+            assert_eq!(v.value, want, "{o:?}");
+        }
+    }
+}
