@@ -181,7 +181,7 @@ mod tests {
     fn erf_matches_known_values() {
         assert!((erf(0.5) - 0.520_499_877_8).abs() < 2e-7);
         assert!((phi_cdf(1.959963984540054) - 0.975).abs() < 2e-7);
-        assert_eq!(erf(0.0).abs() < 1e-8, true);
+        assert!(erf(0.0).abs() < 1e-8);
     }
 
     #[test]

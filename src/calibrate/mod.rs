@@ -139,6 +139,35 @@ fn evaluate_round(
     Ok(out)
 }
 
+/// Importance weights of a refinement round: likelihood × prior / proposal density, the
+/// proposal being the previous population `pop` (weights `pw`) perturbed by the truncated kernel
+/// (the prior is uniform, so constant inside the box). Cost: points² · k.
+fn smc_weights(
+    priors: &[Prior],
+    pop: &[Vec<f64>],
+    pw: &[f64],
+    thetas: &[Vec<f64>],
+    lik: &[f64],
+) -> Vec<f64> {
+    let sigma = design::kernel_widths(priors, pop, pw);
+    thetas
+        .iter()
+        .zip(lik)
+        .map(|(t, l)| {
+            if *l == 0.0 {
+                return 0.0;
+            }
+            let q: f64 = pop
+                .iter()
+                .zip(pw)
+                .filter(|(_, w)| **w > 0.0)
+                .map(|(x, w)| w * design::kernel_density(priors, x, t, &sigma))
+                .sum();
+            l / q
+        })
+        .collect()
+}
+
 /// Calibrate the scenario `loader` resolves against `obs`, over `priors`.
 ///
 /// Cost: `samples · runs · (rounds + 1)` simulations, plus `samples² · k` per round for the
@@ -174,25 +203,7 @@ pub fn calibrate(
                 p_prior = wilson(held, (s.samples * s.runs) as u64);
                 lik.clone()
             }
-            Some((pop, pw)) => {
-                let sigma = design::kernel_widths(priors, pop, pw);
-                thetas
-                    .iter()
-                    .zip(&lik)
-                    .map(|(t, l)| {
-                        if *l == 0.0 {
-                            return 0.0;
-                        }
-                        let q: f64 = pop
-                            .iter()
-                            .zip(pw)
-                            .filter(|(_, w)| **w > 0.0)
-                            .map(|(x, w)| w * design::kernel_density(priors, x, t, &sigma))
-                            .sum();
-                        l / q
-                    })
-                    .collect()
-            }
+            Some((pop, pw)) => smc_weights(priors, pop, pw, &thetas, &lik),
         };
         let total: f64 = w.iter().sum();
         let norm = |x: f64| if total > 0.0 { x / total } else { 0.0 };
