@@ -5,6 +5,7 @@
 //! ([`model`]), the engine ([`engine`]), outputs ([`output`]) and the command line ([`cli`]).
 //! `main.rs` only dispatches.
 
+pub mod calibrate;
 pub mod chart;
 pub mod cli;
 pub mod compare;
@@ -12,6 +13,7 @@ pub mod engine;
 pub mod ensemble;
 pub mod error;
 pub mod model;
+pub mod observe;
 pub mod output;
 pub mod record;
 pub mod scenario;

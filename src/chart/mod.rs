@@ -4,6 +4,7 @@
 //!
 //! Every drawing function returns `Result`; nothing here unwraps a plotters call.
 
+pub mod calibrate;
 mod compare;
 mod cooperation;
 mod input;

@@ -6,7 +6,7 @@
 use super::OutputArgs;
 use crate::engine::{Compiled, Event};
 use crate::ensemble::shard::{Shard, ShardState};
-use crate::ensemble::{run_range, stats::wilson, Aggregate};
+use crate::ensemble::{run_range_checked, stats::wilson, Aggregate};
 use crate::error::{Error, Result};
 use crate::model::Metric;
 use crate::output::ensemble::write_ensemble;
@@ -108,8 +108,9 @@ pub fn run_ensemble(sc: &Scenario, a: &EnsembleArgs, output: &OutputArgs) -> Res
     let pb = progress(end - start, output.quiet);
     let on_run = || pb.inc(1);
     let result = pool.install(|| {
-        run_range(
+        run_range_checked(
             &compiled,
+            &sc.observations,
             sc.seed,
             start..end,
             all_events,
@@ -147,6 +148,10 @@ pub fn run_ensemble(sc: &Scenario, a: &EnsembleArgs, output: &OutputArgs) -> Res
     let dir = stage.commit()?;
     if !output.quiet {
         print!("{}", narrate(sc, &agg));
+        print!(
+            "{}",
+            super::observations::ensemble_lines(sc, &agg.observed, agg.runs)
+        );
         println!("results: {}/", dir.display());
     }
     Ok(0)

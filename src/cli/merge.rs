@@ -24,6 +24,11 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     let folders = ShardFolders::read(&a.dirs)?;
     let sc = lib.load_text(&folders.resolved_path, &folders.resolved, &[])?;
     let agg = folders.aggregate();
+    if !agg.observed.fits(sc.observations.len(), agg.runs) {
+        return Err(crate::error::Error::Usage(
+            "the shards' observation counts do not fit their scenario".into(),
+        ));
+    }
     let dest = a.output.out.clone().unwrap_or_else(|| default_dir(&sc));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     stage.write("events.csv", folders.events()?)?;
@@ -33,6 +38,10 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &agg));
+        print!(
+            "{}",
+            super::observations::ensemble_lines(&sc, &agg.observed, agg.runs)
+        );
         println!(
             "merged {} shards; results: {}/",
             folders.shards.count(),

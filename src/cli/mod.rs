@@ -1,9 +1,11 @@
 //! The command line: argument types (clap) and one file per subcommand. `main.rs` calls [`main`].
 
+mod calibrate;
 mod compare;
 mod ensemble;
 mod list;
 mod merge;
+mod observations;
 mod run;
 pub mod schema;
 mod show;
@@ -43,6 +45,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Sweep parameters on a grid, or rank them by global sensitivity (Morris, Sobol').
     Sweep(sweep::SweepArgs),
+    /// Posterior of the [sensitivity.ranges] given the scenario's [[observation]]s (ABC).
+    Calibrate(calibrate::CalibrateArgs),
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
@@ -110,5 +114,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Merge(a) => merge::merge(&lib, &a),
         Command::Schema => schema::schema(),
         Command::Sweep(a) => sweep::sweep(&lib, &a),
+        Command::Calibrate(a) => calibrate::calibrate(&lib, &a),
     }
 }

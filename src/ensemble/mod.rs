@@ -13,6 +13,7 @@ pub mod stats;
 
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
 use crate::model::{CooperationMean, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
+use crate::observe::{Checker, ObsCounts, Observation};
 use fixed::{fixed, i128_str, i128_vec, Acc, SCALE};
 use serde::{Deserialize, Serialize};
 use sketch::Sketch;
@@ -53,6 +54,9 @@ pub struct Aggregate {
     /// Σ over runs of the run's mean cooperation index, fixed point.
     #[serde(with = "i128_str")]
     coop_mean_sum: i128,
+    /// Runs in which each `[[observation]]` held, and all of them (absent without observations).
+    #[serde(default, skip_serializing_if = "ObsCounts::is_empty")]
+    pub observed: ObsCounts,
 }
 
 /// Mean, standard deviation and quantiles of one cell.
@@ -90,6 +94,7 @@ impl Aggregate {
             events: 0,
             affinity_sum: vec![0; n * n],
             coop_mean_sum: 0,
+            observed: ObsCounts::default(),
         }
     }
 
@@ -148,6 +153,7 @@ impl Aggregate {
             *a += b;
         }
         self.coop_mean_sum += o.coop_mean_sum;
+        self.observed.merge(&o.observed);
     }
 
     /// Statistics of one cell.
@@ -185,6 +191,7 @@ impl Aggregate {
 /// Feeds one run into an aggregate.
 struct RunObserver<'a> {
     agg: &'a mut Aggregate,
+    check: Checker<'a>,
     sent_coercive: Vec<bool>,
     coop: CooperationMean,
     keep_events: bool,
@@ -212,6 +219,7 @@ impl Observer for RunObserver<'_> {
             agg.opened_by_step[t] += 1;
         }
         self.coop.add(t, v.cooperation);
+        self.check.step(v);
     }
 
     fn event(&mut self, e: &Event) {
@@ -224,6 +232,7 @@ impl Observer for RunObserver<'_> {
         if self.keep_events {
             self.events.push(*e);
         }
+        self.check.event(e);
     }
 }
 
@@ -235,7 +244,20 @@ pub fn run_into(
     agg: &mut Aggregate,
     keep_events: bool,
 ) -> (Outcome, Vec<Event>) {
+    run_into_checked(c, &[], seed, run, agg, keep_events)
+}
+
+/// As [`run_into`], also counting which of `observations` held in the run.
+pub fn run_into_checked(
+    c: &Compiled,
+    observations: &[Observation],
+    seed: u64,
+    run: u64,
+    agg: &mut Aggregate,
+    keep_events: bool,
+) -> (Outcome, Vec<Event>) {
     let mut obs = RunObserver {
+        check: Checker::new(observations),
         sent_coercive: vec![false; c.n],
         coop: CooperationMean::default(),
         keep_events,
@@ -248,8 +270,13 @@ pub fn run_into(
         coop,
         events,
         agg,
+        check,
         ..
     } = obs;
+    if !observations.is_empty() {
+        let held: Vec<bool> = check.verdicts().iter().map(|v| v.held).collect();
+        agg.observed.add(&held);
+    }
     agg.runs += 1;
     if let Some(o) = out.opened_step {
         agg.opened_at[o] += 1;
@@ -299,6 +326,21 @@ pub fn run_range(
     on_run: &(dyn Fn() + Sync),
     sink: &mut dyn FnMut(u64, &[Event]),
 ) -> Result<Aggregate, Interrupted> {
+    run_range_checked(c, &[], seed, range, all_events, cancel, on_run, sink)
+}
+
+/// As [`run_range`], also counting in the aggregate how often each of `observations` held.
+#[allow(clippy::too_many_arguments)]
+pub fn run_range_checked(
+    c: &Compiled,
+    observations: &[Observation],
+    seed: u64,
+    range: std::ops::Range<u64>,
+    all_events: bool,
+    cancel: &AtomicBool,
+    on_run: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(u64, &[Event]),
+) -> Result<Aggregate, Interrupted> {
     // Each thread of the current rayon pool takes the next run from a shared counter into its own
     // aggregate (one per thread, so memory does not grow with the number of runs); the
     // aggregates are then merged, exactly. With `--events all` the range goes in chunks so that
@@ -318,7 +360,7 @@ pub fn run_range(
                     break;
                 }
                 let keep = all_events || r == 0;
-                let (_, e) = run_into(c, seed, r, &mut agg, keep);
+                let (_, e) = run_into_checked(c, observations, seed, r, &mut agg, keep);
                 if keep {
                     evs.push((r, e));
                 }

@@ -239,6 +239,8 @@ struct Summary<'a> {
     #[serde(rename = "final")]
     final_: BTreeMap<&'a str, FinalOut>,
     indicators: Indicators,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observations: Option<super::observations::EnsembleObservations>,
 }
 
 /// How run seeds are derived (also in the README).
@@ -282,6 +284,7 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
             cooperation_mean: agg.cooperation_mean(),
             events_per_run: agg.events as f64 / runs as f64,
         },
+        observations: super::observations::ensemble_observations(sc, &agg.observed, runs),
     };
     to_json(&summary)
 }

@@ -3,6 +3,7 @@
 //! [`csv_writer`], so any text a scenario carries is quoted correctly.
 
 pub mod ensemble;
+pub mod observations;
 pub mod record;
 pub mod run;
 pub mod shards;

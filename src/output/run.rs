@@ -160,6 +160,8 @@ struct Summary<'a> {
     #[serde(rename = "final")]
     final_: BTreeMap<&'a str, FinalOut>,
     indicators: Indicators,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observations: Option<super::observations::RunObservations>,
 }
 
 /// `summary.json` of a single run.
@@ -213,6 +215,10 @@ pub fn summary_json(sc: &Scenario, rec: &Recording, out: &Outcome) -> Result<Str
             events: rec.events.len(),
             coercive_events: out.coercive_events,
         },
+        observations: super::observations::run_observations(
+            sc,
+            &crate::observe::Checker::of_recording(&sc.observations, rec),
+        ),
     };
     to_json(&summary)
 }

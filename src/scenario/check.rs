@@ -1,6 +1,8 @@
 //! Checks of one file on its own (types are already checked by serde): ranges, finiteness, id
 //! formats, duplicates. References between files wait for [`super::resolve`].
 
+mod observations;
+
 use super::names::{is_id, is_name};
 use super::raw::{
     RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
@@ -448,4 +450,5 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
     c.actors(&f.actors);
     c.relations(&f.relations);
     c.shocks(&f.shocks);
+    c.observations(&f.observations);
 }

@@ -47,6 +47,7 @@ impl Library {
         } = self.read_chain(path, first_text)?;
         let n_files = files.len();
         let mut merged = merge_chain(&files, &paths);
+        merged.file_steps = merged.meta.steps;
         apply_overrides(&mut merged, &mut sources, overrides)?;
         check_sensitivity_keys(&merged, &sources[..n_files])?;
         let mut scenario = resolve(merged, &sources)?;

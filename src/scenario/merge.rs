@@ -1,7 +1,9 @@
 //! Folding an `extends` chain (and then each `--set` override) into one raw scenario: a child
 //! patches only the keys it names; actors patch by id, relations by (from, to); shocks add up.
 
-use super::raw::{self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock};
+use super::raw::{
+    self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawRelation, RawShock,
+};
 use std::collections::BTreeMap;
 
 /// Where a merged item was first written: (source index, position in its array).
@@ -21,6 +23,11 @@ pub(crate) struct Merged {
     pub actors: Vec<(RawActor, Origin)>,
     pub relations: Vec<(RawRelation, Origin)>,
     pub shocks: Vec<(RawShock, Origin)>,
+    /// Observations add up along the chain, like shocks.
+    pub observations: Vec<(RawObservation, Origin)>,
+    /// `scenario.steps` as the files give it, before `--set` overrides (observation windows
+    /// must fit the run the files describe).
+    pub file_steps: Option<i64>,
     pub sensitivity: raw::RawSensitivity,
 }
 
@@ -73,6 +80,10 @@ impl Merged {
         }
         for (index, s) in f.shocks.iter().enumerate() {
             self.shocks.push((s.clone(), Origin { file: fi, index }));
+        }
+        for (index, o) in f.observations.iter().enumerate() {
+            self.observations
+                .push((o.clone(), Origin { file: fi, index }));
         }
         if let Some(sens) = &f.sensitivity {
             patch!(self.sensitivity, sens; samples, runs, source);

@@ -33,6 +33,8 @@ pub const MAX_STEPS: i64 = 10_000;
 pub const MAX_RUNS: i64 = 10_000_000;
 /// Most shocks a scenario may hold.
 pub const MAX_SHOCKS: usize = 10_000;
+/// Most observations a scenario may hold (each is one bit of a run's record in `calibrate`).
+pub const MAX_OBSERVATIONS: usize = 64;
 /// Longest `extends` chain.
 pub const MAX_DEPTH: usize = 32;
 /// Largest scenario file read, in bytes.

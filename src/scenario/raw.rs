@@ -31,6 +31,9 @@ pub struct RawFile {
     /// Changes of the world at a step.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<RawShock>,
+    /// What was observed in the real record, each with its source; every run checks them.
+    #[serde(default, rename = "observation", skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<RawObservation>,
     /// Parameter ranges for `diplosim sweep --method morris|sobol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<RawSensitivity>,
@@ -342,4 +345,51 @@ pub struct RawShock {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance of the shock.
     pub source: Option<String>,
+}
+
+/// `[[observation]]`: a statistic of a metric over a window of steps, compared with a value.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawObservation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A timeseries metric (stance, posture, tone_sent, tone_received with `actor`; forecast,
+    /// polarization, cooperation, cooperation_ma, office_status) or "events" (counts by dyad and class).
+    #[schemars(extend("enum" = ["stance", "posture", "tone_sent", "tone_received", "forecast", "polarization", "cooperation", "cooperation_ma", "office_status", "events"]))]
+    pub metric: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The actor of a per-actor metric; for events the sender (omitted: any).
+    pub actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For events: the receiver (omitted: any).
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For events: which events count (omitted: all).
+    #[schemars(extend("enum" = ["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict", "coercive"]))]
+    pub class: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Window [first, last] of steps, inclusive (default: the whole run).
+    #[schemars(length(min = 2, max = 2))]
+    pub steps: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Statistic over the window: at (the last step), mean, min, max, sum, count (steps with a non-zero value).
+    #[schemars(extend("enum" = ["at", "mean", "min", "max", "sum", "count"]))]
+    pub stat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Comparison: <, <=, >, >= or between.
+    #[schemars(extend("enum" = ["<", "<=", ">", ">=", "between"]))]
+    pub op: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The value compared with; for `between`, [lo, hi].
+    pub value: Option<RawObsValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What was observed and where it is published. Required.
+    pub source: Option<String>,
+}
+
+/// An observation's value: one number, or `[lo, hi]` for `between`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawObsValue {
+    One(f64),
+    Range(Vec<f64>),
 }

@@ -1,6 +1,8 @@
 //! Checks of the merged chain, and the resolved [`Scenario`]: required keys, references between
 //! actors, relations, shocks and the issue, defaults, and warnings for suspicious but legal input.
 
+mod observations;
+
 use super::merge::{Merged, Origin};
 use super::source::{KeyPath, SourceText};
 use super::types::actor_default;
@@ -380,6 +382,8 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     let (body, host_id) = r.issue();
     let steps = m.meta.steps.unwrap_or(104).max(1) as usize;
     let shocks = r.shocks(steps);
+    let file_steps = m.file_steps.unwrap_or(104).max(1) as usize;
+    let observations = r.observations(steps, file_steps);
     if !r.diags.is_empty() {
         return Err(Error::Invalid(r.diags));
     }
@@ -424,6 +428,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
         actors,
         relations,
         shocks,
+        observations,
         warnings,
         files: Vec::new(),
     })

@@ -62,6 +62,11 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             })
             .collect(),
         shocks: s.shocks.iter().map(|sh| raw_shock(s, sh)).collect(),
+        observations: s
+            .observations
+            .iter()
+            .map(|o| raw_observation(s, o))
+            .collect(),
         sensitivity: (!s.sensitivity.ranges.is_empty()).then(|| raw::RawSensitivity {
             samples: Some(s.sensitivity.samples as i64),
             runs: Some(s.sensitivity.runs as i64),
@@ -118,6 +123,40 @@ fn raw_shock(s: &Scenario, sh: &Shock) -> RawShock {
         (r.set, r.add) = op(o);
     }
     r
+}
+
+/// One observation as written in a file, every key explicit.
+fn raw_observation(s: &Scenario, o: &crate::observe::Observation) -> raw::RawObservation {
+    use crate::observe::{EventFilter, Observed, Test};
+    let id = |a: Option<ActorId>| a.map(|a| s.actors[a.ix()].id.clone());
+    let (metric, actor, target, class) = match o.what {
+        Observed::Series { metric, actor } => (metric.name().to_string(), id(actor), None, None),
+        Observed::Events {
+            actor,
+            target,
+            class,
+        } => (
+            "events".to_string(),
+            id(actor),
+            id(target),
+            (class != EventFilter::Any).then(|| class.name().to_string()),
+        ),
+    };
+    let value = match o.test {
+        Test::Between(lo, hi) => raw::RawObsValue::Range(vec![lo, hi]),
+        Test::Lt(v) | Test::Le(v) | Test::Gt(v) | Test::Ge(v) => raw::RawObsValue::One(v),
+    };
+    raw::RawObservation {
+        metric: Some(metric),
+        actor,
+        target,
+        class,
+        steps: Some(vec![o.steps.0 as i64, o.steps.1 as i64]),
+        stat: Some(o.stat.name().to_string()),
+        op: Some(o.test.op().to_string()),
+        value: Some(value),
+        source: Some(o.source.clone()),
+    }
 }
 
 /// The resolved scenario as TOML text; loading it gives back the same scenario.

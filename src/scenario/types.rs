@@ -183,6 +183,8 @@ pub struct Scenario {
     pub actors: Vec<Actor>,
     pub relations: Vec<Relation>,
     pub shocks: Vec<Shock>,
+    /// What was observed in the real record (`[[observation]]`), checked by every run.
+    pub observations: Vec<crate::observe::Observation>,
     pub sensitivity: Sensitivity,
     /// Suspicious but legal input.
     pub warnings: Vec<Diagnostic>,

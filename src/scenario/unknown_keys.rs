@@ -2,7 +2,8 @@
 //! first).
 
 use super::raw::{
-    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
+    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawRelation, RawSensitivity,
+    RawShock,
 };
 use super::source::SourceText;
 use crate::error::{suggest, Diagnostic};
@@ -21,6 +22,7 @@ fn known_keys(table: &str) -> Option<&'static [&'static str]> {
         "actor" => fields_of::<RawActor>(),
         "relation" => fields_of::<RawRelation>(),
         "shock" => fields_of::<RawShock>(),
+        "observation" => fields_of::<RawObservation>(),
         _ => return None,
     })
 }
@@ -125,6 +127,7 @@ mod tests {
                 "actor",
                 "relation",
                 "shock",
+                "observation",
                 "sensitivity"
             ]
         );
