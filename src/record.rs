@@ -285,7 +285,7 @@ pub fn compare_mix(ids: &[&str], counts: &ClassCounts) -> MixComparison {
                 model: m,
                 record: d,
             };
-            let w = (d.events as f64).ln();
+            let w = libm::log(d.events as f64);
             err2 += w * (cmp.model_conflict() - d.conflict()).powi(2);
             weight += w;
             dyads.push(cmp);

@@ -5,7 +5,7 @@
 
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
+use crate::engine::Normal;
 
 /// A parameter's prior: uniform on [lo, hi].
 #[derive(Debug, Clone, PartialEq)]
@@ -88,11 +88,13 @@ pub fn propose(
 }
 
 fn perturb(priors: &[Prior], x: &[f64], sigma: &[f64], rng: &mut impl Rng) -> Vec<f64> {
+    // The engine's platform-independent normal (libm), so a seed gives the same points anywhere.
+    let mut normal = Normal::default();
     priors
         .iter()
         .enumerate()
         .map(|(d, p)| loop {
-            let z: f64 = rng.sample(StandardNormal);
+            let z = normal.draw(rng);
             let y = x[d] + sigma[d] * z;
             if p.lo <= y && y <= p.hi {
                 break y;
@@ -110,7 +112,7 @@ pub fn kernel_density(priors: &[Prior], from: &[f64], x: &[f64], sigma: &[f64]) 
         let s = sigma[d];
         let z = (x[d] - from[d]) / s;
         let mass = phi_cdf((p.hi - from[d]) / s) - phi_cdf((p.lo - from[d]) / s);
-        dens *= (-0.5 * z * z).exp() / (SQRT_2PI * s * mass.max(1e-300));
+        dens *= libm::exp(-0.5 * z * z) / (SQRT_2PI * s * mass.max(1e-300));
     }
     dens
 }
@@ -130,7 +132,7 @@ fn erf(x: f64) -> f64 {
         - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
             + 0.254829592)
             * t
-            * (-x * x).exp();
+            * libm::exp(-x * x);
     if x >= 0.0 {
         y
     } else {

@@ -20,6 +20,7 @@ use crate::scenario::{ActorId, Issue, Scenario, ShockAction};
 use codes::CodeSampler;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+pub use rules::Normal;
 use rules::{Scratch, State};
 
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by

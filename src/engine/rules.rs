@@ -148,7 +148,7 @@ pub(super) fn stances<R: Rng>(
 /// of uniforms (probability π/4) gives two independent normals; the second is kept for the next
 /// draw. One per run, so a run's draws depend on its own stream alone.
 #[derive(Debug, Default)]
-pub(super) struct Normal {
+pub struct Normal {
     spare: Option<f64>,
 }
 
