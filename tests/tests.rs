@@ -7,6 +7,7 @@ mod corpus;
 mod decision;
 mod determinism;
 mod ensemble;
+mod folders;
 mod mutate;
 mod pressure;
 mod scenarios;

@@ -106,11 +106,22 @@ fn run_points(
     Ok(stats)
 }
 
-fn dest(a: &SweepArgs, base: &Scenario, kind: &str) -> PathBuf {
+/// `output/<scenario>/sweep-<kind>-seed-<seed>-runs-<runs>-set-<tag>`: the tag hashes every flag
+/// that changes the result (`--steps`, `--set`, `--vary`, `--param`, `--samples`), so two
+/// different sweeps never share a folder.
+fn dest(a: &SweepArgs, base: &Scenario, kind: &str, runs: usize) -> PathBuf {
     a.output.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output")
-            .join(&base.name)
-            .join(format!("sweep-{kind}-seed-{}", base.seed))
+        let mut ov = fixed_overrides(a);
+        ov.retain(|o| !o.starts_with("scenario.seed="));
+        ov.extend(a.vary.iter().map(|v| format!("vary {v}")));
+        ov.extend(a.param.iter().map(|v| format!("param {v}")));
+        if let Some(n) = a.samples {
+            ov.push(format!("samples {n}"));
+        }
+        PathBuf::from("output").join(&base.name).join(format!(
+            "sweep-{kind}-{}",
+            crate::output::folder_name(base.seed, runs, &ov)
+        ))
     })
 }
 
@@ -120,7 +131,7 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     let stats = run_points(loader, &grid.points, runs, base, a)?;
     let names = outcome_names(base);
     let stage = Staging::new(
-        &dest(a, base, "grid"),
+        &dest(a, base, "grid", runs),
         a.output.out.is_none() || a.output.force,
     )?;
     stage.write("sweep.csv", grid.csv(&names, &stats))?;
@@ -176,7 +187,7 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     let stats = run_points(loader, &an.points(), runs, base, a)?;
     let names = outcome_names(base);
     let results = an.indices(&names, &stats);
-    let out = dest(a, base, method.name());
+    let out = dest(a, base, method.name(), runs);
     let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("sensitivity.csv", an.csv(&results))?;
     stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;

@@ -55,18 +55,43 @@ impl CsvText {
     }
 }
 
-/// `output/<scenario>/seed-<seed>`, where `run` writes unless `--out` is given; the scenario
-/// name is restricted so that it cannot leave `output/`.
-pub fn default_dir(sc: &Scenario) -> PathBuf {
+/// A short tag of the overrides a command applied (`--steps`, `--set`, in order): the first 6 hex
+/// digits of their FNV-1a hash, or `None` when there are none. Two commands with different
+/// overrides get different tags (up to a 1 in 16 million collision).
+pub fn overrides_tag(overrides: &[String]) -> Option<String> {
+    if overrides.is_empty() {
+        return None;
+    }
+    Some(fnv1a64(overrides.join("\n").as_bytes())[..6].to_string())
+}
+
+/// The name of a result folder: what makes results differ — `seed-<seed>`, then `-runs-<runs>`
+/// for an ensemble, then `-set-<tag>` when overrides were applied ([`overrides_tag`]). The same
+/// command always gets the same name; a different seed, run count or override never does.
+pub fn folder_name(seed: u64, runs: usize, overrides: &[String]) -> String {
+    let mut name = format!("seed-{seed}");
+    if runs > 1 {
+        name.push_str(&format!("-runs-{runs}"));
+    }
+    if let Some(tag) = overrides_tag(overrides) {
+        name.push_str(&format!("-set-{tag}"));
+    }
+    name
+}
+
+/// `output/<scenario>/<folder_name>` (e.g. `output/baseline/seed-1-runs-1000/`), where `run` and
+/// `merge` write unless `--out` is given; the scenario name is restricted so that it cannot
+/// leave `output/`. `overrides` are those not in the name already (not seed or runs).
+pub fn default_dir(sc: &Scenario, overrides: &[String]) -> PathBuf {
     PathBuf::from("output")
         .join(&sc.name)
-        .join(format!("seed-{}", sc.seed))
+        .join(folder_name(sc.seed, sc.runs, overrides))
 }
 
 /// Where shard K of N is written by default: beside, not inside, the merged folder (merging
-/// replaces that folder): `output/<scenario>/seed-<seed>-shards/<K>-of-<N>`.
-pub fn default_shard_dir(sc: &Scenario, k: u64, n: u64) -> PathBuf {
-    let base = default_dir(sc);
+/// replaces that folder): `output/<scenario>/<folder_name>-shards/<K>-of-<N>`.
+pub fn default_shard_dir(sc: &Scenario, overrides: &[String], k: u64, n: u64) -> PathBuf {
+    let base = default_dir(sc, overrides);
     let name = base
         .file_name()
         .and_then(|s| s.to_str())
@@ -223,6 +248,23 @@ mod tests {
         let mut t = CsvText::new(["a", "b"]);
         t.row(["1"]);
         assert!(t.finish().is_err());
+    }
+
+    #[test]
+    fn folder_names_carry_seed_runs_and_overrides() {
+        assert_eq!(folder_name(1, 1, &[]), "seed-1");
+        assert_eq!(folder_name(1, 1000, &[]), "seed-1-runs-1000");
+        let a = folder_name(1, 1, &["actor.china.stance=-0.5".to_string()]);
+        let b = folder_name(1, 1, &["actor.china.stance=-0.4".to_string()]);
+        assert!(
+            a.starts_with("seed-1-set-") && a.len() == "seed-1-set-".len() + 6,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            folder_name(1, 1, &["actor.china.stance=-0.5".to_string()])
+        );
     }
 
     #[test]
