@@ -55,6 +55,31 @@ impl CsvText {
     }
 }
 
+/// `x` rounded to `digits` significant digits, so that float noise (27.599999999999998) does not
+/// reach a file: the value printed with `{}` is then the shortest form of the rounded number.
+pub fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let p = digits - 1 - mag;
+    if p > 15 {
+        return x;
+    }
+    let s = format!("{x:.prec$e}", prec = (digits - 1).max(0) as usize);
+    s.parse().unwrap_or(x)
+}
+
+/// `x` rounded to `decimals` decimal places (for statistics whose precision is absolute, such as
+/// a mean of integer counts over R runs, known to 1/R).
+pub fn round_dp(x: f64, decimals: i32) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let s = format!("{x:.prec$}", prec = decimals.max(0) as usize);
+    s.parse().unwrap_or(x)
+}
+
 /// A short tag of the overrides a command applied (`--steps`, `--set`, in order): the first 6 hex
 /// digits of their FNV-1a hash, or `None` when there are none. Two commands with different
 /// overrides get different tags (up to a 1 in 16 million collision).
@@ -265,6 +290,14 @@ mod tests {
             a,
             folder_name(1, 1, &["actor.china.stance=-0.5".to_string()])
         );
+    }
+
+    #[test]
+    fn rounding_removes_float_noise() {
+        assert_eq!(round_sig(27.599999999999998, 6).to_string(), "27.6");
+        assert_eq!(round_sig(-0.000123456789, 3).to_string(), "-0.000123");
+        assert_eq!(round_dp(15.853999999999996, 3).to_string(), "15.854");
+        assert_eq!(round_sig(0.0, 4), 0.0);
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! Comparison of outcomes side by side, whatever their origin: a scenario run here with one seed,
-//! or an earlier output folder (a single run's time series or an ensemble's medians). The library
-//! computes what `diplosim compare` shows — the rows of its table, `comparison.csv` and the
+//! Comparison of outcomes side by side, whatever their origin: scenarios run here as ensembles
+//! with common random numbers (or once, with `--runs 1`), or earlier output folders (a single
+//! run's time series or an ensemble's means). The library computes what `diplosim compare` shows
+//! — the rows of its table, `comparison.csv`, the paired differences of [`paired`] and the
 //! overlay chart's data — and the command line only lays the table out.
+
+pub mod paired;
 
 use crate::chart::{CompareInput, CompareSeries};
 use crate::engine::{simulate, Compiled};
+use crate::ensemble::{run_range, Aggregate};
 use crate::error::{Error, Result};
-use crate::model::{Metric, Scope};
+use crate::model::{Metric, Scope, Status};
 use crate::output::record::Recording;
 use crate::output::CsvText;
 use crate::scenario::{Library, Scenario};
@@ -70,6 +74,53 @@ impl Item {
         }
     }
 
+    /// An ensemble of `sc` (its `runs` runs from its seed): means over runs for the series (exact),
+    /// the most common final status, P(opened), the members blocking in most runs, the median approval and opening steps over the
+    /// runs where they happened, and coercive events drawn per run (injected ones not counted).
+    pub fn from_aggregate(sc: Scenario, agg: &Aggregate) -> Item {
+        let mut series = BTreeMap::new();
+        let steps = 0..=agg.steps;
+        for &m in Metric::ALL {
+            let ids: Vec<(String, usize)> = match m.scope() {
+                Scope::Actor => sc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.id.clone(), i))
+                    .collect(),
+                Scope::Region => vec![("*".to_string(), 0)],
+            };
+            for (id, i) in ids {
+                let s = steps.clone().map(|t| agg.stats(t, m, i).mean).collect();
+                series.insert((id, m), s);
+            }
+        }
+        let runs = agg.runs.max(1);
+        let top = (0..4)
+            .max_by_key(|&k| (agg.status_at_end[k], k))
+            .unwrap_or(0);
+        let injected = paired::injected_coercive(&sc) as u64 * agg.runs;
+        Item {
+            label: format!("{} (seed {}, {} runs)", sc.name, sc.seed, agg.runs),
+            office: Status::ALL[top].name().to_string(),
+            approved: lower_median(&agg.approved_at),
+            opened: lower_median(&agg.opened_at),
+            p_opened: Some(agg.opened_by_step[agg.steps] as f64 / runs as f64),
+            // Members still blocking at the end in most runs.
+            blockers: sc
+                .actors
+                .iter()
+                .zip(&agg.blocked_at_end)
+                .filter(|(_, &k)| 2 * k > agg.runs)
+                .map(|(a, _)| a.id.clone())
+                .collect(),
+            coop_mean: agg.cooperation_mean(),
+            hostile: agg.coercive_events.saturating_sub(injected) as f64 / runs as f64,
+            series,
+            sc,
+        }
+    }
+
     /// An earlier run's folder: its resolved scenario, its summary and its time series (single
     /// run) or ensemble medians. Everything read is checked.
     pub fn from_folder(lib: &Library, dir: &Path) -> Result<Item> {
@@ -92,7 +143,7 @@ impl Item {
         let office = &summary["office"];
         let runs = summary["runs"].as_u64().unwrap_or(1);
         let series = if runs > 1 {
-            read_series(&dir.join("ensemble.csv"), "p50")?
+            read_series(&dir.join("ensemble.csv"), "mean")?
         } else {
             read_series(&dir.join("timeseries.csv"), "value")?
         };
@@ -129,6 +180,59 @@ impl Item {
             .get(&(id.to_string(), metric))
             .and_then(|s| s.last().copied())
     }
+}
+
+/// Lower median of a histogram over steps (counts of runs), if any run counted.
+fn lower_median(counts: &[u64]) -> Option<f64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = (total - 1) / 2;
+    let mut seen = 0;
+    counts
+        .iter()
+        .position(|&c| {
+            seen += c;
+            rank < seen
+        })
+        .map(|t| t as f64)
+}
+
+/// Run every scenario as an ensemble of `runs` runs from `seed`, with common random numbers
+/// (run r of each uses `run_rng(seed, r)`): the items for the table and charts, and the paired
+/// differences from the first scenario. Call it inside `pool.install` to choose the threads.
+pub fn run_ensembles(
+    scenarios: Vec<Scenario>,
+    runs: usize,
+    seed: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+    on_run: &(dyn Fn() + Sync),
+) -> Result<(Vec<Item>, paired::Paired)> {
+    let ctl = crate::sweep::Control {
+        cancel: &|| cancel.load(std::sync::atomic::Ordering::Relaxed),
+        on_run,
+    };
+    let mut recs = Vec::new();
+    let mut items = Vec::new();
+    for sc in &scenarios {
+        recs.push(paired::records(sc, runs, seed, &ctl)?);
+        let c = Compiled::new(sc);
+        let agg = run_range(
+            &c,
+            seed,
+            0..runs as u64,
+            false,
+            cancel,
+            on_run,
+            &mut |_, _| {},
+        )
+        .map_err(|_| Error::Interrupted)?;
+        items.push(Item::from_aggregate(sc.clone(), &agg));
+    }
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    let p = paired::Paired::new(&refs, &recs, seed);
+    Ok((items, p))
 }
 
 /// Series of a long CSV (`step,actor,metric,<col>`), by (actor, metric); rows of metrics this
@@ -170,6 +274,8 @@ fn read_series(path: &Path, col: &str) -> Result<BTreeMap<(String, Metric), Vec<
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub items: Vec<Item>,
+    /// Paired differences from the first item, when every item was run here as an ensemble.
+    pub paired: Option<paired::Paired>,
 }
 
 /// A number as the comparison table prints it: whole numbers bare, others to 3 decimals, `-` if
@@ -193,11 +299,16 @@ impl Comparison {
                 items[i].label = format!("{} ({})", items[i].label, i + 1);
             }
         }
-        Comparison { items }
+        Comparison {
+            items,
+            paired: None,
+        }
     }
 
-    /// `output/compare/<a>-vs-<b>...`, where `compare` writes unless `--out` is given.
-    pub fn default_dir(&self) -> PathBuf {
+    /// `output/compare/<a>-vs-<b>.../<folder name>`, where `compare` writes unless `--out` is
+    /// given; the last part names seed, runs and a tag of everything else that changes the
+    /// result ([`crate::output::folder_name`]: `--steps`, folders compared).
+    pub fn default_dir(&self, seed: u64, runs: usize, overrides: &[String]) -> PathBuf {
         let names: Vec<String> = self
             .items
             .iter()
@@ -206,6 +317,7 @@ impl Comparison {
         PathBuf::from("output")
             .join("compare")
             .join(names.join("-vs-"))
+            .join(crate::output::folder_name(seed, runs, overrides))
     }
 
     /// Union of actors (id, name) over the items, in first-seen order.
@@ -228,8 +340,13 @@ impl Comparison {
             .unwrap_or_else(|| "step".into())
     }
 
-    /// Rows of the printed table: a name, then one cell per item.
-    pub fn rows(&self) -> Vec<(String, Vec<String>)> {
+    /// Rows of the printed table: a name, then one cell per item; the final values per actor are
+    /// of `metric` when it is a per-actor metric, else of the stance.
+    pub fn rows(&self, metric: Metric) -> Vec<(String, Vec<String>)> {
+        let metric = match metric.scope() {
+            Scope::Actor => metric,
+            Scope::Region => Metric::Stance,
+        };
         let unit = self.step_unit();
         let col = |f: &dyn Fn(&Item) -> String| self.items.iter().map(f).collect::<Vec<_>>();
         let mut rows: Vec<(String, Vec<String>)> = vec![
@@ -255,14 +372,14 @@ impl Comparison {
             col(&|i| format!("{:+.2}", i.coop_mean)),
         ));
         rows.push((
-            "hostile military events".into(),
+            "coercive events drawn (per run)".into(),
             col(&|i| opt(Some(i.hostile))),
         ));
         for (id, _) in self.actors() {
             rows.push((
-                format!("final stance {id}"),
+                format!("final {} {id}", metric.label()),
                 col(&|i| {
-                    i.final_value(&id, Metric::Stance)
+                    i.final_value(&id, metric)
                         .map(|v| format!("{v:+.2}"))
                         .unwrap_or("-".into())
                 }),
@@ -283,7 +400,7 @@ impl Comparison {
             "p_opened",
             "blockers",
             "mean_cooperation",
-            "hostile_military_events",
+            "coercive_events_drawn",
         ]
         .map(String::from)
         .to_vec();
@@ -342,7 +459,7 @@ impl Comparison {
             step_unit: self.step_unit(),
             panels,
             series,
-            y_range: metric.range(),
+            y_range: None,
         }
     }
 }
@@ -370,7 +487,7 @@ mod tests {
         let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels[0], "baseline (seed 1)");
         assert_eq!(labels[1], "baseline (seed 1) (2)");
-        let rows = c.rows();
+        let rows = c.rows(Metric::Stance);
         assert!(rows.iter().all(|(_, v)| v.len() == 3));
         assert!(!rows.iter().any(|(k, _)| k == "P(opened)"));
         assert_eq!(rows.last().unwrap().0, "final stance france");
@@ -403,7 +520,7 @@ mod tests {
         ]);
         let stance = c.chart_input(Metric::Stance);
         assert_eq!(stance.panels.len(), c.actors().len());
-        assert_eq!(stance.y_range, Some((-1.0, 1.0)));
+        assert_eq!(stance.y_range, None);
         let office = c.chart_input(Metric::OfficeStatus);
         assert_eq!(
             office.panels,
