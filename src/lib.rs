@@ -14,6 +14,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod record;
+pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;

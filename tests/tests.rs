@@ -1,6 +1,7 @@
 //! All integration tests in one binary (links once), as ripgrep does.
 
 mod analytic;
+mod browser;
 mod charts;
 mod cli;
 mod corpus;

@@ -113,6 +113,8 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             &cmp.chart_input(metric),
         )?;
     }
+    let report = crate::report::compare::report(&cmp, metric, &command(a, seed));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", table(&cmp, metric));
@@ -122,6 +124,23 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         println!("results: {}/", dir.display());
     }
     Ok(0)
+}
+
+/// The command line that reproduces the comparison (without --threads, --out, --quiet).
+fn command(a: &CompareArgs, seed: u64) -> String {
+    let mut w = vec!["compare".to_string()];
+    w.extend(a.items.iter().cloned());
+    w.extend([
+        "--metric".into(),
+        a.metric.clone(),
+        "--seed".into(),
+        seed.to_string(),
+    ]);
+    if let Some(s) = a.steps {
+        w.extend(["--steps".into(), s.to_string()]);
+    }
+    w.extend(["--runs".into(), a.runs.to_string()]);
+    super::Origin::new(Vec::new(), &w).command
 }
 
 /// Run the scenarios (`Err` entries; `Ok` are folders read already): as ensembles with paired

@@ -103,6 +103,12 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
             &crate::chart::ChartInput::from_run(&sc, &rec, &out),
         )?;
     }
+    let prov = crate::report::run::Provenance {
+        command: &origin.command,
+        seed: sc.seed,
+        runs: 1,
+    };
+    crate::report::write(&stage, &crate::report::run::single(&sc, &rec, &out, &prov))?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &rec, &out));

@@ -64,6 +64,37 @@ fn fixed_overrides(a: &SweepArgs) -> Vec<String> {
     ov
 }
 
+/// The command line that reproduces the sweep (without --threads, --out, --quiet).
+fn command(a: &SweepArgs) -> String {
+    let mut w = vec!["sweep".to_string(), a.scenario.clone()];
+    let mut flag = |f: &str, v: String| w.extend([f.to_string(), v]);
+    for v in &a.vary {
+        flag("--vary", v.clone());
+    }
+    if let Some(m) = &a.method {
+        flag("--method", m.clone());
+    }
+    if let Some(n) = a.samples {
+        flag("--samples", n.to_string());
+    }
+    for v in &a.param {
+        flag("--param", v.clone());
+    }
+    if let Some(n) = a.runs {
+        flag("--runs", n.to_string());
+    }
+    if let Some(n) = a.seed {
+        flag("--seed", n.to_string());
+    }
+    if let Some(n) = a.steps {
+        flag("--steps", n.to_string());
+    }
+    for v in &a.set {
+        flag("--set", v.clone());
+    }
+    super::Origin::new(Vec::new(), &w).command
+}
+
 pub fn sweep(lib: &Library, a: &SweepArgs) -> Result<i32> {
     let loader = PointLoader::new(lib, &a.scenario, fixed_overrides(a))?;
     let base = loader.base()?;
@@ -142,6 +173,8 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
             &GridChart::new(base, runs, &grid, &names, &stats),
         )?;
     }
+    let report = crate::report::sweep::grid(base, runs, &grid, &names, &stats, &command(a));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_grid(base, runs, &grid, &stats);
@@ -196,6 +229,8 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
             render_tornado(&stage.tmp, t)?;
         }
     }
+    let report = crate::report::sweep::global(base, runs, &an, &results, &command(a));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_global(base, runs, &an, &results);

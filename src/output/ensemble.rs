@@ -65,7 +65,7 @@ pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
 }
 
 /// Every file of an ensemble but `events.csv` and `scenario.resolved.toml`: the tables, the
-/// summary, the manifest and (with `charts`) the charts.
+/// summary, the manifest, (with `charts`) the charts, and `report.html`.
 pub fn write_ensemble(
     stage: &Staging,
     sc: &Scenario,
@@ -80,7 +80,12 @@ pub fn write_ensemble(
     if charts {
         render_run(&stage.tmp, &ChartInput::from_aggregate(sc, agg))?;
     }
-    Ok(())
+    let prov = crate::report::run::Provenance {
+        command: &man.command,
+        seed: sc.seed,
+        runs: sc.runs,
+    };
+    crate::report::write(stage, &crate::report::run::ensemble(sc, agg, &prov))
 }
 
 #[derive(Serialize)]
