@@ -8,11 +8,6 @@ use crate::scenario::{Op, Scenario, Shock, ShockAction};
 /// The section "The scenario: every number and its source".
 pub fn section(sc: &Scenario) -> Section {
     let mut paragraphs = vec![format!("{} ({}): {}", sc.title, sc.name, sc.description)];
-    if let Some(p) = &sc.extends {
-        paragraphs.push(format!(
-            "It extends the scenario `{p}` and changes what it names."
-        ));
-    }
     paragraphs.push(format!(
         "{} steps of one {}; seed {}.",
         sc.steps, sc.step_unit, sc.seed
