@@ -145,7 +145,7 @@ fn timeline(sc: &Scenario, rec: &Recording, out: &Outcome) -> Section {
             ),
         ));
     }
-    items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    items.sort_by_key(|a| (a.0, a.1));
     let mut t = Table::new("", &[sc.step_unit.as_str(), "what", "detail"], &[0]);
     for (step, _, what, detail) in items {
         t.row([step.to_string(), what, detail]);
