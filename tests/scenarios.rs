@@ -22,10 +22,19 @@ fn every_named_scenario_validates_and_runs() {
             sc.warnings
         );
         for a in &sc.actors {
-            assert!(sourced(&a.source), "{name}/{}: {}", a.id, a.source);
+            assert!(
+                sourced(&a.source),
+                "{name}/{}: {}",
+                a.id,
+                a.source
+            );
         }
         for r in &sc.relations {
-            assert!(sourced(&r.source), "{name}: {}", r.source);
+            assert!(
+                sourced(&r.source),
+                "{name}: {}",
+                r.source
+            );
         }
         let short = lib.load(&name, &["scenario.steps=20".into()]).unwrap();
         let (rec, out) = run(&short, 1);
