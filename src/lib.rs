@@ -16,6 +16,7 @@ pub mod model;
 pub mod observe;
 pub mod output;
 pub mod record;
+pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;

@@ -249,6 +249,8 @@ fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
             "ally_objects",
             "--steps",
             "40",
+            "--runs",
+            "1",
             "--out",
         ])
         .arg(&out)
@@ -274,4 +276,38 @@ fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `stance`?"));
+}
+
+#[test]
+fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    diplosim()
+        .args([
+            "compare",
+            "baseline",
+            "ally_objects",
+            "--steps",
+            "40",
+            "--runs",
+            "60",
+            "--metric",
+            "posture",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "difference from baseline (95% interval, paired over 60 runs",
+        ))
+        .stdout(predicate::str::is_match(r"p_opened +ally_objects: -1\.000 .* differs").unwrap())
+        .stdout(predicate::str::contains("final posture china"))
+        .stdout(predicate::str::contains("cooperation_per_dyad"));
+    let diffs = std::fs::read_to_string(out.join("differences.csv")).unwrap();
+    assert!(diffs.starts_with("outcome,scenario,mean,lo95,hi95,diff,diff_lo95,diff_hi95,verdict\n"));
+    assert!(diffs.contains("\np_opened,baseline,1,1,1,,,,\n"), "{diffs}");
+    assert!(diffs.contains("\nstance_france,baseline,,,,,,,\n"));
+    let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(cmp.contains(",postponed,,,0,france,"), "{cmp}");
 }

@@ -301,17 +301,22 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
     // Outcome probabilities from the runs themselves.
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // `p_any` counts coercive events the model drew: the scenario's injected ones happen in
+    // every run and are not counted.
+    let injected = diplosim::compare::paired::injected_coercive(&sc);
     let hostile_runs = recs
         .iter()
-        .filter(|r| r.events.iter().any(|e| e.goldstein() <= -7.0))
+        .filter(|r| r.events.iter().filter(|e| e.goldstein() <= -7.0).count() > injected)
         .count();
     assert_eq!(
         summary["hostile"]["p_any"].as_f64().unwrap(),
-        hostile_runs as f64 / runs as f64
+        diplosim::output::round_sig(hostile_runs as f64 / runs as f64, 6)
     );
+    assert_eq!(summary["hostile"]["injected_per_run"], injected);
     assert_eq!(summary["runs"], runs);
-    // korean_tension injects a show of force at week 15 in every run.
-    assert_eq!(hostile_runs as u64, runs);
+    // korean_tension injects a show of force at week 15 in every run: counted apart.
+    assert!(injected >= 1);
+    assert_eq!(summary["hostile"]["p_any_including_injected"], 1.0);
     assert_eq!(summary["hostile"]["by_actor"]["north_korea"]["runs"], runs);
     // The office: counts by final status add up to the runs; p_opened lies in its interval.
     let office = &summary["office"];

@@ -1,6 +1,7 @@
 //! All integration tests in one binary (links once), as ripgrep does.
 
 mod analytic;
+mod browser;
 mod calibrate;
 mod charts;
 mod cli;
@@ -8,6 +9,7 @@ mod corpus;
 mod decision;
 mod determinism;
 mod ensemble;
+mod folders;
 mod golden;
 mod mutate;
 mod pressure;

@@ -1,13 +1,15 @@
-//! `diplosim compare A B ...`: run scenarios with one seed (or read existing output folders),
-//! overlay a metric and print a comparison table (also written as `comparison.csv`). What is
-//! compared is computed by [`crate::compare`]; this file parses, lays the table out and prints.
+//! `diplosim compare A B ...`: run scenarios as ensembles with common random numbers (or read
+//! existing output folders), overlay a metric and print a comparison table (also written as
+//! `comparison.csv`) and each outcome's paired difference from the first scenario with its 95%
+//! interval and verdict (`differences.csv`). What is compared is computed by
+//! [`crate::compare`]; this file parses, lays the tables out and prints.
 
 use crate::chart::render_compare;
 use crate::compare::{Comparison, Item};
 use crate::error::{Error, Result};
 use crate::model::Metric;
 use crate::output::Staging;
-use crate::scenario::Library;
+use crate::scenario::{Library, Scenario};
 use clap::Args;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -26,6 +28,13 @@ pub struct CompareArgs {
     /// Steps for the scenarios that are run (default: each scenario's own).
     #[arg(long)]
     pub steps: Option<u64>,
+    /// Runs per scenario; run r of every scenario uses the same random numbers. 1 compares
+    /// single runs (one seed can reverse a conclusion: use an ensemble).
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -57,31 +66,46 @@ fn parse_metric(name: &str) -> Result<Metric> {
 
 pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     let metric = parse_metric(&a.metric)?;
-    let mut items: Vec<Item> = Vec::new();
+    crate::sweep::check_size(a.items.len(), a.runs)?;
     let mut seed = a.seed;
+    let mut specs: Vec<Result<Item, Scenario>> = Vec::new();
+    let mut tags: Vec<String> = a
+        .steps
+        .iter()
+        .map(|s| format!("scenario.steps={s}"))
+        .collect();
     for spec in &a.items {
         let p = Path::new(spec);
-        let item = if p.is_dir() {
-            Item::from_folder(lib, p)?
-        } else {
-            let mut ov = Vec::new();
-            if let Some(s) = seed {
-                ov.push(format!("scenario.seed={s}"));
-            }
-            if let Some(s) = a.steps {
-                ov.push(format!("scenario.steps={s}"));
-            }
-            let sc = lib.load(spec, &ov)?;
-            // The first scenario run sets the seed of the others.
-            seed.get_or_insert(sc.seed);
-            Item::run(sc)
-        };
-        items.push(item);
+        if p.is_dir() {
+            tags.push(format!("folder {spec}"));
+            specs.push(Ok(Item::from_folder(lib, p)?));
+            continue;
+        }
+        let mut ov = Vec::new();
+        if let Some(s) = seed {
+            ov.push(format!("scenario.seed={s}"));
+        }
+        if let Some(s) = a.steps {
+            ov.push(format!("scenario.steps={s}"));
+        }
+        let sc = lib.load(spec, &ov)?;
+        // The first scenario run sets the seed of the others.
+        seed.get_or_insert(sc.seed);
+        specs.push(Err(sc));
     }
-    let cmp = Comparison::new(items);
-    let dest = a.output.out.clone().unwrap_or_else(|| cmp.default_dir());
+    let seed = seed.unwrap_or(1);
+    let cmp = run_items(specs, a, seed)?;
+    let dest = a
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| cmp.default_dir(seed, a.runs, &tags));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     stage.write("comparison.csv", cmp.csv()?)?;
+    if let Some(p) = &cmp.paired {
+        let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
+        stage.write("differences.csv", p.csv(&names)?)?;
+    }
     if !a.output.no_charts {
         render_compare(
             &stage.tmp,
@@ -89,17 +113,122 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             &cmp.chart_input(metric),
         )?;
     }
+    let report = crate::report::compare::report(&cmp, metric, &command(a, seed));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
-        print!("{}", table(&cmp));
+        print!("{}", table(&cmp, metric));
+        if let Some(p) = &cmp.paired {
+            print!("{}", differences(&cmp, p));
+        }
         println!("results: {}/", dir.display());
     }
     Ok(0)
 }
 
+/// The command line that reproduces the comparison (without --threads, --out, --quiet).
+fn command(a: &CompareArgs, seed: u64) -> String {
+    let mut w = vec!["compare".to_string()];
+    w.extend(a.items.iter().cloned());
+    w.extend([
+        "--metric".into(),
+        a.metric.clone(),
+        "--seed".into(),
+        seed.to_string(),
+    ]);
+    if let Some(s) = a.steps {
+        w.extend(["--steps".into(), s.to_string()]);
+    }
+    w.extend(["--runs".into(), a.runs.to_string()]);
+    super::Origin::new(Vec::new(), &w).command
+}
+
+/// Run the scenarios (`Err` entries; `Ok` are folders read already): as ensembles with paired
+/// differences when every item is a scenario and `--runs` > 1, else each once or as an
+/// ensemble without differences.
+fn run_items(
+    specs: Vec<std::result::Result<Item, Scenario>>,
+    a: &CompareArgs,
+    seed: u64,
+) -> Result<Comparison> {
+    let all_scenarios = specs.iter().all(|s| s.is_err());
+    let pool = super::ensemble::pool(a.threads)?;
+    let total = specs.iter().filter(|s| s.is_err()).count() * a.runs * 2;
+    let pb = super::ensemble::progress(total as u64, a.output.quiet);
+    let on_run = || pb.inc(1);
+    let mut items = Vec::new();
+    let mut paired = None;
+    if all_scenarios && a.runs > 1 {
+        let scs: Vec<Scenario> = specs.into_iter().filter_map(|s| s.err()).collect();
+        let (its, p) = pool.install(|| {
+            crate::compare::run_ensembles(scs, a.runs, seed, &super::CANCEL, &on_run)
+        })?;
+        items = its;
+        paired = Some(p);
+    } else {
+        for s in specs {
+            items.push(match s {
+                Ok(item) => item,
+                Err(sc) if a.runs == 1 => Item::run(sc),
+                Err(sc) => {
+                    let (mut its, _) = pool.install(|| {
+                        crate::compare::run_ensembles(
+                            vec![sc],
+                            a.runs,
+                            seed,
+                            &super::CANCEL,
+                            &on_run,
+                        )
+                    })?;
+                    its.remove(0)
+                }
+            });
+        }
+    }
+    pb.finish_and_clear();
+    let mut cmp = Comparison::new(items);
+    cmp.paired = paired;
+    Ok(cmp)
+}
+
+/// The paired differences from the first scenario as a text table: per outcome, each other
+/// scenario's difference with its 95% interval and the verdict.
+fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
+    let first = &cmp.items[0].sc.name;
+    let mut s = format!(
+        "\ndifference from {first} (95% interval, paired over {} runs with common random numbers)\n",
+        p.runs
+    );
+    let w0 = p
+        .rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for row in &p.rows {
+        let cells: Vec<String> = cmp.items[1..]
+            .iter()
+            .zip(&row.diffs[1..])
+            .map(|(it, d)| match d {
+                Some(d) => format!(
+                    "{}: {:+.3} [{:+.3}, {:+.3}] {}",
+                    it.sc.name,
+                    d.mean,
+                    d.lo,
+                    d.hi,
+                    d.verdict()
+                ),
+                None => format!("{}: -", it.sc.name),
+            })
+            .collect();
+        let _ = writeln!(s, "{:w0$}  {}", row.name, cells.join("   "));
+    }
+    s
+}
+
 /// The comparison as an aligned text table: row names, then one right-aligned column per item.
-fn table(cmp: &Comparison) -> String {
-    let rows = cmp.rows();
+fn table(cmp: &Comparison, metric: Metric) -> String {
+    let rows = cmp.rows(metric);
     let w0 = rows
         .iter()
         .map(|(k, _)| k.chars().count())

@@ -74,7 +74,12 @@ pub(crate) fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// Run the ensemble of `sc` (or one shard of it) and write its folder.
-pub fn run_ensemble(sc: &Scenario, a: &EnsembleArgs, output: &OutputArgs) -> Result<i32> {
+pub fn run_ensemble(
+    sc: &Scenario,
+    a: &EnsembleArgs,
+    output: &OutputArgs,
+    origin: &super::Origin,
+) -> Result<i32> {
     let all_events = a.all_events()?;
     let runs = sc.runs as u64;
     let shard = a
@@ -86,8 +91,8 @@ pub fn run_ensemble(sc: &Scenario, a: &EnsembleArgs, output: &OutputArgs) -> Res
     let pool = pool(a.threads)?;
     let threads = pool.current_num_threads();
     let dest = output.out.clone().unwrap_or_else(|| match shard {
-        Some(s) => default_shard_dir(sc, s.k, s.n),
-        None => default_dir(sc),
+        Some(s) => default_shard_dir(sc, &origin.overrides, s.k, s.n),
+        None => default_dir(sc, &origin.overrides),
     });
     let stage = Staging::new(&dest, output.out.is_none() || output.force)?;
     let resolved = to_toml(sc)?;
@@ -126,6 +131,7 @@ pub fn run_ensemble(sc: &Scenario, a: &EnsembleArgs, output: &OutputArgs) -> Res
     }
 
     let mut man = Manifest::new(sc, &resolved, threads);
+    origin.stamp(&mut man);
     stage.write("scenario.resolved.toml", &resolved)?;
     if let Some(s) = shard {
         man.shard = Some(format!("{}/{}", s.k, s.n));

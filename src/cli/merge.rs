@@ -29,11 +29,17 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
             "the shards' observation counts do not fit their scenario".into(),
         ));
     }
-    let dest = a.output.out.clone().unwrap_or_else(|| default_dir(&sc));
+    let dest = a
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&sc, &folders.overrides));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     stage.write("events.csv", folders.events()?)?;
     stage.write("scenario.resolved.toml", &folders.resolved)?;
-    let man = Manifest::new(&sc, &folders.resolved, 1);
+    let mut man = Manifest::new(&sc, &folders.resolved, 1);
+    man.overrides = folders.overrides.clone();
+    man.command = folders.command.clone();
     write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts)?;
     let dir = stage.commit()?;
     if !a.output.quiet {

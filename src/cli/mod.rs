@@ -72,6 +72,45 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// What a command was asked, for the folder name and the report: the overrides that are not
+/// already in the folder name (`--steps`, `--set`, in order) and a canonical command line that
+/// reproduces the results (without `--threads`, `--out` or `--quiet`, which change no result).
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub overrides: Vec<String>,
+    pub command: String,
+}
+
+impl Origin {
+    /// `diplosim <words...>` with each word quoted for a POSIX shell where needed.
+    pub fn new(overrides: Vec<String>, words: &[String]) -> Origin {
+        let mut command = String::from("diplosim");
+        for w in words {
+            command.push(' ');
+            command.push_str(&shell_quote(w));
+        }
+        Origin { overrides, command }
+    }
+
+    /// Copy into a manifest.
+    pub fn stamp(&self, man: &mut crate::output::run::Manifest) {
+        man.overrides = self.overrides.clone();
+        man.command = self.command.clone();
+    }
+}
+
+/// `w` as one word of a POSIX shell command: bare when safe, else in single quotes.
+pub fn shell_quote(w: &str) -> String {
+    let safe = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if safe {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
 /// Set by Ctrl-C: long work stops between runs, nothing is written, and the exit code is 130.
 pub(crate) static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

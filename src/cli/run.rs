@@ -2,6 +2,7 @@
 //! [`super::ensemble`]), written atomically, and the few lines printed about it.
 
 use super::ensemble::{run_ensemble, EnsembleArgs};
+use super::Origin;
 use crate::engine::{simulate, Compiled, Outcome};
 use crate::error::Result;
 use crate::model::CATALOGUE;
@@ -49,15 +50,42 @@ fn overrides(a: &RunArgs) -> Vec<String> {
     v
 }
 
+/// The overrides the folder name does not show (`--steps`, then `--set`), and the command line
+/// that reproduces the run.
+fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
+    let mut ov = Vec::new();
+    if let Some(s) = a.steps {
+        ov.push(format!("scenario.steps={s}"));
+    }
+    ov.extend(a.set.iter().cloned());
+    let mut words = vec!["run".to_string(), a.scenario.clone()];
+    words.extend(["--seed".to_string(), sc.seed.to_string()]);
+    if sc.runs > 1 {
+        words.extend(["--runs".to_string(), sc.runs.to_string()]);
+    }
+    if let Some(s) = a.steps {
+        words.extend(["--steps".to_string(), s.to_string()]);
+    }
+    for s in &a.set {
+        words.extend(["--set".to_string(), s.clone()]);
+    }
+    Origin::new(ov, &words)
+}
+
 pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let sc = lib.load(&a.scenario, &overrides(a))?;
     for w in &sc.warnings {
         eprint!("{w}");
     }
+    let origin = origin(a, &sc);
     if sc.runs > 1 || a.ensemble.shard.is_some() {
-        return run_ensemble(&sc, &a.ensemble, &a.output);
+        return run_ensemble(&sc, &a.ensemble, &a.output, &origin);
     }
-    let dest = a.output.out.clone().unwrap_or_else(|| default_dir(&sc));
+    let dest = a
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&sc, &origin.overrides));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);
@@ -66,7 +94,8 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     if super::cancelled() {
         return Err(crate::error::Error::Interrupted);
     }
-    let manifest = Manifest::new(&sc, &resolved, 1);
+    let mut manifest = Manifest::new(&sc, &resolved, 1);
+    origin.stamp(&mut manifest);
     write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
     if !a.output.no_charts {
         crate::chart::render_run(
@@ -74,6 +103,12 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
             &crate::chart::ChartInput::from_run(&sc, &rec, &out),
         )?;
     }
+    let prov = crate::report::run::Provenance {
+        command: &origin.command,
+        seed: sc.seed,
+        runs: 1,
+    };
+    crate::report::write(&stage, &crate::report::run::single(&sc, &rec, &out, &prov))?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &rec, &out));

@@ -64,6 +64,37 @@ fn fixed_overrides(a: &SweepArgs) -> Vec<String> {
     ov
 }
 
+/// The command line that reproduces the sweep (without --threads, --out, --quiet).
+fn command(a: &SweepArgs) -> String {
+    let mut w = vec!["sweep".to_string(), a.scenario.clone()];
+    let mut flag = |f: &str, v: String| w.extend([f.to_string(), v]);
+    for v in &a.vary {
+        flag("--vary", v.clone());
+    }
+    if let Some(m) = &a.method {
+        flag("--method", m.clone());
+    }
+    if let Some(n) = a.samples {
+        flag("--samples", n.to_string());
+    }
+    for v in &a.param {
+        flag("--param", v.clone());
+    }
+    if let Some(n) = a.runs {
+        flag("--runs", n.to_string());
+    }
+    if let Some(n) = a.seed {
+        flag("--seed", n.to_string());
+    }
+    if let Some(n) = a.steps {
+        flag("--steps", n.to_string());
+    }
+    for v in &a.set {
+        flag("--set", v.clone());
+    }
+    super::Origin::new(Vec::new(), &w).command
+}
+
 pub fn sweep(lib: &Library, a: &SweepArgs) -> Result<i32> {
     let loader = PointLoader::new(lib, &a.scenario, fixed_overrides(a))?;
     let base = loader.base()?;
@@ -106,11 +137,22 @@ fn run_points(
     Ok(stats)
 }
 
-fn dest(a: &SweepArgs, base: &Scenario, kind: &str) -> PathBuf {
+/// `output/<scenario>/sweep-<kind>-seed-<seed>-runs-<runs>-set-<tag>`: the tag hashes every flag
+/// that changes the result (`--steps`, `--set`, `--vary`, `--param`, `--samples`), so two
+/// different sweeps never share a folder.
+fn dest(a: &SweepArgs, base: &Scenario, kind: &str, runs: usize) -> PathBuf {
     a.output.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output")
-            .join(&base.name)
-            .join(format!("sweep-{kind}-seed-{}", base.seed))
+        let mut ov = fixed_overrides(a);
+        ov.retain(|o| !o.starts_with("scenario.seed="));
+        ov.extend(a.vary.iter().map(|v| format!("vary {v}")));
+        ov.extend(a.param.iter().map(|v| format!("param {v}")));
+        if let Some(n) = a.samples {
+            ov.push(format!("samples {n}"));
+        }
+        PathBuf::from("output").join(&base.name).join(format!(
+            "sweep-{kind}-{}",
+            crate::output::folder_name(base.seed, runs, &ov)
+        ))
     })
 }
 
@@ -120,7 +162,7 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     let stats = run_points(loader, &grid.points, runs, base, a)?;
     let names = outcome_names(base);
     let stage = Staging::new(
-        &dest(a, base, "grid"),
+        &dest(a, base, "grid", runs),
         a.output.out.is_none() || a.output.force,
     )?;
     stage.write("sweep.csv", grid.csv(&names, &stats))?;
@@ -131,6 +173,8 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
             &GridChart::new(base, runs, &grid, &names, &stats),
         )?;
     }
+    let report = crate::report::sweep::grid(base, runs, &grid, &names, &stats, &command(a));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_grid(base, runs, &grid, &stats);
@@ -176,7 +220,7 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     let stats = run_points(loader, &an.points(), runs, base, a)?;
     let names = outcome_names(base);
     let results = an.indices(&names, &stats);
-    let out = dest(a, base, method.name());
+    let out = dest(a, base, method.name(), runs);
     let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("sensitivity.csv", an.csv(&results))?;
     stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;
@@ -185,6 +229,8 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
             render_tornado(&stage.tmp, t)?;
         }
     }
+    let report = crate::report::sweep::global(base, runs, &an, &results, &command(a));
+    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_global(base, runs, &an, &results);

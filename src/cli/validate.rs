@@ -20,11 +20,11 @@ pub fn validate(lib: &Library, a: &ValidateArgs) -> Result<i32> {
                     eprint!("{w}");
                 }
                 println!(
-                    "ok: {p} ({}: {} actors, {} relations, {} shocks{})",
+                    "ok: {p} ({}: {}, {}, {}{})",
                     sc.name,
-                    sc.actors.len(),
-                    sc.relations.len(),
-                    sc.shocks.len(),
+                    count(sc.actors.len(), "actor"),
+                    count(sc.relations.len(), "relation"),
+                    count(sc.shocks.len(), "shock"),
                     match sc.warnings.len() {
                         0 => String::new(),
                         1 => ", 1 warning".into(),
@@ -51,4 +51,13 @@ pub fn validate(lib: &Library, a: &ValidateArgs) -> Result<i32> {
         return Ok(2);
     }
     Ok(0)
+}
+
+/// `1 shock`, `2 shocks`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

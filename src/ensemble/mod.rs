@@ -45,6 +45,11 @@ pub struct Aggregate {
     pub coercive_any: u64,
     pub coercive_by_actor: Vec<u64>,
     pub coercive_events: u64,
+    /// Runs by their number of coercive events (drawn and injected): entry k counts the runs
+    /// with exactly k. A scenario's injected events happen in every run, so the runs with more
+    /// than the injected count are those in which the model drew one.
+    #[serde(default)]
+    pub coercive_per_run: Vec<u64>,
     /// Event counts by (actor, target, code).
     pub event_counts: Vec<u64>,
     pub events: u64,
@@ -90,6 +95,7 @@ impl Aggregate {
             coercive_any: 0,
             coercive_by_actor: vec![0; n],
             coercive_events: 0,
+            coercive_per_run: Vec::new(),
             event_counts: vec![0; n * n * CATALOGUE.len()],
             events: 0,
             affinity_sum: vec![0; n * n],
@@ -148,6 +154,10 @@ impl Aggregate {
         add(&mut self.event_counts, &o.event_counts);
         self.coercive_any += o.coercive_any;
         self.coercive_events += o.coercive_events;
+        if self.coercive_per_run.len() < o.coercive_per_run.len() {
+            self.coercive_per_run.resize(o.coercive_per_run.len(), 0);
+        }
+        add(&mut self.coercive_per_run, &o.coercive_per_run);
         self.events += o.events;
         for (a, b) in self.affinity_sum.iter_mut().zip(&o.affinity_sum) {
             *a += b;
@@ -297,6 +307,10 @@ pub fn run_into_checked(
         agg.coercive_any += 1;
     }
     agg.coercive_events += out.coercive_events as u64;
+    if agg.coercive_per_run.len() <= out.coercive_events {
+        agg.coercive_per_run.resize(out.coercive_events + 1, 0);
+    }
+    agg.coercive_per_run[out.coercive_events] += 1;
     for (i, s) in sent_coercive.iter().enumerate() {
         if *s {
             agg.coercive_by_actor[i] += 1;

@@ -49,7 +49,7 @@ pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
             for (k, code) in CATALOGUE.iter().enumerate() {
                 let c = agg.event_counts[(i * n + j) * CATALOGUE.len() + k];
                 if c > 0 {
-                    let mean = (c as f64 / agg.runs as f64).to_string();
+                    let mean = r6(c as f64 / agg.runs as f64).to_string();
                     csv.row([
                         sc.actors[i].id.as_str(),
                         &sc.actors[j].id,
@@ -65,7 +65,7 @@ pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
 }
 
 /// Every file of an ensemble but `events.csv` and `scenario.resolved.toml`: the tables, the
-/// summary, the manifest and (with `charts`) the charts.
+/// summary, the manifest, (with `charts`) the charts, and `report.html`.
 pub fn write_ensemble(
     stage: &Staging,
     sc: &Scenario,
@@ -80,7 +80,12 @@ pub fn write_ensemble(
     if charts {
         render_run(&stage.tmp, &ChartInput::from_aggregate(sc, agg))?;
     }
-    Ok(())
+    let prov = crate::report::run::Provenance {
+        command: &man.command,
+        seed: sc.seed,
+        runs: sc.runs,
+    };
+    crate::report::write(stage, &crate::report::run::ensemble(sc, agg, &prov))
 }
 
 #[derive(Serialize)]
@@ -94,15 +99,21 @@ struct Dist {
     p95: f64,
 }
 
+/// Six significant digits: the precision of every statistic in `summary.json` and
+/// `event_counts.csv` (sums are exact to 2⁻³², sketch quantiles to 0.78%), without float noise.
+fn r6(x: f64) -> f64 {
+    super::round_sig(x, 6)
+}
+
 fn dist(c: crate::ensemble::CellStats) -> Dist {
     Dist {
-        mean: c.mean,
-        sd: c.sd,
-        p05: c.q[0],
-        p25: c.q[1],
-        p50: c.q[2],
-        p75: c.q[3],
-        p95: c.q[4],
+        mean: r6(c.mean),
+        sd: r6(c.sd),
+        p05: r6(c.q[0]),
+        p25: r6(c.q[1]),
+        p50: r6(c.q[2]),
+        p75: r6(c.q[3]),
+        p95: r6(c.q[4]),
     }
 }
 
@@ -168,8 +179,8 @@ struct Share {
 
 fn share(p: Proportion) -> Share {
     Share {
-        p: p.estimate,
-        ci95: [p.lo, p.hi],
+        p: r6(p.estimate),
+        ci95: [r6(p.lo), r6(p.hi)],
         runs: p.count,
         of: p.runs,
     }
@@ -190,8 +201,15 @@ struct OfficeOut {
     p_opened_ci95: [f64; 2],
     p_approved: f64,
     p_approved_ci95: [f64; 2],
+    /// Share of runs in which the office had opened by step t (at t or before), whatever
+    /// happened after: cumulative, never decreasing.
     p_opened_by_step: Vec<f64>,
+    /// Share of runs in which the office is open at step t (differs from `p_opened_by_step`
+    /// when a shock reverts the status).
+    p_open_at_step: Vec<f64>,
+    /// Share of runs approved by step t (cumulative), and approved or open at step t.
     p_approved_by_step: Vec<f64>,
+    p_approved_at_step: Vec<f64>,
     opening_step: StepDist,
     /// Share of runs in which each actor blocked the last vote (office not approved at the end).
     blocker_shares: BTreeMap<String, Share>,
@@ -199,12 +217,20 @@ struct OfficeOut {
 
 #[derive(Serialize)]
 struct HostileOut {
-    /// Share of runs with at least one coercive event (Goldstein ≤ −7), with its 95% interval.
+    /// What `p_any` and `mean_per_run` count: events the model drew, not those injected.
+    counts: &'static str,
+    /// Share of runs with at least one coercive event (Goldstein ≤ −7) drawn by the model, with
+    /// its 95% interval.
     p_any: f64,
     p_any_ci95: [f64; 2],
-    /// Share of runs in which each actor sent at least one.
-    by_actor: BTreeMap<String, Share>,
+    /// Coercive events drawn per run.
     mean_per_run: f64,
+    /// Coercive events the scenario injects as shocks (in every run).
+    injected_per_run: usize,
+    /// Share of runs with any coercive event, drawn or injected.
+    p_any_including_injected: f64,
+    /// Share of runs in which each actor sent at least one (drawn or injected).
+    by_actor: BTreeMap<String, Share>,
 }
 
 /// Final values: `stance` and `posture` are means over the runs; the distributions beside them.
@@ -270,8 +296,8 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
                 (
                     a.id.as_str(),
                     FinalOut {
-                        stance: agg.stats(last, Metric::Stance, i).mean,
-                        posture: agg.stats(last, Metric::Posture, i).mean,
+                        stance: r6(agg.stats(last, Metric::Stance, i).mean),
+                        posture: r6(agg.stats(last, Metric::Posture, i).mean),
                         stance_dist: dist(agg.stats(last, Metric::Stance, i)),
                         posture_dist: dist(agg.stats(last, Metric::Posture, i)),
                     },
@@ -281,8 +307,8 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         indicators: Indicators {
             forecast: dist(agg.stats(last, Metric::Forecast, 0)),
             polarization: dist(agg.stats(last, Metric::Polarization, 0)),
-            cooperation_mean: agg.cooperation_mean(),
-            events_per_run: agg.events as f64 / runs as f64,
+            cooperation_mean: r6(agg.cooperation_mean()),
+            events_per_run: r6(agg.events as f64 / runs as f64),
         },
         observations: super::observations::ensemble_observations(sc, &agg.observed, runs),
     };
@@ -295,8 +321,16 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
     let last = agg.steps;
     let by_step = |v: &Vec<u64>| {
         v.iter()
-            .map(|&c| c as f64 / runs as f64)
+            .map(|&c| r6(c as f64 / runs as f64))
             .collect::<Vec<_>>()
+    };
+    let cumulative = |v: &Vec<u64>| {
+        v.iter()
+            .scan(0u64, |acc, &c| {
+                *acc += c;
+                Some(*acc)
+            })
+            .collect::<Vec<u64>>()
     };
     let approved = wilson(agg.approved_by_step[last], runs);
     let opened = wilson(agg.opened_by_step[last], runs);
@@ -318,12 +352,14 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
             .iter()
             .map(|s| (s.name(), agg.status_at_end[*s as usize]))
             .collect(),
-        p_opened: opened.estimate,
-        p_opened_ci95: [opened.lo, opened.hi],
-        p_approved: approved.estimate,
-        p_approved_ci95: [approved.lo, approved.hi],
-        p_opened_by_step: by_step(&agg.opened_by_step),
-        p_approved_by_step: by_step(&agg.approved_by_step),
+        p_opened: r6(opened.estimate),
+        p_opened_ci95: [r6(opened.lo), r6(opened.hi)],
+        p_approved: r6(approved.estimate),
+        p_approved_ci95: [r6(approved.lo), r6(approved.hi)],
+        p_opened_by_step: by_step(&cumulative(&agg.opened_at)),
+        p_open_at_step: by_step(&agg.opened_by_step),
+        p_approved_by_step: by_step(&cumulative(&agg.approved_at)),
+        p_approved_at_step: by_step(&agg.approved_by_step),
         opening_step: step_dist(&agg.opened_at),
         blocker_shares: sc
             .actors
@@ -338,17 +374,23 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
 /// The `hostile` object of an ensemble's summary.
 fn hostile_out(sc: &Scenario, agg: &Aggregate) -> HostileOut {
     let runs = agg.runs;
-    let any = wilson(agg.coercive_any, runs);
+    let injected = crate::compare::paired::injected_coercive(sc);
+    let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
+    let any = wilson(drawn_runs, runs);
+    let drawn = agg.coercive_events.saturating_sub(injected as u64 * runs);
     HostileOut {
-        p_any: any.estimate,
-        p_any_ci95: [any.lo, any.hi],
+        counts: "drawn by the model (events injected by shocks are not counted)",
+        p_any: r6(any.estimate),
+        p_any_ci95: [r6(any.lo), r6(any.hi)],
+        mean_per_run: r6(drawn as f64 / runs as f64),
+        injected_per_run: injected,
+        p_any_including_injected: r6(agg.coercive_any as f64 / runs as f64),
         by_actor: sc
             .actors
             .iter()
             .enumerate()
             .map(|(i, a)| (a.id.clone(), share(wilson(agg.coercive_by_actor[i], runs))))
             .collect(),
-        mean_per_run: agg.coercive_events as f64 / runs as f64,
     }
 }
 

@@ -56,18 +56,68 @@ impl CsvText {
     }
 }
 
-/// `output/<scenario>/seed-<seed>`, where `run` writes unless `--out` is given; the scenario
-/// name is restricted so that it cannot leave `output/`.
-pub fn default_dir(sc: &Scenario) -> PathBuf {
+/// `x` rounded to `digits` significant digits, so that float noise (27.599999999999998) does not
+/// reach a file: the value printed with `{}` is then the shortest form of the rounded number.
+pub fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let p = digits - 1 - mag;
+    if p > 15 {
+        return x;
+    }
+    let s = format!("{x:.prec$e}", prec = (digits - 1).max(0) as usize);
+    s.parse().unwrap_or(x)
+}
+
+/// `x` rounded to `decimals` decimal places (for statistics whose precision is absolute, such as
+/// a mean of integer counts over R runs, known to 1/R).
+pub fn round_dp(x: f64, decimals: i32) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let s = format!("{x:.prec$}", prec = decimals.max(0) as usize);
+    s.parse().unwrap_or(x)
+}
+
+/// A short tag of the overrides a command applied (`--steps`, `--set`, in order): the first 6 hex
+/// digits of their FNV-1a hash, or `None` when there are none. Two commands with different
+/// overrides get different tags (up to a 1 in 16 million collision).
+pub fn overrides_tag(overrides: &[String]) -> Option<String> {
+    if overrides.is_empty() {
+        return None;
+    }
+    Some(fnv1a64(overrides.join("\n").as_bytes())[..6].to_string())
+}
+
+/// The name of a result folder: what makes results differ — `seed-<seed>`, then `-runs-<runs>`
+/// for an ensemble, then `-set-<tag>` when overrides were applied ([`overrides_tag`]). The same
+/// command always gets the same name; a different seed, run count or override never does.
+pub fn folder_name(seed: u64, runs: usize, overrides: &[String]) -> String {
+    let mut name = format!("seed-{seed}");
+    if runs > 1 {
+        name.push_str(&format!("-runs-{runs}"));
+    }
+    if let Some(tag) = overrides_tag(overrides) {
+        name.push_str(&format!("-set-{tag}"));
+    }
+    name
+}
+
+/// `output/<scenario>/<folder_name>` (e.g. `output/baseline/seed-1-runs-1000/`), where `run` and
+/// `merge` write unless `--out` is given; the scenario name is restricted so that it cannot
+/// leave `output/`. `overrides` are those not in the name already (not seed or runs).
+pub fn default_dir(sc: &Scenario, overrides: &[String]) -> PathBuf {
     PathBuf::from("output")
         .join(&sc.name)
-        .join(format!("seed-{}", sc.seed))
+        .join(folder_name(sc.seed, sc.runs, overrides))
 }
 
 /// Where shard K of N is written by default: beside, not inside, the merged folder (merging
-/// replaces that folder): `output/<scenario>/seed-<seed>-shards/<K>-of-<N>`.
-pub fn default_shard_dir(sc: &Scenario, k: u64, n: u64) -> PathBuf {
-    let base = default_dir(sc);
+/// replaces that folder): `output/<scenario>/<folder_name>-shards/<K>-of-<N>`.
+pub fn default_shard_dir(sc: &Scenario, overrides: &[String], k: u64, n: u64) -> PathBuf {
+    let base = default_dir(sc, overrides);
     let name = base
         .file_name()
         .and_then(|s| s.to_str())
@@ -224,6 +274,31 @@ mod tests {
         let mut t = CsvText::new(["a", "b"]);
         t.row(["1"]);
         assert!(t.finish().is_err());
+    }
+
+    #[test]
+    fn folder_names_carry_seed_runs_and_overrides() {
+        assert_eq!(folder_name(1, 1, &[]), "seed-1");
+        assert_eq!(folder_name(1, 1000, &[]), "seed-1-runs-1000");
+        let a = folder_name(1, 1, &["actor.china.stance=-0.5".to_string()]);
+        let b = folder_name(1, 1, &["actor.china.stance=-0.4".to_string()]);
+        assert!(
+            a.starts_with("seed-1-set-") && a.len() == "seed-1-set-".len() + 6,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            folder_name(1, 1, &["actor.china.stance=-0.5".to_string()])
+        );
+    }
+
+    #[test]
+    fn rounding_removes_float_noise() {
+        assert_eq!(round_sig(27.599999999999998, 6).to_string(), "27.6");
+        assert_eq!(round_sig(-0.000123456789, 3).to_string(), "-0.000123");
+        assert_eq!(round_dp(15.853999999999996, 3).to_string(), "15.854");
+        assert_eq!(round_sig(0.0, 4), 0.0);
     }
 
     #[test]

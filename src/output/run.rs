@@ -21,6 +21,11 @@ pub struct Manifest {
     pub seed: u64,
     pub runs: usize,
     pub steps: usize,
+    /// The overrides applied besides seed and runs (`--steps`, `--set`, in order): their tag
+    /// names the default folder, so `merge` puts shards where one machine would have.
+    pub overrides: Vec<String>,
+    /// The command that reproduces these results (a canonical form, without `--threads`).
+    pub command: String,
     pub threads: usize,
     /// `K/N` for a shard, else null.
     pub shard: Option<String>,
@@ -43,6 +48,8 @@ impl Manifest {
             seed: sc.seed,
             runs: sc.runs,
             steps: sc.steps,
+            overrides: Vec::new(),
+            command: String::new(),
             threads,
             shard: None,
             created: rfc3339(secs),

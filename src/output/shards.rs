@@ -23,6 +23,11 @@ pub struct ShardFolders {
     /// `scenario.resolved.toml` of the first shard; its hash matches every shard's.
     pub resolved: String,
     pub resolved_path: PathBuf,
+    /// The overrides and command of the first shard's `manifest.json` (see [`super::run::Manifest`]);
+    /// a manifest without them gives the scenario hash as the one override, so that the merged
+    /// folder is never the plain scenario's.
+    pub overrides: Vec<String>,
+    pub command: String,
 }
 
 impl ShardFolders {
@@ -42,10 +47,13 @@ impl ShardFolders {
                 resolved_path.display()
             )));
         }
+        let (overrides, command) = read_origin(&shards.parts[0].1, &shards.first().scenario_hash);
         Ok(ShardFolders {
             shards,
             resolved,
             resolved_path,
+            overrides,
+            command,
         })
     }
 
@@ -69,6 +77,23 @@ impl ShardFolders {
         }
         Ok(events)
     }
+}
+
+/// Overrides and command from a shard's `manifest.json` (strings only; anything else is ignored).
+fn read_origin(dir: &Path, scenario_hash: &str) -> (Vec<String>, String) {
+    let man: serde_json::Value = std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let overrides = match man["overrides"].as_array() {
+        Some(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
+        None => vec![format!("scenario_hash={scenario_hash}")],
+    };
+    let command = man["command"].as_str().unwrap_or_default().to_string();
+    (overrides, command)
 }
 
 fn read_text(p: &Path) -> Result<String> {

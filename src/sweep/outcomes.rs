@@ -50,15 +50,19 @@ pub fn outcome_names(sc: &Scenario) -> Vec<String> {
     v
 }
 
-/// An outcome name in words, for chart titles: `stance_china` is "china's final stance".
-pub fn describe(name: &str) -> String {
+/// An outcome name in words, for chart titles, with actor names rather than ids:
+/// `stance_united_states` is "United States’s final stance".
+pub fn describe(sc: &Scenario, name: &str) -> String {
     match name {
         "p_opened" => "whether the office opens".into(),
         "p_hostile" => "a hostile military event".into(),
         "cooperation_mean" => "the mean cooperation index".into(),
         s => s
             .strip_prefix("stance_")
-            .map(|a| format!("{a}'s final stance"))
+            .map(|a| {
+                let n = sc.actor_index(a).map(|i| sc.actors[i.ix()].name.as_str());
+                format!("{}’s final stance", n.unwrap_or(a))
+            })
             .unwrap_or_else(|| s.into()),
     }
 }
@@ -171,7 +175,13 @@ mod tests {
         let names = outcome_names(&sc);
         assert_eq!(names.len(), 3 + sc.actors.len());
         assert_eq!(names[3], format!("stance_{}", sc.actors[0].id));
-        assert_eq!(describe("stance_china"), "china's final stance");
-        assert_eq!(describe("p_opened"), "whether the office opens");
+        let sc = crate::scenario::Library::new(std::path::Path::new("scenarios"))
+            .load("baseline", &[])
+            .unwrap();
+        assert_eq!(
+            describe(&sc, "stance_united_states"),
+            "United States’s final stance"
+        );
+        assert_eq!(describe(&sc, "p_opened"), "whether the office opens");
     }
 }

@@ -140,7 +140,11 @@ pub fn tornado_charts(
             };
             TornadoChart {
                 file: format!("tornado_{}", r.outcome),
-                title: format!("What drives {} — {}", describe(&r.outcome), base.title),
+                title: format!(
+                    "What drives {} — {}",
+                    describe(base, &r.outcome),
+                    base.title
+                ),
                 subtitle: subtitle.clone(),
                 x_desc: x_desc.into(),
                 legend,

@@ -1,7 +1,13 @@
-//! Comparison of outcomes side by side, whatever their origin: a scenario run here with one seed,
-//! or an earlier output folder (a single run's time series or an ensemble's medians). The library
-//! computes what `diplosim compare` shows — the rows of its table, `comparison.csv` and the
+//! Comparison of outcomes side by side, whatever their origin: scenarios run here as ensembles
+//! with common random numbers (or once, with `--runs 1`), or earlier output folders (a single
+//! run's time series or an ensemble's means). The library computes what `diplosim compare` shows
+//! — the rows of its table, `comparison.csv`, the paired differences of [`paired`] and the
 //! overlay chart's data — and the command line only lays the table out.
+
+mod ensemble;
+pub mod paired;
+
+pub use ensemble::run_ensembles;
 
 use crate::chart::{CompareInput, CompareSeries};
 use crate::engine::{simulate, Compiled};
@@ -92,7 +98,7 @@ impl Item {
         let office = &summary["office"];
         let runs = summary["runs"].as_u64().unwrap_or(1);
         let series = if runs > 1 {
-            read_series(&dir.join("ensemble.csv"), "p50")?
+            read_series(&dir.join("ensemble.csv"), "mean")?
         } else {
             read_series(&dir.join("timeseries.csv"), "value")?
         };
@@ -170,6 +176,8 @@ fn read_series(path: &Path, col: &str) -> Result<BTreeMap<(String, Metric), Vec<
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub items: Vec<Item>,
+    /// Paired differences from the first item, when every item was run here as an ensemble.
+    pub paired: Option<paired::Paired>,
 }
 
 /// A number as the comparison table prints it: whole numbers bare, others to 3 decimals, `-` if
@@ -193,11 +201,16 @@ impl Comparison {
                 items[i].label = format!("{} ({})", items[i].label, i + 1);
             }
         }
-        Comparison { items }
+        Comparison {
+            items,
+            paired: None,
+        }
     }
 
-    /// `output/compare/<a>-vs-<b>...`, where `compare` writes unless `--out` is given.
-    pub fn default_dir(&self) -> PathBuf {
+    /// `output/compare/<a>-vs-<b>.../<folder name>`, where `compare` writes unless `--out` is
+    /// given; the last part names seed, runs and a tag of everything else that changes the
+    /// result ([`crate::output::folder_name`]: `--steps`, folders compared).
+    pub fn default_dir(&self, seed: u64, runs: usize, overrides: &[String]) -> PathBuf {
         let names: Vec<String> = self
             .items
             .iter()
@@ -206,6 +219,7 @@ impl Comparison {
         PathBuf::from("output")
             .join("compare")
             .join(names.join("-vs-"))
+            .join(crate::output::folder_name(seed, runs, overrides))
     }
 
     /// Union of actors (id, name) over the items, in first-seen order.
@@ -228,8 +242,13 @@ impl Comparison {
             .unwrap_or_else(|| "step".into())
     }
 
-    /// Rows of the printed table: a name, then one cell per item.
-    pub fn rows(&self) -> Vec<(String, Vec<String>)> {
+    /// Rows of the printed table: a name, then one cell per item; the final values per actor are
+    /// of `metric` when it is a per-actor metric, else of the stance.
+    pub fn rows(&self, metric: Metric) -> Vec<(String, Vec<String>)> {
+        let metric = match metric.scope() {
+            Scope::Actor => metric,
+            Scope::Region => Metric::Stance,
+        };
         let unit = self.step_unit();
         let col = |f: &dyn Fn(&Item) -> String| self.items.iter().map(f).collect::<Vec<_>>();
         let mut rows: Vec<(String, Vec<String>)> = vec![
@@ -255,14 +274,14 @@ impl Comparison {
             col(&|i| format!("{:+.2}", i.coop_mean)),
         ));
         rows.push((
-            "hostile military events".into(),
+            "coercive events drawn (per run)".into(),
             col(&|i| opt(Some(i.hostile))),
         ));
         for (id, _) in self.actors() {
             rows.push((
-                format!("final stance {id}"),
+                format!("final {} {id}", metric.label()),
                 col(&|i| {
-                    i.final_value(&id, Metric::Stance)
+                    i.final_value(&id, metric)
                         .map(|v| format!("{v:+.2}"))
                         .unwrap_or("-".into())
                 }),
@@ -283,7 +302,7 @@ impl Comparison {
             "p_opened",
             "blockers",
             "mean_cooperation",
-            "hostile_military_events",
+            "coercive_events_drawn",
         ]
         .map(String::from)
         .to_vec();
@@ -342,7 +361,7 @@ impl Comparison {
             step_unit: self.step_unit(),
             panels,
             series,
-            y_range: metric.range(),
+            y_range: None,
         }
     }
 }
@@ -370,7 +389,7 @@ mod tests {
         let labels: Vec<&str> = c.items.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels[0], "baseline (seed 1)");
         assert_eq!(labels[1], "baseline (seed 1) (2)");
-        let rows = c.rows();
+        let rows = c.rows(Metric::Stance);
         assert!(rows.iter().all(|(_, v)| v.len() == 3));
         assert!(!rows.iter().any(|(k, _)| k == "P(opened)"));
         assert_eq!(rows.last().unwrap().0, "final stance france");
@@ -403,7 +422,7 @@ mod tests {
         ]);
         let stance = c.chart_input(Metric::Stance);
         assert_eq!(stance.panels.len(), c.actors().len());
-        assert_eq!(stance.y_range, Some((-1.0, 1.0)));
+        assert_eq!(stance.y_range, None);
         let office = c.chart_input(Metric::OfficeStatus);
         assert_eq!(
             office.panels,

@@ -1,0 +1,113 @@
+//! Scenarios compared as ensembles: each run here with common random numbers, summarised as an
+//! [`Item`] (exact means over runs) for the table and charts, with the paired differences of
+//! [`super::paired`].
+
+use super::{paired, Item};
+use crate::engine::Compiled;
+use crate::ensemble::{run_range, Aggregate};
+use crate::error::{Error, Result};
+use crate::model::{Metric, Scope, Status};
+use crate::scenario::Scenario;
+use std::collections::BTreeMap;
+
+impl Item {
+    /// An ensemble of `sc` (its `runs` runs from its seed): means over runs for the series (exact),
+    /// the most common final status, P(opened), the members blocking in most runs, the median approval and opening steps over the
+    /// runs where they happened, and coercive events drawn per run (injected ones not counted).
+    pub fn from_aggregate(sc: Scenario, agg: &Aggregate) -> Item {
+        let mut series = BTreeMap::new();
+        let steps = 0..=agg.steps;
+        for &m in Metric::ALL {
+            let ids: Vec<(String, usize)> = match m.scope() {
+                Scope::Actor => sc
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.id.clone(), i))
+                    .collect(),
+                Scope::Region => vec![("*".to_string(), 0)],
+            };
+            for (id, i) in ids {
+                let s = steps.clone().map(|t| agg.stats(t, m, i).mean).collect();
+                series.insert((id, m), s);
+            }
+        }
+        let runs = agg.runs.max(1);
+        let top = (0..4)
+            .max_by_key(|&k| (agg.status_at_end[k], k))
+            .unwrap_or(0);
+        let injected = paired::injected_coercive(&sc) as u64 * agg.runs;
+        Item {
+            label: format!("{} (seed {}, {} runs)", sc.name, sc.seed, agg.runs),
+            office: Status::ALL[top].name().to_string(),
+            approved: lower_median(&agg.approved_at),
+            opened: lower_median(&agg.opened_at),
+            p_opened: Some(agg.opened_by_step[agg.steps] as f64 / runs as f64),
+            // Members still blocking at the end in most runs.
+            blockers: sc
+                .actors
+                .iter()
+                .zip(&agg.blocked_at_end)
+                .filter(|(_, &k)| 2 * k > agg.runs)
+                .map(|(a, _)| a.id.clone())
+                .collect(),
+            coop_mean: agg.cooperation_mean(),
+            hostile: agg.coercive_events.saturating_sub(injected) as f64 / runs as f64,
+            series,
+            sc,
+        }
+    }
+}
+
+/// Lower median of a histogram over steps (counts of runs), if any run counted.
+fn lower_median(counts: &[u64]) -> Option<f64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = (total - 1) / 2;
+    let mut seen = 0;
+    counts
+        .iter()
+        .position(|&c| {
+            seen += c;
+            rank < seen
+        })
+        .map(|t| t as f64)
+}
+
+/// Run every scenario as an ensemble of `runs` runs from `seed`, with common random numbers
+/// (run r of each uses `run_rng(seed, r)`): the items for the table and charts, and the paired
+/// differences from the first scenario. Call it inside `pool.install` to choose the threads.
+pub fn run_ensembles(
+    scenarios: Vec<Scenario>,
+    runs: usize,
+    seed: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+    on_run: &(dyn Fn() + Sync),
+) -> Result<(Vec<Item>, paired::Paired)> {
+    let ctl = crate::sweep::Control {
+        cancel: &|| cancel.load(std::sync::atomic::Ordering::Relaxed),
+        on_run,
+    };
+    let mut recs = Vec::new();
+    let mut items = Vec::new();
+    for sc in &scenarios {
+        recs.push(paired::records(sc, runs, seed, &ctl)?);
+        let c = Compiled::new(sc);
+        let agg = run_range(
+            &c,
+            seed,
+            0..runs as u64,
+            false,
+            cancel,
+            on_run,
+            &mut |_, _| {},
+        )
+        .map_err(|_| Error::Interrupted)?;
+        items.push(Item::from_aggregate(sc.clone(), &agg));
+    }
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    let p = paired::Paired::new(&refs, &recs, seed);
+    Ok((items, p))
+}

@@ -1,0 +1,334 @@
+//! Paired comparison of scenarios over an ensemble with common random numbers.
+//!
+//! Run r of every scenario is driven by the same generator (`engine::run_rng(seed, r)`), so the
+//! difference between two scenarios in run r is mostly the difference the scenarios make, not
+//! sampling noise. Each outcome's difference from the first scenario is the mean of the per-run
+//! differences with a 95% normal interval (mean ± 1.96·sd/√R, sd over runs with R − 1); the
+//! verdict is "differs" when the interval excludes 0 and "within noise" otherwise. One run of
+//! either scenario cannot reverse the conclusion, as a single-seed comparison can.
+//!
+//! Coercive events are counted as *drawn* by the model: events a scenario injects as shocks are
+//! subtracted, so a scenario that injects a show of force does not report P(hostile) = 1 by
+//! construction. The cooperation index is given as a regional sum per step and per ordered pair
+//! of actors (the sum over N(N − 1) dyads), so scenarios with different actor counts compare.
+
+use crate::engine::{Compiled, Observer, Outcome, StepView};
+use crate::error::Result;
+use crate::model::{CooperationMean, Status, CATALOGUE, COERCIVE};
+use crate::scenario::{Scenario, ShockAction};
+use crate::sweep::outcomes::mean_ci;
+use crate::sweep::runner::{evaluate, Control, Extract};
+
+/// One run's outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub opened: bool,
+    pub drawn_coercive: f64,
+    pub coop_mean: f64,
+    pub stance: Vec<f64>,
+}
+
+/// Coercive events a scenario injects within its steps (always injected, in every run).
+pub fn injected_coercive(sc: &Scenario) -> usize {
+    sc.shocks
+        .iter()
+        .filter(|s| s.step >= 1 && s.step <= sc.steps)
+        .filter(|s| {
+            matches!(s.action, ShockAction::Event { code, .. } if CATALOGUE[code].goldstein <= COERCIVE)
+        })
+        .count()
+}
+
+/// Mean cooperation index over steps 1..=T.
+pub struct CoopObserver(CooperationMean);
+
+impl Observer for CoopObserver {
+    fn step(&mut self, v: &StepView) {
+        self.0.add(v.step, v.cooperation);
+    }
+}
+
+/// The per-run extractor of one scenario (it knows what the scenario injects).
+struct Records {
+    injected: usize,
+}
+
+impl Extract for Records {
+    type Observer = CoopObserver;
+    type Run = RunRecord;
+    type Point = Vec<RunRecord>;
+    fn observer(&self, _c: &Compiled) -> CoopObserver {
+        CoopObserver(CooperationMean::default())
+    }
+    fn run(&self, _c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
+        RunRecord {
+            opened: out.status == Status::Opened,
+            drawn_coercive: out.coercive_events.saturating_sub(self.injected) as f64,
+            coop_mean: obs.0.mean(),
+            stance: out.final_stance,
+        }
+    }
+    fn point(&self, runs: &[RunRecord]) -> Vec<RunRecord> {
+        runs.to_vec()
+    }
+    fn run_words(&self, base: &Scenario) -> usize {
+        4 + base.actors.len()
+    }
+}
+
+/// Runs 0..R of `sc` seeded by (seed, r), on the current rayon pool.
+pub fn records(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<Vec<RunRecord>> {
+    let ex = Records {
+        injected: injected_coercive(sc),
+    };
+    let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &ex, ctl)?;
+    Ok(v.pop().unwrap_or_default())
+}
+
+/// A mean with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Estimate {
+    fn of(xs: &[f64]) -> Estimate {
+        let (mean, lo, hi) = mean_ci(xs);
+        Estimate { mean, lo, hi }
+    }
+
+    /// Whether the interval excludes 0.
+    pub fn differs(&self) -> bool {
+        self.lo > 0.0 || self.hi < 0.0
+    }
+
+    /// "differs" or "within noise".
+    pub fn verdict(&self) -> &'static str {
+        if self.differs() {
+            "differs"
+        } else {
+            "within noise"
+        }
+    }
+}
+
+/// One outcome across the scenarios: each scenario's estimate and each one's paired difference
+/// from the first (`None` for the first, and where the outcome does not exist, e.g. the stance
+/// of an actor a scenario lacks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeRow {
+    /// Machine name (`p_opened`, `stance_china`, ...), the column of `differences.csv`.
+    pub name: String,
+    /// In words, with its unit.
+    pub label: String,
+    pub values: Vec<Option<Estimate>>,
+    pub diffs: Vec<Option<Estimate>>,
+}
+
+/// A paired comparison of scenarios over R runs with common random numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paired {
+    pub runs: usize,
+    pub seed: u64,
+    pub rows: Vec<OutcomeRow>,
+}
+
+type Pick = Box<dyn Fn(&Scenario, &RunRecord) -> Option<f64>>;
+
+impl Paired {
+    /// Compare `scenarios` (the first is the reference) from their run records, in run order.
+    pub fn new(scenarios: &[&Scenario], recs: &[Vec<RunRecord>], seed: u64) -> Paired {
+        let runs = recs.first().map(|r| r.len()).unwrap_or(0);
+        let mut outcomes: Vec<(String, String, Pick)> = vec![
+            (
+                "p_opened".into(),
+                "P(office open at the end)".into(),
+                Box::new(|_, r| Some(f64::from(u8::from(r.opened)))),
+            ),
+            (
+                "hostile_drawn".into(),
+                "coercive events drawn per run (Goldstein ≤ −7; injected ones not counted)".into(),
+                Box::new(|_, r| Some(r.drawn_coercive)),
+            ),
+            (
+                "cooperation_mean".into(),
+                "cooperation index per step (regional sum)".into(),
+                Box::new(|_, r| Some(r.coop_mean)),
+            ),
+            (
+                "cooperation_per_dyad".into(),
+                "cooperation index per step and ordered pair".into(),
+                Box::new(|sc, r| {
+                    let n = sc.actors.len() as f64;
+                    (n > 1.0).then(|| r.coop_mean / (n * (n - 1.0)))
+                }),
+            ),
+        ];
+        for (id, name) in actor_union(scenarios) {
+            let key = id.clone();
+            outcomes.push((
+                format!("stance_{id}"),
+                format!("final stance of {name}"),
+                Box::new(move |sc, r| {
+                    sc.actors
+                        .iter()
+                        .position(|a| a.id == key)
+                        .map(|i| r.stance[i])
+                }),
+            ));
+        }
+        let rows = outcomes
+            .into_iter()
+            .map(|(name, label, pick)| row(name, label, &pick, scenarios, recs))
+            .collect();
+        Paired { runs, seed, rows }
+    }
+}
+
+impl Paired {
+    /// `differences.csv`: one row per outcome and scenario — its mean with a 95% interval, and
+    /// its paired difference from the first scenario with a 95% interval and the verdict.
+    pub fn csv(&self, scenarios: &[String]) -> Result<Vec<u8>> {
+        let mut csv = crate::output::CsvText::new([
+            "outcome",
+            "scenario",
+            "mean",
+            "lo95",
+            "hi95",
+            "diff",
+            "diff_lo95",
+            "diff_hi95",
+            "verdict",
+        ]);
+        let f = |x: f64| format!("{}", crate::output::round_sig(x, 6));
+        for row in &self.rows {
+            for (k, name) in scenarios.iter().enumerate() {
+                let mut cells = vec![row.name.clone(), name.clone()];
+                match row.values[k] {
+                    Some(e) => cells.extend([f(e.mean), f(e.lo), f(e.hi)]),
+                    None => cells.extend([String::new(), String::new(), String::new()]),
+                }
+                match row.diffs[k] {
+                    Some(d) => cells.extend([f(d.mean), f(d.lo), f(d.hi), d.verdict().to_string()]),
+                    None => {
+                        cells.extend([String::new(), String::new(), String::new(), String::new()])
+                    }
+                }
+                csv.row(&cells);
+            }
+        }
+        csv.finish()
+    }
+}
+
+/// Actors (id, name) of all scenarios, in first-seen order.
+fn actor_union(scenarios: &[&Scenario]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = Vec::new();
+    for sc in scenarios {
+        for a in &sc.actors {
+            if !v.iter().any(|(id, _)| *id == a.id) {
+                v.push((a.id.clone(), a.name.clone()));
+            }
+        }
+    }
+    v
+}
+
+fn row(
+    name: String,
+    label: String,
+    pick: &Pick,
+    scenarios: &[&Scenario],
+    recs: &[Vec<RunRecord>],
+) -> OutcomeRow {
+    let series: Vec<Option<Vec<f64>>> = scenarios
+        .iter()
+        .zip(recs)
+        .map(|(sc, rs)| rs.iter().map(|r| pick(sc, r)).collect())
+        .collect();
+    let values = series
+        .iter()
+        .map(|s| s.as_deref().map(Estimate::of))
+        .collect();
+    let diffs = series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| match (k, &series[0], s) {
+            (0, _, _) | (_, None, _) | (_, _, None) => None,
+            (_, Some(a), Some(b)) => {
+                let d: Vec<f64> = b.iter().zip(a).map(|(x, y)| x - y).collect();
+                Some(Estimate::of(&d))
+            }
+        })
+        .collect();
+    OutcomeRow {
+        name,
+        label,
+        values,
+        diffs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Library;
+    use std::path::Path;
+
+    fn load(name: &str, steps: u32) -> Scenario {
+        Library::new(Path::new("scenarios"))
+            .load(name, &[format!("scenario.steps={steps}")])
+            .unwrap()
+    }
+
+    #[test]
+    fn a_scenario_against_itself_is_within_noise_with_a_zero_interval() {
+        let a = load("baseline", 30);
+        let r = records(&a, 20, 1, &Control::none()).unwrap();
+        let p = Paired::new(&[&a, &a], &[r.clone(), r], 1);
+        for row in &p.rows {
+            let d = row.diffs[1].unwrap();
+            assert_eq!((d.mean, d.lo, d.hi), (0.0, 0.0, 0.0), "{}", row.name);
+            assert_eq!(d.verdict(), "within noise");
+        }
+    }
+
+    #[test]
+    fn an_ally_objecting_differs_and_absent_actors_have_no_difference() {
+        let a = load("baseline", 40);
+        let b = load("ally_objects", 40);
+        let ra = records(&a, 40, 1, &Control::none()).unwrap();
+        let rb = records(&b, 40, 1, &Control::none()).unwrap();
+        let p = Paired::new(&[&a, &b], &[ra, rb], 1);
+        let opened = &p.rows[0];
+        assert_eq!(opened.name, "p_opened");
+        assert!(opened.diffs[1].unwrap().differs(), "{opened:?}");
+        let france = p.rows.iter().find(|r| r.name == "stance_france").unwrap();
+        assert!(france.values[0].is_none() && france.diffs[1].is_none());
+        assert!(france.values[1].is_some());
+        let dyad = p
+            .rows
+            .iter()
+            .find(|r| r.name == "cooperation_per_dyad")
+            .unwrap();
+        let sum = p
+            .rows
+            .iter()
+            .find(|r| r.name == "cooperation_mean")
+            .unwrap();
+        let n = a.actors.len() as f64;
+        let per = dyad.values[0].unwrap().mean * n * (n - 1.0);
+        assert!((per - sum.values[0].unwrap().mean).abs() < 1e-9);
+    }
+
+    #[test]
+    fn injected_coercive_events_are_counted_from_the_shocks() {
+        let k = load("korean_tension", 104);
+        assert!(injected_coercive(&k) > 0);
+        assert_eq!(injected_coercive(&load("baseline", 104)), 0);
+        let r = records(&k, 10, 1, &Control::none()).unwrap();
+        assert!(r.iter().all(|x| x.drawn_coercive >= 0.0));
+    }
+}

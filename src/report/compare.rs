@@ -1,0 +1,125 @@
+//! The report of a comparison: which differences from the first scenario are real (paired 95%
+//! intervals over runs with common random numbers), the side-by-side table, and each scenario's
+//! numbers with their sources.
+
+use super::{Report, Section, Table};
+use crate::compare::paired::{Estimate, Paired};
+use crate::compare::Comparison;
+use crate::model::Metric;
+
+fn est(e: &Option<Estimate>) -> String {
+    match e {
+        Some(e) if e.lo == e.hi => format!("{:+.3}", e.mean),
+        Some(e) => format!("{:+.3} [{:+.3}, {:+.3}]", e.mean, e.lo, e.hi),
+        None => "-".into(),
+    }
+}
+
+/// The report of `cmp`, made by `command`.
+pub fn report(cmp: &Comparison, metric: Metric, command: &str) -> Report {
+    let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
+    let mut r = Report {
+        kind: "comparison".into(),
+        title: format!("Comparison: {}", names.join(" vs ")),
+        subtitle: cmp.items.iter().map(|i| i.label.clone()).collect::<Vec<_>>().join(" · "),
+        question: format!(
+            "How do the outcomes of {} differ from those of {}, and which differences are more than noise?",
+            names[1..].join(", "),
+            names[0]
+        ),
+        command: command.to_string(),
+        ..Default::default()
+    };
+    match &cmp.paired {
+        Some(p) => headline_paired(&mut r, cmp, p),
+        None => r.headline.push(
+            "These items were not all run here as ensembles, so no paired intervals: differences below may be noise. Compare scenario names with --runs 200 or more to tell."
+                .into(),
+        ),
+    }
+    let mut side = Table::new("Side by side", &[""], &[]);
+    side.header
+        .extend(cmp.items.iter().map(|i| i.label.clone()));
+    side.numeric = (1..=cmp.items.len()).collect();
+    for (k, vals) in cmp.rows(metric) {
+        let mut row = vec![k];
+        row.extend(vals);
+        side.rows.push(row);
+    }
+    r.sections.push(Section {
+        heading: "Side by side".into(),
+        paragraphs: vec!["Ensembles: office status is the most common final status, steps are medians over the runs where they happened, blockers block in most runs, values are means over runs.".into()],
+        tables: vec![side],
+    });
+    for it in &cmp.items {
+        let mut s = super::scenario::section(&it.sc);
+        s.heading = format!("Scenario {}: every number and its source", it.sc.name);
+        r.sections.push(s);
+    }
+    r
+}
+
+fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
+    let first = &cmp.items[0].sc.name;
+    for (k, it) in cmp.items.iter().enumerate().skip(1) {
+        let differ: Vec<&str> = p
+            .rows
+            .iter()
+            .filter(|row| row.diffs[k].is_some_and(|d| d.differs()))
+            .map(|row| row.name.as_str())
+            .collect();
+        let open = p
+            .rows
+            .iter()
+            .find(|row| row.name == "p_opened")
+            .and_then(|row| row.diffs[k]);
+        let open_text = match open {
+            Some(d) if d.differs() => format!(
+                "P(office open at the end) changes by {:+.1} points (95% interval {:+.1} to {:+.1})",
+                100.0 * d.mean,
+                100.0 * d.lo,
+                100.0 * d.hi
+            ),
+            Some(d) => format!(
+                "P(office open at the end) does not change beyond noise ({:+.1} points, 95% interval {:+.1} to {:+.1})",
+                100.0 * d.mean,
+                100.0 * d.lo,
+                100.0 * d.hi
+            ),
+            None => "P(office open) cannot be compared".into(),
+        };
+        r.headline.push(format!(
+            "{} against {first}: {open_text}; {} of {} outcomes differ beyond noise.",
+            it.sc.name,
+            differ.len(),
+            p.rows.iter().filter(|row| row.diffs[k].is_some()).count()
+        ));
+    }
+    r.headline.push(format!(
+        "Each difference is the mean over {} paired runs (run r of every scenario uses the same random numbers, seed {}), with a 95% interval; “within noise” means the interval includes 0.",
+        p.runs, p.seed
+    ));
+    let mut t = Table::new("Differences from the first scenario", &["outcome"], &[]);
+    for it in &cmp.items {
+        t.header.push(format!("{} (95% interval)", it.sc.name));
+    }
+    for it in &cmp.items[1..] {
+        t.header.push(format!("{} − {first}", it.sc.name));
+        t.header.push("verdict".into());
+    }
+    for row in &p.rows {
+        let mut cells = vec![row.label.clone()];
+        cells.extend(row.values.iter().map(est));
+        for d in &row.diffs[1..] {
+            cells.push(est(d));
+            cells.push(
+                d.map(|d| d.verdict().to_string())
+                    .unwrap_or_else(|| "-".into()),
+            );
+        }
+        t.rows.push(cells);
+    }
+    r.key_tables.push(t.with_note(
+        "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare. Coercive events count only those the model drew, not those a scenario injects.",
+    ));
+}

@@ -1,0 +1,296 @@
+//! Reports of a single run (the office's fate, final stances, and a timeline of votes, shocks
+//! and the strongest events) and of an ensemble (probabilities with 95% Wilson intervals, and
+//! who pressed whom: the event mix per dyad with the target's stance change).
+
+use super::{pct, signed, Report, Section, Table};
+use crate::compare::paired::injected_coercive;
+use crate::engine::Outcome;
+use crate::ensemble::stats::wilson;
+use crate::ensemble::Aggregate;
+use crate::model::{EventClass, Metric, CATALOGUE, COERCIVE};
+use crate::output::record::Recording;
+use crate::scenario::Scenario;
+
+/// How the folder was made: the command, and the folder (for the resolved-scenario command).
+pub struct Provenance<'a> {
+    pub command: &'a str,
+    pub seed: u64,
+    pub runs: usize,
+}
+
+fn base(sc: &Scenario, kind: &str, p: &Provenance) -> Report {
+    let runs = if p.runs > 1 {
+        format!(" --runs {}", p.runs)
+    } else {
+        String::new()
+    };
+    Report {
+        kind: kind.into(),
+        title: sc.title.clone(),
+        subtitle: format!(
+            "scenario {} · seed {} · {} {}s",
+            sc.name, p.seed, sc.steps, sc.step_unit
+        ),
+        question: format!(
+            "Does {} approve and open the office in {}, and how do the other actors react?",
+            sc.actor_index(&sc.issue.body)
+                .map(|i| sc.actors[i.ix()].name.clone())
+                .unwrap_or_else(|| sc.issue.body.clone()),
+            sc.actors[sc.issue.host.ix()].name
+        ),
+        command: p.command.to_string(),
+        resolved_command: format!(
+            "diplosim run scenario.resolved.toml --seed {}{runs}",
+            p.seed
+        ),
+        ..Default::default()
+    }
+}
+
+/// The report of one run.
+pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> Report {
+    let mut r = base(sc, "single run", p);
+    let unit = &sc.step_unit;
+    r.headline.push(match (out.approved_step, out.opened_step) {
+        (_, Some(o)) => format!("In this run the office opened in {unit} {o}."),
+        (Some(a), None) => format!(
+            "In this run the office was approved in {unit} {a} but had not opened by the end."
+        ),
+        _ if out.votes.is_empty() => "In this run no vote took place.".into(),
+        _ => format!(
+            "In this run the office was postponed: blocked at the last vote by {}.",
+            names(sc, out.blockers.iter().map(|b| b.ix()))
+        ),
+    });
+    r.headline.push(
+        "Uncertainty: this is one seeded story, not a probability. Run an ensemble (--runs 200 or more) to see how often it happens."
+            .into(),
+    );
+    let injected = injected_coercive(sc);
+    r.headline.push(format!(
+        "{} events; coercive events (Goldstein ≤ −7): {} drawn by the model, {} injected by the scenario; mean cooperation index {} per {unit}.",
+        rec.events.len(),
+        out.coercive_events.saturating_sub(injected),
+        injected,
+        signed(rec.cooperation_mean(), 2)
+    ));
+    let mut t = Table::new("Stances", &["actor", "start", "end", "change"], &[1, 2, 3]);
+    for (i, a) in sc.actors.iter().enumerate() {
+        let s0 = rec.value(Metric::Stance, 0, i);
+        let s1 = out.final_stance[i];
+        t.row([
+            a.name.clone(),
+            signed(s0, 2),
+            signed(s1, 2),
+            signed(s1 - s0, 2),
+        ]);
+    }
+    r.key_tables.push(t);
+    r.sections.push(timeline(sc, rec, out));
+    r.sections.push(super::scenario::section(sc));
+    r
+}
+
+/// Votes, shocks and the strongest events (largest |Goldstein|, earliest first on ties), by step.
+fn timeline(sc: &Scenario, rec: &Recording, out: &Outcome) -> Section {
+    let mut items: Vec<(usize, u8, String, String)> = Vec::new();
+    for v in &out.votes {
+        let what = if v.approved {
+            "approved by every member".to_string()
+        } else {
+            format!(
+                "postponed; blocked by {}",
+                names(sc, v.blockers.iter().map(|b| b.ix()))
+            )
+        };
+        items.push((v.step, 0, "vote".into(), what));
+    }
+    if let Some(o) = out.opened_step {
+        items.push((o, 1, "opening".into(), "the office opens".into()));
+    }
+    for sh in &sc.shocks {
+        if sh.step <= sc.steps {
+            items.push((
+                sh.step,
+                2,
+                "shock".into(),
+                super::scenario::shock_text(sc, sh),
+            ));
+        }
+    }
+    let mut evs: Vec<&crate::engine::Event> = rec.events.iter().collect();
+    evs.sort_by(|a, b| {
+        b.goldstein()
+            .abs()
+            .total_cmp(&a.goldstein().abs())
+            .then(a.step.cmp(&b.step))
+    });
+    for e in evs.iter().take(12) {
+        let c = &CATALOGUE[e.code];
+        let kind = if c.goldstein <= COERCIVE {
+            "coercive event"
+        } else {
+            "event"
+        };
+        items.push((
+            e.step,
+            3,
+            kind.into(),
+            format!(
+                "{} → {}: {} ({:+})",
+                sc.actors[e.actor.ix()].name,
+                sc.actors[e.target.ix()].name,
+                c.label,
+                c.goldstein
+            ),
+        ));
+    }
+    items.sort_by_key(|a| (a.0, a.1));
+    let mut t = Table::new("", &[sc.step_unit.as_str(), "what", "detail"], &[0]);
+    for (step, _, what, detail) in items {
+        t.row([step.to_string(), what, detail]);
+    }
+    Section {
+        heading: "What happened: a timeline".into(),
+        paragraphs: vec![format!(
+            "Every vote and shock, and the {} strongest of the run’s {} events (largest Goldstein weight either way). The full log is events.csv.",
+            rec.events.len().min(12),
+            rec.events.len()
+        )],
+        tables: vec![t],
+    }
+}
+
+fn names(sc: &Scenario, ix: impl Iterator<Item = usize>) -> String {
+    let v: Vec<&str> = ix.map(|i| sc.actors[i].name.as_str()).collect();
+    if v.is_empty() {
+        "nobody".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// The report of an ensemble.
+pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
+    let mut r = base(sc, "ensemble", p);
+    let unit = &sc.step_unit;
+    let runs = agg.runs;
+    let open = wilson(agg.opened_by_step[agg.steps], runs);
+    r.headline.push(format!(
+        "The office is open at the end ({unit} {}) in {} of {runs} runs (95% interval {}–{}).",
+        agg.steps,
+        pct(open.estimate),
+        pct(open.lo),
+        pct(open.hi)
+    ));
+    let appr = wilson(agg.approved_by_step[agg.steps], runs);
+    r.headline.push(format!(
+        "Approved (or open) at the end: {} (95% interval {}–{}).",
+        pct(appr.estimate),
+        pct(appr.lo),
+        pct(appr.hi)
+    ));
+    let injected = injected_coercive(sc);
+    let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
+    let h = wilson(drawn_runs, runs);
+    r.headline.push(format!(
+        "A coercive event drawn by the model (Goldstein ≤ −7) in {} of runs (95% interval {}–{}); {} injected by the scenario in every run.",
+        pct(h.estimate),
+        pct(h.lo),
+        pct(h.hi),
+        injected
+    ));
+    r.key_tables.push(final_stances(sc, agg));
+    r.sections.push(dyads(sc, agg));
+    r.sections.push(super::scenario::section(sc));
+    r
+}
+
+fn final_stances(sc: &Scenario, agg: &Aggregate) -> Table {
+    let mut t = Table::new(
+        "Final stances over the runs",
+        &["actor", "start", "mean at the end", "sd", "5–95% of runs"],
+        &[1, 2, 3, 4],
+    );
+    for (i, a) in sc.actors.iter().enumerate() {
+        let s0 = agg.stats(0, Metric::Stance, i).mean;
+        let c = agg.stats(agg.steps, Metric::Stance, i);
+        t.row([
+            a.name.clone(),
+            signed(s0, 2),
+            signed(c.mean, 3),
+            format!("{:.3}", c.sd),
+            format!("{} … {}", signed(c.q[0], 2), signed(c.q[4], 2)),
+        ]);
+    }
+    t.with_note("Means and standard deviations are exact; the 5–95% range comes from a quantile sketch accurate to 0.8%.")
+}
+
+/// Who pressed whom: the 15 busiest ordered pairs, events per run by class, the mean Goldstein
+/// weight, and the target's mean stance change over the run (all causes).
+fn dyads(sc: &Scenario, agg: &Aggregate) -> Section {
+    let n = agg.n;
+    let runs = agg.runs.max(1) as f64;
+    let k = CATALOGUE.len();
+    let mut rows: Vec<(f64, Vec<String>)> = Vec::new();
+    for i in 0..n {
+        for j in (0..n).filter(|&j| j != i) {
+            let counts = &agg.event_counts[(i * n + j) * k..(i * n + j + 1) * k];
+            let total: u64 = counts.iter().sum();
+            if total == 0 {
+                continue;
+            }
+            let mut by_class = [0u64; 4];
+            let mut g = 0.0;
+            let mut coercive = 0;
+            for (c, &x) in CATALOGUE.iter().zip(counts) {
+                let cls = EventClass::ALL
+                    .iter()
+                    .position(|e| *e == c.class())
+                    .unwrap_or(0);
+                by_class[cls] += x;
+                g += c.goldstein * x as f64;
+                if c.goldstein <= COERCIVE {
+                    coercive += x;
+                }
+            }
+            let ds =
+                agg.stats(agg.steps, Metric::Stance, j).mean - agg.stats(0, Metric::Stance, j).mean;
+            let mut row = vec![sc.actors[i].name.clone(), sc.actors[j].name.clone()];
+            row.push(format!("{:.2}", total as f64 / runs));
+            row.extend(by_class.iter().map(|&x| format!("{:.2}", x as f64 / runs)));
+            row.push(format!("{:.2}", coercive as f64 / runs));
+            row.push(signed(g / total as f64, 2));
+            row.push(signed(ds, 3));
+            rows.push((total as f64, row));
+        }
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut t = Table::new(
+        "",
+        &[
+            "from",
+            "to",
+            "events/run",
+            "verbal coop.",
+            "material coop.",
+            "verbal conflict",
+            "material conflict",
+            "coercive",
+            "mean Goldstein",
+            "target’s stance change",
+        ],
+        &[2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    let shown = rows.len().min(15);
+    for (_, row) in rows.into_iter().take(15) {
+        t.rows.push(row);
+    }
+    Section {
+        heading: "Who pressed whom".into(),
+        paragraphs: vec![format!(
+            "The {shown} busiest ordered pairs: events per run by CAMEO class, coercive events among them, the mean Goldstein weight of what was sent, and the target’s mean stance change from the start to the end (all causes, not this dyad alone). Every pair and code is in event_counts.csv."
+        )],
+        tables: vec![t],
+    }
+}
