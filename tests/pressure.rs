@@ -184,3 +184,23 @@ source = "test"
     // The events moved j: without them it would stay at 0.6.
     assert!((sj - 0.6).abs() > 0.05, "{sj}");
 }
+
+/// Rule 6's moving average spans the steps with events (1..=t), never step 0's empty index:
+/// one injected agreement (G = +8) at step 1 and nothing else, `ma_window` 4.
+#[test]
+fn cooperation_moving_average_leaves_out_step_zero() {
+    let mut text = two(0.0, 0.4, None, "057");
+    text = text
+        .replace("steps = 1", "steps = 6")
+        .replace("[model]", "[model]\nma_window = 4");
+    let sc = scenario(&text);
+    let (rec, _) = run(&sc, 1);
+    let ma: Vec<f64> = (0..=6)
+        .map(|t| rec.value(Metric::CooperationMa, t, 0))
+        .collect();
+    // Step 0: no events, 0. Step 1: 8/1. Step 2: 8/2. Step 3: 8/3. Step 4: 8/4. Step 5: 0/4.
+    let want = [0.0, 8.0, 4.0, 8.0 / 3.0, 2.0, 0.0, 0.0];
+    for (t, (g, w)) in ma.iter().zip(want).enumerate() {
+        assert!((g - w).abs() < 1e-12, "step {t}: {g} vs {w}");
+    }
+}

@@ -3,9 +3,9 @@
 //! kernel density the importance weights divide by. Everything is seeded, sequential and in
 //! point order, so it is the same on any number of threads.
 
+use crate::engine::Normal;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::engine::Normal;
 
 /// A parameter's prior: uniform on [lo, hi].
 #[derive(Debug, Clone, PartialEq)]

@@ -540,8 +540,15 @@ pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &
         .map(|i| c.cap[i] * (st.s[i] - mean).powi(2))
         .sum::<f64>()
         / c_sum;
-    let w = c.params.ma_window.min(st.coop.len());
-    let cooperation_ma = st.coop[st.coop.len() - w..].iter().sum::<f64>() / w as f64;
+    // The moving average spans the last `ma_window` steps with events (1..=t): step 0 has none,
+    // so it is not averaged in as a zero; at step 0 itself the index and its average are 0.
+    let drawn = &st.coop[1.min(st.coop.len())..];
+    let w = c.params.ma_window.min(drawn.len());
+    let cooperation_ma = if w == 0 {
+        0.0
+    } else {
+        drawn[drawn.len() - w..].iter().sum::<f64>() / w as f64
+    };
     obs.step(&StepView {
         step: t,
         stance: &st.s,
