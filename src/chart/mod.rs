@@ -10,6 +10,7 @@ mod cooperation;
 mod input;
 mod lines;
 mod office;
+mod raster;
 mod relations;
 pub mod sweep;
 
@@ -72,7 +73,7 @@ pub(crate) fn e<E: std::fmt::Debug>(err: E) -> String {
 
 /// Both backends behind one signature, so each chart is written once.
 pub(crate) enum Area<'a> {
-    Png(DrawingArea<BitMapBackend<'a>, Shift>),
+    Png(DrawingArea<raster::Raster<'a>, Shift>),
     Svg(DrawingArea<SVGBackend<'a>, Shift>),
 }
 
@@ -98,7 +99,7 @@ pub(crate) fn save(
     let svg = dir.join(format!("{name}.svg"));
     let fail = |p: &Path, msg: String| Error::Run(format!("cannot draw {}: {msg}", p.display()));
     {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        let root = raster::Raster(BitMapBackend::new(&png, size)).into_drawing_area();
         root.fill(&WHITE).map_err(|x| fail(&png, e(x)))?;
         let area = Area::Png(root);
         draw(&area).map_err(|x| fail(&png, x))?;
