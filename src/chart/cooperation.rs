@@ -16,7 +16,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let body = header(
         root,
         &format!("Cooperation and conflict — {}", input.title),
-        &input.subtitle,
+        &input.subtitle_for("lines: median of the runs, shading: 5–95% of runs"),
     )?;
     let (w, h) = body.dim_in_pixel();
     let (plots, side) = body.split_horizontally(w.saturating_sub(230));
@@ -24,16 +24,26 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     draw_index(&top, input)?;
     draw_tone(&bottom, input)?;
     let unit = &input.step_unit;
-    let mut note = vec![
-        "top: bars = index per step".to_string(),
-        "(blue cooperative, red hostile);".to_string(),
-        format!("black line = {}-{unit} average", input.ma_window),
-    ];
+    let mut note = if input.is_ensemble() {
+        vec![
+            "top: blue line = mean index".to_string(),
+            "per step over the runs;".to_string(),
+            format!("black = {}-{unit} average,", input.ma_window),
+            "median of the runs, with".to_string(),
+            "5–95% of runs shaded".to_string(),
+        ]
+    } else {
+        vec![
+            "top: bars = index per step".to_string(),
+            "(blue cooperative, red hostile);".to_string(),
+            format!("black line = {}-{unit} average", input.ma_window),
+        ]
+    };
     note.extend(marker_note(input));
     if input.tone.iter().any(|b| b.band.is_some()) {
         note.push("lines: median; shading: 5–95%".into());
     }
-    Legend::actors(&input.ids, &input.names).draw(&side, &note)
+    Legend::keyed(input, &input.styles()).draw(&side, &note)
 }
 
 /// Top panel: the regional index (bars) and its moving average (line, with its band).
@@ -80,6 +90,45 @@ fn draw_index<DB: DrawingBackend>(top: &DrawingArea<DB, Shift>, input: &ChartInp
             .draw_series(std::iter::once(Polygon::new(pts, ma.mix(0.12).filled())))
             .map_err(e)?;
     }
+    if input.is_ensemble() {
+        // A mean per step varies little from step to step: a line, not a wall of bars.
+        chart
+            .draw_series(LineSeries::new(
+                input
+                    .cooperation
+                    .mid
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(t, v)| (t as f64, *v)),
+                RGBColor(70, 130, 180).stroke_width(2),
+            ))
+            .map_err(e)?;
+    } else {
+        draw_bars(&mut chart, input)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            input
+                .cooperation_ma
+                .mid
+                .iter()
+                .enumerate()
+                .map(|(t, v)| (t as f64, *v)),
+            ma.stroke_width(2),
+        ))
+        .map_err(e)?;
+    Ok(())
+}
+
+/// A single run's index, one bar per step (blue cooperative, red hostile).
+fn draw_bars<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    input: &ChartInput,
+) -> DResult {
     chart
         .draw_series(
             input
@@ -98,17 +147,6 @@ fn draw_index<DB: DrawingBackend>(top: &DrawingArea<DB, Shift>, input: &ChartInp
                     Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], c.mix(0.55).filled())
                 }),
         )
-        .map_err(e)?;
-    chart
-        .draw_series(LineSeries::new(
-            input
-                .cooperation_ma
-                .mid
-                .iter()
-                .enumerate()
-                .map(|(t, v)| (t as f64, *v)),
-            ma.stroke_width(2),
-        ))
         .map_err(e)?;
     Ok(())
 }
@@ -148,5 +186,5 @@ fn draw_tone<DB: DrawingBackend>(bottom: &DrawingArea<DB, Shift>, input: &ChartI
             BLACK.mix(0.5),
         )))
         .map_err(e)?;
-    draw_bands(&mut chart, &input.ids, &input.tone)
+    draw_bands(&mut chart, &input.styles(), &input.tone)
 }

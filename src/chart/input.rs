@@ -74,6 +74,10 @@ pub struct ChartInput {
     pub shocks: Vec<(usize, String)>,
     /// Vote steps.
     pub votes: Vec<usize>,
+    /// Each actor's first bloc (`member_of`), or "".
+    pub blocs: Vec<String>,
+    /// Each actor's share of runs in which it blocked (a single run: 1 if it blocked any vote).
+    pub blocked: Vec<f64>,
 }
 
 impl ChartInput {
@@ -114,6 +118,9 @@ impl ChartInput {
         };
         input.affinity = out.final_affinity.clone();
         input.votes = out.votes.iter().map(|v| v.step).collect();
+        for b in out.votes.iter().flat_map(|v| &v.blockers) {
+            input.blocked[b.ix()] = 1.0;
+        }
         input
     }
 
@@ -122,7 +129,7 @@ impl ChartInput {
     pub fn frame(sc: &Scenario, subtitle: String) -> ChartInput {
         use crate::scenario::ShockAction as S;
         let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.clone();
-        let mut shocks: Vec<(usize, String)> = Vec::new();
+        let mut shocks: Vec<(usize, Vec<String>)> = Vec::new();
         for s in sc.shocks.iter().filter(|s| s.step <= sc.steps) {
             let label = match &s.action {
                 S::Stance { actor, .. } => format!("{} stance", id(*actor)),
@@ -146,14 +153,14 @@ impl ChartInput {
                 S::Office { status } => format!("office {}", status.name()),
             };
             match shocks.last_mut() {
-                Some((step, l)) if *step == s.step => {
-                    if !l.ends_with('…') {
-                        l.push_str(" …");
-                    }
-                }
-                _ => shocks.push((s.step, label)),
+                Some((step, l)) if *step == s.step => l.push(label),
+                _ => shocks.push((s.step, vec![label])),
             }
         }
+        let shocks = shocks
+            .into_iter()
+            .map(|(t, ls)| (t, join_labels(&ls)))
+            .collect();
         let votes = (1..=sc.steps)
             .filter(|&t| sc.issue.is_vote_step(t))
             .collect();
@@ -179,6 +186,55 @@ impl ChartInput {
             escalation: sc.params.escalation_threshold,
             shocks,
             votes,
+            blocs: sc
+                .actors
+                .iter()
+                .map(|a| a.member_of.first().cloned().unwrap_or_default())
+                .collect(),
+            blocked: vec![0.0; sc.actors.len()],
+        }
+    }
+}
+
+/// The shocks of one step as one label: "france position", "france position + france stance",
+/// "france position + 2 more" (the same text twice is said once).
+fn join_labels(ls: &[String]) -> String {
+    let mut u: Vec<&String> = Vec::new();
+    for l in ls {
+        if !u.contains(&l) {
+            u.push(l);
+        }
+    }
+    match u.len() {
+        0 => String::new(),
+        1 => u[0].clone(),
+        2 => format!("{} + {}", u[0], u[1]),
+        n => format!("{} + {} more", u[0], n - 1),
+    }
+}
+
+impl ChartInput {
+    /// Whether this is an ensemble's aggregate (medians, bands, probabilities).
+    pub fn is_ensemble(&self) -> bool {
+        matches!(self.office, OfficeData::Probability { .. })
+    }
+
+    /// Which actors get a colour and a label (see [`super::actors`]), chosen by final stance.
+    pub(crate) fn styles(&self) -> super::actors::Styles {
+        let last: Vec<f64> = self
+            .stance
+            .iter()
+            .map(|b| b.mid.last().cloned().unwrap_or(0.0))
+            .collect();
+        super::actors::styles(&self.ids, &self.blocs, &self.blocked, &last)
+    }
+
+    /// The subtitle, with what an ensemble chart draws appended.
+    pub(crate) fn subtitle_for(&self, what: &str) -> String {
+        if self.is_ensemble() {
+            format!("{} · {what}", self.subtitle)
+        } else {
+            self.subtitle.clone()
         }
     }
 }
@@ -218,10 +274,7 @@ impl ChartInput {
         let runs = agg.runs;
         let mut input = ChartInput::frame(
             sc,
-            format!(
-                "scenario {} · seed {} · {runs} runs (median, 5–95% band)",
-                sc.name, sc.seed
-            ),
+            format!("scenario {} · seed {} · {runs} runs", sc.name, sc.seed),
         );
         input.stance = per_actor(Metric::Stance);
         input.posture = per_actor(Metric::Posture);
@@ -247,6 +300,11 @@ impl ChartInput {
             runs: runs as usize,
         };
         input.affinity = agg.mean_affinity();
+        input.blocked = agg
+            .blocked_at_end
+            .iter()
+            .map(|&c| c as f64 / runs as f64)
+            .collect();
         // Mark the steps at which a vote took place in at least one run.
         input.votes = agg
             .voted_at

@@ -1,9 +1,9 @@
 //! Stance and posture: one line per actor (an ensemble's median with its 5–95% band), votes and
 //! shocks marked on the time axis, the legend in its own panel.
 
+use super::actors::{draw_end_labels, footer, EndLabel, Styles, OTHER};
 use super::{
-    actor_color, draw_markers, e, font, header, marker_note, with_area, Area, Band, ChartInput,
-    DResult, Legend,
+    draw_markers, e, font, header, marker_note, with_area, Area, Band, ChartInput, DResult,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,11 +34,16 @@ fn stance_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInp
 }
 
 fn posture_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput) -> DResult {
-    let hi = input
+    // From the lowest posture (or peacetime) to the highest (or the threshold): postures of
+    // 1.00 to 1.07 must not be squeezed into a line at the bottom of a 0..2 axis.
+    let (lo, hi) = input
         .posture
         .iter()
-        .map(|b| b.range().1)
-        .fold(input.escalation * 1.15, f64::max);
+        .map(Band::range)
+        .fold((1.0f64, input.escalation), |(l, h), (a, b)| {
+            (l.min(a), h.max(b))
+        });
+    let pad = (hi - lo) * 0.04;
     let guide = Guide {
         y: input.escalation,
         label: format!("escalation threshold {}", input.escalation),
@@ -50,7 +55,7 @@ fn posture_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartIn
         "Military posture",
         y_desc,
         &input.posture,
-        (0.0, hi * 1.05),
+        (lo - pad, hi + pad),
         Some(guide),
     )
 }
@@ -61,7 +66,8 @@ pub(crate) struct Guide {
     pub label: String,
 }
 
-/// One line (and band) per actor over steps.
+/// One line (and band) per actor over steps, each keyed actor named at the end of its line,
+/// the notes in a row below.
 pub(crate) fn series_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     input: &ChartInput,
@@ -71,9 +77,11 @@ pub(crate) fn series_chart<DB: DrawingBackend>(
     y: (f64, f64),
     guide: Option<Guide>,
 ) -> DResult {
-    let body = header(root, &format!("{what} — {}", input.title), &input.subtitle)?;
-    let (w, _) = body.dim_in_pixel();
-    let (plot, side) = body.split_horizontally(w.saturating_sub(230));
+    let sub = input.subtitle_for("lines: median of the runs, shading: 5–95% of runs");
+    let body = header(root, &format!("{what} — {}", input.title), &sub)?;
+    let (w, h) = body.dim_in_pixel();
+    let (main, foot) = body.split_vertically(h.saturating_sub(28));
+    let (plot, side) = main.split_horizontally(w.saturating_sub(230));
     let x_max = input.steps.max(1) as f64;
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
@@ -103,46 +111,67 @@ pub(crate) fn series_chart<DB: DrawingBackend>(
             ))
             .map_err(e)?;
     }
-    draw_bands(&mut chart, &input.ids, series)?;
+    let styles = input.styles();
+    draw_bands(&mut chart, &styles, series)?;
+    let base = side.get_base_pixel().1;
+    let py = |v: f64| chart.backend_coord(&(x_max, v)).1 - base;
+    let labels = (0..series.len())
+        .filter_map(|i| {
+            let c = styles.colour[i]?;
+            let v = *series[i].mid.last()?;
+            Some(EndLabel {
+                colour: c,
+                text: format!("{} {v:.2}", input.names[i]),
+                y: py(v),
+            })
+        })
+        .collect();
+    draw_end_labels(&side, labels, (py(y.1), py(y.0)))?;
     let mut note = marker_note(input);
     if let Some(g) = guide {
-        note.push("grey dashed line:".into());
-        note.push(g.label);
+        note.push(format!("grey dashed line: {}", g.label));
     }
-    if series.iter().any(|b| b.band.is_some()) {
-        note.push("lines: median; shading: 5–95%".into());
+    if !styles.others.is_empty() {
+        note.push(styles.others.clone());
     }
-    Legend::actors(&input.ids, &input.names).draw(&side, &note)
+    note.push("labels: value at the end".into());
+    footer(&foot, &note, 4)
 }
 
-/// Bands first (so lines sit on top), then lines.
+/// Unkeyed actors first, thin and grey; then bands (so lines sit on top), then keyed lines.
 pub(crate) fn draw_bands<DB: DrawingBackend>(
     chart: &mut ChartContext<
         DB,
         Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
     >,
-    ids: &[String],
+    styles: &Styles,
     series: &[Band],
 ) -> DResult {
-    for (id, b) in ids.iter().zip(series) {
-        if let Some((lo, hi)) = &b.band {
-            let c = actor_color(id);
-            let mut pts: Vec<(f64, f64)> =
-                lo.iter().enumerate().map(|(t, v)| (t as f64, *v)).collect();
-            pts.extend(hi.iter().enumerate().rev().map(|(t, v)| (t as f64, *v)));
+    let pts = |v: &[f64]| -> Vec<(f64, f64)> {
+        v.iter().enumerate().map(|(t, v)| (t as f64, *v)).collect()
+    };
+    for (c, b) in styles.colour.iter().zip(series) {
+        if c.is_none() {
             chart
-                .draw_series(std::iter::once(Polygon::new(pts, c.mix(0.16).filled())))
+                .draw_series(LineSeries::new(pts(&b.mid), OTHER.stroke_width(1)))
                 .map_err(e)?;
         }
     }
-    for (id, b) in ids.iter().zip(series) {
-        let c = actor_color(id);
-        chart
-            .draw_series(LineSeries::new(
-                b.mid.iter().enumerate().map(|(t, v)| (t as f64, *v)),
-                c.stroke_width(2),
-            ))
-            .map_err(e)?;
+    for (c, b) in styles.colour.iter().zip(series) {
+        if let (Some(c), Some((lo, hi))) = (c, &b.band) {
+            let mut poly = pts(lo);
+            poly.extend(pts(hi).into_iter().rev());
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.16).filled())))
+                .map_err(e)?;
+        }
+    }
+    for (c, b) in styles.colour.iter().zip(series) {
+        if let Some(c) = c {
+            chart
+                .draw_series(LineSeries::new(pts(&b.mid), c.stroke_width(2)))
+                .map_err(e)?;
+        }
     }
     Ok(())
 }

@@ -4,12 +4,14 @@
 //!
 //! Every drawing function returns `Result`; nothing here unwraps a plotters call.
 
+mod actors;
 pub mod calibrate;
 mod compare;
 mod cooperation;
 mod input;
 mod lines;
 mod office;
+mod raster;
 mod relations;
 pub mod sweep;
 
@@ -20,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::model::Metric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -72,7 +75,7 @@ pub(crate) fn e<E: std::fmt::Debug>(err: E) -> String {
 
 /// Both backends behind one signature, so each chart is written once.
 pub(crate) enum Area<'a> {
-    Png(DrawingArea<BitMapBackend<'a>, Shift>),
+    Png(DrawingArea<raster::Raster<'a>, Shift>),
     Svg(DrawingArea<SVGBackend<'a>, Shift>),
 }
 
@@ -98,7 +101,7 @@ pub(crate) fn save(
     let svg = dir.join(format!("{name}.svg"));
     let fail = |p: &Path, msg: String| Error::Run(format!("cannot draw {}: {msg}", p.display()));
     {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        let root = raster::Raster(BitMapBackend::new(&png, size)).into_drawing_area();
         root.fill(&WHITE).map_err(|x| fail(&png, e(x)))?;
         let area = Area::Png(root);
         draw(&area).map_err(|x| fail(&png, x))?;
@@ -180,14 +183,19 @@ pub(crate) struct Legend {
 }
 
 impl Legend {
-    pub fn actors(ids: &[String], names: &[String]) -> Legend {
-        Legend {
-            entries: ids
-                .iter()
-                .zip(names)
-                .map(|(id, n)| (actor_color(id), n.clone(), false))
-                .collect(),
+    /// The keyed actors in their colours, then one grey entry for the others.
+    pub(crate) fn keyed(input: &ChartInput, styles: &actors::Styles) -> Legend {
+        let mut entries: Vec<(RGBColor, String, bool)> = styles
+            .colour
+            .iter()
+            .zip(&input.names)
+            .filter_map(|(c, n)| c.map(|c| (c, n.clone(), false)))
+            .collect();
+        if !styles.others.is_empty() {
+            let text = styles.others.trim_start_matches("grey: ").to_string();
+            entries.push((actors::OTHER, text, false));
         }
+        Legend { entries }
     }
 
     /// Draw in its own panel (never over the data).
@@ -266,12 +274,15 @@ pub(crate) fn draw_markers<DB: DrawingBackend>(
         };
         last_x = x;
         let yy = y.1 - (y.1 - y.0) * (0.03 + 0.05 * row as f64);
+        // Labels of late shocks end at their line, so the plot's edge does not cut them.
+        let (text, style) = if x > input.steps as f64 * 0.7 {
+            let right = Pos::new(HPos::Right, VPos::Top);
+            (format!("{label} "), grey_font(12).pos(right))
+        } else {
+            (format!(" {label}"), grey_font(12))
+        };
         chart
-            .draw_series(std::iter::once(Text::new(
-                format!(" {label}"),
-                (x, yy),
-                grey_font(12),
-            )))
+            .draw_series(std::iter::once(Text::new(text, (x, yy), style)))
             .map_err(e)?;
     }
     Ok(())

@@ -29,7 +29,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let body = header(
         root,
         &format!("The office — {}", input.title),
-        &input.subtitle,
+        &input.subtitle_for("share of runs by step"),
     )?;
     let (w, _) = body.dim_in_pixel();
     let (plot, side) = body.split_horizontally(w.saturating_sub(230));

@@ -26,7 +26,7 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let body = header(
         root,
         &format!("Relations at the end — {}", input.title),
-        &input.subtitle,
+        &input.subtitle_for("mean over the runs"),
     )?;
     let n = input.ids.len();
     let (w, h) = body.dim_in_pixel();

@@ -91,6 +91,12 @@ pub enum Indices {
 pub struct OutcomeIndices {
     pub outcome: String,
     pub indices: Indices,
+    /// Standard deviation of the outcome's estimate across the design's points.
+    pub spread: f64,
+    /// Share of that variance that is Monte Carlo noise: the mean squared standard error of a
+    /// point's estimate (from its 95% interval) over the variance across points. Near 1, the
+    /// indices apportion noise, not the parameters' effects.
+    pub noise_share: f64,
 }
 
 impl OutcomeIndices {
@@ -111,6 +117,28 @@ impl OutcomeIndices {
     }
 }
 
+/// SD of outcome `o`'s estimate across points, and the share of its variance that is Monte
+/// Carlo noise (mean of ((hi − lo) / 3.92)² over the variance; 0 when it does not vary).
+fn spread_and_noise(stats: &[PointStats], o: usize) -> (f64, f64) {
+    let n = stats.len() as f64;
+    if stats.len() < 2 {
+        return (0.0, 0.0);
+    }
+    let m = stats.iter().map(|s| s.values[o].0).sum::<f64>() / n;
+    let var = stats
+        .iter()
+        .map(|s| (s.values[o].0 - m).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
+    let se2 = stats
+        .iter()
+        .map(|s| ((s.values[o].2 - s.values[o].1) / 3.92).powi(2))
+        .sum::<f64>()
+        / n;
+    let share = if var > 0.0 { (se2 / var).min(1.0) } else { 0.0 };
+    (var.sqrt(), share)
+}
+
 impl Analysis {
     /// Draw a design of base size `samples` over `ranges` from the stream `run_rng(seed, u64::MAX)`,
     /// apart from every run's stream. Morris: max(N/(k+1), 4) trajectories of k+1 points on
@@ -128,6 +156,12 @@ impl Analysis {
             )));
         }
         let k = ranges.len();
+        if method == Method::Sobol && k > crate::sensitivity::MAX_SALTELLI_FACTORS {
+            return Err(Error::Usage(format!(
+                "--method sobol takes at most {} parameter ranges ({k} given)",
+                crate::sensitivity::MAX_SALTELLI_FACTORS
+            )));
+        }
         let mut rng = run_rng(seed, u64::MAX);
         let design = match method {
             Method::Morris => Design::Morris(morris_design(
@@ -196,9 +230,12 @@ impl Analysis {
                     }
                     Design::Morris(d) => Indices::Morris(morris_indices(d, &y)),
                 };
+                let (spread, noise_share) = spread_and_noise(stats, o);
                 OutcomeIndices {
                     outcome: name.clone(),
                     indices,
+                    spread,
+                    noise_share,
                 }
             })
             .collect()

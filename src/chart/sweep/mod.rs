@@ -81,8 +81,8 @@ pub struct TornadoBar {
     pub label: String,
     /// Bar length (S_T or μ*).
     pub main: f64,
-    /// A darker inner bar (S_1), if any.
-    pub inner: Option<f64>,
+    /// A darker inner bar (S_1) with its interval, if any.
+    pub inner: Option<(f64, f64, f64)>,
     /// Whisker.
     pub lo: f64,
     pub hi: f64,
@@ -97,6 +97,33 @@ pub struct TornadoChart {
     pub legend: Vec<String>,
     pub bars: Vec<TornadoBar>,
     pub note: Option<String>,
+    /// Lines under the plot: how much the outcome varies, noise, clipping.
+    pub notes: Vec<String>,
+    /// Bars drawn faint: the outcome's variation across points is mostly Monte Carlo noise.
+    pub faded: bool,
+    /// The x axis: values outside are clipped for display (Sobol': −0.1..1.05).
+    pub clip: Option<(f64, f64)>,
+}
+
+/// Above this share of noise in an outcome's variance, its indices are flagged.
+const NOISY: f64 = 0.2;
+
+/// The lines under a tornado chart of outcome `r`.
+fn tornado_notes(r: &OutcomeIndices, runs: usize, method: Method) -> Vec<String> {
+    let mut v = vec![format!(
+        "The outcome's estimate varies across the design's points with SD {:.3}; Monte Carlo noise is {:.0}% of that variance.",
+        r.spread,
+        r.noise_share * 100.0
+    )];
+    if r.noise_share > NOISY {
+        v.push(format!(
+            "Dominated by noise: these indices partly apportion the noise of {runs} runs per point; raise --runs (4× runs halve the noise SD)."
+        ));
+    }
+    if method == Method::Sobol {
+        v.push("S_1 below 0 or above S_T, and bounds outside 0..1, are estimation error; the axis clips them at −0.1 and 1.05 (sensitivity.csv has the values).".into());
+    }
+    v
 }
 
 /// What a tornado chart says when an outcome does not vary.
@@ -129,8 +156,8 @@ pub fn tornado_charts(
                 Method::Sobol => (
                     "Sobol' index (share of the outcome's variance)",
                     vec![
-                        "total effect S_T (with 95% interval)".to_string(),
-                        "first order S_1".to_string(),
+                        "total effect S_T (black: 95% interval)".to_string(),
+                        "first order S_1 (white: 95% interval)".to_string(),
                     ],
                 ),
                 Method::Morris => (
@@ -150,6 +177,9 @@ pub fn tornado_charts(
                 legend,
                 bars: tornado_bars(an, r),
                 note: r.flat().then(|| FLAT.to_string()),
+                notes: tornado_notes(r, runs, an.method),
+                faded: r.noise_share > 0.5,
+                clip: (an.method == Method::Sobol).then_some((-0.1, 1.05)),
             }
         })
         .collect()
@@ -165,7 +195,7 @@ fn tornado_bars(an: &Analysis, r: &OutcomeIndices) -> Vec<TornadoBar> {
             .map(|(label, s)| TornadoBar {
                 label,
                 main: s.st,
-                inner: Some(s.s1),
+                inner: Some((s.s1, s.s1_lo, s.s1_hi)),
                 lo: s.st_lo,
                 hi: s.st_hi,
             })
@@ -185,7 +215,7 @@ fn tornado_bars(an: &Analysis, r: &OutcomeIndices) -> Vec<TornadoBar> {
 
 pub fn render_tornado(dir: &Path, t: &TornadoChart) -> Result<()> {
     ensure_font()?;
-    let h = 200 + 46 * t.bars.len() as u32;
+    let h = 200 + 46 * t.bars.len() as u32 + 20 * t.notes.len() as u32;
     save(
         dir,
         &t.file,

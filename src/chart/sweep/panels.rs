@@ -6,8 +6,17 @@ use crate::chart::{actor_color, e, font, grey_font, header, DResult};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Each panel's y axis.
+const Y_DESC: [&str; 4] = [
+    "share of runs",
+    "share of runs",
+    "Σ Goldstein per step, mean of runs",
+    "final stance (−1 … +1)",
+];
 
 const TITLES: [&str; 4] = [
     "P(office opened by the end)",
@@ -72,20 +81,33 @@ fn panel_plot<DB: DrawingBackend>(
         .margin(10)
         .caption(TITLES[pi], font(16))
         .x_label_area_size(40)
-        .y_label_area_size(56)
+        .y_label_area_size(66)
         .build_cartesian_2d(x, lo..hi)
         .map_err(e)?;
     chart
         .configure_mesh()
         .x_desc(c.axes[0].0.clone())
+        .y_desc(Y_DESC[pi])
         .axis_desc_style(font(13))
         .label_style(font(12))
         .light_line_style(RGBColor(238, 238, 238))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
         .map_err(e)?;
-    for o in series {
+    for &o in &series {
         band_line(&mut chart, c, o)?;
+    }
+    if pi < 2 && c.values.iter().all(|v| v[pi].0 == 0.0) {
+        // A line along the axis reads as an empty panel: say what it means.
+        let upper = c.values.iter().map(|v| v[pi].2).fold(0.0, f64::max);
+        let x_mid = (chart.x_range().start + chart.x_range().end) / 2.0;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("0 at every point (no run had one; 95% upper bound ≤ {upper:.2})"),
+                (x_mid, 0.55),
+                grey_font(13).pos(Pos::new(HPos::Center, VPos::Center)),
+            )))
+            .map_err(e)?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! largest at the top, with intervals (Sobol') or σ whiskers (Morris).
 
 use super::{TornadoBar, TornadoChart};
-use crate::chart::{e, font, header, DResult};
+use crate::chart::{e, font, grey_font, header, DResult};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -31,16 +31,21 @@ pub(super) fn tornado<DB: DrawingBackend>(
     let n = bars.len();
     let x_max = bars
         .iter()
-        .map(|b| b.hi.max(b.main))
+        .map(|b| b.hi.max(b.main).max(b.inner.map_or(0.0, |i| i.2)))
         .fold(0.0f64, f64::max)
         .max(1e-9)
         * 1.08;
     let x_min = bars
         .iter()
-        .map(|b| b.inner.unwrap_or(0.0).min(b.lo))
+        .map(|b| b.inner.map_or(0.0, |i| i.1.min(i.0)).min(b.lo))
         .fold(0.0f64, f64::min)
         .min(0.0);
-    let (plot, legend) = body.split_vertically(body.dim_in_pixel().1.saturating_sub(56));
+    let (x_min, x_max) = match t.clip {
+        Some((lo, hi)) => (x_min.max(lo), x_max.min(hi)),
+        None => (x_min, x_max),
+    };
+    let foot = 56 + 20 * t.notes.len() as u32;
+    let (plot, legend) = body.split_vertically(body.dim_in_pixel().1.saturating_sub(foot));
     let mut chart = ChartBuilder::on(&plot)
         .margin(14)
         .x_label_area_size(44)
@@ -69,26 +74,52 @@ pub(super) fn tornado<DB: DrawingBackend>(
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
         .map_err(e)?;
+    let clip = |v: f64| v.clamp(x_min, x_max);
     for (k, b) in bars.iter().enumerate() {
-        bar(&mut chart, b, (n - 1 - k) as f64)?;
+        let shown = TornadoBar {
+            label: String::new(),
+            main: clip(b.main),
+            inner: b.inner.map(|(a, l, h)| (clip(a), clip(l), clip(h))),
+            lo: clip(b.lo),
+            hi: clip(b.hi),
+        };
+        bar(&mut chart, &shown, (n - 1 - k) as f64, t.faded)?;
     }
-    key(&legend, &t.legend)
+    key(&legend, &t.legend)?;
+    for (i, line) in t.notes.iter().enumerate() {
+        legend
+            .draw(&Text::new(
+                line.clone(),
+                (20, 48 + 20 * i as i32),
+                grey_font(13),
+            ))
+            .map_err(e)?;
+    }
+    Ok(())
 }
 
 /// One bar in row `y`: the outer bar, the inner bar if any, the whisker from lo to hi.
-fn bar<DB: DrawingBackend>(chart: &mut Plot<DB>, b: &TornadoBar, y: f64) -> DResult {
+fn bar<DB: DrawingBackend>(chart: &mut Plot<DB>, b: &TornadoBar, y: f64, faded: bool) -> DResult {
+    let alpha = if faded { 0.35 } else { 1.0 };
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(0.0, y + 0.18), (b.main, y + 0.82)],
-            OUTER.filled(),
+            OUTER.mix(alpha).filled(),
         )))
         .map_err(e)?;
-    if let Some(s1) = b.inner {
+    if let Some((s1, lo, hi)) = b.inner {
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0.0, y + 0.34), (s1, y + 0.66)],
-                INNER.filled(),
+                INNER.mix(alpha).filled(),
             )))
+            .map_err(e)?;
+        // S_1's interval: a white whisker with a dark outline, below S_T's.
+        chart
+            .draw_series([
+                PathElement::new(vec![(lo, y + 0.26), (hi, y + 0.26)], INNER.stroke_width(4)),
+                PathElement::new(vec![(lo, y + 0.26), (hi, y + 0.26)], WHITE.stroke_width(2)),
+            ])
             .map_err(e)?;
     }
     chart
