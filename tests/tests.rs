@@ -16,5 +16,6 @@ mod pressure;
 mod record;
 mod scenarios;
 mod schema;
+mod signals;
 mod sweep;
 mod util;

@@ -9,6 +9,7 @@ mod observations;
 mod run;
 pub mod schema;
 mod show;
+mod signals;
 mod sweep;
 mod validate;
 
@@ -111,10 +112,10 @@ pub fn shell_quote(w: &str) -> String {
     }
 }
 
-/// Set by Ctrl-C: long work stops between runs, nothing is written, and the exit code is 130.
+/// Set by a signal (see [`signals`]) just before the process exits.
 pub(crate) static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether Ctrl-C was pressed.
+/// Whether a signal arrived.
 pub(crate) fn cancelled() -> bool {
     CANCEL.load(std::sync::atomic::Ordering::Relaxed)
 }
@@ -142,8 +143,8 @@ fn render_error(e: &Error) -> String {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     let lib = Library::new(&cli.scenarios);
-    // Before any output folder exists, so that Ctrl-C can never leave a partial one.
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, std::sync::atomic::Ordering::SeqCst));
+    // Before any output folder exists, so that a signal can never leave a partial one.
+    signals::install();
     match cli.command {
         Command::List => list::list(&lib),
         Command::Show(a) => show::show(&lib, &a),
