@@ -4,6 +4,7 @@ mod analytic;
 mod browser;
 mod calibrate;
 mod charts;
+mod checking;
 mod cli;
 mod corpus;
 mod decision;

@@ -132,8 +132,12 @@ pub fn main() -> i32 {
     }
 }
 
-fn render_error(e: &Error) -> String {
-    let text = e.to_string();
+pub(crate) fn render_error(e: &Error) -> String {
+    // Diagnostics are escaped and cut as they render; other messages may echo a path or a value.
+    let text = match e {
+        Error::Invalid(_) => e.to_string(),
+        _ => crate::error::terminal_text(&e.to_string(), 2000),
+    };
     if text.starts_with("error:") {
         text
     } else {

@@ -74,9 +74,7 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
 
 pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let sc = lib.load(&a.scenario, &overrides(a))?;
-    for w in &sc.warnings {
-        eprint!("{w}");
-    }
+    eprint!("{}", crate::error::render_warnings(&sc.warnings));
     let origin = origin(a, &sc);
     if sc.runs > 1 || a.ensemble.shard.is_some() {
         return run_ensemble(&sc, &a.ensemble, &a.output, &origin);

@@ -23,9 +23,7 @@ pub struct ShowArgs {
 
 pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
     let sc = lib.load(&a.scenario, &a.set)?;
-    for w in &sc.warnings {
-        eprint!("{w}");
-    }
+    eprint!("{}", crate::error::render_warnings(&sc.warnings));
     if a.diff {
         let Some(parent_path) = sc.files.get(1) else {
             return Err(crate::error::Error::Usage(format!(

@@ -160,13 +160,14 @@ impl Checker<'_> {
                 ),
             );
         }
+        let mut seen = std::collections::HashSet::new();
         for (ix, a) in actors.iter().enumerate() {
             let p = || KeyPath::root("actor").index(ix);
             match &a.id {
                 None => self.err(&p(), "actor has no `id`".into()),
                 Some(id) => {
                     self.id(p().key("id"), Some(id));
-                    if actors[..ix].iter().any(|b| b.id.as_ref() == Some(id)) {
+                    if !seen.insert(id.as_str()) {
                         self.err(
                             &p().key("id"),
                             format!("duplicate actor id `{id}` in this file"),
@@ -226,6 +227,7 @@ impl Checker<'_> {
 
     /// `[[relation]]`: ends, duplicates, ranges.
     fn relations(&mut self, relations: &[RawRelation]) {
+        let mut seen = std::collections::HashSet::new();
         for (ix, r) in relations.iter().enumerate() {
             let p = || KeyPath::root("relation").index(ix);
             self.id(p().key("from"), r.from.as_ref());
@@ -243,10 +245,7 @@ impl Checker<'_> {
                     .into(),
             );
             }
-            if relations[..ix]
-                .iter()
-                .any(|q| q.from == r.from && q.to == r.to)
-            {
+            if !seen.insert((r.from.as_deref(), r.to.as_deref())) {
                 self.err(
                     &p(),
                     format!(

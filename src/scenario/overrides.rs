@@ -10,11 +10,7 @@ use crate::error::{suggest, Error, Result};
 
 /// Turn `KEY=VALUE` into a one-key raw file.
 pub(crate) fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, RawFile)> {
-    let src = SourceText {
-        display: "--set".to_string(),
-        text: spec.to_string(),
-        cli: true,
-    };
+    let src = SourceText::new("--set", spec, true);
     let usage = |msg: String| Error::Usage(format!("--set {spec}: {msg}"));
     let Some((key, value)) = spec.split_once('=') else {
         return Err(usage("expected KEY=VALUE, e.g. model.noise=0.05".into()));
