@@ -77,8 +77,7 @@ fn escape_char(c: char, out: &mut String) {
 /// characters, then how many more there were.
 pub fn terminal_text(s: &str, max: usize) -> String {
     let mut out = String::new();
-    let mut n = 0;
-    for c in s.chars() {
+    for (n, c) in s.chars().enumerate() {
         if n == max {
             let rest = s.chars().count() - n;
             out.push_str(&format!("… ({rest} more characters)"));
@@ -89,7 +88,6 @@ pub fn terminal_text(s: &str, max: usize) -> String {
         } else {
             escape_char(c, &mut out);
         }
-        n += 1;
     }
     out
 }

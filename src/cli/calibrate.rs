@@ -29,7 +29,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 2)]
     pub rounds: usize,
     /// Seed (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]

@@ -112,6 +112,21 @@ pub fn shell_quote(w: &str) -> String {
     }
 }
 
+/// `--seed`: 0 to 2^63 − 1 (a scenario's `seed` is a TOML integer).
+pub(crate) fn seed_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=i64::MAX as u64)
+}
+
+/// `--steps`: 1 to [`crate::scenario::MAX_STEPS`].
+pub(crate) fn steps_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=crate::scenario::MAX_STEPS as u64)
+}
+
+/// `--runs`: 1 to [`crate::scenario::MAX_RUNS`].
+pub(crate) fn runs_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=crate::scenario::MAX_RUNS as u64)
+}
+
 /// Set by a signal (see [`signals`]) just before the process exits.
 pub(crate) static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -36,10 +36,10 @@ pub struct SweepArgs {
     #[arg(long)]
     pub runs: Option<usize>,
     /// Seed (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Steps (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
     /// Fixed overrides applied at every point.
     #[arg(long = "set", value_name = "KEY=VALUE")]

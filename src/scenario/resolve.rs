@@ -196,10 +196,16 @@ impl<'a> Resolver<'a> {
                 let self_w = a.self_weight.or(a.capability).unwrap_or(0.0);
                 let sum: f64 = self_w + sum_out;
                 if sum <= 0.0 {
-                    self.diags.push(self.at(*o, "actor", Some("self_weight"), format!(
-                    "the influence row of `{}` sums to 0: give `self_weight` > 0 or an `influence` > 0 on one of its relations",
-                    a.id.as_deref().unwrap_or("?")
-                )));
+                    let id = a.id.as_deref().unwrap_or("?");
+                    let msg = format!(
+                    "the influence row of `{id}` sums to 0: give `self_weight` > 0 or an `influence` > 0 on one of its relations"
+                );
+                    // Where the user set it last: a `--set` override, or the file.
+                    let d = match self.override_of(&format!("actor.{id}.self_weight")) {
+                        Some(src) => src.at(&KeyPath::default(), msg),
+                        None => self.at(*o, "actor", Some("self_weight"), msg),
+                    };
+                    self.diags.push(d);
                 }
             }
         }
@@ -237,6 +243,35 @@ impl<'a> Resolver<'a> {
             }
         };
         (body, host_id)
+    }
+
+    /// The deciding body must be an actor or appear in some `member_of`: a body without members
+    /// would approve every vote, which is never meant (`natto` for `nato`).
+    fn body_has_members(&mut self, body: Option<&str>) {
+        let Some(body) = body else { return };
+        let mut names: Vec<&str> = Vec::new();
+        for (a, _) in &self.m.actors {
+            names.extend(a.id.as_deref());
+            names.extend(a.member_of.iter().flatten().map(|s| s.as_str()));
+        }
+        if names.contains(&body) {
+            return;
+        }
+        let ip = KeyPath::root("issue").key("body");
+        let mut d = self.issue_source().at(&ip, format!(
+            "body `{body}` has no members: no actor is `{body}` or has it in `member_of` (every vote would approve)"
+        ));
+        d.help = suggest(body, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+        self.diags.push(d);
+    }
+
+    /// The last `--set` override of `key`, if any.
+    fn override_of(&self, key: &str) -> Option<&'a SourceText> {
+        let sources = self.sources;
+        sources
+            .iter()
+            .rev()
+            .find(|s| s.cli && s.text.split('=').next().map(str::trim) == Some(key))
     }
 
     /// The file that last set `[issue]` (the leaf if none did).
@@ -331,21 +366,12 @@ impl<'a> Resolver<'a> {
         actors: &[Actor],
         relations: &[Relation],
     ) -> Vec<ActorId> {
-        let ip = |k: &str| KeyPath::root("issue").key(k);
-        let issue_src = self.issue_source();
         let members: Vec<ActorId> = actors
             .iter()
             .enumerate()
             .filter(|(_, a)| a.id == body || a.member_of.iter().any(|b| *b == body))
             .map(|(i, _)| ActorId(i as u16))
             .collect();
-        if members.is_empty() {
-            let mut d = issue_src.at(&ip("body"), format!(
-            "body `{body}` has no members (no actor is `{body}` or has it in `member_of`): every vote approves"
-        ));
-            d.warning = true;
-            self.warnings.push(d);
-        }
         let mut related = vec![false; actors.len()];
         for r in relations {
             for end in [r.from.ix(), r.to.ix()] {
@@ -397,6 +423,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     let relations = r.relations();
     r.influence_rows(&relations);
     let (body, host_id) = r.issue();
+    r.body_has_members(body.as_deref());
     let steps = m.meta.steps.unwrap_or(104).max(1) as usize;
     let shocks = r.shocks(steps);
     let file_steps = m.file_steps.unwrap_or(104).max(1) as usize;
