@@ -85,6 +85,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| default_dir(&sc, &origin.overrides));
+    crate::budget::check(crate::budget::single(&sc), "this run")?;
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);
