@@ -12,6 +12,7 @@ mod determinism;
 mod ensemble;
 mod folders;
 mod golden;
+mod hardening;
 mod mutate;
 mod pressure;
 mod record;

@@ -479,6 +479,15 @@ mod tests {
     }
 
     #[test]
+    fn an_abandoned_folder_leaves_nothing_not_even_its_parents() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Staging::new(&t.path().join("a").join("b").join("out"), false).unwrap();
+        s.write("x.csv", "1").unwrap();
+        drop(s);
+        assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 0);
+    }
+
+    #[test]
     fn a_locked_folder_is_refused() {
         let t = tempfile::tempdir().unwrap();
         let dest = t.path().join("out");

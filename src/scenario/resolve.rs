@@ -245,8 +245,9 @@ impl<'a> Resolver<'a> {
         (body, host_id)
     }
 
-    /// The deciding body must be an actor or appear in some `member_of`: a body without members
-    /// would approve every vote, which is never meant (`natto` for `nato`).
+    /// A deciding body that no actor is nor belongs to approves every vote. When its name is a
+    /// typo of one that exists (`natto` for `nato`: at most one edit in three characters) that is
+    /// an error with the fix; otherwise a warning (a deliberately empty body).
     fn body_has_members(&mut self, body: Option<&str>) {
         let Some(body) = body else { return };
         let mut names: Vec<&str> = Vec::new();
@@ -259,10 +260,20 @@ impl<'a> Resolver<'a> {
         }
         let ip = KeyPath::root("issue").key("body");
         let mut d = self.issue_source().at(&ip, format!(
-            "body `{body}` has no members: no actor is `{body}` or has it in `member_of` (every vote would approve)"
+            "body `{body}` has no members: no actor is `{body}` or has it in `member_of` (every vote approves)"
         ));
-        d.help = suggest(body, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-        self.diags.push(d);
+        let near = suggest(body, names.iter().copied())
+            .filter(|s| 3 * strsim::osa_distance(body, s) <= body.chars().count());
+        match near {
+            Some(s) => {
+                d.help = Some(format!("did you mean `{s}`?"));
+                self.diags.push(d);
+            }
+            None => {
+                d.warning = true;
+                self.warnings.push(d);
+            }
+        }
     }
 
     /// The last `--set` override of `key`, if any.
