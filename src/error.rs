@@ -29,33 +29,114 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = if self.warning { "warning" } else { "error" };
+        let file = terminal_text(&self.file, MAX_TEXT);
         if self.line > 0 {
-            write!(f, "{level}: {}:{}:{}: ", self.file, self.line, self.col)?;
+            write!(f, "{level}: {file}:{}:{}: ", self.line, self.col)?;
         } else {
-            write!(f, "{level}: {}: ", self.file)?;
+            write!(f, "{level}: {file}: ")?;
         }
+        let message = terminal_text(&self.message, MAX_TEXT);
         if self.key.is_empty() {
-            writeln!(f, "{}", self.message)?;
+            writeln!(f, "{message}")?;
         } else {
-            writeln!(f, "key `{}`: {}", self.key, self.message)?;
+            writeln!(f, "key `{}`: {message}", terminal_text(&self.key, 200))?;
         }
         if let Some(text) = &self.snippet {
+            let (shown, lead, width) = snippet_window(text, self.col, self.width);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {text}")?;
-            let lead: String = text
-                .chars()
-                .take(self.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            writeln!(f, "{pad} | {lead}{}", "^".repeat(self.width.max(1)))?;
+            writeln!(f, "{num} | {shown}")?;
+            writeln!(f, "{pad} | {lead}{}", "^".repeat(width.max(1)))?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            writeln!(f, "  = help: {}", terminal_text(help, MAX_TEXT))?;
         }
         Ok(())
     }
+}
+
+/// Longest message or help text printed, in characters.
+const MAX_TEXT: usize = 1000;
+/// Widest source line printed under a diagnostic, in characters.
+const MAX_SNIPPET: usize = 120;
+/// Most diagnostics printed for one error; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
+/// One character as it may reach a terminal: control characters (escape sequences, bells,
+/// carriage returns) as `\u{1b}`; others (tabs included) as they are.
+fn escape_char(c: char, out: &mut String) {
+    if c.is_control() && c != '\t' {
+        out.extend(c.escape_unicode());
+    } else {
+        out.push(c);
+    }
+}
+
+/// Text from a file made safe to print: control characters but newlines escaped, at most `max`
+/// characters, then how many more there were.
+pub fn terminal_text(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            let rest = s.chars().count() - n;
+            out.push_str(&format!("… ({rest} more characters)"));
+            break;
+        }
+        if c == '\n' {
+            out.push('\n');
+        } else {
+            escape_char(c, &mut out);
+        }
+    }
+    out
+}
+
+/// The part of a source line printed under a diagnostic — escaped, and cut to a window around
+/// the caret when long — with the caret's lead (spaces, tabs kept) and width.
+fn snippet_window(text: &str, col: usize, width: usize) -> (String, String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let at = col.saturating_sub(1).min(chars.len());
+    let (from, to) = if chars.len() <= MAX_SNIPPET {
+        (0, chars.len())
+    } else {
+        let from = at.saturating_sub(MAX_SNIPPET / 3);
+        (from, (from + MAX_SNIPPET).min(chars.len()))
+    };
+    let mut shown = String::new();
+    let mut lead = String::new();
+    if from > 0 {
+        shown.push('…');
+        lead.push(' ');
+    }
+    for (i, &c) in chars[from..to].iter().enumerate() {
+        let before = shown.chars().count();
+        escape_char(c, &mut shown);
+        if from + i < at {
+            let w = shown.chars().count() - before;
+            lead.extend(std::iter::repeat_n(if c == '\t' { '\t' } else { ' ' }, w));
+        }
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let width = width.min(to.saturating_sub(at).max(1));
+    (shown, lead, width)
+}
+
+/// Warnings as printed: at most [`MAX_SHOWN`], then how many more.
+pub fn render_warnings(ws: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for w in ws.iter().take(MAX_SHOWN) {
+        s.push_str(&w.to_string());
+    }
+    if ws.len() > MAX_SHOWN {
+        s.push_str(&format!(
+            "… and {} more warnings not shown\n",
+            ws.len() - MAX_SHOWN
+        ));
+    }
+    s
 }
 
 /// Errors of the library.
@@ -92,8 +173,14 @@ fn render(diags: &[Diagnostic]) -> String {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     let mut s = String::new();
-    for d in sorted {
+    for d in sorted.iter().take(MAX_SHOWN) {
         s.push_str(&d.to_string());
+    }
+    if sorted.len() > MAX_SHOWN {
+        let more = sorted.len() - MAX_SHOWN;
+        s.push_str(&format!(
+            "… and {more} more problems not shown (the first {MAX_SHOWN} are above)\n"
+        ));
     }
     let errors = diags.iter().filter(|d| !d.warning).count();
     if errors > 1 {

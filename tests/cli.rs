@@ -219,9 +219,30 @@ fn out_on_a_non_empty_folder_is_refused_without_force() {
         ])
         .arg(tmp.path())
         .assert()
-        .success();
-    assert!(!tmp.path().join("keep.txt").exists());
-    assert!(tmp.path().join("summary.json").exists());
+        .code(2)
+        .stderr(predicate::str::contains("does not hold a diplosim output"));
+    assert!(
+        tmp.path().join("keep.txt").exists(),
+        "--force replaces only diplosim outputs"
+    );
+    let out = tmp.path().join("r");
+    for _ in 0..2 {
+        diplosim()
+            .args([
+                "run",
+                "baseline",
+                "--quiet",
+                "--no-charts",
+                "--steps",
+                "5",
+                "--force",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    assert!(out.join("summary.json").exists());
 }
 
 #[test]

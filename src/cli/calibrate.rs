@@ -29,7 +29,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 2)]
     pub rounds: usize,
     /// Seed (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
@@ -46,9 +46,7 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         .collect();
     let loader = PointLoader::new(lib, &a.scenario, fixed)?;
     let base = loader.base()?;
-    for w in &base.warnings {
-        eprint!("{w}");
-    }
+    eprint!("{}", crate::error::render_warnings(&base.warnings));
     if a.samples < 8 || a.samples > 100_000 || a.rounds > 20 {
         return Err(crate::error::Error::Usage(format!(
             "--samples {} --rounds {}: give 8 to 100000 samples and at most 20 rounds",

@@ -23,10 +23,10 @@ pub struct CompareArgs {
     #[arg(long, default_value = Metric::Stance.name(), help = metric_help())]
     pub metric: String,
     /// Seed for the scenarios that are run (default: the first scenario's seed).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Steps for the scenarios that are run (default: each scenario's own).
-    #[arg(long)]
+    #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
     /// Runs per scenario; run r of every scenario uses the same random numbers. 1 compares
     /// single runs (one seed can reverse a conclusion: use an ensemble).
@@ -94,13 +94,21 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         specs.push(Err(sc));
     }
     let seed = seed.unwrap_or(1);
-    let cmp = run_items(specs, a, seed)?;
+    // The folder is checked and locked before anything runs.
+    let names: Vec<&str> = specs
+        .iter()
+        .map(|s| match s {
+            Ok(item) => item.sc.name.as_str(),
+            Err(sc) => sc.name.as_str(),
+        })
+        .collect();
     let dest = a
         .output
         .out
         .clone()
-        .unwrap_or_else(|| cmp.default_dir(seed, a.runs, &tags));
+        .unwrap_or_else(|| crate::compare::default_dir(&names, seed, a.runs, &tags));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
+    let cmp = run_items(specs, a, seed)?;
     stage.write("comparison.csv", cmp.csv()?)?;
     if let Some(p) = &cmp.paired {
         let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();

@@ -94,6 +94,11 @@ pub fn run_ensemble(
         Some(s) => default_shard_dir(sc, &origin.overrides, s.k, s.n),
         None => default_dir(sc, &origin.overrides),
     });
+    let est = crate::budget::ensemble(sc, end - start, threads, all_events);
+    crate::budget::check(
+        est,
+        &format!("this ensemble ({} runs on {threads} threads)", end - start),
+    )?;
     let stage = Staging::new(&dest, output.out.is_none() || output.force)?;
     let resolved = to_toml(sc)?;
     let compiled = Compiled::new(sc);

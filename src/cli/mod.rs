@@ -9,6 +9,7 @@ mod observations;
 mod run;
 pub mod schema;
 mod show;
+mod signals;
 mod sweep;
 mod validate;
 
@@ -111,10 +112,25 @@ pub fn shell_quote(w: &str) -> String {
     }
 }
 
-/// Set by Ctrl-C: long work stops between runs, nothing is written, and the exit code is 130.
+/// `--seed`: 0 to 2^63 − 1 (a scenario's `seed` is a TOML integer).
+pub(crate) fn seed_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=i64::MAX as u64)
+}
+
+/// `--steps`: 1 to [`crate::scenario::MAX_STEPS`].
+pub(crate) fn steps_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=crate::scenario::MAX_STEPS as u64)
+}
+
+/// `--runs`: 1 to [`crate::scenario::MAX_RUNS`].
+pub(crate) fn runs_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=crate::scenario::MAX_RUNS as u64)
+}
+
+/// Set by a signal (see [`signals`]) just before the process exits.
 pub(crate) static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether Ctrl-C was pressed.
+/// Whether a signal arrived.
 pub(crate) fn cancelled() -> bool {
     CANCEL.load(std::sync::atomic::Ordering::Relaxed)
 }
@@ -131,8 +147,12 @@ pub fn main() -> i32 {
     }
 }
 
-fn render_error(e: &Error) -> String {
-    let text = e.to_string();
+pub(crate) fn render_error(e: &Error) -> String {
+    // Diagnostics are escaped and cut as they render; other messages may echo a path or a value.
+    let text = match e {
+        Error::Invalid(_) => e.to_string(),
+        _ => crate::error::terminal_text(&e.to_string(), 2000),
+    };
     if text.starts_with("error:") {
         text
     } else {
@@ -142,8 +162,8 @@ fn render_error(e: &Error) -> String {
 
 fn dispatch(cli: Cli) -> Result<i32> {
     let lib = Library::new(&cli.scenarios);
-    // Before any output folder exists, so that Ctrl-C can never leave a partial one.
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, std::sync::atomic::Ordering::SeqCst));
+    // Before any output folder exists, so that a signal can never leave a partial one.
+    signals::install();
     match cli.command {
         Command::List => list::list(&lib),
         Command::Show(a) => show::show(&lib, &a),

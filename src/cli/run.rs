@@ -15,15 +15,15 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario name (from the scenarios folder) or path to a .toml file.
-    pub scenario: String,
+    pub scenario: Option<String>,
     /// Seed (overrides scenario.seed).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Number of runs; more than 1 makes an ensemble (overrides scenario.runs).
-    #[arg(long)]
+    #[arg(long, value_parser = super::runs_range())]
     pub runs: Option<u64>,
     /// Number of steps (overrides scenario.steps).
-    #[arg(long)]
+    #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
     /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -58,7 +58,7 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
         ov.push(format!("scenario.steps={s}"));
     }
     ov.extend(a.set.iter().cloned());
-    let mut words = vec!["run".to_string(), a.scenario.clone()];
+    let mut words = vec!["run".to_string(), a.scenario.clone().unwrap_or_default()];
     words.extend(["--seed".to_string(), sc.seed.to_string()]);
     if sc.runs > 1 {
         words.extend(["--runs".to_string(), sc.runs.to_string()]);
@@ -73,10 +73,9 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
 }
 
 pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
-    let sc = lib.load(&a.scenario, &overrides(a))?;
-    for w in &sc.warnings {
-        eprint!("{w}");
-    }
+    let name = a.scenario.as_deref().ok_or_else(|| lib.none_given())?;
+    let sc = lib.load(name, &overrides(a))?;
+    eprint!("{}", crate::error::render_warnings(&sc.warnings));
     let origin = origin(a, &sc);
     if sc.runs > 1 || a.ensemble.shard.is_some() {
         return run_ensemble(&sc, &a.ensemble, &a.output, &origin);
@@ -86,6 +85,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| default_dir(&sc, &origin.overrides));
+    crate::budget::check(crate::budget::single(&sc), "this run")?;
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);

@@ -23,15 +23,20 @@ pub struct ShowArgs {
 
 pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
     let sc = lib.load(&a.scenario, &a.set)?;
-    for w in &sc.warnings {
-        eprint!("{w}");
-    }
+    eprint!("{}", crate::error::render_warnings(&sc.warnings));
     if a.diff {
         let Some(parent_path) = sc.files.get(1) else {
-            return Err(crate::error::Error::Usage(format!(
-                "`{}` extends no other scenario: nothing to diff",
-                sc.name
-            )));
+            if a.set.is_empty() {
+                return Err(crate::error::Error::Usage(format!(
+                    "`{}` extends no other scenario and no --set is given: nothing to diff",
+                    sc.name
+                )));
+            }
+            // No parent: what the overrides change.
+            let plain = lib.load(&a.scenario, &[])?;
+            println!("--set {} changes {}:", a.set.join(" --set "), plain.name);
+            print!("{}", diff(&plain, &sc));
+            return Ok(0);
         };
         let parent = lib.load_path(parent_path, &[])?;
         println!(

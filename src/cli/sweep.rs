@@ -36,10 +36,10 @@ pub struct SweepArgs {
     #[arg(long)]
     pub runs: Option<usize>,
     /// Seed (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
     /// Steps (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
     /// Fixed overrides applied at every point.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -119,6 +119,9 @@ fn run_points(
     a: &SweepArgs,
 ) -> Result<Vec<PointStats>> {
     check_size(points.len(), runs)?;
+    // Every point's scenario is held at once: bound their total before loading any.
+    let est = crate::budget::sweep(base, points.len() as u64);
+    crate::budget::check(est, &format!("this sweep ({} points)", points.len()))?;
     // Points load on the pool too; a bad point is still reported before a bad --threads.
     let pool = super::ensemble::pool(a.threads);
     let scenarios = match &pool {

@@ -16,9 +16,7 @@ pub fn validate(lib: &Library, a: &ValidateArgs) -> Result<i32> {
     for p in &a.paths {
         match lib.load(p, &[]) {
             Ok(sc) => {
-                for w in &sc.warnings {
-                    eprint!("{w}");
-                }
+                eprint!("{}", crate::error::render_warnings(&sc.warnings));
                 println!(
                     "ok: {p} ({}: {}, {}, {}{})",
                     sc.name,
@@ -34,12 +32,7 @@ pub fn validate(lib: &Library, a: &ValidateArgs) -> Result<i32> {
             }
             Err(e) => {
                 failed += 1;
-                let text = e.to_string();
-                if text.starts_with("error:") {
-                    eprintln!("{text}");
-                } else {
-                    eprintln!("error: {text}");
-                }
+                eprintln!("{}", super::render_error(&e));
                 if !matches!(e, Error::Invalid(_) | Error::Usage(_) | Error::Read { .. }) {
                     return Err(e);
                 }

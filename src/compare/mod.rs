@@ -211,15 +211,8 @@ impl Comparison {
     /// given; the last part names seed, runs and a tag of everything else that changes the
     /// result ([`crate::output::folder_name`]: `--steps`, folders compared).
     pub fn default_dir(&self, seed: u64, runs: usize, overrides: &[String]) -> PathBuf {
-        let names: Vec<String> = self
-            .items
-            .iter()
-            .map(|i| crate::scenario::sanitize(&i.sc.name))
-            .collect();
-        PathBuf::from("output")
-            .join("compare")
-            .join(names.join("-vs-"))
-            .join(crate::output::folder_name(seed, runs, overrides))
+        let names: Vec<&str> = self.items.iter().map(|i| i.sc.name.as_str()).collect();
+        default_dir(&names, seed, runs, overrides)
     }
 
     /// Union of actors (id, name) over the items, in first-seen order.
@@ -364,6 +357,31 @@ impl Comparison {
             y_range: None,
         }
     }
+}
+
+/// `output/compare/<a>-vs-<b>.../<folder_name>`, known before anything runs. Many names are
+/// shortened to the first two, how many more, and a tag of them all, so that the folder name stays
+/// well under the 255 bytes a file system allows.
+pub fn default_dir(names: &[&str], seed: u64, runs: usize, overrides: &[String]) -> PathBuf {
+    let names: Vec<String> = names.iter().map(|n| crate::scenario::sanitize(n)).collect();
+    let mut joined = names.join("-vs-");
+    if joined.len() > 120 {
+        let tag = &crate::output::fnv1a64(joined.as_bytes())[..6];
+        let short: Vec<&str> = names
+            .iter()
+            .map(|n| &n[..n.len().min(40)])
+            .take(2)
+            .collect();
+        joined = format!(
+            "{}-and-{}-more-{tag}",
+            short.join("-vs-"),
+            names.len().saturating_sub(2)
+        );
+    }
+    PathBuf::from("output")
+        .join("compare")
+        .join(joined)
+        .join(crate::output::folder_name(seed, runs, overrides))
 }
 
 #[cfg(test)]

@@ -7,10 +7,13 @@ pub mod observations;
 pub mod record;
 pub mod run;
 pub mod shards;
+mod staging;
+
+pub use staging::{abandon_all, Staging};
 
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A CSV writer with the settings of every file: `\n` line ends, fields quoted only when needed.
 /// Numbers are written as strings formatted by the caller (Rust's shortest round-trip `{}`).
@@ -125,92 +128,6 @@ pub fn default_shard_dir(sc: &Scenario, overrides: &[String], k: u64, n: u64) ->
         .to_string();
     base.with_file_name(format!("{name}-shards"))
         .join(format!("{k}-of-{n}"))
-}
-
-/// A folder being written; [`Staging::commit`] moves it to its final place, dropping it removes it.
-pub struct Staging {
-    pub tmp: PathBuf,
-    dest: PathBuf,
-    done: bool,
-}
-
-impl Staging {
-    /// Prepare to write `dest`. With `replace`, an existing `dest` is replaced at commit;
-    /// without it, a non-empty `dest` is refused now.
-    pub fn new(dest: &Path, replace: bool) -> Result<Staging> {
-        if !replace && dest.exists() {
-            let non_empty = std::fs::read_dir(dest)
-                .map(|mut d| d.next().is_some())
-                .unwrap_or(true);
-            if non_empty {
-                return Err(Error::Usage(format!(
-                    "output folder {} exists and is not empty: choose another --out or add --force to replace it",
-                    dest.display()
-                )));
-            }
-        }
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| Error::Write {
-            path: parent.to_path_buf(),
-            source: e,
-        })?;
-        let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
-        let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if tmp.exists() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        std::fs::create_dir(&tmp).map_err(|e| Error::Write {
-            path: tmp.clone(),
-            source: e,
-        })?;
-        Ok(Staging {
-            tmp,
-            dest: dest.to_path_buf(),
-            done: false,
-        })
-    }
-
-    /// Path of a file inside the staging folder.
-    pub fn file(&self, name: &str) -> PathBuf {
-        self.tmp.join(name)
-    }
-
-    /// Write a whole file.
-    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
-        let p = self.file(name);
-        std::fs::write(&p, bytes).map_err(|e| Error::Write { path: p, source: e })
-    }
-
-    /// Move into place.
-    pub fn commit(mut self) -> Result<PathBuf> {
-        if self.dest.exists() {
-            let old = self
-                .dest
-                .with_extension(format!("old-{}", std::process::id()));
-            std::fs::rename(&self.dest, &old).map_err(|e| Error::Write {
-                path: self.dest.clone(),
-                source: e,
-            })?;
-            let _ = std::fs::remove_dir_all(&old);
-        }
-        std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::Write {
-            path: self.dest.clone(),
-            source: e,
-        })?;
-        self.done = true;
-        Ok(self.dest.clone())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
-    }
 }
 
 /// FNV-1a, 64 bits: the scenario hash in `manifest.json` (a fingerprint, not a security measure).

@@ -2,7 +2,7 @@
 //! (and `scenario.resolved.toml`, written by the caller).
 
 use super::record::Recording;
-use super::{fnv1a64, rfc3339, CsvText, Staging};
+use super::{fnv1a64, rfc3339, Staging};
 use crate::engine::{Event, Outcome};
 use crate::error::{Error, Result};
 use crate::model::{Metric, CATALOGUE};
@@ -58,24 +58,55 @@ impl Manifest {
 }
 
 /// `timeseries.csv`: `run,step,actor,metric,value`; at each step every actor's metrics, then the
-/// region-wide ones (actor `*`), in [`Metric::ALL`] order.
-pub fn timeseries_csv(sc: &Scenario, rec: &Recording, run: usize) -> Result<Vec<u8>> {
-    let mut csv = CsvText::new(["run", "step", "actor", "metric", "value"]);
+/// region-wide ones (actor `*`), in [`Metric::ALL`] order. Streamed to `w` row by row.
+pub fn write_timeseries<W: std::io::Write>(
+    w: W,
+    sc: &Scenario,
+    rec: &Recording,
+    run: usize,
+) -> csv::Result<()> {
+    let mut csv = super::csv_writer(w);
+    csv.write_record(["run", "step", "actor", "metric", "value"])?;
     let run = run.to_string();
     for t in 0..rec.len() {
         let step = t.to_string();
         for (i, a) in sc.actors.iter().enumerate() {
             for m in Metric::per_actor() {
                 let v = rec.value(m, t, i).to_string();
-                csv.row([&run, &step, &a.id, m.name(), &v]);
+                csv.write_record([&run, &step, &a.id, m.name(), &v])?;
             }
         }
         for m in Metric::region() {
             let v = rec.value(m, t, 0).to_string();
-            csv.row([&run, &step, "*", m.name(), &v]);
+            csv.write_record([&run, &step, "*", m.name(), &v])?;
         }
     }
-    csv.finish()
+    csv.flush()?;
+    Ok(())
+}
+
+/// `timeseries.csv` in memory (for tests and small runs; [`write_single`] streams it).
+pub fn timeseries_csv(sc: &Scenario, rec: &Recording, run: usize) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    write_timeseries(&mut buf, sc, rec, run)
+        .map_err(|e| Error::Run(format!("cannot write CSV: {e}")))?;
+    Ok(buf)
+}
+
+/// Write a CSV file of the staging folder through a buffer, row by row.
+fn stream_file(
+    stage: &Staging,
+    name: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> csv::Result<()>,
+) -> Result<()> {
+    let path = stage.file(name);
+    let werr = |e: std::io::Error| Error::Write {
+        path: path.clone(),
+        source: e,
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).map_err(werr)?);
+    write(&mut w).map_err(|e| werr(std::io::Error::other(e)))?;
+    std::io::Write::flush(&mut w).map_err(werr)
 }
 
 /// Columns of `events.csv`.
@@ -247,8 +278,14 @@ pub fn write_single(
     manifest: &Manifest,
 ) -> Result<()> {
     stage.write("scenario.resolved.toml", resolved)?;
-    stage.write("timeseries.csv", timeseries_csv(sc, rec, 0)?)?;
-    stage.write("events.csv", events_csv(sc, rec, 0)?)?;
+    stream_file(stage, "timeseries.csv", |w| write_timeseries(w, sc, rec, 0))?;
+    stream_file(stage, "events.csv", |w| {
+        let mut csv = super::csv_writer(w);
+        csv.write_record(EVENTS_HEADER)?;
+        write_event_rows(&mut csv, sc, 0, &rec.events)?;
+        csv.flush()?;
+        Ok(())
+    })?;
     stage.write("summary.json", summary_json(sc, rec, out)?)?;
     stage.write("manifest.json", to_json(manifest)?)?;
     Ok(())

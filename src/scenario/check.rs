@@ -71,6 +71,53 @@ impl Checker<'_> {
         if s.chars().count() > max {
             self.err(&path, format!("text longer than {max} characters"));
         }
+        // Descriptions and sources may span lines; no text may carry other control characters
+        // (terminal escapes, bells, NUL), which would reach the terminal, SVG and HTML.
+        let multiline = matches!(path.0.last(), Some(Seg::Key(k)) if k == "description" || k == "source")
+            || path.0.iter().any(|s| *s == Seg::Key("sources".into()));
+        if let Some(c) = s
+            .chars()
+            .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+        {
+            self.err(
+                &path,
+                format!(
+                    "text contains the control character {}: remove it{}",
+                    c.escape_unicode(),
+                    if multiline {
+                        ""
+                    } else {
+                        " (this text is one line)"
+                    }
+                ),
+            );
+        }
+    }
+
+    /// Every `source` of a file: text without control characters.
+    fn sources(&mut self, f: &RawFile) {
+        let src = |t: &str| KeyPath::root(t).key("source");
+        if let Some(i) = &f.issue {
+            self.text(src("issue"), i.source.as_ref(), 4000);
+        }
+        if let Some(x) = &f.sensitivity {
+            self.text(src("sensitivity"), x.source.as_ref(), 4000);
+        }
+        for (ix, a) in f.actors.iter().enumerate() {
+            let p = || KeyPath::root("actor").index(ix);
+            self.text(p().key("source"), a.source.as_ref(), 4000);
+            for (k, v) in a.sources.iter().flatten() {
+                self.text(p().key("sources").key(k), Some(v), 4000);
+            }
+        }
+        for (ix, r) in f.relations.iter().enumerate() {
+            let p = KeyPath::root("relation").index(ix).key("source");
+            self.text(p, r.source.as_ref(), 4000);
+        }
+        for (ix, x) in f.shocks.iter().enumerate() {
+            let p = KeyPath::root("shock").index(ix).key("source");
+            self.text(p, x.source.as_ref(), 4000);
+        }
     }
 
     /// `[scenario]`: names, texts, run length.
@@ -160,13 +207,14 @@ impl Checker<'_> {
                 ),
             );
         }
+        let mut seen = std::collections::HashSet::new();
         for (ix, a) in actors.iter().enumerate() {
             let p = || KeyPath::root("actor").index(ix);
             match &a.id {
                 None => self.err(&p(), "actor has no `id`".into()),
                 Some(id) => {
                     self.id(p().key("id"), Some(id));
-                    if actors[..ix].iter().any(|b| b.id.as_ref() == Some(id)) {
+                    if !seen.insert(id.as_str()) {
                         self.err(
                             &p().key("id"),
                             format!("duplicate actor id `{id}` in this file"),
@@ -226,6 +274,7 @@ impl Checker<'_> {
 
     /// `[[relation]]`: ends, duplicates, ranges.
     fn relations(&mut self, relations: &[RawRelation]) {
+        let mut seen = std::collections::HashSet::new();
         for (ix, r) in relations.iter().enumerate() {
             let p = || KeyPath::root("relation").index(ix);
             self.id(p().key("from"), r.from.as_ref());
@@ -243,10 +292,7 @@ impl Checker<'_> {
                     .into(),
             );
             }
-            if relations[..ix]
-                .iter()
-                .any(|q| q.from == r.from && q.to == r.to)
-            {
+            if !seen.insert((r.from.as_deref(), r.to.as_deref())) {
                 self.err(
                     &p(),
                     format!(
@@ -451,4 +497,5 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
     c.relations(&f.relations);
     c.shocks(&f.shocks);
     c.observations(&f.observations);
+    c.sources(f);
 }

@@ -29,8 +29,13 @@ impl Library {
             };
         }
         if !is_name(spec) {
+            let names: Vec<String> = self.list().into_iter().map(|(n, _)| n).collect();
+            let lower = spec.to_lowercase();
+            let hint = suggest(&lower, names.iter().map(|s| s.as_str()))
+                .map(|s| format!(" — did you mean `{s}`?"))
+                .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "`{spec}` is not a scenario name (lowercase letters, digits, `_` and `-`) nor a .toml path"
+                "`{spec}` is not a scenario name (lowercase letters, digits, `_` and `-`) nor a .toml path{hint}"
             )));
         }
         let p = self.dir.join(format!("{spec}.toml"));
@@ -52,6 +57,19 @@ impl Library {
             "no scenario named `{spec}` in {}{hint}",
             self.dir.display()
         )))
+    }
+
+    /// "no scenario given" with the named scenarios to choose from.
+    pub fn none_given(&self) -> Error {
+        let names: Vec<String> = self.list().into_iter().map(|(n, _)| n).collect();
+        let known = if names.is_empty() {
+            format!("there are none in {}", self.dir.display())
+        } else {
+            format!("one of {}", names.join(", "))
+        };
+        Error::Usage(format!(
+            "no scenario given: name a scenario ({known}) or give a path to a .toml file"
+        ))
     }
 
     /// Named scenarios (file stems) in name order, with their titles where they parse.

@@ -40,14 +40,30 @@ impl Library {
         first_text: Option<String>,
         overrides: &[String],
     ) -> Result<Scenario> {
+        let (chain, mut diags) = self.read_chain(path, first_text)?;
         let Chain {
             mut sources,
             files,
             paths,
-        } = self.read_chain(path, first_text)?;
+        } = chain;
         let n_files = files.len();
         let mut merged = merge_chain(&files, &paths);
         merged.file_steps = merged.meta.steps;
+        if diags.iter().any(|d| !d.warning) {
+            // Report every problem of the files at once: the references between them too, when
+            // the chain is whole (a missing parent would make every reference look wrong).
+            let whole = !diags.iter().any(|d| d.key == "scenario.extends");
+            if let (true, Err(Error::Invalid(more))) = (whole, resolve(merged, &sources)) {
+                let have: std::collections::HashSet<(String, usize, usize, String)> = diags
+                    .iter()
+                    .map(|d| (d.file.clone(), d.line, d.col, d.message.clone()))
+                    .collect();
+                diags.extend(more.into_iter().filter(|d| {
+                    !have.contains(&(d.file.clone(), d.line, d.col, d.message.clone()))
+                }));
+            }
+            return Err(Error::Invalid(diags));
+        }
         apply_overrides(&mut merged, &mut sources, overrides)?;
         check_sensitivity_keys(&merged, &sources[..n_files])?;
         let mut scenario = resolve(merged, &sources)?;
@@ -55,8 +71,13 @@ impl Library {
         Ok(scenario)
     }
 
-    /// Read, parse and check each file of the `extends` chain, leaf first.
-    fn read_chain(&self, path: &Path, mut first_text: Option<String>) -> Result<Chain> {
+    /// Read, parse and check each file of the `extends` chain, leaf first. Problems a file can
+    /// be checked past are returned with the chain; the others stop here.
+    fn read_chain(
+        &self,
+        path: &Path,
+        mut first_text: Option<String>,
+    ) -> Result<(Chain, Vec<Diagnostic>)> {
         let mut chain = Chain::default();
         let mut diags = Vec::new();
         let mut next = Some(path.to_path_buf());
@@ -69,11 +90,7 @@ impl Library {
                 Some(t) => t,
                 None => read_text(&p)?,
             };
-            let src = SourceText {
-                display: p.display().to_string(),
-                text,
-                cli: false,
-            };
+            let src = SourceText::new(p.display().to_string(), text, false);
             let unknown = unknown_keys(&src);
             if !unknown.is_empty() {
                 diags.extend(unknown);
@@ -81,7 +98,10 @@ impl Library {
             }
             let raw = match parse_file(&src) {
                 Ok(raw) => raw,
-                Err(d) => return Err(Error::Invalid(vec![d])),
+                Err(d) => {
+                    diags.push(d);
+                    return Err(Error::Invalid(diags));
+                }
             };
             check_file(&src, &raw, &mut diags);
             if let Some(parent) = raw.scenario.as_ref().and_then(|m| m.extends.clone()) {
@@ -96,10 +116,7 @@ impl Library {
             chain.files.push(raw);
             chain.paths.push(p);
         }
-        if diags.iter().any(|d| !d.warning) {
-            return Err(Error::Invalid(diags));
-        }
-        Ok(chain)
+        Ok((chain, diags))
     }
 
     /// `extends` names a parent that is neither beside the file nor in the library.

@@ -4,7 +4,7 @@
 use super::raw::{
     self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawRelation, RawShock,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Where a merged item was first written: (source index, position in its array).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,8 +52,14 @@ impl Merged {
             patch!(self.issue, i; body, host, threshold, first_vote, vote_interval, setup_steps, source);
             self.issue_file = Some(fi);
         }
+        let mut actor_at: HashMap<Option<String>, usize> = self
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, (x, _))| (x.id.clone(), i))
+            .collect();
         for (index, a) in f.actors.iter().enumerate() {
-            match self.actors.iter_mut().find(|(x, _)| x.id == a.id) {
+            match actor_at.get(&a.id).map(|&i| &mut self.actors[i]) {
                 Some((dst, _)) => {
                     patch!(dst, a; name, capability, stance, salience, stubbornness, posture, reactivity,
                         fatigue, grievance, self_weight, member_of, source);
@@ -63,19 +69,28 @@ impl Merged {
                             .extend(s.clone());
                     }
                 }
-                None => self.actors.push((a.clone(), Origin { file: fi, index })),
+                None => {
+                    actor_at.insert(a.id.clone(), self.actors.len());
+                    self.actors.push((a.clone(), Origin { file: fi, index }));
+                }
             }
         }
+        let mut rel_at: HashMap<(Option<String>, Option<String>), usize> = self
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, (x, _))| ((x.from.clone(), x.to.clone()), i))
+            .collect();
         for (index, r) in f.relations.iter().enumerate() {
-            match self
-                .relations
-                .iter_mut()
-                .find(|(x, _)| x.from == r.from && x.to == r.to)
-            {
+            let key = (r.from.clone(), r.to.clone());
+            match rel_at.get(&key).map(|&i| &mut self.relations[i]) {
                 Some((dst, _)) => {
                     patch!(dst, r; affinity, influence, compliance, source);
                 }
-                None => self.relations.push((r.clone(), Origin { file: fi, index })),
+                None => {
+                    rel_at.insert(key, self.relations.len());
+                    self.relations.push((r.clone(), Origin { file: fi, index }));
+                }
             }
         }
         for (index, s) in f.shocks.iter().enumerate() {

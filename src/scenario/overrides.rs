@@ -10,11 +10,7 @@ use crate::error::{suggest, Error, Result};
 
 /// Turn `KEY=VALUE` into a one-key raw file.
 pub(crate) fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, RawFile)> {
-    let src = SourceText {
-        display: "--set".to_string(),
-        text: spec.to_string(),
-        cli: true,
-    };
+    let src = SourceText::new("--set", spec, true);
     let usage = |msg: String| Error::Usage(format!("--set {spec}: {msg}"));
     let Some((key, value)) = spec.split_once('=') else {
         return Err(usage("expected KEY=VALUE, e.g. model.noise=0.05".into()));
@@ -24,6 +20,14 @@ pub(crate) fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, 
         Ok(mut t) if t.len() == 1 => t
             .remove("v")
             .unwrap_or(toml::Value::String(value_str.into())),
+        // A number TOML cannot hold (1e309, 2^63) is not text: say what is wrong with it.
+        Err(e) if looks_numeric(value_str) => {
+            let mut d = src.at_span(0..0, key, e.message().trim().to_string());
+            d.help = Some(
+                "numbers must be finite; whole numbers are at most 9223372036854775807".into(),
+            );
+            return Err(Error::Invalid(vec![d]));
+        }
         _ => toml::Value::String(value_str.to_string()),
     };
     let parts: Vec<&str> = key.trim().split('.').collect();
@@ -77,6 +81,14 @@ pub(crate) fn override_file(spec: &str, merged: &Merged) -> Result<(SourceText, 
         Error::Invalid(vec![d])
     })?;
     Ok((src, raw))
+}
+
+/// Whether `v` is written like a number (digits, sign, point, exponent, `_`).
+fn looks_numeric(v: &str) -> bool {
+    v.trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || "+-._eE".contains(c))
 }
 
 /// `--set` keys outside `[model]` whose values are whole numbers; `[model]` keys say so in

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::error::{suggest, Diagnostic, Error, Result};
 use crate::model::{code_index, Status};
+use std::collections::HashMap;
 
 /// The merged chain being resolved, with the problems found so far.
 struct Resolver<'a> {
@@ -19,6 +20,8 @@ struct Resolver<'a> {
     sources: &'a [SourceText],
     /// Actor ids in merge order: an actor's [`ActorId`] is its position here.
     ids: Vec<String>,
+    /// Position of each id in `ids` (the first, if an id repeats).
+    id_at: HashMap<String, usize>,
     diags: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -34,10 +37,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn lookup(&self, id: &str) -> Option<ActorId> {
-        self.ids
-            .iter()
-            .position(|x| x == id)
-            .map(|i| ActorId(i as u16))
+        self.id_at.get(id).map(|&i| ActorId(i as u16))
     }
 
     /// "unknown actor" at `table[..].key`, with the nearest id or the list of ids.
@@ -182,20 +182,30 @@ impl<'a> Resolver<'a> {
 
     /// Explicit influence rows must not sum to zero.
     fn influence_rows(&mut self, relations: &[Relation]) {
+        // (count, sum) of explicit influence weights out of each actor, in one pass.
+        let mut explicit = vec![(0usize, 0.0f64); self.m.actors.len()];
+        for r in relations {
+            if let (Some(w), Some(e)) = (r.influence, explicit.get_mut(r.from.ix())) {
+                e.0 += 1;
+                e.1 += w;
+            }
+        }
         for (ai, (a, o)) in self.m.actors.iter().enumerate() {
-            let explicit_out: Vec<f64> = relations
-                .iter()
-                .filter(|r| r.from.ix() == ai)
-                .filter_map(|r| r.influence)
-                .collect();
-            if a.self_weight.is_some() || !explicit_out.is_empty() {
+            let (n_out, sum_out) = explicit[ai];
+            if a.self_weight.is_some() || n_out > 0 {
                 let self_w = a.self_weight.or(a.capability).unwrap_or(0.0);
-                let sum: f64 = self_w + explicit_out.iter().sum::<f64>();
+                let sum: f64 = self_w + sum_out;
                 if sum <= 0.0 {
-                    self.diags.push(self.at(*o, "actor", Some("self_weight"), format!(
-                    "the influence row of `{}` sums to 0: give `self_weight` > 0 or an `influence` > 0 on one of its relations",
-                    a.id.as_deref().unwrap_or("?")
-                )));
+                    let id = a.id.as_deref().unwrap_or("?");
+                    let msg = format!(
+                    "the influence row of `{id}` sums to 0: give `self_weight` > 0 or an `influence` > 0 on one of its relations"
+                );
+                    // Where the user set it last: a `--set` override, or the file.
+                    let d = match self.override_of(&format!("actor.{id}.self_weight")) {
+                        Some(src) => src.at(&KeyPath::default(), msg),
+                        None => self.at(*o, "actor", Some("self_weight"), msg),
+                    };
+                    self.diags.push(d);
                 }
             }
         }
@@ -233,6 +243,46 @@ impl<'a> Resolver<'a> {
             }
         };
         (body, host_id)
+    }
+
+    /// A deciding body that no actor is nor belongs to approves every vote. When its name is a
+    /// typo of one that exists (`natto` for `nato`: at most one edit in three characters) that is
+    /// an error with the fix; otherwise a warning (a deliberately empty body).
+    fn body_has_members(&mut self, body: Option<&str>) {
+        let Some(body) = body else { return };
+        let mut names: Vec<&str> = Vec::new();
+        for (a, _) in &self.m.actors {
+            names.extend(a.id.as_deref());
+            names.extend(a.member_of.iter().flatten().map(|s| s.as_str()));
+        }
+        if names.contains(&body) {
+            return;
+        }
+        let ip = KeyPath::root("issue").key("body");
+        let mut d = self.issue_source().at(&ip, format!(
+            "body `{body}` has no members: no actor is `{body}` or has it in `member_of` (every vote approves)"
+        ));
+        let near = suggest(body, names.iter().copied())
+            .filter(|s| 3 * strsim::osa_distance(body, s) <= body.chars().count());
+        match near {
+            Some(s) => {
+                d.help = Some(format!("did you mean `{s}`?"));
+                self.diags.push(d);
+            }
+            None => {
+                d.warning = true;
+                self.warnings.push(d);
+            }
+        }
+    }
+
+    /// The last `--set` override of `key`, if any.
+    fn override_of(&self, key: &str) -> Option<&'a SourceText> {
+        let sources = self.sources;
+        sources
+            .iter()
+            .rev()
+            .find(|s| s.cli && s.text.split('=').next().map(str::trim) == Some(key))
     }
 
     /// The file that last set `[issue]` (the leaf if none did).
@@ -327,23 +377,22 @@ impl<'a> Resolver<'a> {
         actors: &[Actor],
         relations: &[Relation],
     ) -> Vec<ActorId> {
-        let ip = |k: &str| KeyPath::root("issue").key(k);
-        let issue_src = self.issue_source();
         let members: Vec<ActorId> = actors
             .iter()
             .enumerate()
             .filter(|(_, a)| a.id == body || a.member_of.iter().any(|b| *b == body))
             .map(|(i, _)| ActorId(i as u16))
             .collect();
-        if members.is_empty() {
-            let mut d = issue_src.at(&ip("body"), format!(
-            "body `{body}` has no members (no actor is `{body}` or has it in `member_of`): every vote approves"
-        ));
-            d.warning = true;
-            self.warnings.push(d);
+        let mut related = vec![false; actors.len()];
+        for r in relations {
+            for end in [r.from.ix(), r.to.ix()] {
+                if let Some(x) = related.get_mut(end) {
+                    *x = true;
+                }
+            }
         }
         for (i, a) in actors.iter().enumerate() {
-            if actors.len() > 1 && !relations.iter().any(|r| r.from.ix() == i || r.to.ix() == i) {
+            if actors.len() > 1 && !related[i] {
                 let mut d = self.at(
                     self.m.actors[i].1,
                     "actor",
@@ -363,15 +412,20 @@ impl<'a> Resolver<'a> {
 
 /// Check the merged chain and build the scenario.
 pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
-    let ids = m
+    let ids: Vec<String> = m
         .actors
         .iter()
         .map(|(a, _)| a.id.clone().unwrap_or_default())
         .collect();
+    let mut id_at = HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        id_at.entry(id.clone()).or_insert(i);
+    }
     let mut r = Resolver {
         m: &m,
         sources,
         ids,
+        id_at,
         diags: Vec::new(),
         warnings: Vec::new(),
     };
@@ -380,6 +434,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     let relations = r.relations();
     r.influence_rows(&relations);
     let (body, host_id) = r.issue();
+    r.body_has_members(body.as_deref());
     let steps = m.meta.steps.unwrap_or(104).max(1) as usize;
     let shocks = r.shocks(steps);
     let file_steps = m.file_steps.unwrap_or(104).max(1) as usize;

@@ -1,0 +1,152 @@
+//! Total work, bounded: what a command would allocate and write is estimated from the scenario
+//! before anything is allocated, and refused (exit 2) beyond [`MEMORY_BUDGET`] or
+//! [`OUTPUT_BUDGET`], with a message naming the estimate and the bound. Each size is bounded on its
+//! own elsewhere (actors, steps, runs); this bounds their product.
+//!
+//! The estimates are upper bounds of the big terms, not measurements: a single run keeps every
+//! value of every step (`(steps + 1) × (actors × 4 + 5)` numbers) and every event; an ensemble
+//! worker keeps one accumulator and one quantile sketch per (step, actor, metric) cell; events are
+//! bounded by rule 2's probability with |τ| from the mean affinity and the spread of stances.
+
+use crate::error::{Error, Result};
+use crate::model::Metric;
+use crate::scenario::Scenario;
+
+/// Most memory a command may plan to use: 4 GiB.
+pub const MEMORY_BUDGET: u64 = 4 << 30;
+/// Most bytes a command may plan to write: 2 GiB.
+pub const OUTPUT_BUDGET: u64 = 2 << 30;
+
+/// Bytes of one (step, actor, metric) cell of an ensemble's aggregate: an exact accumulator
+/// (48 bytes), a sketch (about 72) and the sketch's buckets as it fills (about 72 more).
+const CELL_BYTES: u64 = 192;
+/// Bytes of one recorded event in memory, and written as a line of `events.csv`.
+const EVENT_BYTES: u64 = 24;
+const EVENT_LINE: u64 = 64;
+/// Bytes of one line of `timeseries.csv` beyond the actor id.
+const SERIES_LINE: u64 = 48;
+
+/// What a command would use: bytes in memory and bytes written.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Estimate {
+    pub memory: u64,
+    pub output: u64,
+}
+
+/// Values per step: every actor's metrics and the region's.
+fn slots(sc: &Scenario) -> u64 {
+    (sc.actors.len() * Metric::PER_ACTOR + Metric::REGION) as u64
+}
+
+/// Events a run of `sc` may record, from rule 2: `q = rate · σ · (0.25 + 0.75 |τ|)` per ordered
+/// pair and step, with `|τ|` bounded by the mean |affinity| over all pairs plus β times the
+/// spread of stances (so a world of strangers at peace is not charged as one at war).
+pub fn max_events_per_run(sc: &Scenario) -> u64 {
+    let n = sc.actors.len() as f64;
+    let pairs = (n * (n - 1.0)).max(1.0);
+    let salience: f64 = sc.actors.iter().map(|a| a.salience).sum();
+    let affinity: f64 = sc.relations.iter().map(|r| r.affinity.abs()).sum::<f64>() / pairs;
+    let (lo, hi) = sc.actors.iter().fold((1.0f64, -1.0f64), |(lo, hi), a| {
+        (lo.min(a.stance), hi.max(a.stance))
+    });
+    let tau = (affinity + sc.params.beta * (hi - lo).max(0.0) / 2.0).min(1.0);
+    let per_step = sc.params.rate * salience * (n - 1.0).max(0.0) * (0.25 + 0.75 * tau);
+    (per_step * sc.steps as f64)
+        .ceil()
+        .min(u64::MAX as f64 / 2.0) as u64
+        + sc.shocks.len() as u64
+}
+
+/// The working state of the engine: a few n × n matrices.
+fn engine_bytes(sc: &Scenario) -> u64 {
+    let n = sc.actors.len() as u64;
+    8 * 8 * n * n + 64 * n
+}
+
+/// A single run: the recording in memory, `timeseries.csv` and `events.csv` on disk.
+pub fn single(sc: &Scenario) -> Estimate {
+    let steps = sc.steps as u64 + 1;
+    let ev = max_events_per_run(sc);
+    let id_len = sc
+        .actors
+        .iter()
+        .map(|a| a.id.len() as u64)
+        .max()
+        .unwrap_or(0);
+    let values = steps.saturating_mul(slots(sc));
+    Estimate {
+        memory: values
+            .saturating_mul(8)
+            .saturating_add(ev.saturating_mul(EVENT_BYTES))
+            .saturating_add(engine_bytes(sc)),
+        output: values
+            .saturating_mul(SERIES_LINE + id_len)
+            .saturating_add(ev.saturating_mul(EVENT_LINE)),
+    }
+}
+
+/// An ensemble of `runs` runs on `threads` workers: an aggregate per worker and one for the
+/// result; `events.csv` holds run 0's events, or every run's with `all_events`.
+pub fn ensemble(sc: &Scenario, runs: u64, threads: usize, all_events: bool) -> Estimate {
+    let n = sc.actors.len() as u64;
+    let steps = sc.steps as u64 + 1;
+    let aggregate = steps
+        .saturating_mul(slots(sc))
+        .saturating_mul(CELL_BYTES)
+        .saturating_add(n * n * 39 * 8);
+    let workers = threads as u64 + 1;
+    let ev = max_events_per_run(sc);
+    let logged = if all_events {
+        ev.saturating_mul(runs)
+    } else {
+        ev
+    };
+    Estimate {
+        memory: aggregate
+            .saturating_add(engine_bytes(sc))
+            .saturating_mul(workers)
+            .saturating_add(ev.saturating_mul(EVENT_BYTES)),
+        output: steps
+            .saturating_mul(slots(sc))
+            .saturating_mul(120)
+            .saturating_add(logged.saturating_mul(EVENT_LINE)),
+    }
+}
+
+/// `points` scenarios like `sc` held at once, each with its results.
+pub fn sweep(sc: &Scenario, points: u64) -> Estimate {
+    let per_point = 2048
+        + 512 * sc.actors.len() as u64
+        + 256 * (sc.relations.len() + sc.shocks.len() + sc.observations.len()) as u64;
+    Estimate {
+        memory: points.saturating_mul(per_point),
+        output: points.saturating_mul(256),
+    }
+}
+
+/// Refuse `what` when its estimate exceeds a budget.
+pub fn check(est: Estimate, what: &str) -> Result<()> {
+    for (kind, got, bound) in [
+        ("memory", est.memory, MEMORY_BUDGET),
+        ("output", est.output, OUTPUT_BUDGET),
+    ] {
+        if got > bound {
+            return Err(Error::Usage(format!(
+                "{what} would need about {} of {kind}; the budget is {}: use fewer actors, steps, runs, threads or grid points",
+                bytes(got),
+                bytes(bound)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `1.5 GiB`, `300 MiB`.
+pub fn bytes(b: u64) -> String {
+    let gib = b as f64 / (1u64 << 30) as f64;
+    if gib >= 1.0 {
+        format!("{gib:.1} GiB")
+    } else {
+        format!("{:.0} MiB", b as f64 / (1u64 << 20) as f64)
+    }
+}
