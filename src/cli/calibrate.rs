@@ -92,6 +92,14 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
     if !a.output.no_charts {
         crate::chart::calibrate::render(&stage.tmp, &base, &cal)?;
     }
+    let command = format!(
+        "diplosim calibrate {} --samples {} --runs {} --rounds {} --seed {}",
+        a.scenario, a.samples, a.runs, a.rounds, base.seed
+    );
+    crate::report::write(
+        &stage,
+        &crate::report::calibrate::calibrate(&base, &cal, &command),
+    )?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&base, &cal));

@@ -1,6 +1,6 @@
 //! `report.html`: one self-contained page per output folder that an analyst can send as it is.
 //!
-//! Every kind of result (a run, an ensemble, a comparison, a sweep; calibration later) builds a
+//! Every kind of result (a run, an ensemble, a comparison, a sweep, a calibration) builds a
 //! [`Report`] — plain data: the question, the headline answer with its uncertainty, key tables,
 //! charts, sections of tables, the scenario's numbers with their sources and the command that
 //! reproduces the folder — and [`write`] renders it with one template (minijinja, HTML
@@ -9,6 +9,7 @@
 //! disk and prints. Builders: [`run`] (single runs and ensembles), [`compare`], [`sweep`];
 //! [`scenario`] lists a scenario's numbers with their sources.
 
+pub mod calibrate;
 pub mod compare;
 pub mod run;
 pub mod scenario;
