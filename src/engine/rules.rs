@@ -538,7 +538,7 @@ pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &
     // With no salience anywhere the forecast falls back to the capability-weighted mean.
     let forecast = if den > 0.0 { num / den } else { mean };
     let var = (0..c.n)
-        .map(|i| c.cap[i] * (st.s[i] - mean).powi(2))
+        .map(|i| c.cap[i] * (st.s[i] - mean) * (st.s[i] - mean))
         .sum::<f64>()
         / c_sum;
     // The moving average spans the last `ma_window` steps with events (1..=t): step 0 has none,

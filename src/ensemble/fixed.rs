@@ -67,7 +67,7 @@ impl Acc {
         let Some((hi, lo)) = sub_u256(ns2, s1sq) else {
             return 0.0; // impossible for sums of real values (Cauchy–Schwarz); kept total
         };
-        let d = hi as f64 * 2f64.powi(128) + lo as f64;
+        let d = hi as f64 * TWO_128 + lo as f64;
         d / (n as f64 * (n - 1) as f64) / (SCALE * SCALE)
     }
 
@@ -77,6 +77,9 @@ impl Acc {
         // Σx² ≤ n·2¹²⁶
     }
 }
+
+/// 2¹²⁸, exactly.
+const TWO_128: f64 = 340282366920938463463374607431768211456.0;
 
 /// (hi, lo) · n, truncated to 256 bits.
 fn mul_u256(hi: u128, lo: u128, n: u64) -> (u128, u128) {

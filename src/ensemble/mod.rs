@@ -169,6 +169,11 @@ impl Aggregate {
         keys_of(metric).precision()
     }
 
+    /// Whether `o` starts from the same step 0 (or either has none yet).
+    pub fn same_start(&self, o: &Aggregate) -> bool {
+        self.step0.is_empty() || o.step0.is_empty() || self.step0 == o.step0
+    }
+
     /// Add another aggregate (exact, commutative). Step 0 is taken from whichever has it (they
     /// agree: [`Aggregate::check`] verifies aggregates read from files).
     pub fn merge(&mut self, o: &Aggregate) {
