@@ -169,6 +169,11 @@ impl Aggregate {
         keys_of(metric).precision()
     }
 
+    /// Histogram entries `metric`'s arena holds (a measure of memory).
+    pub fn arena_len(&self, metric: Metric) -> usize {
+        self.metrics[metric as usize].arena_len()
+    }
+
     /// Whether `o` starts from the same step 0 (or either has none yet).
     pub fn same_start(&self, o: &Aggregate) -> bool {
         self.step0.is_empty() || o.step0.is_empty() || self.step0 == o.step0
