@@ -152,6 +152,7 @@ pub fn run_ensemble(
             range: (start, end),
             all_events,
             aggregate: agg,
+            checksum: String::new(),
         };
         return finish_shard(stage, &state, &man, output.quiet);
     }

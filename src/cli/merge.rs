@@ -23,7 +23,7 @@ pub struct MergeArgs {
 pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     let folders = ShardFolders::read(&a.dirs)?;
     let sc = lib.load_text(&folders.resolved_path, &folders.resolved, &[])?;
-    let agg = folders.aggregate();
+    let agg = folders.aggregate(&sc)?;
     if !agg.observed.fits(sc.observations.len(), agg.runs) {
         return Err(crate::error::Error::Usage(
             "the shards' observation counts do not fit their scenario".into(),

@@ -98,9 +98,9 @@ impl Item {
         let office = &summary["office"];
         let runs = summary["runs"].as_u64().unwrap_or(1);
         let series = if runs > 1 {
-            read_series(&dir.join("ensemble.csv"), "mean")?
+            read_series(&dir.join("ensemble.csv"), "mean", sc.steps)?
         } else {
-            read_series(&dir.join("timeseries.csv"), "value")?
+            read_series(&dir.join("timeseries.csv"), "value", sc.steps)?
         };
         let num = |v: &serde_json::Value| v.as_f64();
         Ok(Item {
@@ -138,8 +138,13 @@ impl Item {
 }
 
 /// Series of a long CSV (`step,actor,metric,<col>`), by (actor, metric); rows of metrics this
-/// version does not know are skipped.
-fn read_series(path: &Path, col: &str) -> Result<BTreeMap<(String, Metric), Vec<f64>>> {
+/// version does not know are skipped. A step past `max_step` (the folder's scenario's last) is
+/// refused, so memory is bounded by the scenario, not by a number in the file.
+fn read_series(
+    path: &Path,
+    col: &str,
+    max_step: usize,
+) -> Result<BTreeMap<(String, Metric), Vec<f64>>> {
     let mut rdr = csv::Reader::from_path(path)
         .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
     let headers = rdr
@@ -159,6 +164,13 @@ fn read_series(path: &Path, col: &str) -> Result<BTreeMap<(String, Metric), Vec<
         let rec = rec.map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
         let bad = || Error::Usage(format!("{}:{}: bad number", path.display(), line + 2));
         let step: usize = rec[si].parse().map_err(|_| bad())?;
+        if step > max_step {
+            return Err(Error::Usage(format!(
+                "{}:{}: step {step} is past the scenario's last step {max_step}",
+                path.display(),
+                line + 2
+            )));
+        }
         let v: f64 = rec[vi].parse().map_err(|_| bad())?;
         let Some(metric) = Metric::parse(&rec[mi]) else {
             continue;
@@ -471,6 +483,14 @@ mod tests {
         assert_eq!(back.office, run.office);
         assert_eq!(back.coop_mean, run.coop_mean);
         assert_eq!(back.series, run.series);
+        let csv = dir.join("timeseries.csv");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        std::fs::write(&csv, format!("{text}0,99999999999999,china,stance,0.5\n")).unwrap();
+        let err = Item::from_folder(&lib, &dir).unwrap_err();
+        assert!(
+            matches!(&err, Error::Usage(m) if m.contains("step 99999999999999 is past")),
+            "{err:?}"
+        );
         let err = Item::from_folder(&lib, tmp.path()).unwrap_err();
         assert!(matches!(err, Error::Usage(m) if m.contains("not a diplosim output folder")));
     }

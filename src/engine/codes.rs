@@ -78,7 +78,7 @@ impl CodeSampler {
             for d in 1..=MAX_GAP {
                 zp[d] = zp[d - 1] * z;
             }
-            let mut zn = z.powi(self.n_first);
+            let mut zn = powi(z, self.n_first);
             for (pos, &k) in self.order.iter().enumerate() {
                 zn *= zp[self.gap[pos] as usize];
                 w[k] = if coercive_ok || !self.open_low[k] {
@@ -134,6 +134,27 @@ impl CodeSampler {
             }
         }
         best
+    }
+}
+
+/// z^n by binary powering, the same multiplications on every platform (`f64::powi`'s precision
+/// is unspecified and may vary by platform or Rust version).
+fn powi(z: f64, n: i32) -> f64 {
+    let (mut base, mut e, mut r) = (z, n.unsigned_abs(), 1.0);
+    loop {
+        if e & 1 == 1 {
+            r *= base;
+        }
+        e >>= 1;
+        if e == 0 {
+            break;
+        }
+        base *= base;
+    }
+    if n < 0 {
+        1.0 / r
+    } else {
+        r
     }
 }
 

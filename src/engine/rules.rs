@@ -209,8 +209,9 @@ pub(super) fn draw_events<R: Rng>(
             let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
             let q = base * (0.25 + 0.75 * tau.abs());
             // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used:
-            // x/2³² < q exactly when x < ⌈q·2³²⌉ (both sides exact in f64), one integer compare.
-            if u64::from(rng.next_u32()) >= (q * 4294967296.0).ceil() as u64 {
+            // x/2³² < q exactly when x < q·2³² (x is exact in f64; for an integer x that is
+            // x < ⌈q·2³²⌉), one compare and no call to `ceil`.
+            if f64::from(rng.next_u32()) >= q * 4294967296.0 {
                 continue;
             }
             let code = c.sampler.pick(tau, coercive_ok, &mut x.weights, rng);
@@ -537,7 +538,7 @@ pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &
     // With no salience anywhere the forecast falls back to the capability-weighted mean.
     let forecast = if den > 0.0 { num / den } else { mean };
     let var = (0..c.n)
-        .map(|i| c.cap[i] * (st.s[i] - mean).powi(2))
+        .map(|i| c.cap[i] * (st.s[i] - mean) * (st.s[i] - mean))
         .sum::<f64>()
         / c_sum;
     // The moving average spans the last `ma_window` steps with events (1..=t): step 0 has none,

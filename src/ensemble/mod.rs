@@ -2,10 +2,15 @@
 //! not grow with the number of runs.
 //!
 //! Run r is seeded from (seed, r) alone ([`crate::engine::run_rng`]). Every statistic is kept as
-//! integers — counts, and sums in fixed point (2⁻³² resolution) — and quantiles in a
-//! [`sketch::Sketch`] of integer counts, so merging partial aggregates is exact and order-free:
-//! `--threads 1`, `--threads 2` and any `--shard` split merged give the same bytes.
+//! integers — counts, exact histograms of the metrics whose values are multiples of 0.1 or 1,
+//! fixed-point sums (2⁻³², rounded to nearest) and histograms of logarithmic buckets for the
+//! others, with each cell's exact minimum and maximum ([`cells::Cells`], one arena per metric) —
+//! so merging partial aggregates is exact and order-free: `--threads 1`, `--threads 2` and any
+//! `--shard` split merged give the same bytes. Step 0 is the same in every run (the scenario's
+//! initial state) and is kept once, exactly.
 
+pub mod cells;
+mod check;
 mod fixed;
 pub mod shard;
 pub mod sketch;
@@ -14,9 +19,10 @@ pub mod stats;
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
 use crate::model::{CooperationMean, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
 use crate::observe::{Checker, ObsCounts, Observation};
-use fixed::{fixed, i128_str, i128_vec, Acc, SCALE};
+use cells::Cells;
+use fixed::{fixed, i128_str, i128_vec, SCALE};
 use serde::{Deserialize, Serialize};
-use sketch::Sketch;
+use sketch::Keys;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Streaming statistics of an ensemble (or of one shard of it).
@@ -26,8 +32,10 @@ pub struct Aggregate {
     pub steps: usize,
     /// Runs aggregated.
     pub runs: u64,
-    /// Per cell (step × slot): exact sums and a quantile sketch, side by side for locality.
-    cells: Vec<(Acc, Sketch)>,
+    /// Values of step 0 (the same in every run), by slot, as f64 bits; empty before the first run.
+    step0: Vec<u64>,
+    /// Per metric (in [`Metric::ALL`] order), its cells for steps 1..=steps.
+    metrics: Vec<Cells>,
     /// Runs with status ≥ approved / = opened at each step.
     pub approved_by_step: Vec<u64>,
     pub opened_by_step: Vec<u64>,
@@ -72,6 +80,9 @@ pub struct CellStats {
     pub sd: f64,
     /// 5, 25, 50, 75, 95 %.
     pub q: [f64; 5],
+    /// Smallest and largest value over the runs (every quantile lies between them).
+    pub min: f64,
+    pub max: f64,
 }
 
 /// The quantiles `ensemble.csv` reports.
@@ -79,12 +90,15 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 impl Aggregate {
     pub fn new(n: usize, steps: usize) -> Aggregate {
-        let cells = (steps + 1) * Self::slots_for(n);
         Aggregate {
             n,
             steps,
             runs: 0,
-            cells: vec![(Acc::default(), Sketch::default()); cells],
+            step0: Vec::new(),
+            metrics: Metric::ALL
+                .iter()
+                .map(|&m| Cells::new(keys_of(m), steps * width(m, n)))
+                .collect(),
             approved_by_step: vec![0; steps + 1],
             opened_by_step: vec![0; steps + 1],
             opened_at: vec![0; steps + 1],
@@ -113,34 +127,67 @@ impl Aggregate {
         Self::slots_for(self.n)
     }
 
-    /// Cell of `metric` at step t, for actor i (ignored for a region-wide metric).
+    /// Slot of `metric` for actor i within a step (its place in `ensemble.csv`'s rows).
     #[inline(always)]
-    pub fn cell_index(&self, t: usize, metric: Metric, i: usize) -> usize {
-        let base = t * self.slots();
+    pub fn slot(&self, metric: Metric, i: usize) -> usize {
         match metric.scope() {
-            Scope::Actor => base + i * Metric::PER_ACTOR + metric.position(),
-            Scope::Region => base + self.n * Metric::PER_ACTOR + metric.position(),
+            Scope::Actor => i * Metric::PER_ACTOR + metric.position(),
+            Scope::Region => self.n * Metric::PER_ACTOR + metric.position(),
         }
     }
 
     /// Statistics of `metric` at step t, for actor i (ignored for a region-wide metric).
     pub fn stats(&self, t: usize, metric: Metric, i: usize) -> CellStats {
-        self.cell(self.cell_index(t, metric, i))
+        if t == 0 {
+            let x = self
+                .step0
+                .get(self.slot(metric, i))
+                .map_or(f64::NAN, |&b| f64::from_bits(b));
+            return CellStats {
+                mean: x,
+                sd: 0.0,
+                q: [x; 5],
+                min: x,
+                max: x,
+            };
+        }
+        let cells = &self.metrics[metric as usize];
+        let cell =
+            (t - 1) * width(metric, self.n) + if metric.scope() == Scope::Actor { i } else { 0 };
+        let s = cells.summary(cell);
+        CellStats {
+            mean: s.mean,
+            sd: s.sd,
+            q: cells.quantiles(cell, QUANTILES),
+            min: s.min,
+            max: s.max,
+        }
     }
 
-    #[inline(always)]
-    fn add(&mut self, cell: usize, x: f64) {
-        let (acc, sketch) = &mut self.cells[cell];
-        acc.add(x);
-        sketch.add(x);
+    /// How precise the quantiles of `metric` are: "exact" or a relative error bound.
+    pub fn precision(metric: Metric) -> &'static str {
+        keys_of(metric).precision()
     }
 
-    /// Add another aggregate (exact, commutative).
+    /// Histogram entries `metric`'s arena holds (a measure of memory).
+    pub fn arena_len(&self, metric: Metric) -> usize {
+        self.metrics[metric as usize].arena_len()
+    }
+
+    /// Whether `o` starts from the same step 0 (or either has none yet).
+    pub fn same_start(&self, o: &Aggregate) -> bool {
+        self.step0.is_empty() || o.step0.is_empty() || self.step0 == o.step0
+    }
+
+    /// Add another aggregate (exact, commutative). Step 0 is taken from whichever has it (they
+    /// agree: [`Aggregate::check`] verifies aggregates read from files).
     pub fn merge(&mut self, o: &Aggregate) {
         self.runs += o.runs;
-        for ((a, sa), (b, sb)) in self.cells.iter_mut().zip(&o.cells) {
+        if self.step0.is_empty() {
+            self.step0.clone_from(&o.step0);
+        }
+        for (a, b) in self.metrics.iter_mut().zip(&o.metrics) {
             a.merge(b);
-            sa.merge(sb);
         }
         let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         add(&mut self.approved_by_step, &o.approved_by_step);
@@ -166,24 +213,6 @@ impl Aggregate {
         self.observed.merge(&o.observed);
     }
 
-    /// Statistics of one cell.
-    pub fn cell(&self, cell: usize) -> CellStats {
-        let n = self.runs as f64;
-        let (s, s2) = self.cells[cell].0.sums();
-        let mean = s / n;
-        let sd = if self.runs > 1 {
-            ((s2 - s * s / n) / (n - 1.0)).max(0.0).sqrt()
-        } else {
-            0.0
-        };
-        let sk = &self.cells[cell].1;
-        CellStats {
-            mean,
-            sd,
-            q: QUANTILES.map(|q| sk.quantile(q)),
-        }
-    }
-
     /// Mean final affinity matrix.
     pub fn mean_affinity(&self) -> Vec<f64> {
         self.affinity_sum
@@ -195,6 +224,19 @@ impl Aggregate {
     /// Mean over runs of each run's mean cooperation index.
     pub fn cooperation_mean(&self) -> f64 {
         self.coop_mean_sum as f64 / SCALE / self.runs as f64
+    }
+}
+
+/// How `metric`'s values are keyed: exactly when they are multiples of 1/q.
+fn keys_of(metric: Metric) -> Keys {
+    metric.kind().per_unit().map_or(Keys::Log, Keys::Exact)
+}
+
+/// Cells of `metric` per step: one per actor or one for the region.
+fn width(metric: Metric, n: usize) -> usize {
+    match metric.scope() {
+        Scope::Actor => n,
+        Scope::Region => 1,
     }
 }
 
@@ -212,14 +254,37 @@ impl Observer for RunObserver<'_> {
     fn step(&mut self, v: &StepView) {
         let agg = &mut *self.agg;
         let t = v.step;
-        for &m in Metric::ALL {
-            match m.read(v) {
-                Reading::Actors(xs) => {
-                    for (i, &x) in xs.iter().enumerate().take(agg.n) {
-                        agg.add(agg.cell_index(t, m, i), x);
+        if t == 0 {
+            // The initial state: the same in every run, kept once.
+            if agg.step0.is_empty() {
+                agg.step0 = vec![0; agg.slots()];
+                for &m in Metric::ALL {
+                    match m.read(v) {
+                        Reading::Actors(xs) => {
+                            for (i, &x) in xs.iter().enumerate().take(agg.n) {
+                                let slot = agg.slot(m, i);
+                                agg.step0[slot] = x.to_bits();
+                            }
+                        }
+                        Reading::Region(x) => {
+                            let slot = agg.slot(m, 0);
+                            agg.step0[slot] = x.to_bits();
+                        }
                     }
                 }
-                Reading::Region(x) => agg.add(agg.cell_index(t, m, 0), x),
+            }
+        } else {
+            for &m in Metric::ALL {
+                let cells = &mut agg.metrics[m as usize];
+                match m.read(v) {
+                    Reading::Actors(xs) => {
+                        let base = (t - 1) * agg.n;
+                        for (i, &x) in xs.iter().enumerate().take(agg.n) {
+                            cells.add(base + i, x);
+                        }
+                    }
+                    Reading::Region(x) => cells.add(t - 1, x),
+                }
             }
         }
         if matches!(v.status, Status::Approved | Status::Opened) {

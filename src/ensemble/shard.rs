@@ -6,6 +6,12 @@
 
 use super::Aggregate;
 use crate::error::{Error, Result};
+
+/// `fnv1a64:` of the aggregate's JSON (the bytes `shard.json` holds for it).
+pub fn aggregate_checksum(a: &Aggregate) -> String {
+    let json = serde_json::to_vec(a).unwrap_or_default();
+    format!("fnv1a64:{}", crate::output::fnv1a64(&json))
+}
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -45,9 +51,17 @@ impl Shard {
 }
 
 /// Runs [start, end) of shard k (1-based) of n over `runs` runs: contiguous, sizes differ by ≤ 1.
+/// Computed in 128 bits, so any k ≤ n and runs (even u64::MAX) give the right range.
 pub fn shard_range(k: u64, n: u64, runs: u64) -> (u64, u64) {
-    ((k - 1) * runs / n, k * runs / n)
+    let at = |k: u64| (k.saturating_sub(1) as u128 * runs as u128 / n.max(1) as u128) as u64;
+    (at(k), at(k.saturating_add(1)))
 }
+
+/// Most runs one ensemble may hold: histogram counts are 32-bit.
+pub const MAX_RUNS: u64 = u32::MAX as u64;
+
+/// Largest `shard.json` `merge` reads (bytes); a real one is a few MB per 100 actors.
+pub const MAX_SHARD_FILE: u64 = 1 << 30;
 
 /// What a shard folder holds for `merge` (`shard.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,18 +81,76 @@ pub struct ShardState {
     /// Whether events.csv holds every run's events (`--events all`).
     pub all_events: bool,
     pub aggregate: Aggregate,
+    /// `fnv1a64:` of the aggregate as written (its JSON), which `merge` recomputes.
+    #[serde(default)]
+    pub checksum: String,
 }
 
 impl ShardState {
-    /// Read `shard.json` of a shard folder.
+    /// A state whose checksum is that of its aggregate.
+    pub fn sealed(mut self) -> ShardState {
+        self.checksum = aggregate_checksum(&self.aggregate);
+        self
+    }
+
+    /// Read `shard.json` of a shard folder (at most [`MAX_SHARD_FILE`] bytes) and check its
+    /// checksum and its own consistency: split, range, runs ([`ShardState::check_split`]).
     pub fn read(dir: &Path) -> Result<ShardState> {
         let p = dir.join("shard.json");
-        let text = std::fs::read_to_string(&p).map_err(|e| Error::Read {
+        let bad = |what: String| {
+            Error::Usage(format!(
+                "{}: not a valid diplosim shard: {what}",
+                p.display()
+            ))
+        };
+        let read_err = |e| Error::Read {
             path: p.clone(),
             source: e,
-        })?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Usage(format!("{}: not a diplosim shard: {e}", p.display())))
+        };
+        let len = std::fs::metadata(&p).map_err(read_err)?.len();
+        if len > MAX_SHARD_FILE {
+            return Err(bad(format!(
+                "{len} bytes, more than the {MAX_SHARD_FILE} a shard can have"
+            )));
+        }
+        let text = std::fs::read_to_string(&p).map_err(read_err)?;
+        let state: ShardState = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        if state.checksum != aggregate_checksum(&state.aggregate) {
+            return Err(bad(
+                "the aggregate does not match its checksum (edited or damaged)".into(),
+            ));
+        }
+        state.check_split().map_err(bad)?;
+        Ok(state)
+    }
+
+    /// Split, range and run counts that agree with each other (before anything is allocated
+    /// from them).
+    fn check_split(&self) -> std::result::Result<(), String> {
+        let (k, n) = self.shard;
+        if self.runs == 0 || self.runs > MAX_RUNS {
+            return Err(format!("{} runs (1 to {MAX_RUNS})", self.runs));
+        }
+        if k == 0 || k > n || n > self.runs {
+            return Err(format!("shard {k}/{n} of {} runs", self.runs));
+        }
+        if self.range != shard_range(k, n, self.runs) {
+            return Err(format!(
+                "range {:?} is not that of shard {k}/{n}",
+                self.range
+            ));
+        }
+        if self.aggregate.runs != self.range.1 - self.range.0 || self.steps != self.aggregate.steps
+        {
+            return Err(format!(
+                "its aggregate holds {} runs of {} steps, its range {} of {}",
+                self.aggregate.runs,
+                self.aggregate.steps,
+                self.range.1 - self.range.0,
+                self.steps
+            ));
+        }
+        Ok(())
     }
 
     /// What differs between this shard and `first` that forbids merging them, if anything.
@@ -160,14 +232,33 @@ impl Shards {
         &self.parts[0].0
     }
 
-    /// The ensemble's aggregate: the exact sum of the shards'.
-    pub fn aggregate(&self) -> Aggregate {
-        let a = &self.first().aggregate;
-        let mut agg = Aggregate::new(a.n, a.steps);
-        for (s, _) in &self.parts {
-            agg.merge(&s.aggregate);
+    /// The ensemble's aggregate: the exact sum of the shards', each first checked against the
+    /// scenario (`n` actors, `steps` steps, `observations` observations): every shape, range
+    /// and count, and the same step 0 in all.
+    pub fn aggregate(&self, n: usize, steps: usize, observations: usize) -> Result<Aggregate> {
+        let mut agg = Aggregate::new(n, steps);
+        for (s, d) in &self.parts {
+            let bad = |what: String| {
+                Error::Usage(format!(
+                    "cannot merge {}: its shard.json has {what}",
+                    d.display()
+                ))
+            };
+            if s.steps != steps {
+                return Err(bad(format!(
+                    "{} steps, but its scenario has {steps}",
+                    s.steps
+                )));
+            }
+            let a = &s.aggregate;
+            a.check(n, steps, observations, s.range.1 - s.range.0)
+                .map_err(bad)?;
+            if !agg.same_start(a) {
+                return Err(bad("a step 0 unlike the first shard's".into()));
+            }
+            agg.merge(a);
         }
-        agg
+        Ok(agg)
     }
 }
 
@@ -191,7 +282,9 @@ mod tests {
             range: (a, b),
             all_events: false,
             aggregate,
+            checksum: String::new(),
         }
+        .sealed()
     }
 
     fn parts(states: Vec<ShardState>) -> Vec<(ShardState, PathBuf)> {
@@ -209,6 +302,12 @@ mod tests {
             Err(Error::Usage(m)) => m,
             other => panic!("expected a usage error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn huge_run_counts_give_ranges_not_overflows() {
+        assert_eq!(shard_range(2, 2, u64::MAX), (u64::MAX / 2, u64::MAX));
+        assert_eq!(shard_range(1, 1, u64::MAX), (0, u64::MAX));
     }
 
     #[test]
@@ -251,7 +350,6 @@ mod tests {
         let ks: Vec<u64> = s.parts.iter().map(|(p, _)| p.shard.0).collect();
         assert_eq!(ks, [1, 2, 3]);
         assert_eq!(s.count(), 3);
-        assert_eq!(s.aggregate().runs, 10);
     }
 
     #[test]

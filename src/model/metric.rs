@@ -23,6 +23,20 @@ pub enum Kind {
     Continuous,
     /// Integer codes (e.g. the office status 0–3).
     Discrete,
+    /// Multiples of 0.1: sums of Goldstein weights, each with one decimal.
+    Tenths,
+}
+
+impl Kind {
+    /// For a metric whose values are multiples of 1/q, that q (ensembles count them exactly as
+    /// integers); `None` for a continuous metric.
+    pub const fn per_unit(self) -> Option<u32> {
+        match self {
+            Kind::Continuous => None,
+            Kind::Discrete => Some(1),
+            Kind::Tenths => Some(10),
+        }
+    }
 }
 
 /// A metric's value(s) at one step, read from a [`StepView`].
@@ -125,7 +139,7 @@ metrics! {
         axis: "tone sent",
         range: None,
         scope: Actor,
-        kind: Continuous,
+        kind: Tenths,
         doc: "Sum of the Goldstein weights of the events the actor sent this step.",
         read: |v| Reading::Actors(v.tone_sent),
     }
@@ -135,7 +149,7 @@ metrics! {
         axis: "tone received",
         range: None,
         scope: Actor,
-        kind: Continuous,
+        kind: Tenths,
         doc: "Sum of the Goldstein weights of the events the actor received this step.",
         read: |v| Reading::Actors(v.tone_received),
     }
@@ -165,7 +179,7 @@ metrics! {
         axis: "cooperation",
         range: None,
         scope: Region,
-        kind: Continuous,
+        kind: Tenths,
         doc: "Cooperation–conflict index: sum of the Goldstein weights of this step's events.",
         read: |v| Reading::Region(v.cooperation),
     }

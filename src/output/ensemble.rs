@@ -100,7 +100,7 @@ struct Dist {
 }
 
 /// Six significant digits: the precision of every statistic in `summary.json` and
-/// `event_counts.csv` (sums are exact to 2⁻³², sketch quantiles to 0.78%), without float noise.
+/// `event_counts.csv` (sums are exact to 2⁻³², bucket quantiles to 0.39%), without float noise.
 fn r6(x: f64) -> f64 {
     super::round_sig(x, 6)
 }
@@ -260,6 +260,8 @@ struct Summary<'a> {
     step_unit: &'a str,
     seeding: &'static str,
     quantiles: &'static str,
+    /// Per metric: "exact" (values counted as integers) or the relative error bound.
+    quantile_precision: BTreeMap<&'static str, &'static str>,
     office: OfficeOut,
     hostile: HostileOut,
     #[serde(rename = "final")]
@@ -284,8 +286,11 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         steps: agg.steps,
         step_unit: &sc.step_unit,
         seeding: SEEDING,
-        quantiles:
-            "sketch quantiles: within 0.78% of the exact order statistic of rank floor(q(n-1))",
+        quantiles: "order statistic of rank floor(q(n-1)): exact for the metrics marked exact in quantile_precision and at step 0, otherwise the middle of a logarithmic bucket within the stated relative error (plus 1e-9), clamped to the cell's exact minimum and maximum",
+        quantile_precision: Metric::ALL
+            .iter()
+            .map(|&m| (m.name(), Aggregate::precision(m)))
+            .collect(),
         office: office_out(sc, agg),
         hostile: hostile_out(sc, agg),
         final_: sc

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 /// Write `shard.json`, the state `merge` reads back.
 pub fn write_state(stage: &Staging, state: &ShardState) -> Result<()> {
+    let state = state.clone().sealed();
     stage.write(
         "shard.json",
-        serde_json::to_string(state).map_err(|e| Error::Run(e.to_string()))?,
+        serde_json::to_string(&state).map_err(|e| Error::Run(e.to_string()))?,
     )
 }
 
@@ -57,9 +58,10 @@ impl ShardFolders {
         })
     }
 
-    /// The ensemble's aggregate.
-    pub fn aggregate(&self) -> Aggregate {
-        self.shards.aggregate()
+    /// The ensemble's aggregate, every shard checked against the scenario `sc` first.
+    pub fn aggregate(&self, sc: &crate::scenario::Scenario) -> Result<Aggregate> {
+        self.shards
+            .aggregate(sc.actors.len(), sc.steps, sc.observations.len())
     }
 
     /// `events.csv`: the shards' parts in shard order, which is run order (only shard 1 has the

@@ -1,0 +1,390 @@
+//! The statistics of one metric over an ensemble: for every cell (step × actor) the exact
+//! minimum and maximum, exact fixed-point sums (continuous metrics), and a histogram of bucket
+//! keys ([`Keys`]) from which quantiles are read.
+//!
+//! All the cells' histograms live in one arena (`Vec<u32>`): each cell owns a window
+//! [`start`, `start + len`) of it for keys [`off`, `off + len`). A value outside its cell's
+//! window moves the window to the end of the arena with room to spare (rare after the first
+//! runs); the arena is compacted when more than half of it is abandoned. So adding a value is one
+//! bounds check and one increment in memory shared by neighbouring cells, with no allocation.
+//!
+//! On disk (`shard.json`) the cells are written in cell order with their windows trimmed to the
+//! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
+//! read-back is checked shape by shape ([`Cells::check`]) before it is used.
+
+use super::fixed::Acc;
+use super::sketch::Keys;
+use serde::{Deserialize, Serialize};
+
+/// One cell's head: its window in the arena, its extremes and (continuous metrics) its sums.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Head {
+    off: i64,
+    start: u32,
+    len: u32,
+    min: f64,
+    max: f64,
+    acc: Acc,
+}
+
+impl Default for Head {
+    fn default() -> Head {
+        Head {
+            off: 0,
+            start: 0,
+            len: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            acc: Acc::default(),
+        }
+    }
+}
+
+/// Statistics of one cell, read off its histogram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub count: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The cells of one metric. See the module doc.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Wire", try_from = "Wire")]
+pub struct Cells {
+    keys: Keys,
+    heads: Vec<Head>,
+    arena: Vec<u32>,
+    /// Arena entries no window uses any more.
+    abandoned: usize,
+}
+
+impl Cells {
+    pub fn new(keys: Keys, cells: usize) -> Cells {
+        Cells {
+            keys,
+            heads: vec![Head::default(); cells],
+            arena: Vec::new(),
+            abandoned: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    pub fn keys(&self) -> Keys {
+        self.keys
+    }
+
+    /// Count value `x` in `cell`. O(1) but for a window move.
+    #[inline(always)]
+    pub fn add(&mut self, cell: usize, x: f64) {
+        let key = self.keys.key(x);
+        let h = &mut self.heads[cell];
+        h.min = h.min.min(x);
+        h.max = h.max.max(x);
+        if self.keys == Keys::Log {
+            h.acc.add(x);
+        }
+        let ix = key.wrapping_sub(h.off) as u64;
+        if ix < h.len as u64 {
+            self.arena[h.start as usize + ix as usize] += 1;
+        } else {
+            self.add_outside(cell, key, 1);
+        }
+    }
+
+    /// Count `c` values of `key` in `cell`, moving its window to cover the key.
+    #[cold]
+    #[inline(never)]
+    fn add_outside(&mut self, cell: usize, key: i64, c: u32) {
+        let h = self.heads[cell];
+        let (lo, hi) = if h.len == 0 {
+            (key, key)
+        } else {
+            (key.min(h.off), key.max(h.off + h.len as i64 - 1))
+        };
+        let room = ((hi - lo) / 2).max(2);
+        let (lo, hi) = (lo - room, hi + room);
+        let len = (hi - lo + 1) as usize;
+        if self.abandoned > 4096 && self.abandoned * 2 > self.arena.len() {
+            self.compact();
+        }
+        let h = self.heads[cell];
+        let start = self.arena.len();
+        self.arena.resize(start + len, 0);
+        if h.len > 0 {
+            let shift = (h.off - lo) as usize;
+            let old = h.start as usize..h.start as usize + h.len as usize;
+            self.arena.copy_within(old.clone(), start + shift);
+            self.arena[old].fill(0);
+            self.abandoned += h.len as usize;
+        }
+        let h = &mut self.heads[cell];
+        h.off = lo;
+        h.start = u32::try_from(start).expect("an arena under 2³² entries");
+        h.len = len as u32;
+        self.arena[start + (key - lo) as usize] += c;
+    }
+
+    /// Rebuild the arena in cell order, windows as they are.
+    fn compact(&mut self) {
+        let mut arena = Vec::with_capacity(self.arena.len() - self.abandoned);
+        for h in &mut self.heads {
+            let w = h.start as usize..h.start as usize + h.len as usize;
+            h.start = arena.len() as u32;
+            arena.extend_from_slice(&self.arena[w]);
+        }
+        self.arena = arena;
+        self.abandoned = 0;
+    }
+
+    /// The counts of `cell`, from key `off` on.
+    fn window(&self, cell: usize) -> (i64, &[u32]) {
+        let h = &self.heads[cell];
+        (
+            h.off,
+            &self.arena[h.start as usize..h.start as usize + h.len as usize],
+        )
+    }
+
+    /// Add another metric's cells (exact, commutative).
+    pub fn merge(&mut self, o: &Cells) {
+        for cell in 0..self.heads.len().min(o.heads.len()) {
+            let (off, counts) = o.window(cell);
+            for (i, &c) in counts.iter().enumerate() {
+                if c > 0 {
+                    self.add_count(cell, off + i as i64, c);
+                }
+            }
+            let (a, b) = (&mut self.heads[cell], &o.heads[cell]);
+            a.min = a.min.min(b.min);
+            a.max = a.max.max(b.max);
+            a.acc.merge(&b.acc);
+        }
+    }
+
+    fn add_count(&mut self, cell: usize, key: i64, c: u32) {
+        let h = &self.heads[cell];
+        let ix = key.wrapping_sub(h.off) as u64;
+        if ix < h.len as u64 {
+            let slot = &mut self.arena[h.start as usize + ix as usize];
+            *slot = slot.saturating_add(c);
+        } else {
+            self.add_outside(cell, key, c);
+        }
+    }
+
+    /// Count, mean, sample SD (n − 1) and extremes of a cell: from the exact histogram for
+    /// integer keys (n·Σk² − (Σk)² in integers), from the exact fixed-point sums otherwise. A
+    /// constant cell gives its value exactly and SD 0.
+    pub fn summary(&self, cell: usize) -> Summary {
+        let h = &self.heads[cell];
+        let (off, counts) = self.window(cell);
+        let n: u64 = counts.iter().map(|&c| c as u64).sum();
+        let (mean, sd) = if n == 0 {
+            (f64::NAN, f64::NAN)
+        } else if h.min == h.max {
+            (h.min, 0.0)
+        } else if let Keys::Exact(q) = self.keys {
+            let (mut s1, mut s2) = (0i128, 0i128);
+            for (i, &c) in counts.iter().enumerate() {
+                let k = (off + i as i64) as i128;
+                s1 += k * c as i128;
+                s2 += k * k * c as i128;
+            }
+            let nf = n as f64;
+            let var = if n > 1 {
+                (n as i128 * s2 - s1 * s1) as f64 / (nf * (nf - 1.0))
+            } else {
+                0.0
+            };
+            let q = q as f64;
+            // One division of two integers (exact in f64 below 2⁵³): the correctly rounded mean.
+            (s1 as f64 / (nf * q), var.sqrt() / q)
+        } else {
+            // The sums are exact to 2⁻³³ per value: the mean is rounded to 1e-9 so that the
+            // fixed point's last bits do not show as digits.
+            let mean = (h.acc.mean(n) * 1e9).round() / 1e9;
+            (mean.clamp(h.min, h.max), h.acc.variance(n).sqrt())
+        };
+        Summary {
+            count: n,
+            mean,
+            sd,
+            min: h.min,
+            max: h.max,
+        }
+    }
+
+    /// The q-quantiles (order statistics of rank ⌊q·(n−1)⌋) of a cell: exact for integer keys
+    /// and at ranks 0 and n − 1, otherwise the middle of the bucket clamped to [min, max].
+    pub fn quantiles<const K: usize>(&self, cell: usize, qs: [f64; K]) -> [f64; K] {
+        let h = &self.heads[cell];
+        let (off, counts) = self.window(cell);
+        let n: u64 = counts.iter().map(|&c| c as u64).sum();
+        qs.map(|q| {
+            if n == 0 {
+                return f64::NAN;
+            }
+            let rank = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64;
+            if rank == 0 {
+                return h.min;
+            }
+            if rank == n - 1 {
+                return h.max;
+            }
+            let mut seen = 0u64;
+            for (i, &c) in counts.iter().enumerate() {
+                seen += c as u64;
+                if rank < seen {
+                    return self.keys.value(off + i as i64).clamp(h.min, h.max);
+                }
+            }
+            h.max
+        })
+    }
+
+    /// Arena entries in use (for tests and measurements).
+    pub fn arena_len(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// Check data read from a file: `cells` cells, each holding exactly `runs` values, every key
+    /// valid, extremes ordered, sums possible. Returns what is wrong.
+    pub fn check(&self, cells: usize, runs: u64) -> Result<(), String> {
+        if self.heads.len() != cells {
+            return Err(format!("{} cells, expected {cells}", self.heads.len()));
+        }
+        for (cell, h) in self.heads.iter().enumerate() {
+            let (_, counts) = self.window(cell);
+            let n: u64 = counts.iter().map(|&c| c as u64).sum();
+            if n != runs {
+                return Err(format!("cell {cell} counts {n} values, expected {runs}"));
+            }
+            let ordered = h.min <= h.max && h.min.is_finite() && h.max.is_finite();
+            if runs > 0 && (!ordered || self.keys.key(h.min) > self.keys.key(h.max)) {
+                return Err(format!("cell {cell} has min > max"));
+            }
+            if !h.acc.fits(runs) {
+                return Err(format!("cell {cell} has sums no {runs} values can have"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `Cells` on disk: windows trimmed, in cell order; floats as their bits (exact round trip).
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    keys: WireKeys,
+    /// Per cell: first key, number of counts.
+    off: Vec<i64>,
+    len: Vec<u32>,
+    counts: Vec<u32>,
+    min: Vec<u64>,
+    max: Vec<u64>,
+    /// Fixed-point sums (continuous metrics only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    acc: Vec<Acc>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum WireKeys {
+    Log,
+    Exact(u32),
+}
+
+impl From<Cells> for Wire {
+    fn from(c: Cells) -> Wire {
+        let mut w = Wire {
+            keys: match c.keys {
+                Keys::Log => WireKeys::Log,
+                Keys::Exact(q) => WireKeys::Exact(q),
+            },
+            off: Vec::new(),
+            len: Vec::new(),
+            counts: Vec::new(),
+            min: c.heads.iter().map(|h| h.min.to_bits()).collect(),
+            max: c.heads.iter().map(|h| h.max.to_bits()).collect(),
+            acc: if c.keys == Keys::Log {
+                c.heads.iter().map(|h| h.acc).collect()
+            } else {
+                Vec::new()
+            },
+        };
+        for cell in 0..c.heads.len() {
+            let (off, counts) = c.window(cell);
+            let first = counts.iter().position(|&x| x > 0).unwrap_or(counts.len());
+            let last = counts.iter().rposition(|&x| x > 0).map_or(first, |l| l + 1);
+            w.off.push(off + first as i64);
+            w.len.push((last - first) as u32);
+            w.counts.extend_from_slice(&counts[first..last]);
+        }
+        w
+    }
+}
+
+impl TryFrom<Wire> for Cells {
+    type Error = String;
+
+    /// Shapes are checked before anything is indexed; counts against the runs by [`Cells::check`].
+    fn try_from(w: Wire) -> Result<Cells, String> {
+        let keys = match w.keys {
+            WireKeys::Log => Keys::Log,
+            WireKeys::Exact(q) if q >= 1 => Keys::Exact(q),
+            WireKeys::Exact(_) => return Err("exact keys with q = 0".into()),
+        };
+        let cells = w.off.len();
+        let total: u64 = w.len.iter().map(|&l| l as u64).sum();
+        let shapes_fit = w.len.len() == cells
+            && w.min.len() == cells
+            && w.max.len() == cells
+            && (w.acc.is_empty() || w.acc.len() == cells)
+            && (keys == Keys::Log) == (w.acc.len() == cells)
+            && total == w.counts.len() as u64
+            && total < u32::MAX as u64;
+        if !shapes_fit {
+            return Err("cells of different lengths".into());
+        }
+        let in_range = w.off.iter().zip(&w.len).all(|(&off, &len)| {
+            keys.valid(off) && keys.valid(off.saturating_add(len as i64).saturating_sub(1))
+        });
+        if !in_range {
+            return Err("a histogram key out of range".into());
+        }
+        let mut start = 0u32;
+        let heads = (0..cells)
+            .map(|i| {
+                let h = Head {
+                    off: w.off[i],
+                    start,
+                    len: w.len[i],
+                    min: f64::from_bits(w.min[i]),
+                    max: f64::from_bits(w.max[i]),
+                    acc: w.acc.get(i).copied().unwrap_or_default(),
+                };
+                start += w.len[i];
+                h
+            })
+            .collect();
+        Ok(Cells {
+            keys,
+            heads,
+            arena: w.counts,
+            abandoned: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "cells_tests.rs"]
+mod tests;

@@ -1,0 +1,126 @@
+//! Tests of [`super::Cells`]: exact constant and discrete cells, quantiles within the runs and
+//! the bound, exact merging and a checked round trip through the file format.
+
+use super::*;
+use crate::ensemble::sketch::REL_ERROR;
+use rand::{RngExt, SeedableRng};
+
+const QS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+fn exact(sorted: &[f64], q: f64) -> f64 {
+    sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+}
+
+#[test]
+fn a_constant_cell_gives_its_value_exactly() {
+    for (keys, x) in [
+        (Keys::Log, 0.8),
+        (Keys::Log, 1.0),
+        (Keys::Exact(10), -2.0),
+        (Keys::Exact(1), 3.0),
+    ] {
+        let mut c = Cells::new(keys, 2);
+        (0..1000).for_each(|_| c.add(1, x));
+        let s = c.summary(1);
+        assert_eq!((s.count, s.mean, s.sd, s.min, s.max), (1000, x, 0.0, x, x));
+        assert_eq!(c.quantiles(1, QS), [x; 5]);
+    }
+}
+
+#[test]
+fn discrete_cells_are_exact() {
+    // Tones: multiples of 0.1 with float noise from their sums.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let mut c = Cells::new(Keys::Exact(10), 1);
+    let mut xs = Vec::new();
+    for _ in 0..777 {
+        let k: i32 = rng.random_range(-80..=80);
+        let x = (0..k.abs()).map(|_| 0.1).sum::<f64>() * k.signum() as f64;
+        c.add(0, x);
+        xs.push(k as f64 / 10.0);
+    }
+    xs.sort_by(f64::total_cmp);
+    let got = c.quantiles(0, QS);
+    for (q, g) in QS.iter().zip(got) {
+        assert_eq!(g, exact(&xs, *q));
+    }
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let s = c.summary(0);
+    assert!((s.mean - mean).abs() < 1e-12 && (s.sd - sd).abs() < 1e-12);
+}
+
+#[test]
+fn every_quantile_lies_within_the_runs_and_the_bound() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    for &(n, scale, shift) in &[
+        (1usize, 1.0, 0.0),
+        (7, 1.0, 0.0),
+        (200, 0.3, 0.5),
+        (5000, 5.0, -2.0),
+        (999, 1e-6, 0.0),
+        (300, 1e-3, 1.0),
+    ] {
+        let mut c = Cells::new(Keys::Log, 1);
+        let mut xs: Vec<f64> = (0..n)
+            .map(|_| shift + scale * (rng.random::<f64>() * 2.0 - 1.0))
+            .collect();
+        xs.iter().for_each(|&x| c.add(0, x));
+        xs.sort_by(f64::total_cmp);
+        let (lo, hi) = (xs[0], xs[n - 1]);
+        let got = c.quantiles(0, [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0]);
+        assert_eq!((got[0], got[6]), (lo, hi));
+        for (q, g) in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0].iter().zip(got) {
+            let e = exact(&xs, *q);
+            assert!(
+                (lo..=hi).contains(&g),
+                "n={n} q={q}: {g} outside [{lo}, {hi}]"
+            );
+            assert!(
+                (g - e).abs() <= REL_ERROR * e.abs() + 1e-9,
+                "n={n} q={q}: {g} vs {e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn merging_is_exact_and_order_free_and_survives_a_round_trip() {
+    let xs: Vec<f64> = (0..3000)
+        .map(|i| ((i * 7919) % 1000) as f64 / 100.0 - 3.0)
+        .collect();
+    let fill = |r: std::ops::Range<usize>| {
+        let mut c = Cells::new(Keys::Log, 3);
+        xs[r].iter().enumerate().for_each(|(i, &x)| c.add(i % 3, x));
+        c
+    };
+    let whole = fill(0..3000);
+    let (a, b) = (fill(0..999), fill(999..3000));
+    let (mut ab, mut ba) = (a.clone(), b.clone());
+    ab.merge(&b);
+    ba.merge(&a);
+    let wire = |c: &Cells| serde_json::to_string(c).unwrap();
+    assert_eq!(wire(&ab), wire(&whole));
+    assert_eq!(wire(&ba), wire(&whole));
+    let back: Cells = serde_json::from_str(&wire(&whole)).unwrap();
+    assert_eq!(wire(&back), wire(&whole));
+    assert_eq!(back.quantiles(1, QS), whole.quantiles(1, QS));
+    assert!(back.check(3, 1000).is_ok());
+    assert!(back.check(3, 1001).unwrap_err().contains("counts 1000"));
+}
+
+#[test]
+fn bad_shapes_on_disk_are_refused_not_indexed() {
+    let good = serde_json::to_value(Cells::new(Keys::Exact(10), 2)).unwrap();
+    for (key, v) in [
+        ("len", serde_json::json!([1, 0])),
+        ("off", serde_json::json!([0, 9223372036854775807i64])),
+        ("min", serde_json::json!([0])),
+        ("keys", serde_json::json!({"exact": 0})),
+    ] {
+        let mut bad = good.clone();
+        bad[key] = v;
+        assert!(serde_json::from_value::<Cells>(bad).is_err(), "{key}");
+    }
+}

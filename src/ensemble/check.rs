@@ -1,0 +1,109 @@
+//! Verifying an aggregate read back from a file (`shard.json`) against what its scenario says:
+//! every vector's length, every count against the runs, every histogram against its metric. An
+//! aggregate that passes can be merged and read without a panic or an unbounded allocation.
+
+use super::{keys_of, width, Aggregate};
+use crate::model::{Metric, CATALOGUE};
+
+impl Aggregate {
+    /// Check that this aggregate is one of `runs` runs of a scenario with `n` actors, `steps`
+    /// steps and `observations` observations. Returns what is wrong, in words.
+    pub fn check(
+        &self,
+        n: usize,
+        steps: usize,
+        observations: usize,
+        runs: u64,
+    ) -> Result<(), String> {
+        if self.n != n || self.steps != steps {
+            return Err(format!(
+                "{} actors × {} steps, but the scenario has {n} × {steps}",
+                self.n, self.steps
+            ));
+        }
+        if self.runs != runs {
+            return Err(format!("{} runs, but its range holds {runs}", self.runs));
+        }
+        let lens: [(&str, usize, usize); 13] = [
+            ("approved_by_step", self.approved_by_step.len(), steps + 1),
+            ("opened_by_step", self.opened_by_step.len(), steps + 1),
+            ("opened_at", self.opened_at.len(), steps + 1),
+            ("approved_at", self.approved_at.len(), steps + 1),
+            ("voted_at", self.voted_at.len(), steps + 1),
+            ("status_at_end", self.status_at_end.len(), 4),
+            ("blocked_at_end", self.blocked_at_end.len(), n),
+            ("coercive_by_actor", self.coercive_by_actor.len(), n),
+            (
+                "event_counts",
+                self.event_counts.len(),
+                n * n * CATALOGUE.len(),
+            ),
+            ("affinity_sum", self.affinity_sum.len(), n * n),
+            ("metrics", self.metrics.len(), Metric::ALL.len()),
+            (
+                "step0",
+                self.step0.len(),
+                if runs > 0 { self.slots() } else { 0 },
+            ),
+            (
+                "coercive_per_run",
+                self.coercive_per_run.len().min(1),
+                usize::from(runs > 0),
+            ),
+        ];
+        for (what, got, want) in lens {
+            if got != want {
+                return Err(format!("{what} has {got} entries, expected {want}"));
+            }
+        }
+        let at_most_runs = [
+            &self.approved_by_step,
+            &self.opened_by_step,
+            &self.voted_at,
+            &self.blocked_at_end,
+            &self.coercive_by_actor,
+        ];
+        if at_most_runs.iter().any(|v| v.iter().any(|&c| c > runs)) || self.coercive_any > runs {
+            return Err("a count of runs above the number of runs".into());
+        }
+        let sums = [
+            ("status_at_end", &self.status_at_end, Some(runs)),
+            ("coercive_per_run", &self.coercive_per_run, Some(runs)),
+            ("opened_at", &self.opened_at, None),
+            ("approved_at", &self.approved_at, None),
+        ];
+        for (what, v, want) in sums {
+            let total = v.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+            match (total, want) {
+                (Some(t), Some(w)) if t == w => {}
+                (Some(t), None) if t <= runs => {}
+                _ => return Err(format!("{what} does not add up to {runs} runs")),
+            }
+        }
+        let events = self
+            .event_counts
+            .iter()
+            .try_fold(0u64, |a, &c| a.checked_add(c));
+        if events != Some(self.events) {
+            return Err("event counts do not add up to the number of events".into());
+        }
+        let bound = (runs as i128) << 32; // |final affinity| ≤ 1
+        if self.affinity_sum.iter().any(|a| a.abs() > bound)
+            || self.coop_mean_sum.abs() > bound * 1_000_000
+        {
+            return Err("sums no run can give".into());
+        }
+        if !self.observed.fits(observations, runs) {
+            return Err("observation counts that do not fit the scenario".into());
+        }
+        for (&m, cells) in Metric::ALL.iter().zip(&self.metrics) {
+            if cells.keys() != keys_of(m) {
+                return Err(format!("{}: histogram of the wrong kind", m.name()));
+            }
+            cells
+                .check(steps * width(m, n), runs)
+                .map_err(|e| format!("{}: {e}", m.name()))?;
+        }
+        Ok(())
+    }
+}
