@@ -88,9 +88,9 @@ impl CodeSampler {
                 };
             }
         } else {
-            for k in 0..CATALOGUE.len() {
+            for (k, wk) in w.iter_mut().enumerate() {
                 let d = self.g[k] - tau;
-                w[k] = if coercive_ok || !self.open_low[k] {
+                *wk = if coercive_ok || !self.open_low[k] {
                     self.f[k] * libm::exp(-d * d * self.inv_2t2)
                 } else {
                     0.0

@@ -5,14 +5,15 @@
 //! run index, and reports each step to an [`Observer`]: a recorder for single runs, a streaming
 //! aggregator for ensembles. Cost per step: O(N² + events · allies).
 //!
-//! Order within a step (state t → state t+1), every rule reading state t:
-//! 1. stances (Friedkin–Johnsen), 2. events drawn from state t (codes weighted by their base
-//! rates, rule 8), 3. reactions summed from state t plus relaxation, affinities clipped, and the
-//! stance changes of rule 7 (pressure and persuasion) added to rule 1's result before its clamp,
-//! 4. posture (Richardson), then shocks of step t+1, the vote if t+1 is a vote step (it reads the
+//! Order within a step (state t → state t+1), every rule reading state t: stances
+//! (Friedkin–Johnsen, rule 1); events drawn from state t (codes weighted by their base rates,
+//! rule 8); reactions summed from state t plus relaxation, affinities clipped, and the stance
+//! changes of rule 7 (pressure and persuasion) added to rule 1's result before its clamp; posture
+//! (Richardson, rule 4); then shocks of step t+1, the vote if t+1 is a vote step (it reads the
 //! stances of t+1), the opening, and the indicators of t+1.
 
 mod codes;
+mod decision;
 mod rules;
 
 use crate::model::{Params, Status, CATALOGUE};
@@ -222,7 +223,7 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     let mut st = State::new(c);
     let mut x = Scratch::new(c.n);
     st.coop.push(0.0);
-    rules::indicators(c, &st, 0, obs);
+    decision::indicators(c, &st, 0, obs);
     for t in 0..c.steps {
         let next = t + 1;
         rules::stances(c, &st, &mut x.s_next, &mut x.normal, rng);
@@ -234,14 +235,14 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);
         for action in &c.shocks[next] {
-            coop += rules::shock(c, &mut st, action, next, obs);
+            coop += decision::shock(c, &mut st, action, next, obs);
         }
         if c.issue.is_vote_step(next) {
-            rules::vote(c, &mut st, next, obs);
+            decision::vote(c, &mut st, next, obs);
         }
-        rules::opening(c, &mut st, next);
+        decision::opening(c, &mut st, next);
         st.coop.push(coop);
-        rules::indicators(c, &st, next, obs);
+        decision::indicators(c, &st, next, obs);
     }
     st.into_outcome()
 }

@@ -1,15 +1,15 @@
 //! The rules of DESIGN.md, one function each, in the order a step calls them:
 //! [`stances`] (rule 1), [`draw_events`] (rules 2 and 8), [`reactions`] (rules 3 and 7, with
 //! [`event_effects`] shared by drawn and injected events), [`pressure`] (the end of rules 1 and 7),
-//! [`posture`] (rule 4), [`relax_affinities`] (end of rule 3), [`shock`], [`vote`] and [`opening`]
-//! (rule 5), [`indicators`] (rule 6).
+//! [`posture`] (rule 4), [`relax_affinities`] (end of rule 3). What follows the rules in a step —
+//! shocks, the vote, the opening (rule 5) and the indicators (rule 6) — is in `decision.rs`.
 //!
 //! Every rule reads state t (`State`) and writes into the step's scratch (`Scratch`), so actor
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
 
-use super::{Compiled, Event, Observer, Outcome, StepView, Vote, POSTURE_MAX};
+use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
 use crate::model::{Status, CATALOGUE, COERCIVE};
-use crate::scenario::{ActorId, ShockAction};
+use crate::scenario::ActorId;
 use rand::{Rng, RngExt};
 
 /// Mutable state of one run.
@@ -117,7 +117,7 @@ pub(super) fn stances<R: Rng>(
     rng: &mut R,
 ) {
     let n = c.n;
-    for i in 0..n {
+    for (i, out) in s_next.iter_mut().enumerate().take(n) {
         let ws = if c.explicit[i] {
             let w = &c.w_explicit[i * n..(i + 1) * n];
             w.iter().zip(&st.s).map(|(w, s)| w * s).sum::<f64>()
@@ -132,7 +132,7 @@ pub(super) fn stances<R: Rng>(
             }
             acc / sum
         };
-        s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
+        *out = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
     }
     let noise = c.params.noise;
     if noise > 0.0 {
@@ -226,7 +226,7 @@ pub(super) fn draw_events<R: Rng>(
 }
 
 /// The third parties allied with target j in affinities `a`: every l ≠ j with `A_lj > ally_threshold`.
-fn find_allies(c: &Compiled, a: &[f64], j: usize, out: &mut Vec<usize>) {
+pub(super) fn find_allies(c: &Compiled, a: &[f64], j: usize, out: &mut Vec<usize>) {
     out.clear();
     let n = c.n;
     for l in 0..n {
@@ -237,18 +237,18 @@ fn find_allies(c: &Compiled, a: &[f64], j: usize, out: &mut Vec<usize>) {
 }
 
 /// What one event does to its target besides affinities.
-struct Effects {
+pub(super) struct Effects {
     /// Rule 3: posture a coercive event (G ≤ −7) adds to the target, `κ_p·|G|/10`.
-    posture: f64,
+    pub posture: f64,
     /// Rule 7: the target's stance change.
-    stance: f64,
+    pub stance: f64,
 }
 
 /// Rules 3 and 7 for one event of weight G from i to j, reading affinities `a` and stances `s` (the
 /// state the event meets): j's view of i moves by `κ·G/10`, each ally l of j other than i
 /// (`allies`, found in `a`) moves its view of i by `κ₃·A_lj·G/10`; each change goes to
 /// `add(index into A, Δ)`. Drawn and injected events both use it.
-fn event_effects(
+pub(super) fn event_effects(
     c: &Compiled,
     a: &[f64],
     s: &[f64],
@@ -294,7 +294,7 @@ pub(super) fn stance_change(c: &Compiled, s: &[f64], i: usize, j: usize, g: f64)
 }
 
 /// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
-fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
+pub(super) fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
     let g = e.goldstein();
     if g <= COERCIVE {
         st.coercive += 1;
@@ -372,196 +372,6 @@ pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &Scratch) {
     for i in 0..c.n {
         st.a[i * c.n + i] = 0.0;
     }
-}
-
-/// Apply one shock at step `t`; returns the Goldstein weight it adds to the step's index.
-/// `add` changes a value (then clamped), `set` overrides it; an injected event gets the reactions
-/// of a drawn one, reading the state as it stands when it is injected.
-pub(super) fn shock<O: Observer>(
-    c: &Compiled,
-    st: &mut State,
-    action: &ShockAction,
-    t: usize,
-    obs: &mut O,
-) -> f64 {
-    let n = c.n;
-    match *action {
-        ShockAction::Stance { actor, op } => {
-            let i = actor.ix();
-            st.s[i] = op.apply(st.s[i]).clamp(-1.0, 1.0);
-        }
-        ShockAction::Position { actor, op } => {
-            let i = actor.ix();
-            st.s[i] = op.apply(st.s[i]).clamp(-1.0, 1.0);
-            st.anchor[i] = op.apply(st.anchor[i]).clamp(-1.0, 1.0);
-        }
-        ShockAction::Affinity { actor, target, op } => {
-            let idx = actor.ix() * n + target.ix();
-            st.a[idx] = op.apply(st.a[idx]).clamp(-1.0, 1.0);
-        }
-        ShockAction::Posture { actor, op } => {
-            let i = actor.ix();
-            st.p[i] = op.apply(st.p[i]).clamp(0.0, POSTURE_MAX);
-        }
-        ShockAction::Event {
-            actor,
-            target,
-            code,
-        } => {
-            let e = Event {
-                step: t,
-                actor,
-                target,
-                code,
-            };
-            return inject(c, st, &e, obs);
-        }
-        ShockAction::Office { status } => force_status(c, st, status, t),
-    }
-    0.0
-}
-
-/// An injected event: [`event_effects`] read from the current state, applied at once (clamped).
-/// Rule 7 moves the current stance only: the FJ anchor pulls it back as for a `stance` shock.
-fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> f64 {
-    let j = e.target.ix();
-    let mut allies = Vec::new();
-    find_allies(c, &st.a, j, &mut allies);
-    let mut changes: Vec<(usize, f64)> = Vec::with_capacity(allies.len() + 1);
-    let fx = event_effects(c, &st.a, &st.s, &allies, e, |idx, d| changes.push((idx, d)));
-    for (idx, d) in changes {
-        st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
-    }
-    if fx.posture != 0.0 {
-        st.p[j] = (st.p[j] + fx.posture).min(POSTURE_MAX);
-    }
-    st.s[j] = (st.s[j] + fx.stance).clamp(-1.0, 1.0);
-    record_event(st, e, obs);
-    e.goldstein()
-}
-
-/// A shock that forces the office status at step t.
-fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
-    match status {
-        Status::Proposed | Status::Postponed => {
-            st.status = status;
-            st.approved_step = None;
-            st.opened_step = None;
-        }
-        Status::Approved => {
-            st.status = Status::Approved;
-            st.approved_step = Some(t);
-            st.opened_step = None;
-            st.blockers.clear();
-        }
-        Status::Opened => {
-            if st.status != Status::Opened {
-                st.approved_step.get_or_insert(t);
-                st.blockers.clear();
-                open(c, st, t);
-            }
-        }
-    }
-}
-
-/// Rule 5, the vote at step t (a vote step), while the office is proposed or postponed: every
-/// member with stance ≥ threshold consents; all consent → approved, otherwise postponed with the
-/// blockers recorded.
-pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
-    if !matches!(st.status, Status::Proposed | Status::Postponed) {
-        return;
-    }
-    let blockers: Vec<ActorId> = c
-        .members
-        .iter()
-        .filter(|&&m| st.s[m] < c.issue.threshold)
-        .map(|&m| ActorId(m as u16))
-        .collect();
-    let vote = Vote {
-        step: t,
-        approved: blockers.is_empty(),
-        blockers: blockers.clone(),
-    };
-    obs.vote(&vote);
-    if vote.approved {
-        st.status = Status::Approved;
-        st.approved_step = Some(t);
-        st.blockers.clear();
-    } else {
-        st.status = Status::Postponed;
-        st.blockers = blockers;
-    }
-    st.votes.push(vote);
-}
-
-/// Rule 5, the opening: `setup_steps` after approval the office opens.
-pub(super) fn opening(c: &Compiled, st: &mut State, t: usize) {
-    if st.status == Status::Approved
-        && st
-            .approved_step
-            .is_some_and(|a| t >= a + c.issue.setup_steps)
-    {
-        open(c, st, t);
-    }
-}
-
-/// Open the office at step t: each actor's affinity toward host and body, and its baseline, move
-/// by κ_o·σ_i·s_i (a new fact persists).
-fn open(c: &Compiled, st: &mut State, t: usize) {
-    let n = c.n;
-    st.status = Status::Opened;
-    st.opened_step = Some(t);
-    let targets = [Some(c.host), c.body_actor.filter(|&b| b != c.host)];
-    for i in 0..n {
-        let shift = c.params.kappa_open * c.sal[i] * st.s[i];
-        for target in targets.into_iter().flatten() {
-            if target != i {
-                let idx = i * n + target;
-                st.a[idx] = (st.a[idx] + shift).clamp(-1.0, 1.0);
-                st.a_base[idx] = (st.a_base[idx] + shift).clamp(-1.0, 1.0);
-            }
-        }
-    }
-}
-
-/// Rule 6, the indicators of step t, to the observer: compromise forecast `F = Σ c σ s / Σ c σ`,
-/// polarisation (capability-weighted SD of stances), the cooperation index and its moving average.
-pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &mut O) {
-    let (mut num, mut den, mut cs, mut c_sum) = (0.0, 0.0, 0.0, 0.0);
-    for i in 0..c.n {
-        num += c.cap[i] * c.sal[i] * st.s[i];
-        den += c.cap[i] * c.sal[i];
-        cs += c.cap[i] * st.s[i];
-        c_sum += c.cap[i];
-    }
-    let mean = cs / c_sum;
-    // With no salience anywhere the forecast falls back to the capability-weighted mean.
-    let forecast = if den > 0.0 { num / den } else { mean };
-    let var = (0..c.n)
-        .map(|i| c.cap[i] * (st.s[i] - mean) * (st.s[i] - mean))
-        .sum::<f64>()
-        / c_sum;
-    // The moving average spans the last `ma_window` steps with events (1..=t): step 0 has none,
-    // so it is not averaged in as a zero; at step 0 itself the index and its average are 0.
-    let drawn = &st.coop[1.min(st.coop.len())..];
-    let w = c.params.ma_window.min(drawn.len());
-    let cooperation_ma = if w == 0 {
-        0.0
-    } else {
-        drawn[drawn.len() - w..].iter().sum::<f64>() / w as f64
-    };
-    obs.step(&StepView {
-        step: t,
-        stance: &st.s,
-        posture: &st.p,
-        tone_sent: &st.tone_sent,
-        tone_received: &st.tone_received,
-        forecast,
-        polarization: var.sqrt(),
-        cooperation: *st.coop.last().unwrap_or(&0.0),
-        cooperation_ma,
-        status: st.status,
-    });
 }
 
 #[cfg(test)]

@@ -41,7 +41,13 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
         ));
         let mut t = Table::new(
             "Each assumption: prior range and posterior",
-            &["parameter", "prior", "median", "90% interval", "constrained"],
+            &[
+                "parameter",
+                "prior",
+                "median",
+                "90% interval",
+                "constrained",
+            ],
             &[2, 4],
         );
         for i in post.by_constraint() {
