@@ -144,11 +144,16 @@ fn calibrate_gives_the_same_bytes_on_any_number_of_threads() {
         "calibrated.toml",
         "posterior.svg",
         "pairwise.svg",
+        "report.html",
     ] {
         let a = std::fs::read(dir.path().join("t1").join(f)).unwrap();
         let b = std::fs::read(dir.path().join("t2").join(f)).unwrap();
         assert!(a == b, "{f} differs between 1 and 2 threads");
     }
+    // The report leads with the answer and lists every observation with its source.
+    let html = std::fs::read_to_string(dir.path().join("t1/report.html")).unwrap();
+    assert!(html.contains("All observations hold in") && html.contains("Each assumption"));
+    assert!(html.contains("Observations and how well the model follows them"));
     // calibrated.toml runs as it is.
     diplosim()
         .args(["run", "--quiet", "--no-charts", "--out"])

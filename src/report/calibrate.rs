@@ -57,7 +57,15 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
                 format!("[{}, {}]", q.prior[0], q.prior[1]),
                 format!("{:.3}", q.median),
                 format!("[{:.3}, {:.3}]", q.p05, q.p95),
-                format!("{:.2}", q.constraint),
+                // Estimation noise can make it a hair below 0: show that as 0.
+                format!(
+                    "{:.2}",
+                    if q.constraint.abs() < 0.005 {
+                        0.0
+                    } else {
+                        q.constraint
+                    }
+                ),
             ]);
         }
         r.key_tables.push(t.with_note(

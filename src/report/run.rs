@@ -86,6 +86,27 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
         ]);
     }
     r.key_tables.push(t);
+    let verdicts = crate::observe::Checker::of_recording(&sc.observations, rec);
+    if let Some(obs) = crate::output::observations::run_observations(sc, &verdicts) {
+        let mut t = Table::new(
+            "What was observed: held in this run?",
+            &["observation", "in this run", "held", "source"],
+            &[1],
+        );
+        for o in &obs.each {
+            t.row([
+                o.spec.label.clone(),
+                format!("{}", o.observed),
+                if o.held { "yes" } else { "no" }.to_string(),
+                o.spec.source.clone(),
+            ]);
+        }
+        r.key_tables.push(t.with_note(format!(
+            "{} of {} observations held",
+            obs.held,
+            obs.each.len()
+        )));
+    }
     r.sections.push(timeline(sc, rec, out));
     r.sections.push(super::scenario::section(sc));
     r
@@ -201,6 +222,29 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         injected
     ));
     r.key_tables.push(final_stances(sc, agg));
+    if let Some(obs) = crate::output::observations::ensemble_observations(sc, &agg.observed, runs) {
+        let mut t = Table::new(
+            "What was observed: P(holds) over the runs",
+            &["observation", "P(holds)", "95% interval", "source"],
+            &[1, 2],
+        );
+        for o in &obs.each {
+            let q = &o.p_holds;
+            t.row([
+                o.spec.label.clone(),
+                pct(q.estimate),
+                format!("{}–{}", pct(q.lo), pct(q.hi)),
+                o.spec.source.clone(),
+            ]);
+        }
+        let a = &obs.p_all;
+        r.key_tables.push(t.with_note(format!(
+            "all observations in the same run: {} (95% interval {}–{})",
+            pct(a.estimate),
+            pct(a.lo),
+            pct(a.hi)
+        )));
+    }
     r.sections.push(dyads(sc, agg));
     r.sections.push(super::scenario::section(sc));
     r
