@@ -1,6 +1,8 @@
-//! Rule 7, pressure and persuasion, against hand calculations: one event of weight G from i to j
-//! moves j's stance by Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r, with r = 1 for G > 0,
-//! r = compliance_ji for G < 0 and r = 0 for G = 0; drawn and injected events alike.
+//! The engine's event rules against hand calculations. Rule 7, pressure and persuasion: one event
+//! of weight G from i to j moves j's stance by Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r, with
+//! r = 1 for G > 0, r = compliance_ji for G < 0 and r = 0 for G = 0; drawn and injected events
+//! alike. Rule 2: events happen as often as q says, coercive codes only above the escalation
+//! threshold. Rule 3: reactions to drawn events with relaxation. Rule 6: the moving average.
 
 use crate::util::{run, scenario};
 use diplosim::model::{Metric, CATALOGUE};
@@ -203,4 +205,139 @@ fn cooperation_moving_average_leaves_out_step_zero() {
     for (t, (g, w)) in ma.iter().zip(want).enumerate() {
         assert!((g - w).abs() < 1e-12, "step {t}: {g} vs {w}");
     }
+}
+
+/// Two actors, i → j only (j has salience 0), stances equal so τ = A_ij exactly, β irrelevant;
+/// affinities frozen (κ = κ₃ = δ = 0), noise off.
+fn rule2(affinity: f64, posture: f64, steps: usize) -> String {
+    format!(
+        r#"
+[scenario]
+steps = {steps}
+[model]
+rate = 0.5
+noise = 0.0
+kappa = 0.0
+kappa_third = 0.0
+delta = 0.0
+kappa_posture = 0.0
+escalation_threshold = 1.5
+[issue]
+body = "b"
+host = "i"
+[[actor]]
+id = "i"
+name = "I"
+capability = 0.5
+stance = 0.3
+salience = 0.8
+stubbornness = 1.0
+posture = {posture}
+fatigue = 0.0
+grievance = 0.0
+reactivity = 0.0
+source = "test"
+[[actor]]
+id = "j"
+name = "J"
+capability = 0.5
+stance = 0.3
+salience = 0.0
+stubbornness = 1.0
+fatigue = 0.0
+grievance = 0.0
+reactivity = 0.0
+source = "test"
+[[relation]]
+from = "i"
+to = "j"
+affinity = {affinity}
+source = "test"
+[[relation]]
+from = "j"
+to = "i"
+affinity = 0.0
+source = "test"
+"#
+    )
+}
+
+/// Rule 2: i acts on j in a step with probability q = rate · σ_i · (0.25 + 0.75 |τ|); over 4,000
+/// steps the count lies within 4 standard deviations of 4,000 q.
+#[test]
+fn events_happen_as_often_as_q_says() {
+    for affinity in [-0.6, 0.0, 0.4] {
+        let sc = scenario(&rule2(affinity, 1.0, 4000));
+        let (rec, _) = run(&sc, 5);
+        let q: f64 = 0.5 * 0.8 * (0.25 + 0.75 * f64::abs(affinity));
+        let n = 4000.0;
+        let got = rec.events.len() as f64;
+        let sd = (n * q * (1.0 - q)).sqrt();
+        assert!(
+            (got - n * q).abs() < 4.0 * sd,
+            "A={affinity}: {got} vs {}",
+            n * q
+        );
+        assert!(rec
+            .events
+            .iter()
+            .all(|e| e.actor.ix() == 0 && e.target.ix() == 1));
+    }
+}
+
+/// The posture gate: at τ = −0.9 a coercive code (G ≤ −7) is likely whenever it is open, yet below
+/// the escalation threshold none is drawn; above it they are.
+#[test]
+fn coercive_codes_need_the_escalation_threshold() {
+    let below = scenario(&rule2(-0.9, 1.0, 2000));
+    let (rec, out) = run(&below, 3);
+    assert!(!rec.events.is_empty());
+    assert!(rec
+        .events
+        .iter()
+        .all(|e| CATALOGUE[e.code].goldstein > -7.0));
+    assert_eq!(out.coercive_events, 0);
+    let above = scenario(&rule2(-0.9, 2.0, 2000));
+    let (rec, out) = run(&above, 3);
+    let coercive = rec
+        .events
+        .iter()
+        .filter(|e| CATALOGUE[e.code].goldstein <= -7.0)
+        .count();
+    assert!(coercive > 50, "{coercive}");
+    assert_eq!(out.coercive_events, coercive);
+}
+
+/// Rule 3 with relaxation, replayed by hand from the recorded events: j's view of i moves by
+/// κ·G/10 per event and relaxes by δ(A(0) − A) every step, clipped to [−1, 1].
+#[test]
+fn reactions_to_drawn_events_relax_toward_the_baseline() {
+    let text = rule2(0.4, 1.0, 200)
+        .replace("kappa = 0.0", "kappa = 0.05")
+        .replace("delta = 0.0", "delta = 0.1")
+        .replace(
+            "from = \"j\"\nto = \"i\"\naffinity = 0.0",
+            "from = \"j\"\nto = \"i\"\naffinity = 0.2",
+        );
+    let sc = scenario(&text);
+    let (rec, out) = run(&sc, 9);
+    assert!(rec.events.len() > 20);
+    let mut a_ji = 0.2f64;
+    let mut k = 0;
+    for t in 1..=200 {
+        let mut d = 0.0;
+        while k < rec.events.len() && rec.events[k].step == t {
+            d += 0.05 * CATALOGUE[rec.events[k].code].goldstein / 10.0;
+            k += 1;
+        }
+        a_ji = (a_ji + d + 0.1 * (0.2 - a_ji)).clamp(-1.0, 1.0);
+    }
+    // final_affinity is row-major: A[j*n + i] with n = 2 is index 2.
+    assert!(
+        (out.final_affinity[2] - a_ji).abs() < 1e-12,
+        "{} vs {a_ji}",
+        out.final_affinity[2]
+    );
+    // i's view of j has no events to react to (j never acts) and stays at its baseline.
+    assert!((out.final_affinity[1] - 0.4).abs() < 1e-12);
 }
