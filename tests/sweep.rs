@@ -135,6 +135,12 @@ fn morris_ranks_the_vote_threshold_and_the_us_stance_first_for_the_office() {
         .arg(&out)
         .assert()
         .success();
+    // The folder says how it was made and what every design point gave.
+    let manifest = read(&out.join("manifest.json"));
+    assert!(manifest.contains("\"command\": \"diplosim sweep baseline --method morris"));
+    let points = read(&out.join("points.csv"));
+    assert!(points.starts_with("actor.china.stubbornness,"), "{points}");
+    assert!(points.lines().count() > 10);
     let csv = read(&out.join("sensitivity.csv"));
     let mut rows: Vec<(String, f64)> = csv
         .lines()

@@ -159,6 +159,23 @@ fn dest(a: &SweepArgs, base: &Scenario, kind: &str, runs: usize) -> PathBuf {
     })
 }
 
+/// `scenario.resolved.toml` and `manifest.json` of a sweep folder (runs per point; the command
+/// that reproduces it).
+fn write_resolved_and_manifest(
+    stage: &Staging,
+    base: &Scenario,
+    runs: usize,
+    a: &SweepArgs,
+) -> Result<()> {
+    let resolved = crate::scenario::to_toml(base)?;
+    let mut man = crate::output::run::Manifest::new(base, &resolved, a.threads.unwrap_or(0));
+    man.runs = runs;
+    man.overrides = fixed_overrides(a);
+    man.command = command(a);
+    stage.write("scenario.resolved.toml", &resolved)?;
+    stage.write("manifest.json", crate::output::run::to_json(&man)?)
+}
+
 fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     let grid = Grid::parse(&a.vary)?;
     let runs = a.runs.unwrap_or(200);
@@ -168,8 +185,8 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
         &dest(a, base, "grid", runs),
         a.output.out.is_none() || a.output.force,
     )?;
-    stage.write("sweep.csv", grid.csv(&names, &stats))?;
-    stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;
+    stage.write("sweep.csv", grid.csv(&names, &stats)?)?;
+    write_resolved_and_manifest(&stage, base, runs, a)?;
     if !a.output.no_charts {
         render_grid(
             &stage.tmp,
@@ -225,8 +242,13 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     let results = an.indices(&names, &stats);
     let out = dest(a, base, method.name(), runs);
     let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
-    stage.write("sensitivity.csv", an.csv(&results))?;
-    stage.write("scenario.resolved.toml", crate::scenario::to_toml(base)?)?;
+    stage.write("sensitivity.csv", an.csv(&results)?)?;
+    let keys: Vec<&str> = an.ranges.iter().map(|r| r.0.as_str()).collect();
+    stage.write(
+        "points.csv",
+        crate::sweep::grid::points_csv(&keys, &an.points(), &names, &stats)?,
+    )?;
+    write_resolved_and_manifest(&stage, base, runs, a)?;
     if !a.output.no_charts {
         for t in &tornado_charts(base, runs, &an, &results) {
             render_tornado(&stage.tmp, t)?;

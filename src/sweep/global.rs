@@ -13,7 +13,6 @@ use crate::sensitivity::{
     SaltelliDesign, SobolIndex,
 };
 use rand_chacha::ChaCha8Rng;
-use std::fmt::Write as _;
 
 /// A parameter range: (`--set` key, min, max), as in `[sensitivity.ranges]`.
 pub type Range = (String, f64, f64);
@@ -243,32 +242,55 @@ impl Analysis {
 
     /// `sensitivity.csv`: one row per outcome and parameter, with its range and indices
     /// (Sobol': S1 and ST with 95% intervals, empty if the outcome does not vary; Morris: μ*, μ, σ).
-    pub fn csv(&self, results: &[OutcomeIndices]) -> String {
-        let mut csv = String::from(match self.method {
-            Method::Sobol => "outcome,parameter,min,max,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n",
-            Method::Morris => "outcome,parameter,min,max,mu_star,mu,sigma\n",
-        });
+    pub fn csv(&self, results: &[OutcomeIndices]) -> crate::error::Result<Vec<u8>> {
+        let header: &[&str] = match self.method {
+            Method::Sobol => &[
+                "outcome",
+                "parameter",
+                "min",
+                "max",
+                "S1",
+                "S1_lo",
+                "S1_hi",
+                "ST",
+                "ST_lo",
+                "ST_hi",
+            ],
+            Method::Morris => &[
+                "outcome",
+                "parameter",
+                "min",
+                "max",
+                "mu_star",
+                "mu",
+                "sigma",
+            ],
+        };
+        let mut csv = crate::output::CsvText::new(header);
         for r in results {
-            let name = &r.outcome;
             for (i, (key, lo, hi)) in self.ranges.iter().enumerate() {
-                let _ = write!(csv, "{name},{key},{lo},{hi},");
-                let _ = match &r.indices {
+                let mut row = vec![
+                    r.outcome.clone(),
+                    key.clone(),
+                    lo.to_string(),
+                    hi.to_string(),
+                ];
+                match &r.indices {
                     Indices::Sobol(Some(ix)) => {
                         let s = ix[i];
-                        writeln!(
-                            csv,
-                            "{},{},{},{},{},{}",
-                            s.s1, s.s1_lo, s.s1_hi, s.st, s.st_lo, s.st_hi
-                        )
+                        row.extend(
+                            [s.s1, s.s1_lo, s.s1_hi, s.st, s.st_lo, s.st_hi].map(|x| x.to_string()),
+                        );
                     }
-                    Indices::Sobol(None) => writeln!(csv, ",,,,,"),
+                    Indices::Sobol(None) => row.extend(std::iter::repeat_n(String::new(), 6)),
                     Indices::Morris(m) => {
-                        writeln!(csv, "{},{},{}", m[i].mu_star, m[i].mu, m[i].sigma)
+                        row.extend([m[i].mu_star, m[i].mu, m[i].sigma].map(|x| x.to_string()));
                     }
-                };
+                }
+                csv.row(row);
             }
         }
-        csv
+        csv.finish()
     }
 }
 
@@ -332,7 +354,7 @@ mod tests {
         assert!(!res[0].flat() && res[1].flat());
         let imp = res[0].importance();
         assert!((imp[0] - 1.0).abs() < 1e-9 && imp[1] == 0.0, "{imp:?}");
-        let csv = m.csv(&res);
+        let csv = String::from_utf8(m.csv(&res).unwrap()).unwrap();
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "outcome,parameter,min,max,mu_star,mu,sigma");
         assert_eq!(lines.len(), 1 + 2 * 2);
@@ -352,7 +374,7 @@ mod tests {
         let res = s.indices(&["c".to_string()], &stats);
         assert!(res[0].flat() && res[0].importance().is_empty());
         assert_eq!(
-            s.csv(&res),
+            String::from_utf8(s.csv(&res).unwrap()).unwrap(),
             "outcome,parameter,min,max,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\nc,a.x,0,1,,,,,,\nc,b.y,10,20,,,,,,\n"
         );
     }

@@ -4,7 +4,6 @@ use super::outcomes::PointStats;
 use super::parse_range;
 use super::points::{fmt_value, Assignment};
 use crate::error::{Error, Result};
-use std::fmt::Write as _;
 
 /// One axis of a grid: a `--set` key and its values, evenly spaced from FROM to TO.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,28 +80,44 @@ impl Grid {
 
     /// `sweep.csv`: one row per point — its values, the runs, then each outcome with its interval
     /// (`name,name_lo,name_hi`), outcomes in the order of `names`.
-    pub fn csv(&self, names: &[String], stats: &[PointStats]) -> String {
-        let mut csv = String::new();
-        for a in &self.axes {
-            let _ = write!(csv, "{},", a.key);
-        }
-        csv.push_str("runs");
-        for n in names {
-            let _ = write!(csv, ",{n},{n}_lo,{n}_hi");
-        }
-        csv.push('\n');
-        for (point, st) in self.points.iter().zip(stats) {
-            for (k, v) in point {
-                let _ = write!(csv, "{},", fmt_value(k, *v));
-            }
-            let _ = write!(csv, "{}", st.runs);
-            for (e, lo, hi) in &st.values {
-                let _ = write!(csv, ",{e},{lo},{hi}");
-            }
-            csv.push('\n');
-        }
-        csv
+    pub fn csv(&self, names: &[String], stats: &[PointStats]) -> crate::error::Result<Vec<u8>> {
+        let keys: Vec<&str> = self.axes.iter().map(|a| a.key.as_str()).collect();
+        points_csv(&keys, &self.points, names, stats)
     }
+}
+
+/// One row per point: its parameter values (`keys`, in order), its runs, then every outcome with
+/// its 95% interval. `sweep.csv` of a grid; `points.csv` of a Morris or Sobol' design.
+pub fn points_csv(
+    keys: &[&str],
+    points: &[Assignment],
+    names: &[String],
+    stats: &[PointStats],
+) -> crate::error::Result<Vec<u8>> {
+    let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    header.push("runs".into());
+    for n in names {
+        header.extend([n.clone(), format!("{n}_lo"), format!("{n}_hi")]);
+    }
+    let mut csv = crate::output::CsvText::new(header);
+    for (point, st) in points.iter().zip(stats) {
+        let mut row: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                let v = point
+                    .iter()
+                    .find(|(pk, _)| pk == k)
+                    .map_or(f64::NAN, |p| p.1);
+                fmt_value(k, v)
+            })
+            .collect();
+        row.push(st.runs.to_string());
+        for (e, lo, hi) in &st.values {
+            row.extend([e.to_string(), lo.to_string(), hi.to_string()]);
+        }
+        csv.row(row);
+    }
+    csv.finish()
 }
 
 #[cfg(test)]
@@ -155,7 +170,7 @@ mod tests {
         ];
         let names = vec!["p_opened".to_string(), "cooperation_mean".to_string()];
         assert_eq!(
-            g.csv(&names, &stats),
+            String::from_utf8(g.csv(&names, &stats).unwrap()).unwrap(),
             "issue.setup_steps,runs,p_opened,p_opened_lo,p_opened_hi,\
              cooperation_mean,cooperation_mean_lo,cooperation_mean_hi\n\
              4,3,1,0.5,1,0.25,0,0.5\n\

@@ -8,7 +8,7 @@
 use super::runner::Extract;
 use crate::engine::{Compiled, Observer, Outcome, StepView};
 use crate::ensemble::stats::wilson;
-use crate::model::Status;
+use crate::model::{CooperationMean, Status};
 use crate::scenario::Scenario;
 
 /// One run's outcomes.
@@ -21,14 +21,12 @@ pub struct RunOutcome {
     pub stance: Vec<f64>,
 }
 
-/// Σ of the cooperation index over steps 1..=T.
-pub struct CoopSum(f64);
+/// The run's mean cooperation index (the one definition, [`CooperationMean`]).
+pub struct CoopSum(CooperationMean);
 
 impl Observer for CoopSum {
     fn step(&mut self, v: &StepView) {
-        if v.step > 0 {
-            self.0 += v.cooperation;
-        }
+        self.0.add(v.step, v.cooperation);
     }
 }
 
@@ -107,14 +105,14 @@ impl Extract for SweepOutcomes {
     type Point = PointStats;
 
     fn observer(&self, _c: &Compiled) -> CoopSum {
-        CoopSum(0.0)
+        CoopSum(CooperationMean::default())
     }
 
-    fn run(&self, c: &Compiled, obs: CoopSum, out: Outcome) -> RunOutcome {
+    fn run(&self, _c: &Compiled, obs: CoopSum, out: Outcome) -> RunOutcome {
         RunOutcome {
             opened: out.status == Status::Opened,
             hostile: out.coercive_events > 0,
-            coop: obs.0 / c.steps.max(1) as f64,
+            coop: obs.0.mean(),
             stance: out.final_stance,
         }
     }
