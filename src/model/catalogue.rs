@@ -3,7 +3,7 @@
 //!
 //! **Weights**: Goldstein (1992) as adapted to CAMEO by GDELT (`CAMEO.goldsteinscale.txt`).
 //! **Base rates**: [`RECORD`], how often each code occurs among country-to-country events of the
-//! Integrated Crisis Early Warning System (ICEWS). The catalogue is DESIGN.md's plus the codes the
+//! Integrated Crisis Early Warning System (ICEWS). The catalogue is the original 30 codes plus the codes the
 //! record needs: 032 (the fourth most frequent interstate code), 061, 100 and 161 (each about 0.7–0.8%
 //! of the record), and the 08x "yield" codes, the visible form of giving way to pressure.
 
