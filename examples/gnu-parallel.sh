@@ -4,4 +4,4 @@
 # `diplosim run baseline --runs 1000000` on one machine.
 set -euo pipefail
 parallel -j 4 diplosim run baseline --runs 1000000 --seed 1 --shard {}/8 --threads 2 --quiet ::: $(seq 1 8)
-diplosim merge output/baseline/seed-1-shards/*-of-8
+diplosim merge output/baseline/seed-1-runs-1000000-shards/*-of-8

@@ -52,7 +52,7 @@ pub enum Command {
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
     Merge(merge::MergeArgs),
-    /// Compare scenarios (run with one seed) or output folders: overlaid charts and a table.
+    /// Compare scenarios (paired ensembles, common random numbers) or output folders: charts, a table, differences with 95% intervals.
     Compare(compare::CompareArgs),
 }
 

@@ -18,6 +18,26 @@ pub struct Provenance<'a> {
     pub runs: usize,
 }
 
+/// The scenario's own question (the text after "Question:" in its description), or the generic one.
+fn scenario_question(sc: &Scenario) -> String {
+    match sc.description.split_once("Question:") {
+        Some((_, q)) if !q.trim().is_empty() => {
+            let q = q.trim();
+            let mut c = q.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+        _ => format!(
+            "Does {} approve and open the office in {}, and how do the other actors react?",
+            sc.actor_index(&sc.issue.body)
+                .map(|i| sc.actors[i.ix()].name.clone())
+                .unwrap_or_else(|| sc.issue.body.clone()),
+            sc.actors[sc.issue.host.ix()].name
+        ),
+    }
+}
+
 fn base(sc: &Scenario, kind: &str, p: &Provenance) -> Report {
     let runs = if p.runs > 1 {
         format!(" --runs {}", p.runs)
@@ -31,13 +51,7 @@ fn base(sc: &Scenario, kind: &str, p: &Provenance) -> Report {
             "scenario {} · seed {} · {} {}s",
             sc.name, p.seed, sc.steps, sc.step_unit
         ),
-        question: format!(
-            "Does {} approve and open the office in {}, and how do the other actors react?",
-            sc.actor_index(&sc.issue.body)
-                .map(|i| sc.actors[i.ix()].name.clone())
-                .unwrap_or_else(|| sc.issue.body.clone()),
-            sc.actors[sc.issue.host.ix()].name
-        ),
+        question: scenario_question(sc),
         command: p.command.to_string(),
         resolved_command: format!(
             "diplosim run scenario.resolved.toml --seed {}{runs}",
