@@ -92,12 +92,22 @@ impl Library {
             };
             let src = SourceText::new(p.display().to_string(), text, false);
             let unknown = unknown_keys(&src);
-            if !unknown.is_empty() {
+            // With unknown keys, the rest of the file is still checked (all problems at once):
+            // it is parsed without them, while every span comes from the file as written.
+            let cleaned = if unknown.is_empty() {
+                None
+            } else {
+                let c = without_keys(&src, &unknown);
                 diags.extend(unknown);
-                return Err(Error::Invalid(diags));
-            }
-            let raw = match parse_file(&src) {
+                match c {
+                    Some(c) => Some(c),
+                    None => return Err(Error::Invalid(diags)),
+                }
+            };
+            let raw = match parse_file(cleaned.as_ref().unwrap_or(&src)) {
                 Ok(raw) => raw,
+                // A parse error of the cleaned text would point at lines the user never wrote.
+                Err(_) if cleaned.is_some() => return Err(Error::Invalid(diags)),
                 Err(d) => {
                     diags.push(d);
                     return Err(Error::Invalid(diags));
@@ -226,4 +236,42 @@ fn apply_overrides(
         }
     }
     Ok(())
+}
+
+/// The file without the keys `unknown` names (`model.nois`, `relation[0].afinity`, `observatoin`),
+/// as TOML text to parse; None when it cannot be rebuilt (then only the unknown keys are reported).
+fn without_keys(src: &SourceText, unknown: &[Diagnostic]) -> Option<SourceText> {
+    let mut doc: toml::Table = toml::from_str(&src.text).ok()?;
+    for d in unknown {
+        remove_path(&mut doc, &d.key)?;
+    }
+    let text = toml::to_string(&doc).ok()?;
+    Some(SourceText::new(src.display.clone(), text, false))
+}
+
+/// Remove the value at a dotted key path with `[i]` array indices from `t`.
+fn remove_path(t: &mut toml::Table, path: &str) -> Option<()> {
+    let mut parts = path.split('.').peekable();
+    let mut table = t;
+    while let Some(part) = parts.next() {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, Some(rest.trim_end_matches(']').parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        if parts.peek().is_none() && index.is_none() {
+            table.remove(name)?;
+            return Some(());
+        }
+        let v = table.get_mut(name)?;
+        let v = match index {
+            Some(i) => v.as_array_mut()?.get_mut(i)?,
+            None => v,
+        };
+        if parts.peek().is_none() {
+            // `name[i]` itself is unknown: drop the whole entry is not needed by any caller.
+            return None;
+        }
+        table = v.as_table_mut()?;
+    }
+    None
 }
