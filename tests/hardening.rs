@@ -324,7 +324,12 @@ fn compare_of_many_names_fails_or_succeeds_before_running() {
 // ---- item 8: arbitrary bytes ----
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // A fixed seed, so that CI runs the same cases everywhere.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261129),
+        ..ProptestConfig::default()
+    })]
     /// Loading never panics, whatever the bytes: a scenario or located problems.
     #[test]
     fn any_bytes_load_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {

@@ -53,6 +53,8 @@ fn mutate(text: &str, op: u8, at: usize, pick: usize) -> String {
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let i = at % lines.len().max(1);
     match op % 5 {
+        // A mutant may already be empty (a truncation at 0): nothing to remove, copy or edit.
+        0..=2 if lines.is_empty() => {}
         0 => {
             lines.remove(i);
         }
@@ -75,7 +77,13 @@ fn mutate(text: &str, op: u8, at: usize, pick: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // A fixed seed: the same 300 mutants on every machine, so CI cannot fail by chance (a new
+    // seed explores new mutants: change it deliberately).
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261129),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn mutated_scenarios_never_panic(which in 0usize..3, ops in proptest::collection::vec((0u8..5, 0usize..5000, 0usize..100), 1..4)) {

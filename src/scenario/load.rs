@@ -267,10 +267,8 @@ fn remove_path(t: &mut toml::Table, path: &str) -> Option<()> {
             Some(i) => v.as_array_mut()?.get_mut(i)?,
             None => v,
         };
-        if parts.peek().is_none() {
-            // `name[i]` itself is unknown: drop the whole entry is not needed by any caller.
-            return None;
-        }
+        // `name[i]` itself is never an unknown key, so a path always goes on past an index.
+        parts.peek()?;
         table = v.as_table_mut()?;
     }
     None
