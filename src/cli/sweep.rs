@@ -213,6 +213,8 @@ fn print_grid(base: &Scenario, runs: usize, grid: &Grid, stats: &[PointStats]) {
         base.seed
     );
     let w = keys.iter().map(|k| k.len()).max().unwrap_or(5).max(8);
+    let head: Vec<String> = keys.iter().map(|k| format!("{k:>w$}")).collect();
+    println!("{}  outcomes (95% interval)", head.join("  "));
     for (point, st) in grid.points.iter().zip(stats) {
         let vals: Vec<String> = point
             .iter()
