@@ -21,6 +21,9 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let (w, h) = body.dim_in_pixel();
     let (plots, side) = body.split_horizontally(w.saturating_sub(230));
     let (top, bottom) = plots.split_vertically(h / 2);
+    // The note explains the top (region-wide) panel beside it; the actor colours belong to the
+    // bottom panel and are keyed beside it.
+    let (side_top, side_bottom) = side.split_vertically(h / 2);
     draw_index(&top, input)?;
     draw_tone(&bottom, input)?;
     let unit = &input.step_unit;
@@ -43,7 +46,11 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     if input.tone.iter().any(|b| b.band.is_some()) {
         note.push("lines: median; shading: 5–95%".into());
     }
-    Legend::keyed(input, &input.styles()).draw(&side, &note)
+    Legend {
+        entries: Vec::new(),
+    }
+    .draw(&side_top, &note)?;
+    Legend::keyed(input, &input.styles()).draw(&side_bottom, &[])
 }
 
 /// Top panel: the regional index (bars) and its moving average (line, with its band).
