@@ -57,18 +57,25 @@ pub(crate) fn styles(ids: &[String], blocs: &[String], blocked: &[f64], last: &[
         let mut sorted: Vec<f64> = last.iter().cloned().filter(|v| v.is_finite()).collect();
         sorted.sort_by(f64::total_cmp);
         let median = sorted.get(sorted.len() / 2).cloned().unwrap_or(0.0);
+        // Blockers first by how often they block, so a member that blocks is never grey when
+        // there is a spare colour for it: every blocker is keyed, up to the 8 spare colours.
+        let share = |i: usize| blocked.get(i).cloned().unwrap_or(0.0);
         let rank = |i: usize| {
             let fixed = FIXED.contains(&ids[i].as_str());
-            let block = blocked.get(i).is_some_and(|b| *b > 0.0);
             let far = (last.get(i).cloned().unwrap_or(median) - median).abs();
-            (!fixed, !block, -far)
+            (!fixed, -share(i), -far)
         };
         order.sort_by(|&a, &b| {
             rank(a)
                 .partial_cmp(&rank(b))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        for &i in order.iter().take(MAX_KEYED) {
+        let fixed = (0..n).filter(|&i| FIXED.contains(&ids[i].as_str())).count();
+        let blockers = (0..n)
+            .filter(|&i| share(i) > 0.0 && !FIXED.contains(&ids[i].as_str()))
+            .count();
+        let room = MAX_KEYED.max((fixed + blockers).min(fixed + SPARE.len()));
+        for &i in order.iter().take(room) {
             keyed[i] = true;
         }
     }
