@@ -295,4 +295,15 @@ fn print_global(base: &Scenario, runs: usize, an: &Analysis, results: &[OutcomeI
             .collect();
         println!("{}: most influential {}", r.outcome, top.join(", "));
     }
+    let outside = results
+        .iter()
+        .take(3)
+        .flat_map(|r| r.importance())
+        .any(|v| !(0.0..=1.0).contains(&v));
+    if an.method == Method::Sobol && outside {
+        println!(
+            "(an index below 0 or above 1 is Monte Carlo error: the true value lies in 0..1; \
+             sensitivity.csv has the 95% intervals; raise --runs or --samples to narrow them)"
+        );
+    }
 }
