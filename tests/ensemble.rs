@@ -298,6 +298,28 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
         }
     }
     assert_eq!(checked, 5 * 9 * 4);
+    // The region's exact metrics: the cooperation index (tenths) and its moving average (a
+    // window's sum of tenths, over 1 to 4 steps) give the runs' order statistics themselves,
+    // up to the float noise of the engine's sums (< 1e-12).
+    for (m, name) in [(6usize, "cooperation"), (7, "cooperation_ma")] {
+        assert_eq!(diplosim::model::Metric::ALL[m].name(), name);
+        let r = m - diplosim::model::Metric::PER_ACTOR;
+        for t in [1usize, 2, 3, 4, 5, 17, 30] {
+            let mut xs: Vec<f64> = recs.iter().map(|rec| rec.region[r][t]).collect();
+            xs.sort_by(f64::total_cmp);
+            let got = &ens[&(t, "*".to_string(), name.to_string())];
+            for (k, q) in [0.05, 0.25, 0.5, 0.75, 0.95].iter().enumerate() {
+                let exact = xs[(q * (xs.len() - 1) as f64).floor() as usize];
+                assert!(
+                    (got[2 + k] - exact).abs() < 1e-12,
+                    "{t} {name} q{q}: {} vs {exact}",
+                    got[2 + k]
+                );
+            }
+            let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+            assert!((got[0] - mean).abs() < 1e-12, "{t} {name} mean");
+        }
+    }
     // Outcome probabilities from the runs themselves.
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();

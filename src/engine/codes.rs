@@ -1,6 +1,7 @@
 //! Rules 2 and 8, the code choice: draws a CAMEO code for a desired tone τ, weighted by the
-//! code's base rate in the record, with one `exp` per draw (see [`CodeSampler`]). `exp` is the
-//! pure-Rust `libm` crate's, so that the draws do not depend on the platform's C library.
+//! code's base rate in the record (see [`CodeSampler`]): in O(1) by rejection from tabulated
+//! envelopes, almost never calling `exp`. `exp` is the pure-Rust `libm` crate's, so that the draws
+//! do not depend on the platform's C library.
 
 use crate::model::{CATALOGUE, COERCIVE};
 use rand::{Rng, RngExt};
@@ -9,38 +10,75 @@ use rand::{Rng, RngExt};
 /// tests).
 const MAX_GAP: usize = 20;
 
+const K: usize = CATALOGUE.len();
+const _: () = assert!(K <= 256, "alias entries are bytes");
+
+/// Envelope bins per unit of 1/T²: a bin of width 2/B costs an acceptance of at least
+/// exp(−|g|·(2/B)/T²) ≥ exp(−1/16) ≈ 0.94 for the most extreme code (|g| = 1).
+const BINS_PER_INV_T2: f64 = 32.0;
+const MIN_BINS: usize = 64;
+/// Above this many bins (T below 0.125) the tables would pass a megabyte: the sampler then
+/// computes the weights of every code for each draw instead.
+const MAX_BINS: usize = 2048;
+
 /// Draws event codes (rules 2 and 8): code k with probability ∝ f_k · exp(−(g_k − τ)² / 2T²),
 /// g_k = G_k/10, f_k its base rate in the record, among the codes open to the actor.
 ///
-/// Expanding the square, the weight is f_k · exp(−g_k²/2T²) · exp(g_k τ/T²) · exp(−τ²/2T²); the last
-/// factor is common to all codes and drops out. Every G_k has one decimal, so g_k = n_k/100 with
-/// an integer n_k, and exp(g_k τ/T²) = z^{n_k} with z = exp(τ/(100T²)): one `exp` per draw and a
-/// product per code (codes visited in order of n_k, multiplying by z^{gap}), instead of one `exp`
-/// per code. For T below 0.05 the powers could overflow, and the weights are computed directly.
+/// Expanding the square, the weight is a_k · exp(g_k τ/T²) · exp(−τ²/2T²) with
+/// a_k = f_k · exp(−g_k²/2T²); the last factor is common to all codes and drops out, and what is
+/// left is monotonic in τ for each code. So on a bin [τ_b, τ_b + h] of the tone axis each weight is
+/// at most its value at one end (τ*_k = τ_b + h if g_k > 0, else τ_b), the **envelope**
+/// m_k = a_k · exp(g_k τ*_k/T²). [`CodeSampler::pick`] draws k from the envelope in O(1) with
+/// Walker's alias table of the bin (one per bin and escalation state, built once per scenario),
+/// and accepts it with probability w_k(τ)/m_k = exp(g_k (τ − τ*_k)/T²) ≥ 0.94, else draws again:
+/// the accepted code has exactly the formula's distribution. The acceptance test first compares
+/// the uniform with 1 + y ≤ e^y, so `exp` is called for about one draw in a thousand.
+///
+/// For T below 0.125 the tables would be large, and each draw computes all weights instead (one
+/// `exp` per draw and a product per code: every G_k has one decimal, so g_k = n_k/100 with an
+/// integer n_k and exp(g_k τ/T²) = z^{n_k} with z = exp(τ/(100T²)), codes visited in order of n_k;
+/// for T below 0.05 the powers could overflow and the weights are computed directly).
 #[derive(Debug, Clone)]
 pub(crate) struct CodeSampler {
-    g: [f64; CATALOGUE.len()],
-    open_low: [bool; CATALOGUE.len()],
+    g: [f64; K],
+    open_low: [bool; K],
     inv_2t2: f64,
     factored: bool,
     /// f_k · exp(−g_k²/2T²)
-    f: [f64; CATALOGUE.len()],
-    a: [f64; CATALOGUE.len()],
+    f: [f64; K],
+    a: [f64; K],
     /// Catalogue indices in increasing n_k, and n_k − n_{k−1} along that order.
-    order: [usize; CATALOGUE.len()],
-    gap: [i32; CATALOGUE.len()],
+    order: [usize; K],
+    gap: [i32; K],
     n_first: i32,
     u: f64,
+    /// The envelopes' alias tables, absent for T below 0.125.
+    tables: Option<Tables>,
+}
+
+/// Alias tables of the envelope of every bin of τ ∈ [−1, 1], for both escalation states.
+#[derive(Debug, Clone)]
+struct Tables {
+    bins: usize,
+    /// Bin width h = 2/B.
+    width: f64,
+    /// c_k = g_k/T², and c_k·h for g_k > 0 (else 0): log acceptance = c_k (τ − τ_b) − off_k.
+    c: [f64; K],
+    off: [f64; K],
+    /// Entry ((escalated · B) + b) · K + column: keep the column with probability `prob`,
+    /// else take `alias`.
+    prob: Vec<f64>,
+    alias: Vec<u8>,
 }
 
 impl CodeSampler {
     pub(crate) fn new(temperature: f64) -> CodeSampler {
         let t2 = temperature * temperature;
-        let mut g = [0.0; CATALOGUE.len()];
-        let mut n = [0i32; CATALOGUE.len()];
-        let mut a = [0.0; CATALOGUE.len()];
-        let mut open_low = [false; CATALOGUE.len()];
-        let mut f = [0.0; CATALOGUE.len()];
+        let mut g = [0.0; K];
+        let mut n = [0i32; K];
+        let mut a = [0.0; K];
+        let mut open_low = [false; K];
+        let mut f = [0.0; K];
         for (k, c) in CATALOGUE.iter().enumerate() {
             g[k] = c.goldstein / 10.0;
             n[k] = (c.goldstein * 10.0).round() as i32;
@@ -48,13 +86,13 @@ impl CodeSampler {
             a[k] = f[k] * libm::exp(-g[k] * g[k] / (2.0 * t2));
             open_low[k] = c.goldstein <= COERCIVE;
         }
-        let mut order: [usize; CATALOGUE.len()] = std::array::from_fn(|k| k);
+        let mut order: [usize; K] = std::array::from_fn(|k| k);
         order.sort_by_key(|&k| (n[k], k));
-        let mut gap = [0i32; CATALOGUE.len()];
+        let mut gap = [0i32; K];
         for w in 1..order.len() {
             gap[w] = n[order[w]] - n[order[w - 1]];
         }
-        CodeSampler {
+        let mut s = CodeSampler {
             g,
             open_low,
             inv_2t2: 1.0 / (2.0 * t2),
@@ -65,12 +103,56 @@ impl CodeSampler {
             gap,
             n_first: n[order[0]],
             u: 1.0 / (100.0 * t2),
+            tables: None,
+        };
+        s.tables = s.build_tables(t2);
+        s
+    }
+
+    /// The envelopes' alias tables, or `None` when T is too small for them (or a weight is not
+    /// a finite positive number, which the catalogue's base rates rule out for T ≥ 0.125).
+    fn build_tables(&self, t2: f64) -> Option<Tables> {
+        let want = (BINS_PER_INV_T2 / t2).ceil();
+        if !(want <= MAX_BINS as f64) {
+            return None;
         }
+        let bins = (want as usize).next_power_of_two().max(MIN_BINS);
+        let width = 2.0 / bins as f64;
+        let c: [f64; K] = std::array::from_fn(|k| self.g[k] / t2);
+        let off: [f64; K] = std::array::from_fn(|k| if self.g[k] > 0.0 { c[k] * width } else { 0.0 });
+        let mut prob = vec![0.0; 2 * bins * K];
+        let mut alias = vec![0u8; 2 * bins * K];
+        let mut m = [0.0; K];
+        for escalated in [false, true] {
+            for b in 0..bins {
+                let lo = bin_start(b, width);
+                for k in 0..K {
+                    m[k] = if escalated || !self.open_low[k] {
+                        let top = if self.g[k] > 0.0 { lo + width } else { lo };
+                        self.a[k] * libm::exp(c[k] * top)
+                    } else {
+                        0.0
+                    };
+                }
+                let at = (usize::from(escalated) * bins + b) * K;
+                if !alias_table(&m, &mut prob[at..at + K], &mut alias[at..at + K]) {
+                    return None;
+                }
+            }
+        }
+        Some(Tables {
+            bins,
+            width,
+            c,
+            off,
+            prob,
+            alias,
+        })
     }
 
     /// Unnormalised weights into `w` (catalogue order); returns their sum.
     #[inline]
-    fn weights(&self, tau: f64, coercive_ok: bool, w: &mut [f64; CATALOGUE.len()]) -> f64 {
+    fn weights(&self, tau: f64, coercive_ok: bool, w: &mut [f64; K]) -> f64 {
         if self.factored {
             let z = libm::exp(tau * self.u);
             // z^0 … z^MAX_GAP by repeated multiplication.
@@ -105,15 +187,36 @@ impl CodeSampler {
         total
     }
 
+    /// One code for desired tone τ ∈ [−1, 1] (coercive codes only when `coercive_ok`).
     #[inline]
-    pub(crate) fn pick<R: Rng>(
-        &self,
-        tau: f64,
-        coercive_ok: bool,
-        w: &mut [f64; CATALOGUE.len()],
-        rng: &mut R,
-    ) -> usize {
-        let total = self.weights(tau, coercive_ok, w);
+    pub(crate) fn pick<R: Rng>(&self, tau: f64, coercive_ok: bool, rng: &mut R) -> usize {
+        let Some(t) = &self.tables else {
+            return self.pick_by_weights(tau, coercive_ok, rng);
+        };
+        let b = (((tau + 1.0) / t.width) as usize).min(t.bins - 1);
+        let d = tau - bin_start(b, t.width);
+        let at = (usize::from(coercive_ok) * t.bins + b) * K;
+        let (prob, alias) = (&t.prob[at..at + K], &t.alias[at..at + K]);
+        loop {
+            let x = rng.random::<f64>() * K as f64;
+            let col = (x as usize).min(K - 1);
+            let k = if x - (col as f64) < prob[col] {
+                col
+            } else {
+                alias[col] as usize
+            };
+            let y = t.c[k] * d - t.off[k];
+            let u = f64::from(rng.next_u32()) * (1.0 / 4294967296.0);
+            if u < 1.0 + y || u < libm::exp(y) {
+                return k;
+            }
+        }
+    }
+
+    /// The code choice by inversion of all the weights (small T).
+    fn pick_by_weights<R: Rng>(&self, tau: f64, coercive_ok: bool, rng: &mut R) -> usize {
+        let mut w = [0.0; K];
+        let total = self.weights(tau, coercive_ok, &mut w);
         if !(total > 0.0 && total.is_finite()) {
             // Every open code underflowed (a tiny T): take the nearest open code.
             return self.nearest(tau, coercive_ok);
@@ -135,6 +238,40 @@ impl CodeSampler {
         }
         best
     }
+}
+
+/// Left end of bin b of [−1, 1] (the same expression wherever a bin's end is needed).
+#[inline(always)]
+fn bin_start(b: usize, width: f64) -> f64 {
+    -1.0 + b as f64 * width
+}
+
+/// Walker's alias table of weights `w` (Vose's construction): column c is kept with probability
+/// `prob[c]`, else `alias[c]` is taken, so that code k comes out with probability w_k / Σw.
+/// Returns false if the weights are not finite with a positive sum.
+fn alias_table(w: &[f64; K], prob: &mut [f64], alias: &mut [u8]) -> bool {
+    let total: f64 = w.iter().sum();
+    if !(total > 0.0 && total.is_finite()) {
+        return false;
+    }
+    let mut scaled: [f64; K] = std::array::from_fn(|k| w[k] * K as f64 / total);
+    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..K).partition(|&k| scaled[k] < 1.0);
+    while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+        small.pop();
+        prob[s] = scaled[s];
+        alias[s] = l as u8;
+        scaled[l] -= 1.0 - scaled[s];
+        if scaled[l] < 1.0 {
+            large.pop();
+            small.push(l);
+        }
+    }
+    // What is left is 1 up to rounding.
+    for k in small.into_iter().chain(large) {
+        prob[k] = 1.0;
+        alias[k] = k as u8;
+    }
+    true
 }
 
 /// z^n by binary powering, the same multiplications on every platform (`f64::powi`'s precision
@@ -204,6 +341,109 @@ mod tests {
         }
     }
 
+    /// The distribution `pick` implements, computed from its tables: the alias table's
+    /// probability of each code (columns kept, plus aliases taken) times the acceptance
+    /// exp(g_k (τ − τ*_k)/T²), normalised.
+    fn implied(s: &CodeSampler, tau: f64, t: f64, ok: bool) -> Vec<f64> {
+        let tb = s.tables.as_ref().expect("tables");
+        let b = (((tau + 1.0) / tb.width) as usize).min(tb.bins - 1);
+        let lo = -1.0 + b as f64 * tb.width;
+        let at = (usize::from(ok) * tb.bins + b) * CATALOGUE.len();
+        let kk = CATALOGUE.len();
+        let mut p = vec![0.0; kk];
+        for col in 0..kk {
+            p[col] += tb.prob[at + col] / kk as f64;
+            p[tb.alias[at + col] as usize] += (1.0 - tb.prob[at + col]) / kk as f64;
+        }
+        for (k, c) in CATALOGUE.iter().enumerate() {
+            let g = c.goldstein / 10.0;
+            let top = if g > 0.0 { lo + tb.width } else { lo };
+            let accept = ((g * (tau - top)) / (t * t)).exp();
+            // The acceptance `pick` computes from its constants is this one.
+            let used = (tb.c[k] * (tau - lo) - tb.off[k]).exp();
+            assert!((used - accept).abs() < 1e-12, "T={t} τ={tau} code {k}: {used} vs {accept}");
+            p[k] *= accept;
+        }
+        let sum: f64 = p.iter().sum();
+        p.iter().map(|x| x / sum).collect()
+    }
+
+    #[test]
+    fn the_envelope_sampler_has_the_formula_distribution() {
+        for &t in &[0.125, 0.15, 0.3, 0.5, 1.0, 10.0] {
+            let s = CodeSampler::new(t);
+            let bins = s.tables.as_ref().unwrap().bins;
+            let h = 2.0 / bins as f64;
+            // Bin edges, their neighbours, both ends of the axis and points between.
+            let mut taus = vec![-1.0, 1.0, 0.0, 1.0 - 1e-12, -1.0 + 1e-12];
+            for k in 0..=200 {
+                taus.push(-1.0 + k as f64 * 0.01 + 0.0037);
+                taus.push(-1.0 + (k * bins / 200) as f64 * h);
+            }
+            for &tau in taus.iter().filter(|x| (-1.0..=1.0).contains(*x)) {
+                for ok in [false, true] {
+                    let want = direct(tau, t, ok);
+                    let got = implied(&s, tau, t, ok);
+                    for k in 0..CATALOGUE.len() {
+                        assert!(
+                            (got[k] - want[k]).abs() < 1e-12,
+                            "T={t} τ={tau} code {k}: {} vs {}",
+                            got[k],
+                            want[k]
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn envelope_draws_follow_the_formula() {
+        // 2,000,000 draws at τ = 0.3, T = 0.5, against the formula by Pearson's χ² over the codes
+        // with an expected count of at least 5 (the rest pooled): at most 37 degrees of freedom,
+        // whose 1-in-a-million critical value is about 88. Codes closed below the escalation
+        // threshold are never drawn.
+        let s = CodeSampler::new(0.5);
+        let mut rng = run_rng(7, 0);
+        let n = 2_000_000;
+        for ok in [true, false] {
+            let mut count = vec![0u64; CATALOGUE.len()];
+            for _ in 0..n {
+                count[s.pick(0.3, ok, &mut rng)] += 1;
+            }
+            let (mut chi2, mut rest_seen, mut rest_want) = (0.0, 0.0, 0.0);
+            for (k, p) in direct(0.3, 0.5, ok).iter().enumerate() {
+                let want = n as f64 * p;
+                if *p == 0.0 {
+                    assert_eq!(count[k], 0, "closed code {k} drawn");
+                } else if want >= 5.0 {
+                    chi2 += (count[k] as f64 - want).powi(2) / want;
+                } else {
+                    rest_seen += count[k] as f64;
+                    rest_want += want;
+                }
+            }
+            if rest_want > 0.0 {
+                chi2 += (rest_seen - rest_want).powi(2) / rest_want;
+            }
+            assert!(chi2 < 88.0, "ok={ok}: χ² = {chi2}");
+        }
+    }
+
+    #[test]
+    fn small_temperatures_compute_every_weight() {
+        // Below T = 0.125 the tables would pass MAX_BINS: the draw computes the weights.
+        assert!(CodeSampler::new(0.12).tables.is_none());
+        assert!(CodeSampler::new(0.125).tables.is_some());
+        assert_eq!(CodeSampler::new(0.5).tables.unwrap().bins, 128);
+        assert_eq!(CodeSampler::new(10.0).tables.unwrap().bins, MIN_BINS);
+        let s = CodeSampler::new(0.1);
+        let mut rng = run_rng(5, 0);
+        for _ in 0..100 {
+            assert!(CATALOGUE[s.pick(-1.0, false, &mut rng)].goldstein > COERCIVE);
+        }
+    }
+
     #[test]
     fn catalogue_gaps_fit_the_power_table() {
         let s = CodeSampler::new(0.15);
@@ -215,9 +455,8 @@ mod tests {
     fn coercive_codes_are_closed_below_the_escalation_threshold() {
         let s = CodeSampler::new(0.15);
         let mut rng = run_rng(3, 0);
-        let mut w = [0.0; CATALOGUE.len()];
         for _ in 0..2000 {
-            let k = s.pick(-1.0, false, &mut w, &mut rng);
+            let k = s.pick(-1.0, false, &mut rng);
             assert!(CATALOGUE[k].goldstein > COERCIVE);
         }
         // With posture high enough, τ = −1 draws force or blockade with the formula's probability
@@ -229,7 +468,7 @@ mod tests {
             .map(|(p, _)| p)
             .sum();
         let hostile = (0..2000)
-            .filter(|_| CATALOGUE[s.pick(-1.0, true, &mut w, &mut rng)].goldstein <= -9.5)
+            .filter(|_| CATALOGUE[s.pick(-1.0, true, &mut rng)].goldstein <= -9.5)
             .count();
         let sd = (2000.0 * p * (1.0 - p)).sqrt();
         assert!(

@@ -144,6 +144,11 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Steps of the cooperation index's moving average.
+    pub fn ma_window(&self) -> usize {
+        self.params.ma_window
+    }
+
     pub fn new(sc: &Scenario) -> Compiled {
         let n = sc.actors.len();
         let cap: Vec<f64> = sc.actors.iter().map(|a| a.capability).collect();

@@ -8,7 +8,7 @@
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
 
 use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
-use crate::model::{Status, CATALOGUE, COERCIVE};
+use crate::model::{Status, COERCIVE};
 use crate::scenario::ActorId;
 use rand::{Rng, RngExt};
 
@@ -85,7 +85,6 @@ pub(super) struct Scratch {
     /// Allies of each target in A(t), and the step they were found for.
     allies: Vec<Vec<usize>>,
     ally_stamp: Vec<usize>,
-    weights: [f64; CATALOGUE.len()],
 }
 
 impl Scratch {
@@ -100,7 +99,6 @@ impl Scratch {
             events: Vec::new(),
             allies: vec![Vec::new(); n],
             ally_stamp: vec![0; n],
-            weights: [0.0; CATALOGUE.len()],
         }
     }
 }
@@ -122,15 +120,15 @@ pub(super) fn stances<R: Rng>(
             let w = &c.w_explicit[i * n..(i + 1) * n];
             w.iter().zip(&st.s).map(|(w, s)| w * s).sum::<f64>()
         } else {
+            // The diagonal of A is 0 (relaxation keeps it so, shocks and relations cannot
+            // target their own actor), so the sums over all j give r_ij for j ≠ i, and r_ii = c_i
+            // is added after.
             let row = &st.a[i * n..(i + 1) * n];
-            let mut sum = 0.0;
-            let mut acc = 0.0;
-            for (j, ((&aij, &cj), &sj)) in row.iter().zip(&c.cap).zip(&st.s).enumerate() {
-                let w = if j == i { cj } else { cj * aij.max(0.0) };
-                sum += w;
-                acc += w * sj;
-            }
-            acc / sum
+            let (sum, acc) = sum4(row, &c.cap, &st.s, |aij, cj, sj| {
+                let w = cj * aij.max(0.0);
+                (w, w * sj)
+            });
+            (acc + c.cap[i] * st.s[i]) / (sum + c.cap[i])
         };
         *out = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
     }
@@ -202,19 +200,21 @@ pub(super) fn draw_events<R: Rng>(
         }
         let coercive_ok = st.p[i] >= pr.escalation_threshold;
         let half_bs = pr.beta * c.sal[i] * 0.5;
-        for j in 0..n {
+        // q·2³², exactly (a power of two): a 32-bit uniform x is below q·2³² with probability q
+        // (x is exact in f64; for an integer x that is x < ⌈q·2³²⌉), one compare and no `ceil`,
+        // and half the stream a 64-bit uniform would use.
+        let base32 = base * 4294967296.0;
+        let si = st.s[i];
+        let row = &st.a[i * n..(i + 1) * n];
+        for (j, (&aij, &sj)) in row.iter().zip(&st.s).enumerate() {
             if j == i {
                 continue;
             }
-            let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
-            let q = base * (0.25 + 0.75 * tau.abs());
-            // A 32-bit uniform is plenty for a Bernoulli draw and halves the stream used:
-            // x/2³² < q exactly when x < q·2³² (x is exact in f64; for an integer x that is
-            // x < ⌈q·2³²⌉), one compare and no call to `ceil`.
-            if f64::from(rng.next_u32()) >= q * 4294967296.0 {
+            let tau = (aij - half_bs * (si - sj).abs()).clamp(-1.0, 1.0);
+            if f64::from(rng.next_u32()) >= base32 * (0.25 + 0.75 * tau.abs()) {
                 continue;
             }
-            let code = c.sampler.pick(tau, coercive_ok, &mut x.weights, rng);
+            let code = c.sampler.pick(tau, coercive_ok, rng);
             x.events.push(Event {
                 step: next,
                 actor: ActorId(i as u16),
@@ -346,15 +346,35 @@ pub(super) fn posture(c: &Compiled, st: &State, bump: &[f64], p_next: &mut [f64]
     let n = c.n;
     for i in 0..n {
         let row = &st.a[i * n..(i + 1) * n];
-        let mut threat = 0.0;
-        for ((&aij, &cj), &pj) in row.iter().zip(&c.cap).zip(&st.p) {
-            threat += (-aij).max(0.0) * cj * pj;
-        }
+        let (threat, _) = sum4(row, &c.cap, &st.p, |aij, cj, pj| ((-aij).max(0.0) * cj * pj, 0.0));
         let threat = threat * c.inv_others[i];
         let p = st.p[i];
         p_next[i] =
             ((p + c.k[i] * threat - c.m[i] * p + c.g[i]).max(0.0) + bump[i]).min(POSTURE_MAX);
     }
+}
+
+/// Σ_j f(a_j, b_j, c_j) of a pair of values, over three slices of one length, in four
+/// interleaved partial sums added in a fixed order: the same bits on every platform, and a loop
+/// the compiler can keep in vector registers (a single running sum must be added in order).
+#[inline(always)]
+fn sum4(a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64) -> (f64, f64)) -> (f64, f64) {
+    let (mut x, mut y) = ([0.0f64; 4], [0.0f64; 4]);
+    let (ac, bc, cc) = (a.chunks_exact(4), b.chunks_exact(4), c.chunks_exact(4));
+    let tail = ac.remainder().iter().zip(bc.remainder()).zip(cc.remainder());
+    for ((a, b), c) in ac.zip(bc).zip(cc) {
+        for l in 0..4 {
+            let (u, v) = f(a[l], b[l], c[l]);
+            x[l] += u;
+            y[l] += v;
+        }
+    }
+    for (l, ((&a, &b), &c)) in tail.enumerate() {
+        let (u, v) = f(a, b, c);
+        x[l] += u;
+        y[l] += v;
+    }
+    ((x[0] + x[1]) + (x[2] + x[3]), (y[0] + y[1]) + (y[2] + y[3]))
 }
 
 /// End of rule 3: `A(t+1) = clip(A(t) + ΔA + δ(A(0) − A(t)), −1, 1)`, diagonal kept at 0. O(N²).

@@ -88,9 +88,10 @@ impl Cells {
     pub fn add(&mut self, cell: usize, x: f64) {
         let key = self.keys.key(x);
         let h = &mut self.heads[cell];
-        h.min = h.min.min(x);
-        h.max = h.max.max(x);
+        // An exact metric's extremes are its histogram's first and last keys.
         if self.keys == Keys::Log {
+            h.min = h.min.min(x);
+            h.max = h.max.max(x);
             h.acc.add(x);
         }
         let ix = key.wrapping_sub(h.off) as u64;
@@ -111,10 +112,10 @@ impl Cells {
         } else {
             (key.min(h.off), key.max(h.off + h.len as i64 - 1))
         };
-        let room = ((hi - lo) / 2).max(2);
+        let room = ((hi - lo) / 8).max(2);
         let (lo, hi) = (lo - room, hi + room);
         let len = (hi - lo + 1) as usize;
-        if self.abandoned > 4096 && self.abandoned * 2 > self.arena.len() {
+        if self.abandoned > 4096 && self.abandoned * 4 > self.arena.len() {
             self.compact();
         }
         let h = self.heads[cell];
@@ -184,15 +185,18 @@ impl Cells {
 
     /// Count, mean, sample SD (n − 1) and extremes of a cell: from the exact histogram for
     /// integer keys (n·Σk² − (Σk)² in integers), from the exact fixed-point sums otherwise. A
-    /// constant cell gives its value exactly and SD 0.
-    pub fn summary(&self, cell: usize) -> Summary {
+    /// constant cell gives its value exactly and SD 0. `div` divides every value of an exact
+    /// metric (a moving average counted as its window's sum; 1 otherwise), in one correctly
+    /// rounded division of integers.
+    pub fn summary(&self, cell: usize, div: u32) -> Summary {
         let h = &self.heads[cell];
         let (off, counts) = self.window(cell);
         let n: u64 = counts.iter().map(|&c| c as u64).sum();
+        let (min, max) = self.extremes(cell, div);
         let (mean, sd) = if n == 0 {
             (f64::NAN, f64::NAN)
-        } else if h.min == h.max {
-            (h.min, 0.0)
+        } else if min == max {
+            (min, 0.0)
         } else if let Keys::Exact(q) = self.keys {
             let (mut s1, mut s2) = (0i128, 0i128);
             for (i, &c) in counts.iter().enumerate() {
@@ -206,10 +210,11 @@ impl Cells {
             } else {
                 0.0
             };
-            let q = q as f64;
+            let q = q as f64 * div as f64;
             // One division of two integers (exact in f64 below 2⁵³): the correctly rounded mean.
-            (s1 as f64 / (nf * q), var.sqrt() / q)
+            ((s1 as f64 / (nf * q)).clamp(min, max), var.sqrt() / q)
         } else {
+            debug_assert_eq!(div, 1);
             // The sums are exact to 2⁻³³ per value: the mean is rounded to 1e-9 so that the
             // fixed point's last bits do not show as digits.
             let mean = (h.acc.mean(n) * 1e9).round() / 1e9;
@@ -219,36 +224,65 @@ impl Cells {
             count: n,
             mean,
             sd,
-            min: h.min,
-            max: h.max,
+            min,
+            max,
         }
     }
 
-    /// The q-quantiles (order statistics of rank ⌊q·(n−1)⌋) of a cell: exact for integer keys
-    /// and at ranks 0 and n − 1, otherwise the middle of the bucket clamped to [min, max].
-    pub fn quantiles<const K: usize>(&self, cell: usize, qs: [f64; K]) -> [f64; K] {
+    /// The value of `key` in a cell divided by `div` (see [`Cells::summary`]).
+    fn value(&self, key: i64, div: u32) -> f64 {
+        match self.keys {
+            Keys::Exact(q) => key as f64 / (q as f64 * div as f64),
+            Keys::Log => self.keys.value(key),
+        }
+    }
+
+    /// Smallest and largest value of a cell, divided by `div` (NaN for an empty cell): kept
+    /// exactly for a continuous metric, an exact histogram's first and last keys otherwise.
+    fn extremes(&self, cell: usize, div: u32) -> (f64, f64) {
         let h = &self.heads[cell];
+        if self.keys == Keys::Log {
+            return (h.min, h.max);
+        }
+        let (off, counts) = self.window(cell);
+        match (
+            counts.iter().position(|&c| c > 0),
+            counts.iter().rposition(|&c| c > 0),
+        ) {
+            (Some(lo), Some(hi)) => (
+                self.value(off + lo as i64, div),
+                self.value(off + hi as i64, div),
+            ),
+            _ => (f64::NAN, f64::NAN),
+        }
+    }
+
+    /// The q-quantiles (order statistics of rank ⌊q·(n−1)⌋) of a cell, divided by `div`: exact
+    /// for integer keys and at ranks 0 and n − 1, otherwise the middle of the bucket clamped to
+    /// [min, max].
+    pub fn quantiles<const K: usize>(&self, cell: usize, qs: [f64; K], div: u32) -> [f64; K] {
         let (off, counts) = self.window(cell);
         let n: u64 = counts.iter().map(|&c| c as u64).sum();
+        let (min, max) = self.extremes(cell, div);
         qs.map(|q| {
             if n == 0 {
                 return f64::NAN;
             }
             let rank = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64;
             if rank == 0 {
-                return h.min;
+                return min;
             }
             if rank == n - 1 {
-                return h.max;
+                return max;
             }
             let mut seen = 0u64;
             for (i, &c) in counts.iter().enumerate() {
                 seen += c as u64;
                 if rank < seen {
-                    return self.keys.value(off + i as i64).clamp(h.min, h.max);
+                    return self.value(off + i as i64, div).clamp(min, max);
                 }
             }
-            h.max
+            max
         })
     }
 
@@ -270,7 +304,10 @@ impl Cells {
                 return Err(format!("cell {cell} counts {n} values, expected {runs}"));
             }
             let ordered = h.min <= h.max && h.min.is_finite() && h.max.is_finite();
-            if runs > 0 && (!ordered || self.keys.key(h.min) > self.keys.key(h.max)) {
+            if self.keys == Keys::Log
+                && runs > 0
+                && (!ordered || self.keys.key(h.min) > self.keys.key(h.max))
+            {
                 return Err(format!("cell {cell} has min > max"));
             }
             if !h.acc.fits(runs) {
@@ -289,9 +326,12 @@ struct Wire {
     off: Vec<i64>,
     len: Vec<u32>,
     counts: Vec<u32>,
+    /// Exact extremes and fixed-point sums (continuous metrics only: an exact metric's extremes
+    /// are its first and last keys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     min: Vec<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     max: Vec<u64>,
-    /// Fixed-point sums (continuous metrics only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     acc: Vec<Acc>,
 }
@@ -313,14 +353,15 @@ impl From<Cells> for Wire {
             off: Vec::new(),
             len: Vec::new(),
             counts: Vec::new(),
-            min: c.heads.iter().map(|h| h.min.to_bits()).collect(),
-            max: c.heads.iter().map(|h| h.max.to_bits()).collect(),
-            acc: if c.keys == Keys::Log {
-                c.heads.iter().map(|h| h.acc).collect()
-            } else {
-                Vec::new()
-            },
+            min: Vec::new(),
+            max: Vec::new(),
+            acc: Vec::new(),
         };
+        if c.keys == Keys::Log {
+            w.min = c.heads.iter().map(|h| h.min.to_bits()).collect();
+            w.max = c.heads.iter().map(|h| h.max.to_bits()).collect();
+            w.acc = c.heads.iter().map(|h| h.acc).collect();
+        }
         for cell in 0..c.heads.len() {
             let (off, counts) = c.window(cell);
             let first = counts.iter().position(|&x| x > 0).unwrap_or(counts.len());
@@ -345,11 +386,9 @@ impl TryFrom<Wire> for Cells {
         };
         let cells = w.off.len();
         let total: u64 = w.len.iter().map(|&l| l as u64).sum();
+        let log = keys == Keys::Log;
         let shapes_fit = w.len.len() == cells
-            && w.min.len() == cells
-            && w.max.len() == cells
-            && (w.acc.is_empty() || w.acc.len() == cells)
-            && (keys == Keys::Log) == (w.acc.len() == cells)
+            && [w.min.len(), w.max.len(), w.acc.len()] == [if log { cells } else { 0 }; 3]
             && total == w.counts.len() as u64
             && total < u32::MAX as u64;
         if !shapes_fit {
@@ -368,8 +407,8 @@ impl TryFrom<Wire> for Cells {
                     off: w.off[i],
                     start,
                     len: w.len[i],
-                    min: f64::from_bits(w.min[i]),
-                    max: f64::from_bits(w.max[i]),
+                    min: w.min.get(i).map_or(f64::INFINITY, |&b| f64::from_bits(b)),
+                    max: w.max.get(i).map_or(f64::NEG_INFINITY, |&b| f64::from_bits(b)),
                     acc: w.acc.get(i).copied().unwrap_or_default(),
                 };
                 start += w.len[i];

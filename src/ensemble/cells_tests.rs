@@ -21,9 +21,9 @@ fn a_constant_cell_gives_its_value_exactly() {
     ] {
         let mut c = Cells::new(keys, 2);
         (0..1000).for_each(|_| c.add(1, x));
-        let s = c.summary(1);
+        let s = c.summary(1, 1);
         assert_eq!((s.count, s.mean, s.sd, s.min, s.max), (1000, x, 0.0, x, x));
-        assert_eq!(c.quantiles(1, QS), [x; 5]);
+        assert_eq!(c.quantiles(1, QS, 1), [x; 5]);
     }
 }
 
@@ -40,14 +40,14 @@ fn discrete_cells_are_exact() {
         xs.push(k as f64 / 10.0);
     }
     xs.sort_by(f64::total_cmp);
-    let got = c.quantiles(0, QS);
+    let got = c.quantiles(0, QS, 1);
     for (q, g) in QS.iter().zip(got) {
         assert_eq!(g, exact(&xs, *q));
     }
     let n = xs.len() as f64;
     let mean = xs.iter().sum::<f64>() / n;
     let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let s = c.summary(0);
+    let s = c.summary(0, 1);
     assert!((s.mean - mean).abs() < 1e-12 && (s.sd - sd).abs() < 1e-12);
 }
 
@@ -69,7 +69,7 @@ fn every_quantile_lies_within_the_runs_and_the_bound() {
         xs.iter().for_each(|&x| c.add(0, x));
         xs.sort_by(f64::total_cmp);
         let (lo, hi) = (xs[0], xs[n - 1]);
-        let got = c.quantiles(0, [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0]);
+        let got = c.quantiles(0, [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0], 1);
         assert_eq!((got[0], got[6]), (lo, hi));
         for (q, g) in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0].iter().zip(got) {
             let e = exact(&xs, *q);
@@ -105,7 +105,7 @@ fn merging_is_exact_and_order_free_and_survives_a_round_trip() {
     assert_eq!(wire(&ba), wire(&whole));
     let back: Cells = serde_json::from_str(&wire(&whole)).unwrap();
     assert_eq!(wire(&back), wire(&whole));
-    assert_eq!(back.quantiles(1, QS), whole.quantiles(1, QS));
+    assert_eq!(back.quantiles(1, QS, 1), whole.quantiles(1, QS, 1));
     assert!(back.check(3, 1000).is_ok());
     assert!(back.check(3, 1001).unwrap_err().contains("counts 1000"));
 }

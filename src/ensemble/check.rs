@@ -7,11 +7,13 @@ use crate::model::{Metric, CATALOGUE};
 
 impl Aggregate {
     /// Check that this aggregate is one of `runs` runs of a scenario with `n` actors, `steps`
-    /// steps and `observations` observations. Returns what is wrong, in words.
+    /// steps, a moving average over `ma_window` steps and `observations` observations. Returns
+    /// what is wrong, in words.
     pub fn check(
         &self,
         n: usize,
         steps: usize,
+        ma_window: usize,
         observations: usize,
         runs: u64,
     ) -> Result<(), String> {
@@ -19,6 +21,12 @@ impl Aggregate {
             return Err(format!(
                 "{} actors × {} steps, but the scenario has {n} × {steps}",
                 self.n, self.steps
+            ));
+        }
+        if self.ma_window != ma_window {
+            return Err(format!(
+                "a moving average over {} steps, but the scenario has {ma_window}",
+                self.ma_window
             ));
         }
         if self.runs != runs {

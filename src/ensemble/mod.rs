@@ -17,7 +17,9 @@ pub mod sketch;
 pub mod stats;
 
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
-use crate::model::{CooperationMean, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
+use crate::model::{
+    CooperationMean, Kind, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE,
+};
 use crate::observe::{Checker, ObsCounts, Observation};
 use cells::Cells;
 use fixed::{fixed, i128_str, i128_vec, SCALE};
@@ -30,6 +32,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub struct Aggregate {
     pub n: usize,
     pub steps: usize,
+    /// Steps of the cooperation index's moving average (the scenario's `ma_window`): its cells
+    /// count the window's sum in tenths, exactly, divided by the window when read.
+    pub ma_window: usize,
     /// Runs aggregated.
     pub runs: u64,
     /// Values of step 0 (the same in every run), by slot, as f64 bits; empty before the first run.
@@ -89,10 +94,11 @@ pub struct CellStats {
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 impl Aggregate {
-    pub fn new(n: usize, steps: usize) -> Aggregate {
+    pub fn new(n: usize, steps: usize, ma_window: usize) -> Aggregate {
         Aggregate {
             n,
             steps,
+            ma_window,
             runs: 0,
             step0: Vec::new(),
             metrics: Metric::ALL
@@ -154,11 +160,12 @@ impl Aggregate {
         let cells = &self.metrics[metric as usize];
         let cell =
             (t - 1) * width(metric, self.n) + if metric.scope() == Scope::Actor { i } else { 0 };
-        let s = cells.summary(cell);
+        let div = divisor(metric, t, self.ma_window);
+        let s = cells.summary(cell, div);
         CellStats {
             mean: s.mean,
             sd: s.sd,
-            q: cells.quantiles(cell, QUANTILES),
+            q: cells.quantiles(cell, QUANTILES, div),
             min: s.min,
             max: s.max,
         }
@@ -227,9 +234,22 @@ impl Aggregate {
     }
 }
 
-/// How `metric`'s values are keyed: exactly when they are multiples of 1/q.
+/// How `metric`'s values are keyed: exactly when they are multiples of 1/q (a moving average of
+/// tenths as its window's sum, see [`divisor`]).
 fn keys_of(metric: Metric) -> Keys {
-    metric.kind().per_unit().map_or(Keys::Log, Keys::Exact)
+    match metric.kind() {
+        Kind::Average => Keys::Exact(10),
+        k => k.per_unit().map_or(Keys::Log, Keys::Exact),
+    }
+}
+
+/// What a value of `metric` at step t ≥ 1 is multiplied by before it is counted (and its
+/// statistics divided by): the number of steps its moving average spans, 1 for other metrics.
+fn divisor(metric: Metric, t: usize, ma_window: usize) -> u32 {
+    match metric.kind() {
+        Kind::Average => t.min(ma_window).max(1) as u32,
+        _ => 1,
+    }
 }
 
 /// Cells of `metric` per step: one per actor or one for the region.
@@ -240,9 +260,61 @@ fn width(metric: Metric, n: usize) -> usize {
     }
 }
 
-/// Feeds one run into an aggregate.
+/// The step values of the last few runs of one thread, cell by cell, before they go into the
+/// histograms: adding a batch of runs visits each cell's histogram once (in cache) instead of
+/// once per run (a cache miss each), the main cost of an ensemble of a few actors. The counts,
+/// extremes and fixed-point sums do not depend on the order values are added in, so batching
+/// changes no output.
+pub(crate) struct Pending {
+    /// `values[(first[m] + cell) * batch + r]`: the value of `cell` of metric m in buffered run r.
+    values: Vec<f64>,
+    first: Vec<usize>,
+    batch: usize,
+    runs: usize,
+}
+
+/// Bytes of buffered values per thread.
+const PENDING_BYTES: usize = 1 << 20;
+
+impl Pending {
+    pub(crate) fn new(agg: &Aggregate) -> Pending {
+        let mut first = Vec::with_capacity(Metric::ALL.len());
+        let mut cells = 0;
+        for c in &agg.metrics {
+            first.push(cells);
+            cells += c.len();
+        }
+        let batch = (PENDING_BYTES / 8 / cells.max(1)).clamp(1, 64);
+        Pending {
+            values: vec![0.0; cells * batch],
+            first,
+            batch,
+            runs: 0,
+        }
+    }
+
+    /// Add the buffered runs to `agg` (before it is read, merged or written).
+    pub(crate) fn flush(&mut self, agg: &mut Aggregate) {
+        let r = self.runs;
+        if r == 0 {
+            return;
+        }
+        for (m, cells) in agg.metrics.iter_mut().enumerate() {
+            for cell in 0..cells.len() {
+                let at = (self.first[m] + cell) * self.batch;
+                for &x in &self.values[at..at + r] {
+                    cells.add(cell, x);
+                }
+            }
+        }
+        self.runs = 0;
+    }
+}
+
+/// Feeds one run into an aggregate (its step values through `pending`).
 struct RunObserver<'a> {
     agg: &'a mut Aggregate,
+    pending: &'a mut Pending,
     check: Checker<'a>,
     sent_coercive: Vec<bool>,
     coop: CooperationMean,
@@ -274,16 +346,21 @@ impl Observer for RunObserver<'_> {
                 }
             }
         } else {
+            let p = &mut *self.pending;
+            let (r, b) = (p.runs, p.batch);
             for &m in Metric::ALL {
-                let cells = &mut agg.metrics[m as usize];
+                let first = p.first[m as usize];
                 match m.read(v) {
                     Reading::Actors(xs) => {
-                        let base = (t - 1) * agg.n;
+                        let base = first + (t - 1) * agg.n;
                         for (i, &x) in xs.iter().enumerate().take(agg.n) {
-                            cells.add(base + i, x);
+                            p.values[(base + i) * b + r] = x;
                         }
                     }
-                    Reading::Region(x) => cells.add(t - 1, x),
+                    Reading::Region(x) => {
+                        let x = x * divisor(m, t, agg.ma_window) as f64;
+                        p.values[(first + t - 1) * b + r] = x;
+                    }
                 }
             }
         }
@@ -311,24 +388,16 @@ impl Observer for RunObserver<'_> {
     }
 }
 
-/// Run `run` of the ensemble into `agg`; returns its outcome and, if asked, its events.
-pub fn run_into(
-    c: &Compiled,
-    seed: u64,
-    run: u64,
-    agg: &mut Aggregate,
-    keep_events: bool,
-) -> (Outcome, Vec<Event>) {
-    run_into_checked(c, &[], seed, run, agg, keep_events)
-}
-
-/// As [`run_into`], also counting which of `observations` held in the run.
-pub fn run_into_checked(
+/// Run `run` of the ensemble into `agg` (its step values into `pending`, flushed into `agg`
+/// when full; flush it before `agg` is read); returns its outcome and, if asked, its events.
+/// Also counts which of `observations` held in the run.
+fn run_into(
     c: &Compiled,
     observations: &[Observation],
     seed: u64,
     run: u64,
     agg: &mut Aggregate,
+    pending: &mut Pending,
     keep_events: bool,
 ) -> (Outcome, Vec<Event>) {
     let mut obs = RunObserver {
@@ -338,6 +407,7 @@ pub fn run_into_checked(
         keep_events,
         events: Vec::new(),
         agg,
+        pending,
     };
     let out = simulate(c, seed, run, &mut obs);
     let RunObserver {
@@ -345,9 +415,14 @@ pub fn run_into_checked(
         coop,
         events,
         agg,
+        pending,
         check,
         ..
     } = obs;
+    pending.runs += 1;
+    if pending.runs == pending.batch {
+        pending.flush(agg);
+    }
     if !observations.is_empty() {
         let held: Vec<bool> = check.verdicts().iter().map(|v| v.held).collect();
         agg.observed.add(&held);
@@ -431,7 +506,8 @@ pub fn run_range_checked(
         let end = start.saturating_add(chunk).min(range.end);
         let next = AtomicU64::new(start);
         let parts = rayon::broadcast(|_| {
-            let mut agg = Aggregate::new(c.n, c.steps);
+            let mut agg = Aggregate::new(c.n, c.steps, c.ma_window());
+            let mut pending = Pending::new(&agg);
             let mut evs = Vec::new();
             loop {
                 let r = next.fetch_add(1, Ordering::Relaxed);
@@ -439,12 +515,13 @@ pub fn run_range_checked(
                     break;
                 }
                 let keep = all_events || r == 0;
-                let (_, e) = run_into_checked(c, observations, seed, r, &mut agg, keep);
+                let (_, e) = run_into(c, observations, seed, r, &mut agg, &mut pending, keep);
                 if keep {
                     evs.push((r, e));
                 }
                 on_run();
             }
+            pending.flush(&mut agg);
             (agg, evs)
         });
         if cancel.load(Ordering::Relaxed) {
@@ -465,5 +542,5 @@ pub fn run_range_checked(
         }
         start = end;
     }
-    Ok(total.unwrap_or_else(|| Aggregate::new(c.n, c.steps)))
+    Ok(total.unwrap_or_else(|| Aggregate::new(c.n, c.steps, c.ma_window())))
 }

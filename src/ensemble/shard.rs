@@ -233,10 +233,16 @@ impl Shards {
     }
 
     /// The ensemble's aggregate: the exact sum of the shards', each first checked against the
-    /// scenario (`n` actors, `steps` steps, `observations` observations): every shape, range
-    /// and count, and the same step 0 in all.
-    pub fn aggregate(&self, n: usize, steps: usize, observations: usize) -> Result<Aggregate> {
-        let mut agg = Aggregate::new(n, steps);
+    /// scenario (`n` actors, `steps` steps, its `ma_window`, `observations` observations): every
+    /// shape, range and count, and the same step 0 in all.
+    pub fn aggregate(
+        &self,
+        n: usize,
+        steps: usize,
+        ma_window: usize,
+        observations: usize,
+    ) -> Result<Aggregate> {
+        let mut agg = Aggregate::new(n, steps, ma_window);
         for (s, d) in &self.parts {
             let bad = |what: String| {
                 Error::Usage(format!(
@@ -251,7 +257,7 @@ impl Shards {
                 )));
             }
             let a = &s.aggregate;
-            a.check(n, steps, observations, s.range.1 - s.range.0)
+            a.check(n, steps, ma_window, observations, s.range.1 - s.range.0)
                 .map_err(bad)?;
             if !agg.same_start(a) {
                 return Err(bad("a step 0 unlike the first shard's".into()));
@@ -268,7 +274,7 @@ mod tests {
 
     fn state(k: u64, n: u64, runs: u64) -> ShardState {
         let (a, b) = shard_range(k, n, runs);
-        let mut aggregate = Aggregate::new(2, 3);
+        let mut aggregate = Aggregate::new(2, 3, 4);
         aggregate.runs = b - a;
         ShardState {
             tool: "diplosim".into(),

@@ -25,6 +25,9 @@ pub enum Kind {
     Discrete,
     /// Multiples of 0.1: sums of Goldstein weights, each with one decimal.
     Tenths,
+    /// The mean of the last w values of a `Tenths` metric (w = `ma_window`, fewer in the first
+    /// steps): w times it is a multiple of 0.1, which ensembles count exactly.
+    Average,
 }
 
 impl Kind {
@@ -32,7 +35,7 @@ impl Kind {
     /// integers); `None` for a continuous metric.
     pub const fn per_unit(self) -> Option<u32> {
         match self {
-            Kind::Continuous => None,
+            Kind::Continuous | Kind::Average => None,
             Kind::Discrete => Some(1),
             Kind::Tenths => Some(10),
         }
@@ -189,7 +192,7 @@ metrics! {
         axis: "cooperation ma",
         range: None,
         scope: Region,
-        kind: Continuous,
+        kind: Average,
         doc: "Moving average of the cooperation index over `model.ma_window` steps.",
         read: |v| Reading::Region(v.cooperation_ma),
     }
@@ -275,10 +278,12 @@ impl Metric {
 }
 
 /// The mean cooperation index of one run, Σ_{t=1..T} cooperation(t) / T (T ≥ 1 steps; step 0
-/// has no events), accumulated step by step so that recorded and streamed runs agree to the bit.
+/// has no events). Each index is a sum of one-decimal Goldstein weights, so the sum is kept in
+/// exact tenths and the mean is one correctly rounded division: a run in memory, its
+/// `timeseries.csv` read back and a streamed ensemble all give the same bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CooperationMean {
-    sum: f64,
+    tenths: i64,
     steps: usize,
 }
 
@@ -287,14 +292,14 @@ impl CooperationMean {
     #[inline(always)]
     pub fn add(&mut self, step: usize, cooperation: f64) {
         if step > 0 {
-            self.sum += cooperation;
+            self.tenths += (cooperation * 10.0).round() as i64;
             self.steps = self.steps.max(step);
         }
     }
 
     /// The mean over the steps added (over 1 if there were none).
     pub fn mean(&self) -> f64 {
-        self.sum / self.steps.max(1) as f64
+        self.tenths as f64 / (10 * self.steps.max(1)) as f64
     }
 
     /// The mean of a whole series of the cooperation index, step 0 first.
@@ -368,6 +373,10 @@ mod tests {
     fn cooperation_mean_skips_step_zero() {
         assert_eq!(CooperationMean::of(&[100.0, 1.0, 2.0, 6.0]), 3.0);
         assert_eq!(CooperationMean::of(&[5.0]), 0.0);
+        // Float noise of summed weights does not reach the mean: (0.3 + 0.3)/2 is 6/20.
+        assert_eq!(0.1 + 0.2, 0.30000000000000004);
+        assert_eq!(CooperationMean::of(&[0.0, 0.1 + 0.2, 0.3]), 0.3);
+        assert_eq!(CooperationMean::of(&[0.0, 0.7, 0.0, 0.0]), 7.0 / 30.0);
         let mut m = CooperationMean::default();
         for (t, x) in [0.0, 1.0, 2.0, 6.0].into_iter().enumerate() {
             m.add(t, x);
