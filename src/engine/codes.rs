@@ -113,13 +113,14 @@ impl CodeSampler {
     /// a finite positive number, which the catalogue's base rates rule out for T ≥ 0.125).
     fn build_tables(&self, t2: f64) -> Option<Tables> {
         let want = (BINS_PER_INV_T2 / t2).ceil();
-        if !(want <= MAX_BINS as f64) {
+        if !want.is_finite() || want > MAX_BINS as f64 {
             return None;
         }
         let bins = (want as usize).next_power_of_two().max(MIN_BINS);
         let width = 2.0 / bins as f64;
         let c: [f64; K] = std::array::from_fn(|k| self.g[k] / t2);
-        let off: [f64; K] = std::array::from_fn(|k| if self.g[k] > 0.0 { c[k] * width } else { 0.0 });
+        let off: [f64; K] =
+            std::array::from_fn(|k| if self.g[k] > 0.0 { c[k] * width } else { 0.0 });
         let mut prob = vec![0.0; 2 * bins * K];
         let mut alias = vec![0u8; 2 * bins * K];
         let mut m = [0.0; K];
@@ -361,7 +362,10 @@ mod tests {
             let accept = ((g * (tau - top)) / (t * t)).exp();
             // The acceptance `pick` computes from its constants is this one.
             let used = (tb.c[k] * (tau - lo) - tb.off[k]).exp();
-            assert!((used - accept).abs() < 1e-12, "T={t} τ={tau} code {k}: {used} vs {accept}");
+            assert!(
+                (used - accept).abs() < 1e-12,
+                "T={t} τ={tau} code {k}: {used} vs {accept}"
+            );
             p[k] *= accept;
         }
         let sum: f64 = p.iter().sum();

@@ -346,7 +346,9 @@ pub(super) fn posture(c: &Compiled, st: &State, bump: &[f64], p_next: &mut [f64]
     let n = c.n;
     for i in 0..n {
         let row = &st.a[i * n..(i + 1) * n];
-        let (threat, _) = sum4(row, &c.cap, &st.p, |aij, cj, pj| ((-aij).max(0.0) * cj * pj, 0.0));
+        let (threat, _) = sum4(row, &c.cap, &st.p, |aij, cj, pj| {
+            ((-aij).max(0.0) * cj * pj, 0.0)
+        });
         let threat = threat * c.inv_others[i];
         let p = st.p[i];
         p_next[i] =
@@ -361,7 +363,11 @@ pub(super) fn posture(c: &Compiled, st: &State, bump: &[f64], p_next: &mut [f64]
 fn sum4(a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64) -> (f64, f64)) -> (f64, f64) {
     let (mut x, mut y) = ([0.0f64; 4], [0.0f64; 4]);
     let (ac, bc, cc) = (a.chunks_exact(4), b.chunks_exact(4), c.chunks_exact(4));
-    let tail = ac.remainder().iter().zip(bc.remainder()).zip(cc.remainder());
+    let tail = ac
+        .remainder()
+        .iter()
+        .zip(bc.remainder())
+        .zip(cc.remainder());
     for ((a, b), c) in ac.zip(bc).zip(cc) {
         for l in 0..4 {
             let (u, v) = f(a[l], b[l], c[l]);

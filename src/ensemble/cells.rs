@@ -2,11 +2,14 @@
 //! minimum and maximum, exact fixed-point sums (continuous metrics), and a histogram of bucket
 //! keys ([`Keys`]) from which quantiles are read.
 //!
-//! All the cells' histograms live in one arena (`Vec<u32>`): each cell owns a window
+//! All the cells' histograms live in one arena of 16-bit counts: each cell owns a window
 //! [`start`, `start + len`) of it for keys [`off`, `off + len`). A value outside its cell's
-//! window moves the window to the end of the arena with room to spare (rare after the first
-//! runs); the arena is compacted when more than half of it is abandoned. So adding a value is one
-//! bounds check and one increment in memory shared by neighbouring cells, with no allocation.
+//! window moves the window to the end of the arena with an eighth of room to spare (rare after the
+//! first runs); the arena is compacted when a quarter of it is abandoned. A cell whose count of
+//! one key would pass 65,535 moves to a second arena of 32-bit counts (only after that many runs
+//! in one aggregate). So adding a value is one bounds check and one increment in memory shared by
+//! neighbouring cells, with no allocation, and the histograms take half the memory (and cache)
+//! that 32-bit counts would.
 //!
 //! On disk (`shard.json`) the cells are written in cell order with their windows trimmed to the
 //! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
@@ -15,6 +18,26 @@
 use super::fixed::Acc;
 use super::sketch::Keys;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// Append a window of `len` zeros to `arena`, copy the counts of `old` into it `shift` entries
+/// in, and zero `old` (now abandoned). Returns the new window's start.
+fn relocate<T: Copy + Default>(
+    arena: &mut Vec<T>,
+    abandoned: &mut usize,
+    old: std::ops::Range<usize>,
+    len: usize,
+    shift: usize,
+) -> usize {
+    let start = arena.len();
+    arena.resize(start + len, T::default());
+    if !old.is_empty() {
+        arena.copy_within(old.clone(), start + shift);
+        *abandoned += old.len();
+        arena[old].fill(T::default());
+    }
+    start
+}
 
 /// One cell's head: its window in the arena, its extremes and (continuous metrics) its sums.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,6 +45,8 @@ struct Head {
     off: i64,
     start: u32,
     len: u32,
+    /// The window is in the 32-bit arena.
+    wide: bool,
     min: f64,
     max: f64,
     acc: Acc,
@@ -33,6 +58,7 @@ impl Default for Head {
             off: 0,
             start: 0,
             len: 0,
+            wide: false,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             acc: Acc::default(),
@@ -56,9 +82,12 @@ pub struct Summary {
 pub struct Cells {
     keys: Keys,
     heads: Vec<Head>,
-    arena: Vec<u32>,
-    /// Arena entries no window uses any more.
+    /// 16-bit counts, and the windows of cells that outgrew them.
+    arena: Vec<u16>,
+    wide: Vec<u32>,
+    /// Entries of each arena no window uses any more.
     abandoned: usize,
+    wide_abandoned: usize,
 }
 
 impl Cells {
@@ -67,7 +96,9 @@ impl Cells {
             keys,
             heads: vec![Head::default(); cells],
             arena: Vec::new(),
+            wide: Vec::new(),
             abandoned: 0,
+            wide_abandoned: 0,
         }
     }
 
@@ -95,17 +126,47 @@ impl Cells {
             h.acc.add(x);
         }
         let ix = key.wrapping_sub(h.off) as u64;
-        if ix < h.len as u64 {
-            self.arena[h.start as usize + ix as usize] += 1;
-        } else {
-            self.add_outside(cell, key, 1);
+        if ix < h.len as u64 && !h.wide {
+            let slot = &mut self.arena[h.start as usize + ix as usize];
+            if *slot < u16::MAX {
+                *slot += 1;
+                return;
+            }
         }
+        self.add_count(cell, key, 1);
     }
 
-    /// Count `c` values of `key` in `cell`, moving its window to cover the key.
+    /// Count `c` values of `key` in `cell`: moves its window to cover the key, or to the wide
+    /// arena if the count would pass 16 bits.
     #[cold]
     #[inline(never)]
-    fn add_outside(&mut self, cell: usize, key: i64, c: u32) {
+    fn add_count(&mut self, cell: usize, key: i64, c: u32) {
+        let h = self.heads[cell];
+        if key.wrapping_sub(h.off) as u64 >= h.len as u64 {
+            self.move_window(cell, key);
+        }
+        let h = self.heads[cell];
+        let at = h.start as usize + (key - h.off) as usize;
+        if !h.wide {
+            let now = self.arena[at] as u32 + c;
+            if now <= u16::MAX as u32 {
+                self.arena[at] = now as u16;
+                return;
+            }
+            self.widen(cell);
+        }
+        let h = self.heads[cell];
+        let at = h.start as usize + (key - h.off) as usize;
+        self.wide[at] = self.wide[at].saturating_add(c);
+    }
+
+    /// Give `cell` a window covering `key` and its old window, with room, at the end of its arena.
+    fn move_window(&mut self, cell: usize, key: i64) {
+        if self.abandoned + self.wide_abandoned > 4096
+            && (self.abandoned + self.wide_abandoned) * 4 > self.arena.len() + self.wide.len()
+        {
+            self.compact();
+        }
         let h = self.heads[cell];
         let (lo, hi) = if h.len == 0 {
             (key, key)
@@ -115,45 +176,99 @@ impl Cells {
         let room = ((hi - lo) / 8).max(2);
         let (lo, hi) = (lo - room, hi + room);
         let len = (hi - lo + 1) as usize;
-        if self.abandoned > 4096 && self.abandoned * 4 > self.arena.len() {
-            self.compact();
-        }
-        let h = self.heads[cell];
-        let start = self.arena.len();
-        self.arena.resize(start + len, 0);
-        if h.len > 0 {
-            let shift = (h.off - lo) as usize;
-            let old = h.start as usize..h.start as usize + h.len as usize;
-            self.arena.copy_within(old.clone(), start + shift);
-            self.arena[old].fill(0);
-            self.abandoned += h.len as usize;
-        }
+        let old = h.start as usize..h.start as usize + h.len as usize;
+        let shift = if h.len > 0 { (h.off - lo) as usize } else { 0 };
+        let start = if h.wide {
+            relocate(&mut self.wide, &mut self.wide_abandoned, old, len, shift)
+        } else {
+            relocate(&mut self.arena, &mut self.abandoned, old, len, shift)
+        };
         let h = &mut self.heads[cell];
         h.off = lo;
         h.start = u32::try_from(start).expect("an arena under 2³² entries");
         h.len = len as u32;
-        self.arena[start + (key - lo) as usize] += c;
     }
 
-    /// Rebuild the arena in cell order, windows as they are.
+    /// Move `cell`'s window from the 16-bit arena to the 32-bit one.
+    fn widen(&mut self, cell: usize) {
+        let h = self.heads[cell];
+        let old = h.start as usize..h.start as usize + h.len as usize;
+        let start = self.wide.len();
+        self.wide
+            .extend(self.arena[old.clone()].iter().map(|&c| c as u32));
+        self.arena[old].fill(0);
+        self.abandoned += h.len as usize;
+        let h = &mut self.heads[cell];
+        h.wide = true;
+        h.start = u32::try_from(start).expect("an arena under 2³² entries");
+    }
+
+    /// Rebuild both arenas in cell order, windows as they are.
     fn compact(&mut self) {
         let mut arena = Vec::with_capacity(self.arena.len() - self.abandoned);
+        let mut wide = Vec::with_capacity(self.wide.len() - self.wide_abandoned);
         for h in &mut self.heads {
             let w = h.start as usize..h.start as usize + h.len as usize;
-            h.start = arena.len() as u32;
-            arena.extend_from_slice(&self.arena[w]);
+            if h.wide {
+                h.start = wide.len() as u32;
+                wide.extend_from_slice(&self.wide[w]);
+            } else {
+                h.start = arena.len() as u32;
+                arena.extend_from_slice(&self.arena[w]);
+            }
         }
         self.arena = arena;
+        self.wide = wide;
         self.abandoned = 0;
+        self.wide_abandoned = 0;
+    }
+
+    /// Trim every window to its first and last nonzero count and rebuild the arenas without
+    /// room or abandoned entries (before an aggregate is kept or merged).
+    pub fn shrink(&mut self) {
+        for h in &mut self.heads {
+            let (arena_first, arena_last) = if h.wide {
+                let w = &self.wide[h.start as usize..h.start as usize + h.len as usize];
+                (
+                    w.iter().position(|&c| c > 0),
+                    w.iter().rposition(|&c| c > 0),
+                )
+            } else {
+                let w = &self.arena[h.start as usize..h.start as usize + h.len as usize];
+                (
+                    w.iter().position(|&c| c > 0),
+                    w.iter().rposition(|&c| c > 0),
+                )
+            };
+            let (first, last) = match (arena_first, arena_last) {
+                (Some(f), Some(l)) => (f, l + 1),
+                _ => (0, 0),
+            };
+            let dropped = h.len as usize - (last - first);
+            if h.wide {
+                self.wide_abandoned += dropped;
+            } else {
+                self.abandoned += dropped;
+            }
+            h.off += first as i64;
+            h.start += first as u32;
+            h.len = (last - first) as u32;
+        }
+        self.compact();
+        self.arena.shrink_to_fit();
+        self.wide.shrink_to_fit();
     }
 
     /// The counts of `cell`, from key `off` on.
-    fn window(&self, cell: usize) -> (i64, &[u32]) {
+    fn window(&self, cell: usize) -> (i64, Cow<'_, [u32]>) {
         let h = &self.heads[cell];
-        (
-            h.off,
-            &self.arena[h.start as usize..h.start as usize + h.len as usize],
-        )
+        let w = h.start as usize..h.start as usize + h.len as usize;
+        let counts = if h.wide {
+            Cow::Borrowed(&self.wide[w])
+        } else {
+            Cow::Owned(self.arena[w].iter().map(|&c| c as u32).collect())
+        };
+        (h.off, counts)
     }
 
     /// Add another metric's cells (exact, commutative).
@@ -169,17 +284,6 @@ impl Cells {
             a.min = a.min.min(b.min);
             a.max = a.max.max(b.max);
             a.acc.merge(&b.acc);
-        }
-    }
-
-    fn add_count(&mut self, cell: usize, key: i64, c: u32) {
-        let h = &self.heads[cell];
-        let ix = key.wrapping_sub(h.off) as u64;
-        if ix < h.len as u64 {
-            let slot = &mut self.arena[h.start as usize + ix as usize];
-            *slot = slot.saturating_add(c);
-        } else {
-            self.add_outside(cell, key, c);
         }
     }
 
@@ -286,9 +390,9 @@ impl Cells {
         })
     }
 
-    /// Arena entries in use (for tests and measurements).
-    pub fn arena_len(&self) -> usize {
-        self.arena.len()
+    /// Bytes of the histograms' arenas (for tests and measurements).
+    pub fn arena_bytes(&self) -> usize {
+        2 * self.arena.len() + 4 * self.wide.len()
     }
 
     /// Check data read from a file: `cells` cells, each holding exactly `runs` values, every key
@@ -400,26 +504,40 @@ impl TryFrom<Wire> for Cells {
         if !in_range {
             return Err("a histogram key out of range".into());
         }
-        let mut start = 0u32;
-        let heads = (0..cells)
-            .map(|i| {
-                let h = Head {
-                    off: w.off[i],
-                    start,
-                    len: w.len[i],
-                    min: w.min.get(i).map_or(f64::INFINITY, |&b| f64::from_bits(b)),
-                    max: w.max.get(i).map_or(f64::NEG_INFINITY, |&b| f64::from_bits(b)),
-                    acc: w.acc.get(i).copied().unwrap_or_default(),
-                };
-                start += w.len[i];
-                h
-            })
-            .collect();
+        let (mut arena, mut wide) = (Vec::new(), Vec::new());
+        let mut at = 0usize;
+        let mut heads = Vec::with_capacity(cells);
+        for i in 0..cells {
+            let counts = &w.counts[at..at + w.len[i] as usize];
+            at += counts.len();
+            let is_wide = counts.iter().any(|&c| c > u16::MAX as u32);
+            let start = if is_wide {
+                wide.extend_from_slice(counts);
+                wide.len() - counts.len()
+            } else {
+                arena.extend(counts.iter().map(|&c| c as u16));
+                arena.len() - counts.len()
+            };
+            heads.push(Head {
+                off: w.off[i],
+                start: start as u32,
+                len: w.len[i],
+                wide: is_wide,
+                min: w.min.get(i).map_or(f64::INFINITY, |&b| f64::from_bits(b)),
+                max: w
+                    .max
+                    .get(i)
+                    .map_or(f64::NEG_INFINITY, |&b| f64::from_bits(b)),
+                acc: w.acc.get(i).copied().unwrap_or_default(),
+            });
+        }
         Ok(Cells {
             keys,
             heads,
-            arena: w.counts,
+            arena,
+            wide,
             abandoned: 0,
+            wide_abandoned: 0,
         })
     }
 }

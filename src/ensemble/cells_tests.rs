@@ -124,3 +124,40 @@ fn bad_shapes_on_disk_are_refused_not_indexed() {
         assert!(serde_json::from_value::<Cells>(bad).is_err(), "{key}");
     }
 }
+
+#[test]
+fn counts_past_sixteen_bits_move_to_the_wide_arena_exactly() {
+    // 70,000 runs of one value and 3 of another in cell 1 (a 16-bit count holds 65,535), and
+    // a merge of two such aggregates: every count exact, on disk and back.
+    let fill = || {
+        let mut c = Cells::new(Keys::Exact(10), 2);
+        for i in 0..70_003u32 {
+            c.add(0, if i % 2 == 0 { 0.5 } else { -0.5 });
+            c.add(1, if i < 70_000 { 0.3 } else { -1.2 });
+        }
+        c
+    };
+    let mut c = fill();
+    assert!(c.heads[1].wide && !c.heads[0].wide);
+    let s = c.summary(1, 1);
+    assert_eq!((s.count, s.min, s.max), (70_003, -1.2, 0.3));
+    assert_eq!(
+        c.quantiles(1, [0.0, 0.01, 0.5, 1.0], 1),
+        [-1.2, 0.3, 0.3, 0.3]
+    );
+    c.merge(&fill());
+    let s = c.summary(1, 1);
+    assert_eq!(s.count, 140_006);
+    // The mean of 140,000 × 3 and 6 × (−12) tenths over 140,006 runs, as one division.
+    assert_eq!(s.mean, (140_000.0 * 3.0 - 6.0 * 12.0) / (140_006.0 * 10.0));
+    assert_eq!(c.summary(0, 1).count, 140_006);
+    let back: Cells = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert!(back.heads[1].wide);
+    assert_eq!(back.summary(1, 1), c.summary(1, 1));
+    assert!(back.check(2, 140_006).is_ok());
+    // The 16-bit windows this left behind are abandoned, then reclaimed by compaction.
+    let mut d = fill();
+    d.compact();
+    assert_eq!(d.abandoned, 0);
+    assert_eq!(d.summary(1, 1), fill().summary(1, 1));
+}

@@ -17,9 +17,7 @@ pub mod sketch;
 pub mod stats;
 
 use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
-use crate::model::{
-    CooperationMean, Kind, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE,
-};
+use crate::model::{CooperationMean, Kind, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
 use crate::observe::{Checker, ObsCounts, Observation};
 use cells::Cells;
 use fixed::{fixed, i128_str, i128_vec, SCALE};
@@ -176,9 +174,9 @@ impl Aggregate {
         keys_of(metric).precision()
     }
 
-    /// Histogram entries `metric`'s arena holds (a measure of memory).
-    pub fn arena_len(&self, metric: Metric) -> usize {
-        self.metrics[metric as usize].arena_len()
+    /// Bytes of `metric`'s histograms (a measure of memory).
+    pub fn arena_bytes(&self, metric: Metric) -> usize {
+        self.metrics[metric as usize].arena_bytes()
     }
 
     /// Whether `o` starts from the same step 0 (or either has none yet).
@@ -522,6 +520,8 @@ pub fn run_range_checked(
                 on_run();
             }
             pending.flush(&mut agg);
+            drop(pending);
+            agg.metrics.iter_mut().for_each(Cells::shrink);
             (agg, evs)
         });
         if cancel.load(Ordering::Relaxed) {

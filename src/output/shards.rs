@@ -60,13 +60,12 @@ impl ShardFolders {
 
     /// The ensemble's aggregate, every shard checked against the scenario `sc` first.
     pub fn aggregate(&self, sc: &crate::scenario::Scenario) -> Result<Aggregate> {
-        self.shards
-            .aggregate(
-                sc.actors.len(),
-                sc.steps,
-                sc.params.ma_window,
-                sc.observations.len(),
-            )
+        self.shards.aggregate(
+            sc.actors.len(),
+            sc.steps,
+            sc.params.ma_window,
+            sc.observations.len(),
+        )
     }
 
     /// `events.csv`: the shards' parts in shard order, which is run order (only shard 1 has the
