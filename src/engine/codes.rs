@@ -17,8 +17,8 @@ const _: () = assert!(K <= 256, "alias entries are bytes");
 /// exp(−|g|·(2/B)/T²) ≥ exp(−1/16) ≈ 0.94 for the most extreme code (|g| = 1).
 const BINS_PER_INV_T2: f64 = 32.0;
 const MIN_BINS: usize = 64;
-/// Above this many bins (T below 0.125) the tables would pass a megabyte: the sampler then
-/// computes the weights of every code for each draw instead.
+/// Above this many bins (T below 0.125; 2,048 bins take 1.4 MB) the sampler computes the weights
+/// of every code for each draw instead.
 const MAX_BINS: usize = 2048;
 
 /// Draws event codes (rules 2 and 8): code k with probability ∝ f_k · exp(−(g_k − τ)² / 2T²),
@@ -30,9 +30,10 @@ const MAX_BINS: usize = 2048;
 /// at most its value at one end (τ*_k = τ_b + h if g_k > 0, else τ_b), the **envelope**
 /// m_k = a_k · exp(g_k τ*_k/T²). [`CodeSampler::pick`] draws k from the envelope in O(1) with
 /// Walker's alias table of the bin (one per bin and escalation state, built once per scenario),
-/// and accepts it with probability w_k(τ)/m_k = exp(g_k (τ − τ*_k)/T²) ≥ 0.94, else draws again:
-/// the accepted code has exactly the formula's distribution. The acceptance test first compares
-/// the uniform with 1 + y ≤ e^y, so `exp` is called for about one draw in a thousand.
+/// and accepts it with probability w_k(τ)/m_k = e^y, y = g_k (τ − τ*_k)/T² ∈ [−1/16, 0], else
+/// draws again: the accepted code has the formula's distribution (up to the 2⁻³² resolution of
+/// the acceptance uniform). The uniform is compared with 1 + y + y²/2 + y³/6 ≤ e^y ≤ 1 + y + y²/2
+/// first, so `exp` is needed with probability |y|³/6 < 10⁻⁴.
 ///
 /// For T below 0.125 the tables would be large, and each draw computes all weights instead (one
 /// `exp` per draw and a product per code: every G_k has one decimal, so g_k = n_k/100 with an
@@ -60,8 +61,9 @@ pub(crate) struct CodeSampler {
 #[derive(Debug, Clone)]
 struct Tables {
     bins: usize,
-    /// Bin width h = 2/B.
+    /// Bin width h = 2/B, and 1/h.
     width: f64,
+    per_width: f64,
     /// c_k = g_k/T², and c_k·h for g_k > 0 (else 0): log acceptance = c_k (τ − τ_b) − off_k.
     c: [f64; K],
     off: [f64; K],
@@ -144,11 +146,23 @@ impl CodeSampler {
         Some(Tables {
             bins,
             width,
+            per_width: bins as f64 / 2.0,
             c,
             off,
             prob,
             alias,
         })
+    }
+
+    /// Bytes the tables of a sampler for `temperature` take (0 without tables), without building
+    /// them.
+    pub(crate) fn table_bytes(temperature: f64) -> usize {
+        let want = (BINS_PER_INV_T2 / (temperature * temperature)).ceil();
+        if !want.is_finite() || want > MAX_BINS as f64 {
+            return 0;
+        }
+        let bins = (want as usize).next_power_of_two().max(MIN_BINS);
+        2 * bins * K * (std::mem::size_of::<f64>() + 1)
     }
 
     /// Unnormalised weights into `w` (catalogue order); returns their sum.
@@ -194,7 +208,12 @@ impl CodeSampler {
         let Some(t) = &self.tables else {
             return self.pick_by_weights(tau, coercive_ok, rng);
         };
-        let b = (((tau + 1.0) / t.width) as usize).min(t.bins - 1);
+        // 1/h = B/2 is a power of two: the product is the quotient (τ + 1)/h exactly.
+        if !(-1.0..=1.0).contains(&tau) {
+            // Not a tone the engine makes (it clamps τ); NaN would never be accepted.
+            return self.pick_by_weights(tau.clamp(-1.0, 1.0), coercive_ok, rng);
+        }
+        let b = t.bin_of(tau);
         let d = tau - bin_start(b, t.width);
         let at = (usize::from(coercive_ok) * t.bins + b) * K;
         let (prob, alias) = (&t.prob[at..at + K], &t.alias[at..at + K]);
@@ -208,7 +227,11 @@ impl CodeSampler {
             };
             let y = t.c[k] * d - t.off[k];
             let u = f64::from(rng.next_u32()) * (1.0 / 4294967296.0);
-            if u < 1.0 + y || u < libm::exp(y) {
+            let quadratic = 1.0 + y * (1.0 + 0.5 * y);
+            if u < quadratic + y * y * y * (1.0 / 6.0) {
+                return k;
+            }
+            if u < quadratic && u < libm::exp(y) {
                 return k;
             }
         }
@@ -238,6 +261,15 @@ impl CodeSampler {
             }
         }
         best
+    }
+}
+
+impl Tables {
+    /// The bin of τ ∈ [−1, 1] (τ = 1 in the last). 1/h = B/2 is a power of two, so the product
+    /// is the quotient (τ + 1)/h exactly.
+    #[inline(always)]
+    fn bin_of(&self, tau: f64) -> usize {
+        (((tau + 1.0) * self.per_width) as usize).min(self.bins - 1)
     }
 }
 
@@ -347,7 +379,7 @@ mod tests {
     /// exp(g_k (τ − τ*_k)/T²), normalised.
     fn implied(s: &CodeSampler, tau: f64, t: f64, ok: bool) -> Vec<f64> {
         let tb = s.tables.as_ref().expect("tables");
-        let b = (((tau + 1.0) / tb.width) as usize).min(tb.bins - 1);
+        let b = tb.bin_of(tau);
         let lo = -1.0 + b as f64 * tb.width;
         let at = (usize::from(ok) * tb.bins + b) * CATALOGUE.len();
         let kk = CATALOGUE.len();
@@ -378,11 +410,12 @@ mod tests {
             let s = CodeSampler::new(t);
             let bins = s.tables.as_ref().unwrap().bins;
             let h = 2.0 / bins as f64;
-            // Bin edges, their neighbours, both ends of the axis and points between.
-            let mut taus = vec![-1.0, 1.0, 0.0, 1.0 - 1e-12, -1.0 + 1e-12];
+            // Bin edges and the floats either side of them, both ends of the axis, points between.
+            let mut taus = vec![-1.0, 1.0, 0.0, -0.0, 1.0 - 1e-12, -1.0 + 1e-12];
             for k in 0..=200 {
                 taus.push(-1.0 + k as f64 * 0.01 + 0.0037);
-                taus.push(-1.0 + (k * bins / 200) as f64 * h);
+                let edge: f64 = -1.0 + (k * bins / 200) as f64 * h;
+                taus.extend([edge, edge.next_up(), edge.next_down()]);
             }
             for &tau in taus.iter().filter(|x| (-1.0..=1.0).contains(*x)) {
                 for ok in [false, true] {
@@ -405,7 +438,8 @@ mod tests {
     fn envelope_draws_follow_the_formula() {
         // 2,000,000 draws at τ = 0.3, T = 0.5, against the formula by Pearson's χ² over the codes
         // with an expected count of at least 5 (the rest pooled): at most 37 degrees of freedom,
-        // whose 1-in-a-million critical value is about 88. Codes closed below the escalation
+        // whose critical value at p = 5·10⁻⁶ is about 88 (the seed is fixed: it passes or fails
+        // the same way every time). Codes closed below the escalation
         // threshold are never drawn.
         let s = CodeSampler::new(0.5);
         let mut rng = run_rng(7, 0);
@@ -441,6 +475,10 @@ mod tests {
         assert!(CodeSampler::new(0.125).tables.is_some());
         assert_eq!(CodeSampler::new(0.5).tables.unwrap().bins, 128);
         assert_eq!(CodeSampler::new(10.0).tables.unwrap().bins, MIN_BINS);
+        for t in [0.1, 0.125, 0.3, 0.5, 10.0] {
+            let built = CodeSampler::new(t).tables.map_or(0, |tb| tb.prob.len() * 9);
+            assert_eq!(CodeSampler::table_bytes(t), built, "T = {t}");
+        }
         let s = CodeSampler::new(0.1);
         let mut rng = run_rng(5, 0);
         for _ in 0..100 {

@@ -144,6 +144,15 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Bytes a compiled `sc` holds (its matrices and the code sampler's tables), without compiling
+    /// it: what a sweep counts to decide how many points to hold at once.
+    pub fn bytes_of(sc: &Scenario) -> usize {
+        let n = sc.actors.len();
+        std::mem::size_of::<Compiled>()
+            + 8 * (4 * n * n + 12 * n)
+            + CodeSampler::table_bytes(sc.params.temperature)
+    }
+
     /// Steps of the cooperation index's moving average.
     pub fn ma_window(&self) -> usize {
         self.params.ma_window

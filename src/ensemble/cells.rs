@@ -39,7 +39,7 @@ fn relocate<T: Copy + Default>(
     start
 }
 
-/// One cell's head: its window in the arena, its extremes and (continuous metrics) its sums.
+/// One cell's head: its window in the arena and (continuous metrics) its extremes and sums.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Head {
     off: i64,
@@ -121,13 +121,19 @@ impl Cells {
         let h = &mut self.heads[cell];
         // An exact metric's extremes are its histogram's first and last keys.
         if self.keys == Keys::Log {
-            h.min = h.min.min(x);
-            h.max = h.max.max(x);
+            // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their order.
+            h.min = h.min.min(x + 0.0);
+            h.max = h.max.max(x + 0.0);
             h.acc.add(x);
         }
         let ix = key.wrapping_sub(h.off) as u64;
-        if ix < h.len as u64 && !h.wide {
-            let slot = &mut self.arena[h.start as usize + ix as usize];
+        if ix < h.len as u64 {
+            let at = h.start as usize + ix as usize;
+            if h.wide {
+                self.wide[at] += 1;
+                return;
+            }
+            let slot = &mut self.arena[at];
             if *slot < u16::MAX {
                 *slot += 1;
                 return;
@@ -341,8 +347,9 @@ impl Cells {
         }
     }
 
-    /// Smallest and largest value of a cell, divided by `div` (NaN for an empty cell): kept
-    /// exactly for a continuous metric, an exact histogram's first and last keys otherwise.
+    /// Smallest and largest value of a cell, divided by `div`: kept exactly for a continuous
+    /// metric (+∞, −∞ while empty), an exact histogram's first and last keys otherwise (NaN
+    /// while empty).
     fn extremes(&self, cell: usize, div: u32) -> (f64, f64) {
         let h = &self.heads[cell];
         if self.keys == Keys::Log {

@@ -155,9 +155,17 @@ fn counts_past_sixteen_bits_move_to_the_wide_arena_exactly() {
     assert!(back.heads[1].wide);
     assert_eq!(back.summary(1, 1), c.summary(1, 1));
     assert!(back.check(2, 140_006).is_ok());
-    // The 16-bit windows this left behind are abandoned, then reclaimed by compaction.
+    // A fresh aggregate (a merge's target) takes counts past 16 bits in one step.
+    let mut fresh = Cells::new(Keys::Exact(10), 2);
+    fresh.merge(&c);
+    assert!(fresh.heads[1].wide);
+    assert_eq!(fresh.summary(1, 1), c.summary(1, 1));
+    assert_eq!(fresh.quantiles(1, QS, 1), c.quantiles(1, QS, 1));
+    // The 16-bit window cell 1 left behind is abandoned, then reclaimed by compaction.
     let mut d = fill();
+    assert!(d.abandoned > 0 && d.arena.len() > d.heads[0].len as usize);
     d.compact();
-    assert_eq!(d.abandoned, 0);
+    assert_eq!(d.arena.len(), d.heads[0].len as usize);
+    assert_eq!(d.wide.len(), d.heads[1].len as usize);
     assert_eq!(d.summary(1, 1), fill().summary(1, 1));
 }

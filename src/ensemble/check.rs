@@ -105,7 +105,7 @@ impl Aggregate {
             return Err("observation counts that do not fit the scenario".into());
         }
         for (&m, cells) in Metric::ALL.iter().zip(&self.metrics) {
-            if cells.keys() != keys_of(m) {
+            if cells.keys() != keys_of(m, n, ma_window) {
                 return Err(format!("{}: histogram of the wrong kind", m.name()));
             }
             cells

@@ -22,7 +22,7 @@ use crate::observe::{Checker, ObsCounts, Observation};
 use cells::Cells;
 use fixed::{fixed, i128_str, i128_vec, SCALE};
 use serde::{Deserialize, Serialize};
-use sketch::Keys;
+use sketch::{Keys, KEY_MAX};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Streaming statistics of an ensemble (or of one shard of it).
@@ -101,7 +101,7 @@ impl Aggregate {
             step0: Vec::new(),
             metrics: Metric::ALL
                 .iter()
-                .map(|&m| Cells::new(keys_of(m), steps * width(m, n)))
+                .map(|&m| Cells::new(keys_of(m, n, ma_window), steps * width(m, n)))
                 .collect(),
             approved_by_step: vec![0; steps + 1],
             opened_by_step: vec![0; steps + 1],
@@ -158,7 +158,7 @@ impl Aggregate {
         let cells = &self.metrics[metric as usize];
         let cell =
             (t - 1) * width(metric, self.n) + if metric.scope() == Scope::Actor { i } else { 0 };
-        let div = divisor(metric, t, self.ma_window);
+        let div = self.divisor(metric, t);
         let s = cells.summary(cell, div);
         CellStats {
             mean: s.mean,
@@ -169,9 +169,23 @@ impl Aggregate {
         }
     }
 
+    /// What a value of `metric` at step t ≥ 1 is multiplied by before it is counted (and its
+    /// statistics divided by): the number of steps a moving average counted exactly spans
+    /// (its window's sum is a multiple of 0.1), 1 otherwise.
+    #[inline(always)]
+    fn divisor(&self, metric: Metric, t: usize) -> u32 {
+        match (metric.kind(), self.metrics[metric as usize].keys()) {
+            (Kind::Average, Keys::Exact(_)) => {
+                debug_assert_eq!(metric.scope(), Scope::Region);
+                t.min(self.ma_window).max(1) as u32
+            }
+            _ => 1,
+        }
+    }
+
     /// How precise the quantiles of `metric` are: "exact" or a relative error bound.
-    pub fn precision(metric: Metric) -> &'static str {
-        keys_of(metric).precision()
+    pub fn precision(&self, metric: Metric) -> &'static str {
+        self.metrics[metric as usize].keys().precision()
     }
 
     /// Bytes of `metric`'s histograms (a measure of memory).
@@ -232,21 +246,21 @@ impl Aggregate {
     }
 }
 
-/// How `metric`'s values are keyed: exactly when they are multiples of 1/q (a moving average of
-/// tenths as its window's sum, see [`divisor`]).
-fn keys_of(metric: Metric) -> Keys {
+/// How `metric`'s values are keyed for `n` actors: exactly when they are multiples of 1/q (a
+/// moving average of tenths as its window's sum, see [`divisor`]), unless the largest window sum
+/// (|G| ≤ 10 on each of at most n² events a step, over `ma_window` steps) could pass the exact
+/// keys' range: then logarithmic buckets.
+fn keys_of(metric: Metric, n: usize, ma_window: usize) -> Keys {
     match metric.kind() {
-        Kind::Average => Keys::Exact(10),
+        Kind::Average => {
+            let most = 100.0 * (n as f64 * n as f64).max(1.0) * ma_window as f64;
+            if most < KEY_MAX as f64 {
+                Keys::Exact(10)
+            } else {
+                Keys::Log
+            }
+        }
         k => k.per_unit().map_or(Keys::Log, Keys::Exact),
-    }
-}
-
-/// What a value of `metric` at step t ≥ 1 is multiplied by before it is counted (and its
-/// statistics divided by): the number of steps its moving average spans, 1 for other metrics.
-fn divisor(metric: Metric, t: usize, ma_window: usize) -> u32 {
-    match metric.kind() {
-        Kind::Average => t.min(ma_window).max(1) as u32,
-        _ => 1,
     }
 }
 
@@ -272,7 +286,7 @@ pub(crate) struct Pending {
 }
 
 /// Bytes of buffered values per thread.
-const PENDING_BYTES: usize = 1 << 20;
+const PENDING_BYTES: usize = 1 << 12;
 
 impl Pending {
     pub(crate) fn new(agg: &Aggregate) -> Pending {
@@ -356,7 +370,7 @@ impl Observer for RunObserver<'_> {
                         }
                     }
                     Reading::Region(x) => {
-                        let x = x * divisor(m, t, agg.ma_window) as f64;
+                        let x = x * agg.divisor(m, t) as f64;
                         p.values[(first + t - 1) * b + r] = x;
                     }
                 }

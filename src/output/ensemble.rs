@@ -289,7 +289,7 @@ pub fn summary_json(sc: &Scenario, agg: &Aggregate) -> Result<String> {
         quantiles: "order statistic of rank floor(q(n-1)): exact for the metrics marked exact in quantile_precision and at step 0, otherwise the middle of a logarithmic bucket within the stated relative error (plus 1e-9), clamped to the cell's exact minimum and maximum",
         quantile_precision: Metric::ALL
             .iter()
-            .map(|&m| (m.name(), Aggregate::precision(m)))
+            .map(|&m| (m.name(), agg.precision(m)))
             .collect(),
         office: office_out(sc, agg),
         hostile: hostile_out(sc, agg),

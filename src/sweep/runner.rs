@@ -66,6 +66,8 @@ impl Control<'static> {
 
 /// Words of per-run records held at once (~32 MB).
 const WORDS_IN_FLIGHT: usize = 4_000_000;
+/// Bytes of compiled points held at once.
+const COMPILED_BYTES: usize = 64 << 20;
 
 /// Run every point `runs` times — run r of each point seeded by `run_rng(seed, r)` — and reduce
 /// each point's runs with `ex`. Returns one reduction per point, in point order.
@@ -84,8 +86,22 @@ pub fn evaluate<E: Extract>(
     let words = ex.run_words(&points[0]);
     let chunk = (WORDS_IN_FLIGHT / (words.max(1) * runs)).max(1);
     let mut reduced = Vec::with_capacity(points.len());
-    for group in points.chunks(chunk) {
-        let compiled: Vec<Compiled> = group.iter().map(Compiled::new).collect();
+    let mut rest = points;
+    while !rest.is_empty() {
+        // At most `chunk` points, and compiled points of at most COMPILED_BYTES (each holds its
+        // code sampler's tables: 88 KB at T = 0.5, up to 1.4 MB at T = 0.125), at least one.
+        let mut take = 0;
+        let mut bytes = 0;
+        while take < rest.len().min(chunk) {
+            bytes += Compiled::bytes_of(&rest[take]);
+            if take > 0 && bytes > COMPILED_BYTES {
+                break;
+            }
+            take += 1;
+        }
+        let (group, tail) = rest.split_at(take);
+        rest = tail;
+        let compiled: Vec<Compiled> = group.par_iter().map(Compiled::new).collect();
         let recs = run_group(&compiled, runs, seed, ex, ctl).ok_or(Error::Interrupted)?;
         reduced.extend(recs.chunks(runs).map(|r| ex.point(r)));
     }
