@@ -20,6 +20,19 @@ use super::sketch::Keys;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+/// An arena whose windows [`Cells::compact`] slides down.
+trait Slide {
+    fn slide(&mut self, from: usize, len: usize, to: usize);
+}
+
+impl<T: Copy> Slide for Vec<T> {
+    fn slide(&mut self, from: usize, len: usize, to: usize) {
+        if from != to && len > 0 {
+            self.copy_within(from..from + len, to);
+        }
+    }
+}
+
 /// Append a window of `len` zeros to `arena`, copy the counts of `old` into it `shift` entries
 /// in, and zero `old` (now abandoned). Returns the new window's start.
 fn relocate<T: Copy + Default>(
@@ -209,22 +222,26 @@ impl Cells {
         h.start = u32::try_from(start).expect("an arena under 2³² entries");
     }
 
-    /// Rebuild both arenas in cell order, windows as they are.
+    /// Close the gaps in both arenas, in place (no second arena at the peak): windows slide
+    /// down in the order they lie in, keeping their contents.
     fn compact(&mut self) {
-        let mut arena = Vec::with_capacity(self.arena.len() - self.abandoned);
-        let mut wide = Vec::with_capacity(self.wide.len() - self.wide_abandoned);
-        for h in &mut self.heads {
-            let w = h.start as usize..h.start as usize + h.len as usize;
-            if h.wide {
-                h.start = wide.len() as u32;
-                wide.extend_from_slice(&self.wide[w]);
+        let mut order: Vec<usize> = (0..self.heads.len()).collect();
+        order.sort_by_key(|&i| (self.heads[i].wide, self.heads[i].start));
+        let (mut to, mut to_wide) = (0usize, 0usize);
+        for i in order {
+            let h = &mut self.heads[i];
+            let (from, len) = (h.start as usize, h.len as usize);
+            let (arena_to, arena) = if h.wide {
+                (&mut to_wide, &mut self.wide as &mut dyn Slide)
             } else {
-                h.start = arena.len() as u32;
-                arena.extend_from_slice(&self.arena[w]);
-            }
+                (&mut to, &mut self.arena as &mut dyn Slide)
+            };
+            arena.slide(from, len, *arena_to);
+            h.start = *arena_to as u32;
+            *arena_to += len;
         }
-        self.arena = arena;
-        self.wide = wide;
+        self.arena.truncate(to);
+        self.wide.truncate(to_wide);
         self.abandoned = 0;
         self.wide_abandoned = 0;
     }
