@@ -98,7 +98,11 @@ pub fn ensemble(sc: &Scenario, runs: u64, threads: usize, all_events: bool) -> E
     let aggregate = steps
         .saturating_mul(slots(sc))
         .saturating_mul(CELL_BYTES)
-        .saturating_add(tone_cells.saturating_mul(n).saturating_mul(TONE_CELL_BYTES_PER_ACTOR))
+        .saturating_add(
+            tone_cells
+                .saturating_mul(n)
+                .saturating_mul(TONE_CELL_BYTES_PER_ACTOR),
+        )
         .saturating_add(n * n * 39 * 8);
     let workers = threads as u64 + 1;
     let ev = max_events_per_run(sc);

@@ -9,6 +9,7 @@ use crate::calibrate::{
 };
 use crate::error::Result;
 use crate::output::Staging;
+use crate::report::pct;
 use crate::scenario::{to_toml, Library, Scenario};
 use crate::sweep::{check_size, Control, PointLoader};
 use clap::Args;
@@ -125,10 +126,10 @@ pub fn narrate(sc: &Scenario, cal: &Calibration) -> String {
     let p = cal.p_prior;
     let _ = writeln!(
         t,
-        "P(all observations hold) under the prior: {:.1}% (95% CI {:.1}–{:.1}%)",
-        100.0 * p.estimate,
-        100.0 * p.lo,
-        100.0 * p.hi
+        "P(all observations hold) under the prior: {} (95% CI {}–{})",
+        pct(p.estimate),
+        pct(p.lo),
+        pct(p.hi)
     );
     let Some(post) = &cal.posterior else {
         let _ = writeln!(t, "NO point made every observation hold in any run: there is no posterior. The model, within these ranges, cannot reproduce the record as stated.");
@@ -156,8 +157,8 @@ pub fn narrate(sc: &Scenario, cal: &Calibration) -> String {
     };
     let _ = writeln!(
         t,
-        "P(all observations hold) under the posterior: {:.1}%; effective sample size {:.0}",
-        100.0 * post.p_all,
+        "P(all observations hold) under the posterior: {}; effective sample size {:.0}",
+        pct(post.p_all),
         post.ess
     );
     let _ = writeln!(

@@ -12,6 +12,7 @@ use crate::model::Metric;
 use crate::output::ensemble::write_ensemble;
 use crate::output::run::{to_json, EventStream, Manifest};
 use crate::output::{default_dir, default_shard_dir, shards, Staging};
+use crate::report::pct;
 use crate::scenario::{to_toml, Scenario};
 use clap::Args;
 use std::io::IsTerminal;
@@ -202,11 +203,11 @@ pub fn narrate(sc: &Scenario, agg: &Aggregate) -> String {
     let p = wilson(agg.opened_by_step[agg.steps], runs);
     let _ = writeln!(
         s,
-        "office opened by {unit} {}: {:.1}% of runs (95% CI {:.1}–{:.1}%)",
+        "office opened by {unit} {}: {} of runs (95% CI {}–{})",
         agg.steps,
-        100.0 * p.estimate,
-        100.0 * p.lo,
-        100.0 * p.hi
+        pct(p.estimate),
+        pct(p.lo),
+        pct(p.hi)
     );
     if let Some(t) = median_opening(agg) {
         let _ = writeln!(s, "median opening {unit} (runs that opened): {t}");
@@ -222,23 +223,17 @@ pub fn narrate(sc: &Scenario, agg: &Aggregate) -> String {
     if !blockers.is_empty() {
         let list: Vec<String> = blockers
             .iter()
-            .map(|(i, c)| {
-                format!(
-                    "{} {:.1}%",
-                    sc.actors[*i].id,
-                    100.0 * *c as f64 / runs as f64
-                )
-            })
+            .map(|(i, c)| format!("{} {}", sc.actors[*i].id, pct(*c as f64 / runs as f64)))
             .collect();
         let _ = writeln!(s, "still blocked at the end by: {}", list.join(", "));
     }
     let h = wilson(agg.coercive_any, runs);
     let _ = writeln!(
         s,
-        "any coercive event (Goldstein ≤ −7): {:.1}% of runs (95% CI {:.1}–{:.1}%), {:.2} per run",
-        100.0 * h.estimate,
-        100.0 * h.lo,
-        100.0 * h.hi,
+        "any coercive event (Goldstein ≤ −7): {} of runs (95% CI {}–{}), {:.2} per run",
+        pct(h.estimate),
+        pct(h.lo),
+        pct(h.hi),
         agg.coercive_events as f64 / runs as f64
     );
     let finals: Vec<String> = sc

@@ -4,6 +4,7 @@
 
 use crate::ensemble::stats::wilson;
 use crate::observe::{ObsCounts, Verdict};
+use crate::report::pct;
 use crate::scenario::Scenario;
 use std::fmt::Write as _;
 
@@ -41,20 +42,20 @@ pub fn ensemble_lines(sc: &Scenario, counts: &ObsCounts, runs: u64) -> String {
     let p = wilson(counts.all, runs);
     let _ = writeln!(
         s,
-        "all {} observations hold in {:.1}% of runs (95% CI {:.1}–{:.1}%)",
+        "all {} observations hold in {} of runs (95% CI {}–{})",
         sc.observations.len(),
-        100.0 * p.estimate,
-        100.0 * p.lo,
-        100.0 * p.hi
+        pct(p.estimate),
+        pct(p.lo),
+        pct(p.hi)
     );
     for (k, o) in sc.observations.iter().enumerate() {
         let p = wilson(counts.held.get(k).copied().unwrap_or(0), runs);
         let _ = writeln!(
             s,
-            "  {:>5.1}% (95% CI {:.1}–{:.1}%)  {}",
-            100.0 * p.estimate,
-            100.0 * p.lo,
-            100.0 * p.hi,
+            "  {:>6} (95% CI {}–{})  {}",
+            pct(p.estimate),
+            pct(p.lo),
+            pct(p.hi),
             o.label(sc)
         );
     }

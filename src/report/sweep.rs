@@ -40,9 +40,9 @@ pub fn grid(
             (a.min(x), b.max(x))
         });
     r.headline.push(format!(
-        "P(office open at the end) ranges from {:.1}% to {:.1}% over the {} points.",
-        100.0 * lo,
-        100.0 * hi,
+        "P(office open at the end) ranges from {} to {} over the {} points.",
+        super::pct(lo),
+        super::pct(hi),
         g.points.len()
     ));
     r.headline.push(format!(
