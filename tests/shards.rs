@@ -108,6 +108,13 @@ fn merge_refuses_corrupted_shards_with_exit_2_and_no_panic() {
             "out of range",
         ),
         (
+            // A tone key far from the other shard's: each shard is fine, their merge is not.
+            "far keys",
+            true,
+            Box::new(|v| v["aggregate"]["metrics"][2]["off"][0] = json!(1_000_000_000)),
+            "histograms together would need",
+        ),
+        (
             "cell count",
             true,
             Box::new(|v| v["aggregate"]["metrics"][2]["counts"][0] = json!(99)),

@@ -414,6 +414,12 @@ impl Cells {
         })
     }
 
+    /// First and last key `cell`'s window covers, if it has one.
+    pub fn span(&self, cell: usize) -> Option<(i64, i64)> {
+        let h = &self.heads[cell];
+        (h.len > 0).then(|| (h.off, h.off + h.len as i64 - 1))
+    }
+
     /// Bytes of the histograms' arenas (for tests and measurements).
     pub fn arena_bytes(&self) -> usize {
         2 * self.arena.len() + 4 * self.wide.len()

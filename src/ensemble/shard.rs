@@ -262,10 +262,59 @@ impl Shards {
             if !agg.same_start(a) {
                 return Err(bad("a step 0 unlike the first shard's".into()));
             }
-            agg.merge(a);
+        }
+        // Each shard's keys are in range, but far-apart keys of one cell in two shards would make
+        // the merged window huge: its size is known before anything is allocated.
+        // Shards of one ensemble cover much the same keys: a merged histogram more than four
+        // times the shards' together (and past 64 MiB) means a shard.json was tampered with.
+        let parts = || self.parts.iter().map(|(s, _)| &s.aggregate);
+        let (need, own) = (merged_histogram_bytes(parts()), histogram_bytes(parts()));
+        let limit = (4 * own)
+            .max(64 << 20)
+            .min(crate::budget::MEMORY_BUDGET as u128);
+        if need > limit {
+            return Err(Error::Usage(format!(
+                "cannot merge these shards: their histograms together would need {}, \
+                 against {} in the shards themselves; a shard.json was edited or damaged",
+                crate::budget::bytes(need.min(u64::MAX as u128) as u64),
+                crate::budget::bytes(own.min(u64::MAX as u128) as u64)
+            )));
+        }
+        for (s, _) in &self.parts {
+            agg.merge(&s.aggregate);
         }
         Ok(agg)
     }
+}
+
+/// Bytes of the 16-bit histograms of `parts`, each on its own.
+fn histogram_bytes<'a>(parts: impl Iterator<Item = &'a Aggregate>) -> u128 {
+    parts
+        .flat_map(|a| a.metrics.iter())
+        .flat_map(|c| (0..c.len()).filter_map(|cell| c.span(cell)))
+        .map(|(lo, hi)| 2 * (hi as i128 - lo as i128 + 1) as u128)
+        .sum()
+}
+
+/// Bytes of 16-bit histograms covering, in every cell, the keys of all `parts` (checked
+/// aggregates of one scenario).
+fn merged_histogram_bytes<'a>(parts: impl Iterator<Item = &'a Aggregate> + Clone) -> u128 {
+    let Some(first) = parts.clone().next() else {
+        return 0;
+    };
+    let mut total = 0u128;
+    for (m, cells) in first.metrics.iter().enumerate() {
+        for cell in 0..cells.len() {
+            let span = parts
+                .clone()
+                .filter_map(|a| a.metrics.get(m).and_then(|c| c.span(cell)))
+                .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+            if let Some((lo, hi)) = span {
+                total += 2 * (hi as i128 - lo as i128 + 1) as u128;
+            }
+        }
+    }
+    total
 }
 
 #[cfg(test)]
