@@ -1,11 +1,12 @@
-//! The statistics of one metric over an ensemble: for every cell (step × actor) the exact
-//! minimum and maximum, exact fixed-point sums (continuous metrics), and a histogram of bucket
-//! keys ([`Keys`]) from which quantiles are read.
+//! The statistics of one metric over an ensemble: for every cell (step × actor) a histogram of
+//! bucket keys ([`Keys`]) from which quantiles are read — exact for a metric of exact keys, whose
+//! extremes, mean and SD come from it — and, for a continuous metric, its exact minimum and
+//! maximum and exact fixed-point sums.
 //!
 //! All the cells' histograms live in one arena of 16-bit counts: each cell owns a window
 //! [`start`, `start + len`) of it for keys [`off`, `off + len`). A value outside its cell's
 //! window moves the window to the end of the arena with an eighth of room to spare (rare after the
-//! first runs); the arena is compacted when a quarter of it is abandoned. A cell whose count of
+//! first runs); the arena is compacted in place when a quarter of it is abandoned. A cell whose count of
 //! one key would pass 65,535 moves to a second arena of 32-bit counts (only after that many runs
 //! in one aggregate). So adding a value is one bounds check and one increment in memory shared by
 //! neighbouring cells, with no allocation, and the histograms take half the memory (and cache)

@@ -2,10 +2,11 @@
 //! not grow with the number of runs.
 //!
 //! Run r is seeded from (seed, r) alone ([`crate::engine::run_rng`]). Every statistic is kept as
-//! integers — counts, exact histograms of the metrics whose values are multiples of 0.1 or 1,
-//! fixed-point sums (2⁻³², rounded to nearest) and histograms of logarithmic buckets for the
-//! others, with each cell's exact minimum and maximum ([`cells::Cells`], one arena per metric) —
-//! so merging partial aggregates is exact and order-free: `--threads 1`, `--threads 2` and any
+//! integers — counts, exact histograms of the metrics whose values are multiples of 0.1 or 1
+//! (the moving average as its window's sum), and for the others fixed-point sums (2⁻³², rounded
+//! to nearest), each cell's exact minimum and maximum and histograms of logarithmic buckets
+//! ([`cells::Cells`], one arena per metric) — so merging partial aggregates is exact and
+//! order-free: `--threads 1`, `--threads 2` and any
 //! `--shard` split merged give the same bytes. Step 0 is the same in every run (the scenario's
 //! initial state) and is kept once, exactly.
 
