@@ -114,11 +114,7 @@ impl CodeSampler {
     /// The envelopes' alias tables, or `None` when T is too small for them (or a weight is not
     /// a finite positive number, which the catalogue's base rates rule out for T ≥ 0.125).
     fn build_tables(&self, t2: f64) -> Option<Tables> {
-        let want = (BINS_PER_INV_T2 / t2).ceil();
-        if !want.is_finite() || want > MAX_BINS as f64 {
-            return None;
-        }
-        let bins = (want as usize).next_power_of_two().max(MIN_BINS);
+        let bins = bins_for(t2)?;
         let width = 2.0 / bins as f64;
         let c: [f64; K] = std::array::from_fn(|k| self.g[k] / t2);
         let off: [f64; K] =
@@ -157,12 +153,8 @@ impl CodeSampler {
     /// Bytes the tables of a sampler for `temperature` take (0 without tables), without building
     /// them.
     pub(crate) fn table_bytes(temperature: f64) -> usize {
-        let want = (BINS_PER_INV_T2 / (temperature * temperature)).ceil();
-        if !want.is_finite() || want > MAX_BINS as f64 {
-            return 0;
-        }
-        let bins = (want as usize).next_power_of_two().max(MIN_BINS);
-        2 * bins * K * (std::mem::size_of::<f64>() + 1)
+        bins_for(temperature * temperature)
+            .map_or(0, |bins| 2 * bins * K * (std::mem::size_of::<f64>() + 1))
     }
 
     /// Unnormalised weights into `w` (catalogue order); returns their sum.
@@ -271,6 +263,16 @@ impl Tables {
     fn bin_of(&self, tau: f64) -> usize {
         (((tau + 1.0) * self.per_width) as usize).min(self.bins - 1)
     }
+}
+
+/// Bins of the envelope tables for T² = `t2` (a power of two, at least [`MIN_BINS`]), or `None`
+/// when more than [`MAX_BINS`] would be needed.
+fn bins_for(t2: f64) -> Option<usize> {
+    let want = (BINS_PER_INV_T2 / t2).ceil();
+    if !want.is_finite() || want > MAX_BINS as f64 {
+        return None;
+    }
+    Some((want as usize).next_power_of_two().max(MIN_BINS))
 }
 
 /// Left end of bin b of [−1, 1] (the same expression wherever a bin's end is needed).

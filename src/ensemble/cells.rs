@@ -250,24 +250,9 @@ impl Cells {
     /// Trim every window to its first and last nonzero count and rebuild the arenas without
     /// room or abandoned entries (before an aggregate is kept or merged).
     pub fn shrink(&mut self) {
-        for h in &mut self.heads {
-            let (arena_first, arena_last) = if h.wide {
-                let w = &self.wide[h.start as usize..h.start as usize + h.len as usize];
-                (
-                    w.iter().position(|&c| c > 0),
-                    w.iter().rposition(|&c| c > 0),
-                )
-            } else {
-                let w = &self.arena[h.start as usize..h.start as usize + h.len as usize];
-                (
-                    w.iter().position(|&c| c > 0),
-                    w.iter().rposition(|&c| c > 0),
-                )
-            };
-            let (first, last) = match (arena_first, arena_last) {
-                (Some(f), Some(l)) => (f, l + 1),
-                _ => (0, 0),
-            };
+        for cell in 0..self.heads.len() {
+            let (first, last) = self.nonzero(cell).map_or((0, 0), |r| (r.start, r.end));
+            let h = &mut self.heads[cell];
             let dropped = h.len as usize - (last - first);
             if h.wide {
                 self.wide_abandoned += dropped;
@@ -373,16 +358,28 @@ impl Cells {
         if self.keys == Keys::Log {
             return (h.min, h.max);
         }
-        let (off, counts) = self.window(cell);
-        match (
-            counts.iter().position(|&c| c > 0),
-            counts.iter().rposition(|&c| c > 0),
-        ) {
-            (Some(lo), Some(hi)) => (
-                self.value(off + lo as i64, div),
-                self.value(off + hi as i64, div),
+        match self.nonzero(cell) {
+            Some(r) => (
+                self.value(h.off + r.start as i64, div),
+                self.value(h.off + r.end as i64 - 1, div),
             ),
-            _ => (f64::NAN, f64::NAN),
+            None => (f64::NAN, f64::NAN),
+        }
+    }
+
+    /// Positions in `cell`'s window of its first nonzero count to just past its last, if any.
+    fn nonzero(&self, cell: usize) -> Option<std::ops::Range<usize>> {
+        fn span<T: Copy + Default + PartialEq>(w: &[T]) -> Option<std::ops::Range<usize>> {
+            let first = w.iter().position(|&c| c != T::default())?;
+            let last = w.iter().rposition(|&c| c != T::default())?;
+            Some(first..last + 1)
+        }
+        let h = &self.heads[cell];
+        let w = h.start as usize..h.start as usize + h.len as usize;
+        if h.wide {
+            span(&self.wide[w])
+        } else {
+            span(&self.arena[w])
         }
     }
 
@@ -499,8 +496,9 @@ impl From<Cells> for Wire {
         }
         for cell in 0..c.heads.len() {
             let (off, counts) = c.window(cell);
-            let first = counts.iter().position(|&x| x > 0).unwrap_or(counts.len());
-            let last = counts.iter().rposition(|&x| x > 0).map_or(first, |l| l + 1);
+            let (first, last) = c
+                .nonzero(cell)
+                .map_or((counts.len(), counts.len()), |r| (r.start, r.end));
             w.off.push(off + first as i64);
             w.len.push((last - first) as u32);
             w.counts.extend_from_slice(&counts[first..last]);
