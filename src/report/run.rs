@@ -281,7 +281,11 @@ fn final_stances(sc: &Scenario, agg: &Aggregate) -> Table {
             format!("{} … {}", signed(c.q[0], 2), signed(c.q[4], 2)),
         ]);
     }
-    t.with_note("Means and standard deviations are exact; the 5–95% range comes from a quantile sketch accurate to 0.8%.")
+    t.with_note(format!(
+        "Means and standard deviations are exact; the 5–95% range is read from a histogram of \
+         the runs' stances, within {} of the exact order statistics and never outside the runs.",
+        agg.precision(Metric::Stance)
+    ))
 }
 
 /// Who pressed whom: the 15 busiest ordered pairs, events per run by class, the mean Goldstein
