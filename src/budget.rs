@@ -5,7 +5,7 @@
 //!
 //! The estimates are upper bounds of the big terms, not measurements: a single run keeps every
 //! value of every step (`(steps + 1) × (actors × 4 + 5)` numbers) and every event; an ensemble
-//! worker keeps one histogram per (step, actor, metric) cell, tone cells growing with the actors;
+//! worker keeps one histogram per (step, actor, metric) cell, tone cells growing with the actors; events are
 //! bounded by rule 2's probability with |τ| from the mean affinity and the spread of stances.
 
 use crate::error::{Error, Result};
