@@ -3,6 +3,7 @@
 //! envelopes, almost never calling `exp`. `exp` is the pure-Rust `libm` crate's, so that the draws
 //! do not depend on the platform's C library.
 
+use super::alias::alias_table;
 use crate::model::{CATALOGUE, COERCIVE};
 use rand::{Rng, RngExt};
 
@@ -279,34 +280,6 @@ fn bins_for(t2: f64) -> Option<usize> {
 #[inline(always)]
 fn bin_start(b: usize, width: f64) -> f64 {
     -1.0 + b as f64 * width
-}
-
-/// Walker's alias table of weights `w` (Vose's construction): column c is kept with probability
-/// `prob[c]`, else `alias[c]` is taken, so that code k comes out with probability w_k / Σw.
-/// Returns false if the weights are not finite with a positive sum.
-fn alias_table(w: &[f64; K], prob: &mut [f64], alias: &mut [u8]) -> bool {
-    let total: f64 = w.iter().sum();
-    if !(total > 0.0 && total.is_finite()) {
-        return false;
-    }
-    let mut scaled: [f64; K] = std::array::from_fn(|k| w[k] * K as f64 / total);
-    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..K).partition(|&k| scaled[k] < 1.0);
-    while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
-        small.pop();
-        prob[s] = scaled[s];
-        alias[s] = l as u8;
-        scaled[l] -= 1.0 - scaled[s];
-        if scaled[l] < 1.0 {
-            large.pop();
-            small.push(l);
-        }
-    }
-    // What is left is 1 up to rounding.
-    for k in small.into_iter().chain(large) {
-        prob[k] = 1.0;
-        alias[k] = k as u8;
-    }
-    true
 }
 
 /// z^n by binary powering, the same multiplications on every platform (`f64::powi`'s precision

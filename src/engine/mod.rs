@@ -12,16 +12,21 @@
 //! (Richardson, rule 4); then shocks of step t+1, the vote if t+1 is a vote step (it reads the
 //! stances of t+1), the opening, and the indicators of t+1.
 
+mod alias;
 mod codes;
 mod decision;
+mod lanes;
+mod normal;
+mod pairs;
 mod rules;
 
 use crate::model::{Params, Status, CATALOGUE};
 use crate::scenario::{ActorId, Issue, Scenario, ShockAction};
 use codes::CodeSampler;
+use pairs::PairSampler;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-pub use rules::Normal;
+pub use normal::Normal;
 use rules::{Scratch, State};
 
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by
@@ -141,6 +146,8 @@ pub struct Compiled {
     body_actor: Option<usize>,
     issue: Issue,
     sampler: CodeSampler,
+    /// Rule 2's candidate tables (candidate probability rate · σ_i).
+    pairs: PairSampler,
 }
 
 impl Compiled {
@@ -151,6 +158,7 @@ impl Compiled {
         std::mem::size_of::<Compiled>()
             + 8 * (4 * n * n + 12 * n)
             + CodeSampler::table_bytes(sc.params.temperature)
+            + PairSampler::bytes_of(&candidate_p(sc))
     }
 
     /// Steps of the cooperation index's moving average.
@@ -221,8 +229,15 @@ impl Compiled {
             body_actor: sc.actor_index(&sc.issue.body).map(|a| a.ix()),
             issue: sc.issue.clone(),
             sampler: CodeSampler::new(sc.params.temperature),
+            pairs: PairSampler::new(&candidate_p(sc)),
         }
     }
+}
+
+/// Rule 2's candidate probability of each actor, rate · σ_i (0 when events are off).
+fn candidate_p(sc: &Scenario) -> Vec<f64> {
+    let rate = sc.params.rate.max(0.0);
+    sc.actors.iter().map(|a| rate * a.salience).collect()
 }
 
 /// Run the model once. `run` selects the random stream (see [`run_rng`]).
@@ -240,11 +255,11 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
     decision::indicators(c, &st, 0, obs);
     for t in 0..c.steps {
         let next = t + 1;
-        rules::stances(c, &st, &mut x.s_next, &mut x.normal, rng);
+        rules::stances(c, &st, &mut x.s_next, &mut x.threat, &mut x.normal, rng);
         rules::draw_events(c, &st, next, &mut x, rng);
         let mut coop = rules::reactions(c, &mut st, &mut x, obs);
         rules::pressure(&mut x);
-        rules::posture(c, &st, &x.bump, &mut x.p_next);
+        rules::posture(c, &st, &x.threat, &x.bump, &mut x.p_next);
         rules::relax_affinities(c, &mut st, &x);
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);

@@ -1,0 +1,236 @@
+//! The O(N²) passes over A in vector registers: rules 1 and 4's sums over a row of A(t), and
+//! rule 3's relaxation of the whole matrix.
+//!
+//! Each of the sums is summed in four interleaved lanes (lane l takes columns j ≡ l mod 4, the tail
+//! continuing from lane 0) that are added in a fixed order at the end, `(l0 + l1) + (l2 + l3)`, so
+//! the result has the same bits on every platform. On x86-64 the lanes are two SSE2 registers
+//! (every x86-64 CPU has SSE2, and its packed operations round exactly as the scalar ones);
+//! elsewhere the same operations run one lane at a time.
+
+const L: usize = 4;
+
+/// `[Σ_j c_j A⁺_j, Σ_j c_j A⁺_j s_j, Σ_j c_j A⁻_j p_j]` over a row `a` of A, with
+/// A⁺ = A if A > 0 else +0 and A⁻ = −A if A < 0 else +0. O(N).
+#[inline(always)]
+pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::row_sums(a, cap, s, p)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        row_sums_scalar(a, cap, s, p)
+    }
+}
+
+/// `a ← clamp(a + d + δ (b − a), −1, 1)` element by element (rule 3's relaxation toward the
+/// baseline b with this step's changes d). Each element is independent, so the vector version
+/// has the same bits as the scalar one. O(N²) for the matrix.
+#[inline(always)]
+pub(super) fn relax(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::relax(a, b, d, delta)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        relax_scalar(a, b, d, delta)
+    }
+}
+
+/// One element of [`relax`]; `_mm_max_pd(y, −1)` is `y if y > −1 else −1` and `_mm_min_pd(y, 1)`
+/// is `y if y < 1 else 1`, as here.
+#[inline(always)]
+fn relax_one(a: f64, b: f64, d: f64, delta: f64) -> f64 {
+    let y = a + d + delta * (b - a);
+    let y = if y > -1.0 { y } else { -1.0 };
+    if y < 1.0 {
+        y
+    } else {
+        1.0
+    }
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn relax_scalar(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
+    for ((a, &b), &d) in a.iter_mut().zip(b).zip(d) {
+        *a = relax_one(*a, b, d, delta);
+    }
+}
+
+/// The lanes one at a time: the reference for the SSE2 version, and the code on other CPUs.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn row_sums_scalar(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+    let n = a.len();
+    let (cap, s, p) = (&cap[..n], &s[..n], &p[..n]);
+    let mut w = [0.0f64; L];
+    let mut ws = [0.0f64; L];
+    let mut th = [0.0f64; L];
+    for j in 0..n {
+        // The tail continues from lane 0, as in the vector version.
+        let l = if j < n / L * L { j % L } else { j - n / L * L };
+        let (x, c) = (a[j], cap[j]);
+        let wp = c * if x > 0.0 { x } else { 0.0 };
+        let wn = c * if -x > 0.0 { -x } else { 0.0 };
+        w[l] += wp;
+        ws[l] += wp * s[j];
+        th[l] += wn * p[j];
+    }
+    let fold = |v: [f64; L]| (v[0] + v[1]) + (v[2] + v[3]);
+    [fold(w), fold(ws), fold(th)]
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use super::L;
+    use std::arch::x86_64::*;
+
+    /// [`super::relax_scalar`] two elements at a time.
+    #[inline(always)]
+    pub(super) fn relax(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
+        let n = a.len();
+        let (b, d) = (&b[..n], &d[..n]);
+        let pairs = n / 2 * 2;
+        // SAFETY: SSE2 is part of x86-64; loads and stores of two f64 at k + 1 < pairs ≤ n, in
+        // slices of length n (checked above), unaligned allowed.
+        unsafe {
+            let (dl, lo, hi) = (_mm_set1_pd(delta), _mm_set1_pd(-1.0), _mm_set1_pd(1.0));
+            let mut k = 0;
+            while k < pairs {
+                let av = _mm_loadu_pd(a.as_ptr().add(k));
+                let bv = _mm_loadu_pd(b.as_ptr().add(k));
+                let dv = _mm_loadu_pd(d.as_ptr().add(k));
+                let y = _mm_add_pd(_mm_add_pd(av, dv), _mm_mul_pd(dl, _mm_sub_pd(bv, av)));
+                _mm_storeu_pd(a.as_mut_ptr().add(k), _mm_min_pd(_mm_max_pd(y, lo), hi));
+                k += 2;
+            }
+        }
+        for k in pairs..n {
+            a[k] = super::relax_one(a[k], b[k], d[k], delta);
+        }
+    }
+
+    /// [`super::row_sums_scalar`] with lanes 0–1 and 2–3 in two registers. `_mm_max_pd(x, 0)`
+    /// is `x if x > 0 else +0`, the scalar `if`.
+    #[inline(always)]
+    pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+        let n = a.len();
+        let (cap, s, p) = (&cap[..n], &s[..n], &p[..n]);
+        let full = n / L * L;
+        // SAFETY: SSE2 is part of x86-64; every load reads two f64 at j and j + 2 < full ≤ n
+        // from slices of length n (checked above), unaligned loads allowed.
+        unsafe {
+            let zero = _mm_setzero_pd();
+            let sign = _mm_set1_pd(-0.0);
+            let (mut w0, mut w1) = (zero, zero);
+            let (mut ws0, mut ws1) = (zero, zero);
+            let (mut th0, mut th1) = (zero, zero);
+            let mut j = 0;
+            while j < full {
+                for half in 0..2 {
+                    let k = j + 2 * half;
+                    let x = _mm_loadu_pd(a.as_ptr().add(k));
+                    let c = _mm_loadu_pd(cap.as_ptr().add(k));
+                    let wp = _mm_mul_pd(c, _mm_max_pd(x, zero));
+                    let wn = _mm_mul_pd(c, _mm_max_pd(_mm_xor_pd(x, sign), zero));
+                    let sv = _mm_loadu_pd(s.as_ptr().add(k));
+                    let pv = _mm_loadu_pd(p.as_ptr().add(k));
+                    let (w, ws, th) = if half == 0 {
+                        (&mut w0, &mut ws0, &mut th0)
+                    } else {
+                        (&mut w1, &mut ws1, &mut th1)
+                    };
+                    *w = _mm_add_pd(*w, wp);
+                    *ws = _mm_add_pd(*ws, _mm_mul_pd(wp, sv));
+                    *th = _mm_add_pd(*th, _mm_mul_pd(wn, pv));
+                }
+                j += L;
+            }
+            let mut lanes = [[0.0f64; L]; 3];
+            for (out, (lo, hi)) in lanes.iter_mut().zip([(w0, w1), (ws0, ws1), (th0, th1)]) {
+                _mm_storeu_pd(out.as_mut_ptr(), lo);
+                _mm_storeu_pd(out.as_mut_ptr().add(2), hi);
+            }
+            let [w, ws, th] = &mut lanes;
+            for (l, j) in (full..n).enumerate() {
+                let (x, c) = (a[j], cap[j]);
+                let wp = c * if x > 0.0 { x } else { 0.0 };
+                let wn = c * if -x > 0.0 { -x } else { 0.0 };
+                w[l] += wp;
+                ws[l] += wp * s[j];
+                th[l] += wn * p[j];
+            }
+            let fold = |v: [f64; L]| (v[0] + v[1]) + (v[2] + v[3]);
+            [fold(*w), fold(*ws), fold(*th)]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::run_rng;
+    use rand::RngExt;
+
+    #[test]
+    fn vector_and_scalar_lanes_give_the_same_bits() {
+        let mut rng = run_rng(3, 0);
+        for n in 0..23 {
+            for _ in 0..50 {
+                let mut v = || -> Vec<f64> {
+                    (0..n)
+                        .map(|_| match rng.random_range(0..6) {
+                            0 => 0.0,
+                            1 => -0.0,
+                            _ => rng.random_range(-1.0..1.0),
+                        })
+                        .collect()
+                };
+                let (a, c, s, p) = (v(), v(), v(), v());
+                let c: Vec<f64> = c.iter().map(|x| x.abs()).collect();
+                let got = row_sums(&a, &c, &s, &p);
+                let want = row_sums_scalar(&a, &c, &s, &p);
+                for k in 0..3 {
+                    assert_eq!(got[k].to_bits(), want[k].to_bits(), "n={n} sum {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vector_and_scalar_relaxation_give_the_same_bits() {
+        let mut rng = run_rng(4, 0);
+        for n in 0..30 {
+            let mut v = |scale: f64| -> Vec<f64> {
+                (0..n)
+                    .map(|k| match k % 7 {
+                        0 => 0.0,
+                        1 => -0.0,
+                        2 => 1.0,
+                        3 => -1.0,
+                        _ => rng.random_range(-scale..scale),
+                    })
+                    .collect()
+            };
+            let (a, b, d) = (v(1.0), v(1.0), v(1.5));
+            let (mut x, mut y) = (a.clone(), a);
+            relax(&mut x, &b, &d, 0.05);
+            relax_scalar(&mut y, &b, &d, 0.05);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&x), bits(&y), "n={n}");
+            assert!(x.iter().all(|v| (-1.0..=1.0).contains(v)));
+        }
+        // By hand: 0.5 + 0.2 + 0.1·(0 − 0.5) = 0.65; 0.9 + 0.3 + 0.1·(1 − 0.9) = 1.21 → 1.
+        let mut a = [0.5, 0.9, -0.9];
+        relax(&mut a, &[0.0, 1.0, -1.0], &[0.2, 0.3, -0.3], 0.1);
+        assert_eq!(a, [0.5 + 0.2 + 0.1 * (0.0 - 0.5), 1.0, -1.0]);
+    }
+
+    #[test]
+    fn row_sums_are_the_formulas() {
+        // c = (1, 2, 0.5), A = (0.5, −0.25, 0) (the diagonal), s = (0.2, −1, 0.4), p = (1, 3, 2):
+        // Σ c A⁺ = 0.5, Σ c A⁺ s = 0.1, Σ c A⁻ p = 2 · 0.25 · 3 = 1.5.
+        let got = row_sums(&[0.5, -0.25, 0.0], &[1.0, 2.0, 0.5], &[0.2, -1.0, 0.4], &[1.0, 3.0, 2.0]);
+        assert_eq!(got, [0.5, 0.1, 1.5]);
+    }
+}
