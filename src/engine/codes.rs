@@ -12,6 +12,8 @@ use rand::{Rng, RngExt};
 const MAX_GAP: usize = 20;
 
 const K: usize = CATALOGUE.len();
+/// 2⁶⁴, the scale of the alias tables' keep thresholds.
+const TWO64: f64 = 18446744073709551616.0;
 const _: () = assert!(K <= 256, "alias entries are bytes");
 
 /// Envelope bins per unit of 1/T²: a bin of width 2/B costs an acceptance of at least
@@ -68,9 +70,9 @@ struct Tables {
     /// c_k = g_k/T², and c_k·h for g_k > 0 (else 0): log acceptance = c_k (τ − τ_b) − off_k.
     c: [f64; K],
     off: [f64; K],
-    /// Entry ((escalated · B) + b) · K + column: keep the column with probability `prob`,
-    /// else take `alias`.
-    prob: Vec<f64>,
+    /// Entry ((escalated · B) + b) · K + column: keep the column with probability
+    /// `keep / 2⁶⁴`, else take `alias`.
+    keep: Vec<u64>,
     alias: Vec<u8>,
 }
 
@@ -146,7 +148,9 @@ impl CodeSampler {
             per_width: bins as f64 / 2.0,
             c,
             off,
-            prob,
+            // A probability below 1 scales below 2⁶⁴; 1 saturates to 2⁶⁴ − 1 where the alias is
+            // the column itself, so that changes nothing.
+            keep: prob.iter().map(|&q| (q * TWO64).round() as u64).collect(),
             alias,
         })
     }
@@ -155,7 +159,7 @@ impl CodeSampler {
     /// them.
     pub(crate) fn table_bytes(temperature: f64) -> usize {
         bins_for(temperature * temperature)
-            .map_or(0, |bins| 2 * bins * K * (std::mem::size_of::<f64>() + 1))
+            .map_or(0, |bins| 2 * bins * K * (std::mem::size_of::<u64>() + 1))
     }
 
     /// Unnormalised weights into `w` (catalogue order); returns their sum.
@@ -209,11 +213,13 @@ impl CodeSampler {
         let b = t.bin_of(tau);
         let d = tau - bin_start(b, t.width);
         let at = (usize::from(coercive_ok) * t.bins + b) * K;
-        let (prob, alias) = (&t.prob[at..at + K], &t.alias[at..at + K]);
+        let (keep, alias) = (&t.keep[at..at + K], &t.alias[at..at + K]);
         loop {
-            let x = rng.random::<f64>() * K as f64;
-            let col = (x as usize).min(K - 1);
-            let k = if x - (col as f64) < prob[col] {
+            // r·K / 2⁶⁴ in 128 bits: the integer part is a uniform column, the fraction a
+            // uniform to compare with the column's threshold (Lemire's multiply).
+            let m = u128::from(rng.next_u64()) * K as u128;
+            let col = (m >> 64) as usize;
+            let k = if (m as u64) < keep[col] {
                 col
             } else {
                 alias[col] as usize
@@ -262,7 +268,13 @@ impl Tables {
     /// is the quotient (τ + 1)/h exactly.
     #[inline(always)]
     fn bin_of(&self, tau: f64) -> usize {
-        (((tau + 1.0) * self.per_width) as usize).min(self.bins - 1)
+        // (τ + 1)/h ∈ [0, B] for τ ∈ [−1, 1] and B ≤ MAX_BINS: a plain conversion to i32 is
+        // exact (truncation) there, without the saturating `as`'s range checks.
+        debug_assert!((-1.0..=1.0).contains(&tau));
+        let x = (tau + 1.0) * self.per_width;
+        // SAFETY: x is finite and in [0, MAX_BINS], within i32.
+        let b = unsafe { x.to_int_unchecked::<i32>() } as usize;
+        b.min(self.bins - 1)
     }
 }
 
@@ -279,7 +291,8 @@ fn bins_for(t2: f64) -> Option<usize> {
 /// Left end of bin b of [−1, 1] (the same expression wherever a bin's end is needed).
 #[inline(always)]
 fn bin_start(b: usize, width: f64) -> f64 {
-    -1.0 + b as f64 * width
+    // b < MAX_BINS: through u32 the conversion is one instruction.
+    -1.0 + f64::from(b as u32) * width
 }
 
 /// z^n by binary powering, the same multiplications on every platform (`f64::powi`'s precision
@@ -360,8 +373,9 @@ mod tests {
         let kk = CATALOGUE.len();
         let mut p = vec![0.0; kk];
         for col in 0..kk {
-            p[col] += tb.prob[at + col] / kk as f64;
-            p[tb.alias[at + col] as usize] += (1.0 - tb.prob[at + col]) / kk as f64;
+            let keep = tb.keep[at + col] as f64 / TWO64;
+            p[col] += keep / kk as f64;
+            p[tb.alias[at + col] as usize] += (1.0 - keep) / kk as f64;
         }
         for (k, c) in CATALOGUE.iter().enumerate() {
             let g = c.goldstein / 10.0;
@@ -451,7 +465,7 @@ mod tests {
         assert_eq!(CodeSampler::new(0.5).tables.unwrap().bins, 128);
         assert_eq!(CodeSampler::new(10.0).tables.unwrap().bins, MIN_BINS);
         for t in [0.1, 0.125, 0.3, 0.5, 10.0] {
-            let built = CodeSampler::new(t).tables.map_or(0, |tb| tb.prob.len() * 9);
+            let built = CodeSampler::new(t).tables.map_or(0, |tb| tb.keep.len() * 9);
             assert_eq!(CodeSampler::table_bytes(t), built, "T = {t}");
         }
         let s = CodeSampler::new(0.1);
