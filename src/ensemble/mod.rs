@@ -280,11 +280,12 @@ fn width(metric: Metric, n: usize) -> usize {
 /// stretches (not one value every `batch` entries: that was most of the program's D1 write
 /// misses) and a flush reads one forward stream per buffered run.
 ///
-/// The buffer is kept small (128 KiB: 3 runs of the baseline, 1 run from 16 actors on) so that
-/// it and the 16-bit histograms share the core's cache; with 32-bit counts a 1 MiB buffer paid
-/// off, with 16-bit ones it only adds misses (cachegrind, 2 MiB last level: 760k misses per
-/// 2,000 runs unbatched, 780k at 128 KiB, 2.5M at 1 MiB). The counts, extremes and fixed-point
-/// sums do not depend on the order values are added in, so batching changes no output.
+/// The buffer is kept small (256 KiB: 7 runs of the baseline's 9 actors and 104 steps, fewer
+/// for larger scenarios) so that it and the 16-bit histograms share the core's cache. Measured with cachegrind (2 MiB last
+/// level, baseline, 2,000 runs): flushing costs about 57 instructions a value plus 57 a cell
+/// per batch, so 128 KiB (3 runs) took 615M instructions to flush, 256 KiB 520M and 512 KiB
+/// 482M, for 340k, 402k and 734k last-level misses. The counts, extremes and fixed-point sums do
+/// not depend on the order values are added in, so batching changes no output.
 pub(crate) struct Pending {
     /// `values[r * cells + first[m] + cell]`: the value of `cell` of metric m in buffered run r.
     values: Vec<f64>,
@@ -296,7 +297,7 @@ pub(crate) struct Pending {
 }
 
 /// Bytes of buffered values per thread (a target: at least one run is buffered).
-const PENDING_BYTES: usize = 1 << 17;
+const PENDING_BYTES: usize = 1 << 18;
 
 impl Pending {
     pub(crate) fn new(agg: &Aggregate) -> Pending {
