@@ -17,7 +17,7 @@
 //! read-back is checked shape by shape ([`Cells::check`]) before it is used.
 
 use super::fixed::Acc;
-use super::sketch::Keys;
+use super::sketch::{exact_key, log_key, Keys, KEY_MAX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -53,26 +53,28 @@ fn relocate<T: Copy + Default>(
     start
 }
 
-/// One cell's head: its window in the arena and (continuous metrics) its extremes and sums.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One cell's window in its arena. Kept apart from a continuous cell's [`Moments`] (an exact
+/// metric has none) so that the heads a batch walks are 24 bytes, not 96.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Head {
     off: i64,
     start: u32,
     len: u32,
     /// The window is in the 32-bit arena.
     wide: bool,
+}
+
+/// A continuous cell's exact extremes and fixed-point sums.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Moments {
     min: f64,
     max: f64,
     acc: Acc,
 }
 
-impl Default for Head {
-    fn default() -> Head {
-        Head {
-            off: 0,
-            start: 0,
-            len: 0,
-            wide: false,
+impl Default for Moments {
+    fn default() -> Moments {
+        Moments {
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             acc: Acc::default(),
@@ -96,6 +98,9 @@ pub struct Summary {
 pub struct Cells {
     keys: Keys,
     heads: Vec<Head>,
+    /// Per cell of a continuous metric (none for exact keys: their extremes are the histogram's
+    /// first and last keys).
+    moments: Vec<Moments>,
     /// 16-bit counts, and the windows of cells that outgrew them.
     arena: Vec<u16>,
     wide: Vec<u32>,
@@ -109,6 +114,7 @@ impl Cells {
         Cells {
             keys,
             heads: vec![Head::default(); cells],
+            moments: vec![Moments::default(); if keys == Keys::Log { cells } else { 0 }],
             arena: Vec::new(),
             wide: Vec::new(),
             abandoned: 0,
@@ -129,31 +135,100 @@ impl Cells {
     }
 
     /// Count value `x` in `cell`. O(1) but for a window move.
-    #[inline(always)]
     pub fn add(&mut self, cell: usize, x: f64) {
-        let key = self.keys.key(x);
-        let h = &mut self.heads[cell];
-        // An exact metric's extremes are its histogram's first and last keys.
-        if self.keys == Keys::Log {
-            // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their order.
-            h.min = h.min.min(x + 0.0);
-            h.max = h.max.max(x + 0.0);
-            h.acc.add(x);
+        self.add_runs(&[x], 1, 1, cell..cell + 1);
+    }
+
+    /// Count a batch of `runs` runs in `cells`: the value of cell c in run r is
+    /// `xs[r * stride + c - cells.start]`. The same counts, extremes and sums as adding the values one by one
+    /// (none depends on the order), but the kind of keys is dispatched once per batch, and a
+    /// continuous cell's extremes and sums are kept in registers over the batch and stored once.
+    pub fn add_runs(
+        &mut self,
+        xs: &[f64],
+        stride: usize,
+        runs: usize,
+        cells: std::ops::Range<usize>,
+    ) {
+        if runs == 0 || cells.is_empty() {
+            return;
         }
-        let ix = key.wrapping_sub(h.off) as u64;
-        if ix < h.len as u64 {
-            let at = h.start as usize + ix as usize;
-            if h.wide {
-                self.wide[at] += 1;
-                return;
+        assert!(cells.end <= self.heads.len() && (runs - 1) * stride + cells.len() <= xs.len());
+        let first = cells.start;
+        match self.keys {
+            Keys::Log => {
+                for cell in cells {
+                    let mut m = Moments::default();
+                    self.count(cell, &xs[cell - first..], stride, runs, |x| {
+                        // `<` skips a NaN as `f64::min` would, in one instruction (`minsd`);
+                        // the batch's extremes join the cell's with `min` and `max` below.
+                        if x < m.min {
+                            m.min = x;
+                        }
+                        if x > m.max {
+                            m.max = x;
+                        }
+                        m.acc.add(x);
+                        log_key(x)
+                    });
+                    // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their
+                    // order (an extreme that is a zero is +0.0, whichever zero came first).
+                    let c = &mut self.moments[cell];
+                    c.min = c.min.min(m.min + 0.0);
+                    c.max = c.max.max(m.max + 0.0);
+                    c.acc.merge(&m.acc);
+                }
             }
-            let slot = &mut self.arena[at];
-            if *slot < u16::MAX {
-                *slot += 1;
-                return;
+            Keys::Exact(q) => {
+                let q = q as f64;
+                for cell in cells {
+                    self.count(cell, &xs[cell - first..], stride, runs, |x| exact_key(x, q));
+                }
             }
         }
-        self.add_count(cell, key, 1);
+    }
+
+    /// Count the keys of `runs` values in `cell`, value r being `xs[r * stride]`: in a loop over
+    /// the cell's window (borrowed once: a count stored through `&mut self` would make every key
+    /// reload the arena's address), each key outside it (or whose 16-bit count is full) by
+    /// [`Cells::add_count`]. An exact key out of range ([`exact_key`]) is clamped there: no
+    /// window reaches past the range.
+    #[inline(always)]
+    fn count(
+        &mut self,
+        cell: usize,
+        xs: &[f64],
+        stride: usize,
+        runs: usize,
+        mut key_of: impl FnMut(f64) -> i64,
+    ) {
+        let mut r = 0;
+        loop {
+            let h = self.heads[cell];
+            let (arena, wide) = (&mut self.arena[..], &mut self.wide[..]);
+            let missed = loop {
+                if r == runs {
+                    return;
+                }
+                let key = key_of(xs[r * stride]);
+                r += 1;
+                let ix = key.wrapping_sub(h.off) as u64;
+                if ix >= h.len as u64 {
+                    break key;
+                }
+                let at = h.start as usize + ix as usize;
+                if h.wide {
+                    wide[at] += 1;
+                } else {
+                    let slot = &mut arena[at];
+                    if *slot == u16::MAX {
+                        break key;
+                    }
+                    *slot += 1;
+                }
+            };
+            self.add_count(cell, missed.clamp(-KEY_MAX, KEY_MAX), 1);
+        }
     }
 
     /// Count `c` values of `key` in `cell`: moves its window to cover the key, or to the wide
@@ -194,7 +269,8 @@ impl Cells {
             (key.min(h.off), key.max(h.off + h.len as i64 - 1))
         };
         let room = ((hi - lo) / 8).max(2);
-        let (lo, hi) = (lo - room, hi + room);
+        // Within the keys' range, so that an unclamped key outside it is never in a window.
+        let (lo, hi) = ((lo - room).max(-KEY_MAX), (hi + room).min(KEY_MAX));
         let len = (hi - lo + 1) as usize;
         let old = h.start as usize..h.start as usize + h.len as usize;
         let shift = if h.len > 0 { (h.off - lo) as usize } else { 0 };
@@ -289,7 +365,8 @@ impl Cells {
                     self.add_count(cell, off + i as i64, c);
                 }
             }
-            let (a, b) = (&mut self.heads[cell], &o.heads[cell]);
+        }
+        for (a, b) in self.moments.iter_mut().zip(&o.moments) {
             a.min = a.min.min(b.min);
             a.max = a.max.max(b.max);
             a.acc.merge(&b.acc);
@@ -302,7 +379,6 @@ impl Cells {
     /// metric (a moving average counted as its window's sum; 1 otherwise), in one correctly
     /// rounded division of integers.
     pub fn summary(&self, cell: usize, div: u32) -> Summary {
-        let h = &self.heads[cell];
         let (off, counts) = self.window(cell);
         let n: u64 = counts.iter().map(|&c| c as u64).sum();
         let (min, max) = self.extremes(cell, div);
@@ -328,6 +404,7 @@ impl Cells {
             ((s1 as f64 / (nf * q)).clamp(min, max), var.sqrt() / q)
         } else {
             debug_assert_eq!(div, 1);
+            let h = &self.moments[cell];
             // The sums are exact to 2⁻³³ per value: the mean is rounded to 1e-9 so that the
             // fixed point's last bits do not show as digits.
             let mean = (h.acc.mean(n) * 1e9).round() / 1e9;
@@ -354,10 +431,11 @@ impl Cells {
     /// metric (+∞, −∞ while empty), an exact histogram's first and last keys otherwise (NaN
     /// while empty).
     fn extremes(&self, cell: usize, div: u32) -> (f64, f64) {
-        let h = &self.heads[cell];
         if self.keys == Keys::Log {
-            return (h.min, h.max);
+            let m = &self.moments[cell];
+            return (m.min, m.max);
         }
+        let h = &self.heads[cell];
         match self.nonzero(cell) {
             Some(r) => (
                 self.value(h.off + r.start as i64, div),
@@ -429,17 +507,18 @@ impl Cells {
         if self.heads.len() != cells {
             return Err(format!("{} cells, expected {cells}", self.heads.len()));
         }
-        for (cell, h) in self.heads.iter().enumerate() {
+        for cell in 0..cells {
             let (_, counts) = self.window(cell);
             let n: u64 = counts.iter().map(|&c| c as u64).sum();
             if n != runs {
                 return Err(format!("cell {cell} counts {n} values, expected {runs}"));
             }
+            // A continuous metric's (read back: every cell has them); an exact one has none.
+            let Some(h) = self.moments.get(cell) else {
+                continue;
+            };
             let ordered = h.min <= h.max && h.min.is_finite() && h.max.is_finite();
-            if self.keys == Keys::Log
-                && runs > 0
-                && (!ordered || self.keys.key(h.min) > self.keys.key(h.max))
-            {
+            if runs > 0 && (!ordered || self.keys.key(h.min) > self.keys.key(h.max)) {
                 return Err(format!("cell {cell} has min > max"));
             }
             if !h.acc.fits(runs) {
@@ -490,9 +569,9 @@ impl From<Cells> for Wire {
             acc: Vec::new(),
         };
         if c.keys == Keys::Log {
-            w.min = c.heads.iter().map(|h| h.min.to_bits()).collect();
-            w.max = c.heads.iter().map(|h| h.max.to_bits()).collect();
-            w.acc = c.heads.iter().map(|h| h.acc).collect();
+            w.min = c.moments.iter().map(|m| m.min.to_bits()).collect();
+            w.max = c.moments.iter().map(|m| m.max.to_bits()).collect();
+            w.acc = c.moments.iter().map(|m| m.acc).collect();
         }
         for cell in 0..c.heads.len() {
             let (off, counts) = c.window(cell);
@@ -552,17 +631,21 @@ impl TryFrom<Wire> for Cells {
                 start: start as u32,
                 len: w.len[i],
                 wide: is_wide,
-                min: w.min.get(i).map_or(f64::INFINITY, |&b| f64::from_bits(b)),
-                max: w
-                    .max
-                    .get(i)
-                    .map_or(f64::NEG_INFINITY, |&b| f64::from_bits(b)),
-                acc: w.acc.get(i).copied().unwrap_or_default(),
             });
         }
+        // The shapes are checked above: a continuous metric has its moments for every cell, an
+        // exact one none.
+        let moments = (0..w.min.len())
+            .map(|i| Moments {
+                min: f64::from_bits(w.min[i]),
+                max: f64::from_bits(w.max[i]),
+                acc: w.acc[i],
+            })
+            .collect();
         Ok(Cells {
             keys,
             heads,
+            moments,
             arena,
             wide,
             abandoned: 0,

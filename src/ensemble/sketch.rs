@@ -38,12 +38,7 @@ impl Keys {
     pub fn key(self, x: f64) -> i64 {
         match self {
             Keys::Log => log_key(x),
-            Keys::Exact(q) => {
-                let y = x * q as f64;
-                // Nearest integer (the values are sums of one-decimal weights, off by ≪ 0.5).
-                let k = (y + if y < 0.0 { -0.5 } else { 0.5 }) as i64;
-                k.clamp(-KEY_MAX, KEY_MAX)
-            }
+            Keys::Exact(q) => exact_key(x, q as f64).clamp(-KEY_MAX, KEY_MAX),
         }
     }
 
@@ -80,18 +75,32 @@ impl Keys {
     }
 }
 
+/// The logarithmic key of x, without branches (one per value of a batch, see
+/// [`super::cells::Cells::add_runs`]): |x| below [`ZERO`] (whose mantissa bits are all zero, so
+/// the comparison of the top bits is exact) and NaN (the engine never produces it) give 0.
 #[inline(always)]
-fn log_key(x: f64) -> i64 {
-    let a = x.abs();
-    if a < ZERO || a.is_nan() {
-        return 0; // NaN: the engine never produces it
-    }
-    let k = (a.to_bits() >> SHIFT) as i64 - Z;
-    if x < 0.0 {
-        -k
+pub(crate) fn log_key(x: f64) -> i64 {
+    let bits = x.to_bits();
+    let abs = bits & !(1 << 63);
+    let k = if abs > f64::INFINITY.to_bits() {
+        0
     } else {
-        k
-    }
+        ((abs >> SHIFT) as i64 - Z).max(0)
+    };
+    // Negate for a set sign bit: (k ^ −1) + 1 = −k.
+    let sign = (bits as i64) >> 63;
+    (k ^ sign) - sign
+}
+
+/// The exact key of a multiple of 1/q before it is clamped to ±[`KEY_MAX`]: the integer x·q,
+/// rounded to nearest (the values are sums of one-decimal weights, off by ≪ 0.5). Adding a batch
+/// clamps only the keys that fall outside their cell's window (no window reaches past
+/// ±`KEY_MAX`).
+#[inline(always)]
+pub(crate) fn exact_key(x: f64, q: f64) -> i64 {
+    let y = x * q;
+    // Rounds half away from zero; a NaN becomes 0, as `as` does with it.
+    (y + 0.5f64.copysign(y)) as i64
 }
 
 #[cfg(test)]
@@ -112,6 +121,19 @@ mod tests {
             assert!(Keys::Log.valid(Keys::Log.key(x)));
         }
         assert!(Keys::Log.valid(Keys::Log.key(f64::MAX)));
+        // NaNs (whatever their payload and sign) and both zeros key to 0; ZERO is the first key.
+        for x in [
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7FF0_0000_0000_0001),
+            -0.0,
+            0.0,
+        ] {
+            assert_eq!(Keys::Log.key(x), 0, "{x}");
+        }
+        assert_eq!(Keys::Log.key(ZERO), 1);
+        assert_eq!(Keys::Log.key(-ZERO), -1);
+        assert_eq!(Keys::Log.key(f64::from_bits(ZERO.to_bits() - 1)), 0);
         assert!(!Keys::Log.valid(Keys::Log.key(f64::MAX) + 1));
     }
 
