@@ -31,6 +31,7 @@ pub(super) fn shock<O: Observer>(
         ShockAction::Affinity { actor, target, op } => {
             let idx = actor.ix() * n + target.ix();
             st.a[idx] = op.apply(st.a[idx]).clamp(-1.0, 1.0);
+            st.a_edits += 1;
         }
         ShockAction::Posture { actor, op } => {
             let i = actor.ix();
@@ -64,6 +65,7 @@ fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> 
     let fx = event_effects(c, &st.a, &st.s, &allies, e, |idx, d| changes.push((idx, d)));
     for (idx, d) in changes {
         st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
+        st.a_edits += 1;
     }
     if fx.posture != 0.0 {
         st.p[j] = (st.p[j] + fx.posture).min(POSTURE_MAX);
@@ -151,6 +153,7 @@ fn open(c: &Compiled, st: &mut State, t: usize) {
             if target != i {
                 let idx = i * n + target;
                 st.a[idx] = (st.a[idx] + shift).clamp(-1.0, 1.0);
+                st.a_edits += 1;
                 st.a_base[idx] = (st.a_base[idx] + shift).clamp(-1.0, 1.0);
             }
         }

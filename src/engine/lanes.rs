@@ -24,17 +24,26 @@ pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3]
 }
 
 /// `a ← clamp(a + d + δ (b − a), −1, 1)` element by element (rule 3's relaxation toward the
-/// baseline b with this step's changes d). Each element is independent, so the vector version
-/// has the same bits as the scalar one. O(N²) for the matrix.
+/// baseline b with this step's changes d), calling `crossed(k)` for each element k that moved
+/// across `thr` (`a > thr` before and not after, or the reverse: the third parties of rule 3 change
+/// only there). Each element is independent, so the vector version has the same bits as the
+/// scalar one. O(N²) for the matrix.
 #[inline(always)]
-pub(super) fn relax(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
+pub(super) fn relax(
+    a: &mut [f64],
+    b: &[f64],
+    d: &[f64],
+    delta: f64,
+    thr: f64,
+    crossed: impl FnMut(usize),
+) {
     #[cfg(target_arch = "x86_64")]
     {
-        sse2::relax(a, b, d, delta)
+        sse2::relax(a, b, d, delta, thr, crossed)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        relax_scalar(a, b, d, delta)
+        relax_scalar(a, b, d, delta, thr, crossed)
     }
 }
 
@@ -52,9 +61,20 @@ fn relax_one(a: f64, b: f64, d: f64, delta: f64) -> f64 {
 }
 
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn relax_scalar(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
-    for ((a, &b), &d) in a.iter_mut().zip(b).zip(d) {
-        *a = relax_one(*a, b, d, delta);
+fn relax_scalar(
+    a: &mut [f64],
+    b: &[f64],
+    d: &[f64],
+    delta: f64,
+    thr: f64,
+    mut crossed: impl FnMut(usize),
+) {
+    for (k, ((a, &b), &d)) in a.iter_mut().zip(b).zip(d).enumerate() {
+        let old = *a;
+        *a = relax_one(old, b, d, delta);
+        if (old > thr) != (*a > thr) {
+            crossed(k);
+        }
     }
 }
 
@@ -85,9 +105,17 @@ mod sse2 {
     use super::L;
     use std::arch::x86_64::*;
 
-    /// [`super::relax_scalar`] two elements at a time.
+    /// [`super::relax_scalar`] two elements at a time; a crossing shows as differing compare
+    /// masks of the old and new pair.
     #[inline(always)]
-    pub(super) fn relax(a: &mut [f64], b: &[f64], d: &[f64], delta: f64) {
+    pub(super) fn relax(
+        a: &mut [f64],
+        b: &[f64],
+        d: &[f64],
+        delta: f64,
+        thr: f64,
+        mut crossed: impl FnMut(usize),
+    ) {
         let n = a.len();
         let (b, d) = (&b[..n], &d[..n]);
         let pairs = n / 2 * 2;
@@ -95,18 +123,32 @@ mod sse2 {
         // slices of length n (checked above), unaligned allowed.
         unsafe {
             let (dl, lo, hi) = (_mm_set1_pd(delta), _mm_set1_pd(-1.0), _mm_set1_pd(1.0));
+            let t = _mm_set1_pd(thr);
             let mut k = 0;
             while k < pairs {
                 let av = _mm_loadu_pd(a.as_ptr().add(k));
                 let bv = _mm_loadu_pd(b.as_ptr().add(k));
                 let dv = _mm_loadu_pd(d.as_ptr().add(k));
                 let y = _mm_add_pd(_mm_add_pd(av, dv), _mm_mul_pd(dl, _mm_sub_pd(bv, av)));
-                _mm_storeu_pd(a.as_mut_ptr().add(k), _mm_min_pd(_mm_max_pd(y, lo), hi));
+                let y = _mm_min_pd(_mm_max_pd(y, lo), hi);
+                _mm_storeu_pd(a.as_mut_ptr().add(k), y);
+                let moved = _mm_movemask_pd(_mm_xor_pd(_mm_cmpgt_pd(av, t), _mm_cmpgt_pd(y, t)));
+                if moved != 0 {
+                    for h in 0..2 {
+                        if moved >> h & 1 == 1 {
+                            crossed(k + h);
+                        }
+                    }
+                }
                 k += 2;
             }
         }
         for k in pairs..n {
-            a[k] = super::relax_one(a[k], b[k], d[k], delta);
+            let old = a[k];
+            a[k] = super::relax_one(old, b[k], d[k], delta);
+            if (old > thr) != (a[k] > thr) {
+                crossed(k);
+            }
         }
     }
 
@@ -213,16 +255,21 @@ mod tests {
                     .collect()
             };
             let (a, b, d) = (v(1.0), v(1.0), v(1.5));
-            let (mut x, mut y) = (a.clone(), a);
-            relax(&mut x, &b, &d, 0.05);
-            relax_scalar(&mut y, &b, &d, 0.05);
+            let (mut x, mut y) = (a.clone(), a.clone());
+            let (mut cx, mut cy) = (Vec::new(), Vec::new());
+            relax(&mut x, &b, &d, 0.05, 0.3, |k| cx.push(k));
+            relax_scalar(&mut y, &b, &d, 0.05, 0.3, |k| cy.push(k));
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&x), bits(&y), "n={n}");
             assert!(x.iter().all(|v| (-1.0..=1.0).contains(v)));
+            // The crossings of 0.3, by the definition.
+            let want: Vec<usize> = (0..n).filter(|&k| (a[k] > 0.3) != (x[k] > 0.3)).collect();
+            assert_eq!(cx, want, "n={n}");
+            assert_eq!(cy, want, "n={n}");
         }
         // By hand: 0.5 + 0.2 + 0.1·(0 − 0.5) = 0.65; 0.9 + 0.3 + 0.1·(1 − 0.9) = 1.21 → 1.
         let mut a = [0.5, 0.9, -0.9];
-        relax(&mut a, &[0.0, 1.0, -1.0], &[0.2, 0.3, -0.3], 0.1);
+        relax(&mut a, &[0.0, 1.0, -1.0], &[0.2, 0.3, -0.3], 0.1, 0.6, |k| assert_eq!(k, 0));
         assert_eq!(a, [0.5 + 0.2 + 0.1 * (0.0 - 0.5), 1.0, -1.0]);
     }
 

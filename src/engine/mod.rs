@@ -260,7 +260,7 @@ pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O
         let mut coop = rules::reactions(c, &mut st, &mut x, obs);
         rules::pressure(&mut x);
         rules::posture(c, &st, &x.threat, &x.bump, &mut x.p_next);
-        rules::relax_affinities(c, &mut st, &x);
+        rules::relax_affinities(c, &mut st, &mut x);
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);
         for action in &c.shocks[next] {

@@ -35,6 +35,9 @@ pub(super) struct State {
     /// Cooperation index of every step so far (step 0 included).
     pub coop: Vec<f64>,
     pub coercive: usize,
+    /// Edits of `a` other than relaxation (shocks, injected events, the opening), counted so that
+    /// lists derived from A know to be found anew.
+    pub a_edits: u64,
 }
 
 impl State {
@@ -54,6 +57,7 @@ impl State {
             tone_received: vec![0.0; c.n],
             coop: Vec::with_capacity(c.steps + 1),
             coercive: 0,
+            a_edits: 0,
         }
     }
 
@@ -87,9 +91,12 @@ pub(super) struct Scratch {
     /// The stance noise's normal draws.
     pub normal: Normal,
     pub events: Vec<Event>,
-    /// Allies of each target in A(t), and the step they were found for.
+    /// Allies of each target in A(t), kept while they hold: `allies_ok[j]` is cleared when an
+    /// affinity toward j crosses the ally threshold in relaxation, and every list is found anew
+    /// after A is edited otherwise (`State::a_edits` moved past `allies_edits`).
     allies: Vec<Vec<usize>>,
-    ally_stamp: Vec<usize>,
+    allies_ok: Vec<bool>,
+    allies_edits: u64,
 }
 
 impl Scratch {
@@ -104,7 +111,8 @@ impl Scratch {
             normal: Normal::default(),
             events: Vec::new(),
             allies: vec![Vec::new(); n],
-            ally_stamp: vec![0; n],
+            allies_ok: vec![false; n],
+            allies_edits: 0,
         }
     }
 }
@@ -302,12 +310,16 @@ pub(super) fn reactions<O: Observer>(
     x.bump.iter_mut().for_each(|v| *v = 0.0);
     x.ds.iter_mut().for_each(|v| *v = 0.0);
     x.d_a.iter_mut().for_each(|v| *v = 0.0);
+    if x.allies_edits != st.a_edits {
+        x.allies_edits = st.a_edits;
+        x.allies_ok.iter_mut().for_each(|ok| *ok = false);
+    }
     let mut coop = 0.0;
     for e in &x.events {
         let j = e.target.ix();
-        // The target's allies in A(t), found once per step for each target hit.
-        if x.ally_stamp[j] != e.step {
-            x.ally_stamp[j] = e.step;
+        // The target's allies in A(t), found again only when they may have changed.
+        if !x.allies_ok[j] {
+            x.allies_ok[j] = true;
             find_allies(c, &st.a, j, &mut x.allies[j]);
         }
         let d_a = &mut x.d_a;
@@ -332,8 +344,12 @@ pub(super) fn posture(c: &Compiled, st: &State, threat: &[f64], bump: &[f64], p_
 }
 
 /// End of rule 3: `A(t+1) = clip(A(t) + ΔA + δ(A(0) − A(t)), −1, 1)`, diagonal kept at 0. O(N²).
-pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &Scratch) {
-    relax(&mut st.a, &st.a_base, &x.d_a, c.params.delta);
+/// Clears `allies_ok` of every target toward which an affinity crossed the ally threshold.
+pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &mut Scratch) {
+    let (n, ok) = (c.n, &mut x.allies_ok);
+    relax(&mut st.a, &st.a_base, &x.d_a, c.params.delta, c.params.ally_threshold, |k| {
+        ok[k % n] = false
+    });
     for i in 0..c.n {
         st.a[i * c.n + i] = 0.0;
     }
