@@ -23,10 +23,10 @@ mod rules;
 use crate::model::{Params, Status, CATALOGUE};
 use crate::scenario::{ActorId, Issue, Scenario, ShockAction};
 use codes::CodeSampler;
+pub use normal::Normal;
 use pairs::PairSampler;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-pub use normal::Normal;
 use rules::{Scratch, State};
 
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by

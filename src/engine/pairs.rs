@@ -40,7 +40,7 @@ impl PairSampler {
         let table_of = p
             .iter()
             .map(|&pi| {
-                if !(pi > 0.0) {
+                if pi.is_nan() || pi <= 0.0 {
                     return None;
                 }
                 let pi = pi.min(1.0);
@@ -60,7 +60,11 @@ impl PairSampler {
 
     /// Bytes the tables for candidate probabilities `p` take, without building them.
     pub(crate) fn bytes_of(p: &[f64]) -> usize {
-        let mut distinct: Vec<u64> = p.iter().filter(|&&x| x > 0.0).map(|x| x.to_bits()).collect();
+        let mut distinct: Vec<u64> = p
+            .iter()
+            .filter(|&&x| x > 0.0)
+            .map(|x| x.to_bits())
+            .collect();
         distinct.sort_unstable();
         distinct.dedup();
         (distinct.len() * ENTRIES + p.len()) * 8
@@ -143,7 +147,10 @@ mod tests {
                 let k = (set as u32).count_ones() as i32;
                 let want = p.powi(k) * (1.0 - p).powi(8 - k);
                 // Vose's construction rounds in f64: a few hundred ulps of the largest entry.
-                assert!((got - want).abs() < 1e-13, "p={p} S={set:08b}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-13,
+                    "p={p} S={set:08b}: {got} vs {want}"
+                );
             }
             // Each partner's marginal is p, and any two are independent.
             for b in 0..GROUP {
@@ -179,8 +186,16 @@ mod tests {
             }
         }
         for b in 0..GROUP {
-            assert!((one[b] as f64 - 80_000.0).abs() < 5.0 * 253.0, "bit {b}: {}", one[b]);
-            assert!((two[b] as f64 - 16_000.0).abs() < 5.0 * 124.0, "bits {b}+1: {}", two[b]);
+            assert!(
+                (one[b] as f64 - 80_000.0).abs() < 5.0 * 253.0,
+                "bit {b}: {}",
+                one[b]
+            );
+            assert!(
+                (two[b] as f64 - 16_000.0).abs() < 5.0 * 124.0,
+                "bits {b}+1: {}",
+                two[b]
+            );
         }
     }
 
