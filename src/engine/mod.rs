@@ -249,29 +249,57 @@ pub fn simulate<O: Observer>(c: &Compiled, seed: u64, run: u64, obs: &mut O) -> 
 /// Run the model once with a given generator. Each step calls the rules of DESIGN.md in the
 /// settled order; every rule reads state t and writes state t+1 (see [`rules`]).
 pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O) -> Outcome {
-    let mut st = State::new(c);
-    let mut x = Scratch::new(c.n);
+    simulate_in(c, rng, obs, &mut Workspace::default())
+}
+
+/// The vectors a run works in, kept between the runs of one thread so that a run allocates
+/// only its outcome: at 200 actors the matrices are 320 KB each, and fresh ones cost the
+/// kernel's zeroing of their pages on every run.
+#[derive(Default)]
+pub struct Workspace {
+    held: Option<(State, Scratch)>,
+}
+
+/// As [`simulate_with`], in the vectors of `ws` (the same bits: every run starts from the
+/// scenario's initial state).
+pub fn simulate_in<O: Observer, R: Rng>(
+    c: &Compiled,
+    rng: &mut R,
+    obs: &mut O,
+    ws: &mut Workspace,
+) -> Outcome {
+    let (st, x) = match &mut ws.held {
+        Some((st, x)) => {
+            st.reset(c);
+            x.reset(c.n);
+            (st, x)
+        }
+        held @ None => {
+            let (st, x) = held.insert((State::new(c), Scratch::new(c.n)));
+            (st, x)
+        }
+    };
     st.coop.push(0.0);
-    decision::indicators(c, &st, 0, obs);
+    decision::indicators(c, st, 0, obs);
     for t in 0..c.steps {
         let next = t + 1;
-        rules::stances(c, &st, &mut x.s_next, &mut x.threat, &mut x.normal, rng);
-        rules::draw_events(c, &st, next, &mut x, rng);
-        let mut coop = rules::reactions(c, &mut st, &mut x, obs);
-        rules::pressure(&mut x);
-        rules::posture(c, &st, &x.threat, &x.bump, &mut x.p_next);
-        rules::relax_affinities(c, &mut st, &mut x);
+        rules::stances(c, st, &mut x.s_next, &mut x.threat, &mut x.normal, rng);
+        rules::draw_events(c, st, next, x, rng);
+        let mut coop = rules::reactions(c, st, x, obs);
+        rules::pressure(x);
+        rules::posture(c, st, &x.threat, &x.bump, &mut x.p_next);
+        rules::relax_affinities(c, st, x);
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);
         for action in &c.shocks[next] {
-            coop += decision::shock(c, &mut st, action, next, obs);
+            coop += decision::shock(c, st, action, next, obs);
         }
         if c.issue.is_vote_step(next) {
-            decision::vote(c, &mut st, next, obs);
+            decision::vote(c, st, next, obs);
         }
-        decision::opening(c, &mut st, next);
+        decision::opening(c, st, next);
         st.coop.push(coop);
-        decision::indicators(c, &st, next, obs);
+        decision::indicators(c, st, next, obs);
     }
-    st.into_outcome()
+    st.outcome()
 }

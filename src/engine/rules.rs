@@ -42,35 +42,59 @@ pub(super) struct State {
 
 impl State {
     pub fn new(c: &Compiled) -> State {
-        State {
-            s: c.s0.clone(),
-            anchor: c.s0.clone(),
-            a: c.a0.clone(),
-            a_base: c.a0.clone(),
-            p: c.p0.clone(),
+        let mut st = State {
+            s: Vec::new(),
+            anchor: Vec::new(),
+            a: Vec::new(),
+            a_base: Vec::new(),
+            p: Vec::new(),
             status: Status::Proposed,
             approved_step: None,
             opened_step: None,
             blockers: Vec::new(),
             votes: Vec::new(),
-            tone_sent: vec![0.0; c.n],
-            tone_received: vec![0.0; c.n],
+            tone_sent: Vec::new(),
+            tone_received: Vec::new(),
             coop: Vec::with_capacity(c.steps + 1),
             coercive: 0,
             a_edits: 0,
-        }
+        };
+        st.reset(c);
+        st
     }
 
-    pub fn into_outcome(self) -> Outcome {
+    /// The initial state of a run of `c`, in the vectors this state already holds.
+    pub fn reset(&mut self, c: &Compiled) {
+        self.s.clone_from(&c.s0);
+        self.anchor.clone_from(&c.s0);
+        self.a.clone_from(&c.a0);
+        self.a_base.clone_from(&c.a0);
+        self.p.clone_from(&c.p0);
+        self.status = Status::Proposed;
+        self.approved_step = None;
+        self.opened_step = None;
+        self.blockers.clear();
+        self.votes.clear();
+        for v in [&mut self.tone_sent, &mut self.tone_received] {
+            v.clear();
+            v.resize(c.n, 0.0);
+        }
+        self.coop.clear();
+        self.coercive = 0;
+        self.a_edits = 0;
+    }
+
+    /// How the run ended (the final vectors copied, so that the state can be reset for the next).
+    pub fn outcome(&mut self) -> Outcome {
         Outcome {
             status: self.status,
             approved_step: self.approved_step,
             opened_step: self.opened_step,
-            blockers: self.blockers,
-            votes: self.votes,
-            final_stance: self.s,
-            final_posture: self.p,
-            final_affinity: self.a,
+            blockers: std::mem::take(&mut self.blockers),
+            votes: std::mem::take(&mut self.votes),
+            final_stance: self.s.clone(),
+            final_posture: self.p.clone(),
+            final_affinity: self.a.clone(),
             coercive_events: self.coercive,
         }
     }
@@ -101,19 +125,43 @@ pub(super) struct Scratch {
 
 impl Scratch {
     pub fn new(n: usize) -> Scratch {
-        Scratch {
-            s_next: vec![0.0; n],
-            p_next: vec![0.0; n],
-            d_a: vec![0.0; n * n],
-            bump: vec![0.0; n],
-            threat: vec![0.0; n],
-            ds: vec![0.0; n],
+        let mut x = Scratch {
+            s_next: Vec::new(),
+            p_next: Vec::new(),
+            d_a: Vec::new(),
+            bump: Vec::new(),
+            threat: Vec::new(),
+            ds: Vec::new(),
             normal: Normal::default(),
             events: Vec::new(),
-            allies: vec![Vec::new(); n],
-            allies_ok: vec![false; n],
+            allies: Vec::new(),
+            allies_ok: Vec::new(),
             allies_edits: 0,
+        };
+        x.reset(n);
+        x
+    }
+
+    /// Working memory for a run of n actors, in the vectors this scratch already holds (every
+    /// rule writes what it reads later in the step; the ally lists are marked stale).
+    pub fn reset(&mut self, n: usize) {
+        for v in [
+            &mut self.s_next,
+            &mut self.p_next,
+            &mut self.bump,
+            &mut self.threat,
+            &mut self.ds,
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
         }
+        self.d_a.clear();
+        self.d_a.resize(n * n, 0.0);
+        self.events.clear();
+        self.allies.resize_with(n, Vec::new);
+        self.allies_ok.clear();
+        self.allies_ok.resize(n, false);
+        self.allies_edits = 0;
     }
 }
 

@@ -17,11 +17,14 @@ pub mod shard;
 pub mod sketch;
 pub mod stats;
 
-use crate::engine::{simulate, Compiled, Event, Observer, Outcome, StepView};
+use crate::engine::{
+    run_rng, simulate_in, Compiled, Event, Observer, Outcome, StepView, Workspace,
+};
 use crate::model::{CooperationMean, Kind, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
 use crate::observe::{Checker, ObsCounts, Observation};
 use cells::Cells;
 use fixed::{fixed, i128_str, i128_vec, SCALE};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use sketch::{Keys, KEY_MAX};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -406,16 +409,17 @@ impl Observer for RunObserver<'_> {
     }
 }
 
-/// Run `run` of the ensemble into `agg` (its step values into `pending`, flushed into `agg`
-/// when full; flush it before `agg` is read); returns its outcome and, if asked, its events.
+/// The run drawn from `rng` (the ensemble's [`run_rng`]) into `agg` (its step values into
+/// `pending`, flushed into `agg` when full; flush it before `agg` is read), in the vectors of the
+/// thread's `ws`; returns its outcome and, if asked, its events.
 /// Also counts which of `observations` held in the run.
 fn run_into(
     c: &Compiled,
     observations: &[Observation],
-    seed: u64,
-    run: u64,
+    rng: &mut ChaCha8Rng,
     agg: &mut Aggregate,
     pending: &mut Pending,
+    ws: &mut Workspace,
     keep_events: bool,
 ) -> (Outcome, Vec<Event>) {
     let mut obs = RunObserver {
@@ -427,7 +431,7 @@ fn run_into(
         agg,
         pending,
     };
-    let out = simulate(c, seed, run, &mut obs);
+    let out = simulate_in(c, rng, &mut obs, ws);
     let RunObserver {
         sent_coercive,
         coop,
@@ -526,6 +530,7 @@ pub fn run_range_checked(
         let parts = rayon::broadcast(|_| {
             let mut agg = Aggregate::new(c.n, c.steps, c.ma_window());
             let mut pending = Pending::new(&agg);
+            let mut ws = Workspace::default();
             let mut evs = Vec::new();
             loop {
                 let r = next.fetch_add(1, Ordering::Relaxed);
@@ -533,7 +538,8 @@ pub fn run_range_checked(
                     break;
                 }
                 let keep = all_events || r == 0;
-                let (_, e) = run_into(c, observations, seed, r, &mut agg, &mut pending, keep);
+                let rng = &mut run_rng(seed, r);
+                let (_, e) = run_into(c, observations, rng, &mut agg, &mut pending, &mut ws, keep);
                 if keep {
                     evs.push((r, e));
                 }

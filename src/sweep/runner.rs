@@ -17,7 +17,7 @@
 //! let held = evaluate(&scenarios, runs, base.seed, &AllHold(&observations), &ctl)?;
 //! ```
 
-use crate::engine::{run_rng, simulate_with, Compiled, Observer, Outcome};
+use crate::engine::{run_rng, simulate_in, Compiled, Observer, Outcome, Workspace};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -119,7 +119,7 @@ fn run_group<E: Extract>(
     (0..compiled.len() * runs)
         .into_par_iter()
         .with_min_len(16)
-        .map(|k| {
+        .map_init(Workspace::default, |ws, k| {
             let (p, r) = (k / runs, k % runs);
             if (ctl.cancel)() {
                 return None;
@@ -127,7 +127,7 @@ fn run_group<E: Extract>(
             let c = &compiled[p];
             let mut obs = ex.observer(c);
             let mut rng = run_rng(seed, r as u64);
-            let out = simulate_with(c, &mut rng, &mut obs);
+            let out = simulate_in(c, &mut rng, &mut obs, ws);
             (ctl.on_run)();
             Some(ex.run(c, obs, out))
         })
@@ -137,7 +137,7 @@ fn run_group<E: Extract>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Nothing, StepView};
+    use crate::engine::{simulate_with, Nothing, StepView};
     use crate::scenario::Library;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
