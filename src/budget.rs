@@ -17,8 +17,9 @@ pub const MEMORY_BUDGET: u64 = 4 << 30;
 /// Most bytes a command may plan to write: 2 GiB.
 pub const OUTPUT_BUDGET: u64 = 2 << 30;
 
-/// Bytes of one (step, actor, metric) cell of an ensemble's aggregate: its head (64 bytes) and a
-/// histogram window of 16-bit counts with room to grow.
+/// Bytes of one (step, actor, metric) cell of an ensemble's aggregate: its head (24 bytes, plus
+/// 64 of extremes and exact sums for a continuous metric) and a histogram window of 16-bit counts
+/// with room to grow.
 const CELL_BYTES: u64 = 192;
 /// A tone cell (Σ G an actor sends or receives in a step) counts exact tenths over a range that
 /// grows with the actors it deals with: its window, per actor of the scenario, measured at

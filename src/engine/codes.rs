@@ -268,11 +268,14 @@ impl Tables {
     /// is the quotient (τ + 1)/h exactly.
     #[inline(always)]
     fn bin_of(&self, tau: f64) -> usize {
-        // (τ + 1)/h ∈ [0, B] for τ ∈ [−1, 1] and B ≤ MAX_BINS: a plain conversion to i32 is
-        // exact (truncation) there, without the saturating `as`'s range checks.
-        debug_assert!((-1.0..=1.0).contains(&tau));
+        // (τ + 1)/h ∈ [0, B] for τ ∈ [−1, 1] and B ≤ MAX_BINS: there a plain conversion to i32
+        // is exact (truncation), without the saturating `as`'s range checks. Anything else (a
+        // τ out of range or NaN, which `pick` never passes) takes the saturating path.
         let x = (tau + 1.0) * self.per_width;
-        // SAFETY: x is finite and in [0, MAX_BINS], within i32.
+        if !(0.0..=MAX_BINS as f64).contains(&x) {
+            return (x as usize).min(self.bins - 1);
+        }
+        // SAFETY: x is in [0, MAX_BINS] (checked above), so finite and within i32.
         let b = unsafe { x.to_int_unchecked::<i32>() } as usize;
         b.min(self.bins - 1)
     }

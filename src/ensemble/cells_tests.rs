@@ -169,3 +169,68 @@ fn counts_past_sixteen_bits_move_to_the_wide_arena_exactly() {
     assert_eq!(d.wide.len(), d.heads[1].len as usize);
     assert_eq!(d.summary(1, 1), fill().summary(1, 1));
 }
+
+#[test]
+fn a_batch_adds_what_its_values_add_one_by_one() {
+    // `add_runs` (strided, in two batches) against `add` value by value: the same nonzero
+    // counts, extremes (bits, zeros included) and exact sums, for signed zeros, ±1e9, 1e300 and
+    // tiny values among ordinary ones.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
+    for keys in [Keys::Log, Keys::Exact(10), Keys::Exact(1)] {
+        for trial in 0..200 {
+            let (cells, runs, pad) = (1 + trial % 5, 1 + trial % 13, trial % 3);
+            let stride = cells + pad;
+            let mut xs = vec![0.0f64; (runs - 1) * stride + cells];
+            for x in xs.iter_mut() {
+                *x = match rng.random_range(0..12) {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => 1e9,
+                    3 => -1e9,
+                    4 => 1e300,
+                    5 => -3e12,
+                    6 => 1e-12,
+                    7 => -1e-12,
+                    _ => rng.random_range(-5.0..5.0f64),
+                };
+                if keys != Keys::Log {
+                    // Exact metrics take multiples of 1/q of moderate size.
+                    *x = if x.abs() > 100.0 {
+                        7.0f64.copysign(*x)
+                    } else {
+                        (*x * 10.0).round() / 10.0
+                    };
+                }
+            }
+            let mut batched = Cells::new(keys, cells);
+            let mut single = Cells::new(keys, cells);
+            let split = runs / 2;
+            batched.add_runs(&xs, stride, split, 0..cells);
+            batched.add_runs(&xs[split * stride..], stride, runs - split, 0..cells);
+            for r in 0..runs {
+                for c in 0..cells {
+                    single.add(c, xs[r * stride + c]);
+                }
+            }
+            // (key, count) of every nonzero count of a cell.
+            let counts = |cs: &Cells, c: usize| -> Vec<(i64, u32)> {
+                let (off, w) = cs.window(c);
+                let keyed = w.iter().enumerate().map(|(k, &n)| (off + k as i64, n));
+                keyed.filter(|&(_, n)| n > 0).collect()
+            };
+            for c in 0..cells {
+                assert_eq!(
+                    counts(&batched, c),
+                    counts(&single, c),
+                    "{keys:?} trial {trial}"
+                );
+                let (lo, hi) = batched.extremes(c, 1);
+                let (lo1, hi1) = single.extremes(c, 1);
+                assert_eq!((lo.to_bits(), hi.to_bits()), (lo1.to_bits(), hi1.to_bits()));
+                if keys == Keys::Log {
+                    assert_eq!(batched.moments[c], single.moments[c]);
+                }
+            }
+        }
+    }
+}
