@@ -11,14 +11,16 @@ use serde::{Deserialize, Serialize};
 pub(crate) const SCALE: f64 = 4294967296.0;
 
 /// x·2³² rounded to the nearest integer (ties away from zero), without a call into the C
-/// library: truncate, then look at the exact remainder.
+/// library: truncate, then look at the exact remainder. Beyond the range (|x| ≥ 2³¹, which no
+/// metric reaches: postures stop at 1e9) the result saturates at ±(2⁶³ − 1).
 #[inline(always)]
 pub(crate) fn fixed(x: f64) -> i64 {
     let y = x * SCALE;
     let t = y as i64;
-    // Exact: |y − t| < 1 and both are within 2⁶³ (for |y| ≥ 2⁵³, y is an integer and r = 0).
+    // Exact: |y − t| < 1 and both are within 2⁶³ (for |y| ≥ 2⁵³, y is an integer and r = 0);
+    // out of range `as` saturates, r is huge, and the step saturates too.
     let r = y - t as f64;
-    t + (r >= 0.5) as i64 - (r <= -0.5) as i64
+    t.saturating_add((r >= 0.5) as i64 - (r <= -0.5) as i64)
 }
 
 /// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
@@ -156,6 +158,9 @@ mod tests {
         assert_eq!(fixed(0.5 / SCALE), 1);
         assert_eq!(fixed(0.49 / SCALE), 0);
         assert_eq!(fixed(1e9), 1_000_000_000 * (1i64 << 32));
+        // Out of range: saturated, never wrapped.
+        assert_eq!(fixed(1e300), i64::MAX);
+        assert_eq!(fixed(-3e12), i64::MIN);
     }
 
     #[test]
