@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 /// Layers of the ziggurat (the low byte of the uniform picks one).
 const LAYERS: usize = 256;
 /// Start of the tail, and the area of every layer (base strip and tail included), for 256 layers
-/// (Marsaglia and Tsang, table of section 4): the top layer's computed edge x₂₅₆ is then 0 to
-/// about 1e-12, and is set to 0.
+/// (Marsaglia and Tsang, section 4): with them the top layer, from x₂₅₅ to the peak, has area V
+/// to 5e-12 (V has 12 digits), so x₂₅₆ is set to 0.
 const R: f64 = 3.654_152_885_361_009;
 const V: f64 = 4.928_673_233_99e-3;
 
@@ -21,10 +21,10 @@ fn f(x: f64) -> f64 {
     libm::exp(-0.5 * x * x)
 }
 
-#[derive(Debug)]
 /// x[i]: the right edge of layer i (x[0] = V/f(R), the base strip's width as if it were a
 /// rectangle; x[1] = R; x[256] = 0), and fx[i] = f(x[i]) for i ≥ 1 (fx[0] = f(R), the base
 /// strip's height; never read, as layer 0 has no wedge).
+#[derive(Debug)]
 struct Ziggurat {
     x: [f64; LAYERS + 1],
     fx: [f64; LAYERS + 1],
