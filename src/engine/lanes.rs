@@ -60,7 +60,7 @@ fn relax_one(a: f64, b: f64, d: f64, delta: f64) -> f64 {
     }
 }
 
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+/// [`relax`] one element at a time (the code on other CPUs, and the SSE2 version's odd tail).
 fn relax_scalar(
     a: &mut [f64],
     b: &[f64],
@@ -83,21 +83,29 @@ fn relax_scalar(
 fn row_sums_scalar(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
     let n = a.len();
     let (cap, s, p) = (&cap[..n], &s[..n], &p[..n]);
-    let mut w = [0.0f64; L];
-    let mut ws = [0.0f64; L];
-    let mut th = [0.0f64; L];
+    let mut lanes = [[0.0f64; L]; 3];
     for j in 0..n {
         // The tail continues from lane 0, as in the vector version.
         let l = if j < n / L * L { j % L } else { j - n / L * L };
-        let (x, c) = (a[j], cap[j]);
-        let wp = c * if x > 0.0 { x } else { 0.0 };
-        let wn = c * if -x > 0.0 { -x } else { 0.0 };
-        w[l] += wp;
-        ws[l] += wp * s[j];
-        th[l] += wn * p[j];
+        add_column(&mut lanes, l, a[j], cap[j], s[j], p[j]);
     }
-    let fold = |v: [f64; L]| (v[0] + v[1]) + (v[2] + v[3]);
-    [fold(w), fold(ws), fold(th)]
+    fold(&lanes)
+}
+
+/// Column j's terms into lane l of the three sums: c·A⁺, c·A⁺·s_j, c·A⁻·p_j.
+#[inline(always)]
+fn add_column(lanes: &mut [[f64; L]; 3], l: usize, x: f64, c: f64, sj: f64, pj: f64) {
+    let wp = c * if x > 0.0 { x } else { 0.0 };
+    let wn = c * if -x > 0.0 { -x } else { 0.0 };
+    lanes[0][l] += wp;
+    lanes[1][l] += wp * sj;
+    lanes[2][l] += wn * pj;
+}
+
+/// Each sum's lanes added in the fixed order (l0 + l1) + (l2 + l3).
+#[inline(always)]
+fn fold(lanes: &[[f64; L]; 3]) -> [f64; 3] {
+    lanes.map(|v| (v[0] + v[1]) + (v[2] + v[3]))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -143,13 +151,9 @@ mod sse2 {
                 k += 2;
             }
         }
-        for k in pairs..n {
-            let old = a[k];
-            a[k] = super::relax_one(old, b[k], d[k], delta);
-            if (old > thr) != (a[k] > thr) {
-                crossed(k);
-            }
-        }
+        super::relax_scalar(&mut a[pairs..], &b[pairs..], &d[pairs..], delta, thr, |k| {
+            crossed(pairs + k)
+        });
     }
 
     /// [`super::row_sums_scalar`] with lanes 0–1 and 2–3 in two registers. `_mm_max_pd(x, 0)`
@@ -193,17 +197,10 @@ mod sse2 {
                 _mm_storeu_pd(out.as_mut_ptr(), lo);
                 _mm_storeu_pd(out.as_mut_ptr().add(2), hi);
             }
-            let [w, ws, th] = &mut lanes;
             for (l, j) in (full..n).enumerate() {
-                let (x, c) = (a[j], cap[j]);
-                let wp = c * if x > 0.0 { x } else { 0.0 };
-                let wn = c * if -x > 0.0 { -x } else { 0.0 };
-                w[l] += wp;
-                ws[l] += wp * s[j];
-                th[l] += wn * p[j];
+                super::add_column(&mut lanes, l, a[j], cap[j], s[j], p[j]);
             }
-            let fold = |v: [f64; L]| (v[0] + v[1]) + (v[2] + v[3]);
-            [fold(*w), fold(*ws), fold(*th)]
+            super::fold(&lanes)
         }
     }
 }
