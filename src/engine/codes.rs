@@ -219,11 +219,11 @@ impl CodeSampler {
             // uniform to compare with the column's threshold (Lemire's multiply).
             let m = u128::from(rng.next_u64()) * K as u128;
             let col = (m >> 64) as usize;
-            let k = if (m as u64) < keep[col] {
-                col
-            } else {
-                alias[col] as usize
-            };
+            // The column or its alias, selected without a branch (which one comes up is a
+            // coin toss a branch predictor cannot learn).
+            let other = alias[col] as usize;
+            let take = usize::from((m as u64) >= keep[col]).wrapping_neg();
+            let k = col ^ ((col ^ other) & take);
             let y = t.c[k] * d - t.off[k];
             let u = f64::from(rng.next_u32()) * (1.0 / 4294967296.0);
             let quadratic = 1.0 + y * (1.0 + 0.5 * y);

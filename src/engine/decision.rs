@@ -62,7 +62,13 @@ fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> 
     let mut allies = Vec::new();
     find_allies(c, &st.a, j, &mut allies);
     let mut changes: Vec<(usize, f64)> = Vec::with_capacity(allies.len() + 1);
-    let fx = event_effects(c, &st.a, &st.s, &allies, e, |idx, d| changes.push((idx, d)));
+    // The diagonal entry (a sender allied with its target) is not an affinity.
+    let diagonal = e.actor.ix() * (c.n + 1);
+    let fx = event_effects(c, &st.a, &st.s, &allies, e, |idx, d| {
+        if idx != diagonal {
+            changes.push((idx, d));
+        }
+    });
     for (idx, d) in changes {
         st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
         st.a_edits += 1;

@@ -27,7 +27,7 @@ pub use normal::Normal;
 use pairs::PairSampler;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rules::{Scratch, State};
+use rules::{CodeFx, Scratch, State};
 
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by
 /// `seed_from_u64(seed)` on stream `run`. Run 0 of a seed is the single run of that seed, and a run
@@ -148,6 +148,8 @@ pub struct Compiled {
     sampler: CodeSampler,
     /// Rule 2's candidate tables (candidate probability rate · σ_i).
     pairs: PairSampler,
+    /// Rules 3 and 7: each catalogue code's factors.
+    code_fx: Vec<CodeFx>,
 }
 
 impl Compiled {
@@ -230,6 +232,10 @@ impl Compiled {
             issue: sc.issue.clone(),
             sampler: CodeSampler::new(sc.params.temperature),
             pairs: PairSampler::new(&candidate_p(sc)),
+            code_fx: CATALOGUE
+                .iter()
+                .map(|k| CodeFx::new(&sc.params, k.goldstein))
+                .collect(),
         }
     }
 }

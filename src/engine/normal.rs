@@ -63,22 +63,23 @@ impl Normal {
         loop {
             let r = rng.next_u64();
             let i = (r & 0xff) as usize;
-            let sign = if r & 0x100 != 0 { -1.0 } else { 1.0 };
+            // Bit 8 is the sign, set by flipping the result's sign bit (no branch on it).
+            let sign = (r & 0x100) << 55;
             // 53 bits: u ∈ [0, 1).
             let u = (r >> 11) as f64 * (1.0 / 9007199254740992.0);
             let x = u * z.x[i];
             // Inside the part of the layer that lies wholly under the curve.
             if x < z.x[i + 1] {
-                return sign * x;
+                return f64::from_bits(x.to_bits() ^ sign);
             }
             if i == 0 {
-                return sign * tail(rng);
+                return f64::from_bits(tail(rng).to_bits() ^ sign);
             }
             // The wedge between x[i+1] and x[i]: a uniform height in the layer, kept if it is
             // under the curve.
             let y = z.fx[i] + uniform(rng) * (z.fx[i + 1] - z.fx[i]);
             if y < f(x) {
-                return sign * x;
+                return f64::from_bits(x.to_bits() ^ sign);
             }
         }
     }

@@ -93,6 +93,26 @@ pub(super) fn candidates(table: &[u64], r: u64) -> u32 {
     }
 }
 
+/// The positions of the set bits of each byte, lowest first (the rest 0): a group's candidates
+/// are written to a list with one table row and advanced over by the byte's popcount, with no
+/// branch on which partners came up.
+pub(super) const POSITIONS: [[u8; GROUP]; ENTRIES] = {
+    let mut t = [[0u8; GROUP]; ENTRIES];
+    let mut m = 0;
+    while m < ENTRIES {
+        let (mut b, mut k) = (0, 0);
+        while b < GROUP {
+            if m >> b & 1 == 1 {
+                t[m][k] = b as u8;
+                k += 1;
+            }
+            b += 1;
+        }
+        m += 1;
+    }
+    t
+};
+
 /// The alias table of the subsets of eight independent candidates of probability p, packed.
 fn table(p: f64) -> Vec<u64> {
     let w: Vec<f64> = (0..ENTRIES)
@@ -196,6 +216,16 @@ mod tests {
                 "bits {b}+1: {}",
                 two[b]
             );
+        }
+    }
+
+    #[test]
+    fn positions_list_each_bytes_set_bits_in_order() {
+        for m in 0..ENTRIES {
+            let want: Vec<u8> = (0..GROUP as u8).filter(|b| m >> b & 1 == 1).collect();
+            let k = (m as u32).count_ones() as usize;
+            assert_eq!(&POSITIONS[m][..k], &want[..], "{m:08b}");
+            assert!(POSITIONS[m][k..].iter().all(|&b| b == 0), "{m:08b}");
         }
     }
 

@@ -9,7 +9,7 @@
 
 use super::lanes::{relax, row_sums};
 use super::normal::Normal;
-use super::pairs::{candidates, GROUP};
+use super::pairs::{candidates, GROUP, POSITIONS};
 use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
 use crate::model::{Status, COERCIVE};
 use crate::scenario::ActorId;
@@ -115,6 +115,11 @@ pub(super) struct Scratch {
     /// The stance noise's normal draws.
     pub normal: Normal,
     pub events: Vec<Event>,
+    /// Rule 2's lists ([`draw_events`]): the step's candidate pairs, then the kept pairs and
+    /// their tones, each with room for every ordered pair and a group's spare writes.
+    cand: Vec<u32>,
+    kept: Vec<u32>,
+    kept_tau: Vec<f64>,
     /// Allies of each target in A(t), kept while they hold: `allies_ok[j]` is cleared when an
     /// affinity toward j crosses the ally threshold in relaxation, and every list is found anew
     /// after A is edited otherwise (`State::a_edits` moved past `allies_edits`).
@@ -134,6 +139,9 @@ impl Scratch {
             ds: Vec::new(),
             normal: Normal::default(),
             events: Vec::new(),
+            cand: Vec::new(),
+            kept: Vec::new(),
+            kept_tau: Vec::new(),
             allies: Vec::new(),
             allies_ok: Vec::new(),
             allies_edits: 0,
@@ -158,6 +166,13 @@ impl Scratch {
         self.d_a.clear();
         self.d_a.resize(n * n, 0.0);
         self.events.clear();
+        let room = n * n.saturating_sub(1) + GROUP;
+        for v in [&mut self.cand, &mut self.kept] {
+            v.clear();
+            v.resize(room, 0);
+        }
+        self.kept_tau.clear();
+        self.kept_tau.resize(room, 0.0);
         self.allies.resize_with(n, Vec::new);
         self.allies_ok.clear();
         self.allies_ok.resize(n, false);
@@ -216,6 +231,13 @@ pub(super) fn pressure(x: &mut Scratch) {
 /// The draw is thinned ([`super::pairs`]): i's partners come in groups of eight, one 64-bit
 /// uniform picks the group's candidates (each with probability rate σ_i), and a candidate is kept
 /// with probability 0.25 + 0.75 |τ_ij|. Events are stamped `step = next`, in order of (i, j).
+///
+/// Three passes, so that which pairs come up never steers a branch (a mispredicted branch costs
+/// more than the arithmetic of a pair): every group's candidates are written to a list (one row
+/// of [`POSITIONS`], advanced over by the group's popcount); every candidate's keep test is
+/// computed and the pair written to the list of kept pairs, advanced over by the test's result;
+/// then a code is drawn for each kept pair. The generator is read in that order: the groups'
+/// 64-bit uniforms (actor by actor), one 32-bit uniform per candidate, then the codes' draws.
 /// O(N²) work, O(N²/8 + events) draws.
 pub(super) fn draw_events<R: Rng>(
     c: &Compiled,
@@ -227,40 +249,52 @@ pub(super) fn draw_events<R: Rng>(
     let n = c.n;
     let pr = &c.params;
     x.events.clear();
+    // Pass 1: candidates, as i << 16 | o, with partner o of i being actor o + (o ≥ i).
+    let cand = &mut x.cand[..];
+    let mut k = 0;
     for i in 0..n {
         let Some(table) = c.pairs.table(i) else {
             continue;
         };
-        let coercive_ok = st.p[i] >= pr.escalation_threshold;
-        let half_bs = pr.beta * c.sal[i] * 0.5;
-        let si = st.s[i];
-        let row = &st.a[i * n..(i + 1) * n];
-        // i's partners skip i: partner o is actor o + (o ≥ i).
         for first in (0..n - 1).step_by(GROUP) {
             let mut m = candidates(table, rng.next_u64());
             let left = n - 1 - first;
             if left < GROUP {
                 m &= (1 << left) - 1;
             }
-            while m != 0 {
-                let o = first + m.trailing_zeros() as usize;
-                m &= m - 1;
-                let j = o + usize::from(o >= i);
-                let tau = (row[j] - half_bs * (si - st.s[j]).abs()).clamp(-1.0, 1.0);
-                // Kept with probability 0.25 + 0.75|τ|: a 32-bit uniform x (exact in f64) is
-                // below k·2³² with probability ⌈k·2³²⌉/2³², one compare and no `ceil`.
-                if f64::from(rng.next_u32()) >= 4294967296.0 * (0.25 + 0.75 * tau.abs()) {
-                    continue;
-                }
-                let code = c.sampler.pick(tau, coercive_ok, rng);
-                x.events.push(Event {
-                    step: next,
-                    actor: ActorId(i as u16),
-                    target: ActorId(j as u16),
-                    code,
-                });
+            let base = (i as u32) << 16 | first as u32;
+            let at = &mut cand[k..k + GROUP];
+            for (slot, &b) in at.iter_mut().zip(&POSITIONS[m as usize]) {
+                *slot = base + u32::from(b);
             }
+            k += m.count_ones() as usize;
         }
+    }
+    // Pass 2: the keep tests. A 32-bit uniform u (exact in f64) is below k·2³² with
+    // probability ⌈k·2³²⌉/2³², one compare and no `ceil`.
+    let (kept, kept_tau) = (&mut x.kept[..], &mut x.kept_tau[..]);
+    let mut e = 0;
+    for &pair in &cand[..k] {
+        let (i, o) = ((pair >> 16) as usize, (pair & 0xffff) as usize);
+        let j = o + usize::from(o >= i);
+        let half_bs = pr.beta * c.sal[i] * 0.5;
+        let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
+        kept[e] = (i as u32) << 16 | j as u32;
+        kept_tau[e] = tau;
+        let u = f64::from(rng.next_u32());
+        e += usize::from(u < 4294967296.0 * (0.25 + 0.75 * tau.abs()));
+    }
+    // Pass 3: the codes.
+    for (&pair, &tau) in kept[..e].iter().zip(&kept_tau[..e]) {
+        let (i, j) = ((pair >> 16) as usize, (pair & 0xffff) as usize);
+        let coercive_ok = st.p[i] >= pr.escalation_threshold;
+        let code = c.sampler.pick(tau, coercive_ok, rng);
+        x.events.push(Event {
+            step: next,
+            actor: ActorId(i as u16),
+            target: ActorId(j as u16),
+            code,
+        });
     }
 }
 
@@ -285,8 +319,10 @@ pub(super) struct Effects {
 
 /// Rules 3 and 7 for one event of weight G from i to j, reading affinities `a` and stances `s` (the
 /// state the event meets): j's view of i moves by `κ·G/10`, each ally l of j other than i
-/// (A_lj > ally threshold in `a`) moves its view of i by `κ₃·A_lj·G/10`; each change goes to
-/// `add(index into A, Δ)`. Drawn and injected events both use it.
+/// (A_lj > ally threshold in `a`) moves its view of i by `A_lj·(κ₃·G/10)`; each change goes to
+/// `add(index into A, Δ)`. If i is itself an ally of j, its term goes to the diagonal index
+/// i·(n + 1), which the caller discards. The code's factors come from [`CodeFx`], computed once
+/// per scenario. Drawn and injected events both use it.
 #[inline(always)]
 pub(super) fn event_effects(
     c: &Compiled,
@@ -297,40 +333,70 @@ pub(super) fn event_effects(
     mut add: impl FnMut(usize, f64),
 ) -> Effects {
     let n = c.n;
-    let pr = &c.params;
     let (i, j) = (e.actor.ix(), e.target.ix());
-    let g = e.goldstein();
-    add(j * n + i, pr.kappa * g / 10.0);
+    let fx = &c.code_fx[e.code];
+    add(j * n + i, fx.direct);
     for &l in allies {
-        if l != i {
-            add(l * n + i, pr.kappa_third * a[l * n + j] * g / 10.0);
-        }
+        // l = i (the sender allied with its target) adds to the diagonal of ΔA instead of
+        // being skipped by a branch: `relax_affinities` zeroes that diagonal before using it.
+        add(l * n + i, a[l * n + j] * fx.third);
     }
     Effects {
-        posture: if g <= COERCIVE {
-            pr.kappa_posture * g.abs() / 10.0
-        } else {
-            0.0
-        },
-        stance: stance_change(c, s, i, j, g),
+        posture: fx.posture,
+        stance: stance_change(c, s, i, j, fx),
     }
 }
 
 /// Rule 7, pressure and persuasion: an event of weight G from i moves j's stance by
 /// `Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r`, with r = +1 for G > 0 (inducements and
-/// persuasion pull toward i), r = compliance_ji for G < 0 (+1 gives way, −1 digs in), 0 for G = 0.
-pub(super) fn stance_change(c: &Compiled, s: &[f64], i: usize, j: usize, g: f64) -> f64 {
-    let r = if g > 0.0 {
-        1.0
-    } else if g < 0.0 {
-        c.compliance[j * c.n + i]
-    } else {
-        0.0
-    };
+/// persuasion pull toward i), r = compliance_ji for G < 0 (+1 gives way, −1 digs in), 0 for G = 0;
+/// computed as `(η(|G|/10)/2 · (1 − ρ_j)) (s_i − s_j) · r`.
+pub(super) fn stance_change(c: &Compiled, s: &[f64], i: usize, j: usize, fx: &CodeFx) -> f64 {
+    // Selects rather than branches (an event's sign is as unpredictable as its code): r is
+    // exactly 1, compliance_ji or 0 (0 · compliance is ±0, and 0 + ±0 is +0), and r = 0 gives
+    // exactly +0.0.
+    let r = fx.gives + fx.resists * c.compliance[j * c.n + i];
+    let d = fx.stance * c.lambda[j] * (s[i] - s[j]) * r;
     if r == 0.0 {
-        return 0.0;
+        0.0
+    } else {
+        d
     }
-    c.params.eta * c.lambda[j] * (g.abs() / 10.0) * (s[i] - s[j]) / 2.0 * r
+}
+
+/// What an event of one code does, with the scenario's κ, κ₃, κ_p and η folded in (see
+/// [`event_effects`] and [`stance_change`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CodeFx {
+    /// κ·G/10: the target's view of the actor.
+    pub direct: f64,
+    /// κ₃·G/10: an ally's view of the actor, per unit of its affinity to the target.
+    pub third: f64,
+    /// Rule 3: κ_p·|G|/10 for a coercive code (G ≤ −7), else 0.
+    pub posture: f64,
+    /// Rule 7: η·(|G|/10)/2.
+    pub stance: f64,
+    /// Rule 7's r = gives + resists · compliance: (1, 0) for G > 0, (0, 1) for G < 0, (0, 0)
+    /// for G = 0.
+    pub gives: f64,
+    pub resists: f64,
+}
+
+impl CodeFx {
+    pub fn new(pr: &crate::model::Params, g: f64) -> CodeFx {
+        CodeFx {
+            direct: pr.kappa * g / 10.0,
+            third: pr.kappa_third * g / 10.0,
+            posture: if g <= COERCIVE {
+                pr.kappa_posture * g.abs() / 10.0
+            } else {
+                0.0
+            },
+            stance: pr.eta * (g.abs() / 10.0) / 2.0,
+            gives: if g > 0.0 { 1.0 } else { 0.0 },
+            resists: if g < 0.0 { 1.0 } else { 0.0 },
+        }
+    }
 }
 
 /// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
@@ -395,6 +461,10 @@ pub(super) fn posture(c: &Compiled, st: &State, threat: &[f64], bump: &[f64], p_
 /// Clears `allies_ok` of every target toward which an affinity crossed the ally threshold.
 pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &mut Scratch) {
     let (n, ok) = (c.n, &mut x.allies_ok);
+    // The diagonal of ΔA holds what `event_effects` sent there instead of skipping it.
+    for i in 0..n {
+        x.d_a[i * n + i] = 0.0;
+    }
     relax(
         &mut st.a,
         &st.a_base,
