@@ -283,12 +283,14 @@ fn width(metric: Metric, n: usize) -> usize {
 /// stretches (not one value every `batch` entries: that was most of the program's D1 write
 /// misses) and a flush reads one forward stream per buffered run.
 ///
-/// The buffer is kept small (256 KiB: 7 runs of the baseline's 9 actors and 104 steps, fewer
-/// for larger scenarios) so that it and the 16-bit histograms share the core's cache. Measured with cachegrind (2 MiB last
-/// level, baseline, 2,000 runs): flushing costs about 57 instructions a value plus 57 a cell
-/// per batch, so 128 KiB (3 runs) took 615M instructions to flush, 256 KiB 520M and 512 KiB
-/// 482M, for 340k, 402k and 734k last-level misses. The counts, extremes and fixed-point sums do
-/// not depend on the order values are added in, so batching changes no output.
+/// The buffer holds 2 MiB (61 runs of the baseline's 9 actors and 104 steps, fewer for larger
+/// scenarios, at most 64). Measured on the 2-core machine (L2 2 MiB a core), baseline, 100,000
+/// runs on 2 threads, five alternating passes: 256 KiB took 4.08–4.70 s, 2 MiB 3.91–4.51 s;
+/// at 1 thread 1 and 4 MiB were no faster than 2 MiB. Earlier cachegrind counts (2 MiB
+/// simulated last level) had favoured 256 KiB on instructions and misses; the wall clock does
+/// not. A value-per-`batch`-entries (cell-major) layout was tried as well and was no faster.
+/// The counts, extremes and fixed-point sums do not depend on the order values are added in, so
+/// batching changes no output.
 pub(crate) struct Pending {
     /// `values[r * cells + first[m] + cell]`: the value of `cell` of metric m in buffered run r.
     values: Vec<f64>,
@@ -300,7 +302,7 @@ pub(crate) struct Pending {
 }
 
 /// Bytes of buffered values per thread (a target: at least one run is buffered).
-const PENDING_BYTES: usize = 1 << 18;
+const PENDING_BYTES: usize = 1 << 21;
 
 impl Pending {
     pub(crate) fn new(agg: &Aggregate) -> Pending {
