@@ -169,12 +169,13 @@ fn open(c: &Compiled, st: &mut State, t: usize) {
 /// Rule 6, the indicators of step t, to the observer: compromise forecast `F = Σ c σ s / Σ c σ`,
 /// polarisation (capability-weighted SD of stances), the cooperation index and its moving average.
 pub(super) fn indicators<O: Observer>(c: &Compiled, st: &State, t: usize, obs: &mut O) {
-    let (mut num, mut den, mut cs, mut c_sum) = (0.0, 0.0, 0.0, 0.0);
+    // Σ c σ and Σ c are the scenario's (summed in `Compiled::new` in the order this loop once
+    // summed them, so the same bits).
+    let (den, c_sum) = (c.cap_sal_sum, c.cap_sum);
+    let (mut num, mut cs) = (0.0, 0.0);
     for i in 0..c.n {
-        num += c.cap[i] * c.sal[i] * st.s[i];
-        den += c.cap[i] * c.sal[i];
+        num += c.cap_sal[i] * st.s[i];
         cs += c.cap[i] * st.s[i];
-        c_sum += c.cap[i];
     }
     let mean = cs / c_sum;
     // With no salience anywhere the forecast falls back to the capability-weighted mean.

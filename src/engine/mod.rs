@@ -125,6 +125,10 @@ pub struct Compiled {
     params: Params,
     cap: Vec<f64>,
     sal: Vec<f64>,
+    /// c_i σ_i, Σ c_i σ_i and Σ c_i (rule 6's forecast and polarization).
+    cap_sal: Vec<f64>,
+    cap_sal_sum: f64,
+    cap_sum: f64,
     lambda: Vec<f64>,
     s0: Vec<f64>,
     p0: Vec<f64>,
@@ -204,6 +208,16 @@ impl Compiled {
             steps: sc.steps,
             params: sc.params.clone(),
             sal: sc.actors.iter().map(|a| a.salience).collect(),
+            cap_sal: sc
+                .actors
+                .iter()
+                .map(|a| a.capability * a.salience)
+                .collect(),
+            cap_sal_sum: sc
+                .actors
+                .iter()
+                .fold(0.0, |sum, a| sum + a.capability * a.salience),
+            cap_sum: cap.iter().fold(0.0, |sum, c| sum + c),
             lambda: sc.actors.iter().map(|a| 1.0 - a.stubbornness).collect(),
             s0: sc.actors.iter().map(|a| a.stance).collect(),
             p0: sc.actors.iter().map(|a| a.posture).collect(),

@@ -402,9 +402,7 @@ impl CodeFx {
 /// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
 pub(super) fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
     let g = e.goldstein();
-    if g <= COERCIVE {
-        st.coercive += 1;
-    }
+    st.coercive += usize::from(g <= COERCIVE);
     st.tone_sent[e.actor.ix()] += g;
     st.tone_received[e.target.ix()] += g;
     obs.event(e);

@@ -401,9 +401,8 @@ impl Observer for RunObserver<'_> {
         let n = self.agg.n;
         self.agg.event_counts[(e.actor.ix() * n + e.target.ix()) * CATALOGUE.len() + e.code] += 1;
         self.agg.events += 1;
-        if e.goldstein() <= COERCIVE {
-            self.sent_coercive[e.actor.ix()] = true;
-        }
+        // `|=` rather than a branch on whether the code is coercive.
+        self.sent_coercive[e.actor.ix()] |= e.goldstein() <= COERCIVE;
         if self.keep_events {
             self.events.push(*e);
         }
