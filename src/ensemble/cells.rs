@@ -16,7 +16,7 @@
 //! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
 //! read-back is checked shape by shape ([`Cells::check`]) before it is used.
 
-use super::fixed::Acc;
+use super::fixed::{Acc, Short, SMALL};
 use super::sketch::{exact_key, log_key, Keys, KEY_MAX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -156,27 +156,44 @@ impl Cells {
         assert!(cells.end <= self.heads.len() && (runs - 1) * stride + cells.len() <= xs.len());
         let first = cells.start;
         match self.keys {
+            Keys::Log if runs > Short::MAX => {
+                // In chunks that a `Short` can sum.
+                for r in (0..runs).step_by(Short::MAX) {
+                    let k = Short::MAX.min(runs - r);
+                    self.add_runs(&xs[r * stride..], stride, k, cells.clone());
+                }
+            }
             Keys::Log => {
                 for cell in cells {
-                    let mut m = Moments::default();
-                    self.count(cell, &xs[cell - first..], stride, runs, |x| {
+                    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                    let (mut short, mut small) = (Short::default(), true);
+                    let xs = &xs[cell - first..];
+                    self.count(cell, xs, stride, runs, |x| {
                         // `<` skips a NaN as `f64::min` would, in one instruction (`minsd`);
                         // the batch's extremes join the cell's with `min` and `max` below.
-                        if x < m.min {
-                            m.min = x;
+                        if x < lo {
+                            lo = x;
                         }
-                        if x > m.max {
-                            m.max = x;
+                        if x > hi {
+                            hi = x;
                         }
-                        m.acc.add(x);
+                        small &= x.abs() < SMALL;
+                        short.add(x);
                         log_key(x)
                     });
                     // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their
                     // order (an extreme that is a zero is +0.0, whichever zero came first).
                     let c = &mut self.moments[cell];
-                    c.min = c.min.min(m.min + 0.0);
-                    c.max = c.max.max(m.max + 0.0);
-                    c.acc.merge(&m.acc);
+                    c.min = c.min.min(lo + 0.0);
+                    c.max = c.max.max(hi + 0.0);
+                    if small {
+                        c.acc.add_short(&short);
+                    } else {
+                        // A value at or beyond 2¹⁹ (or NaN): the sums again, in full width.
+                        for r in 0..runs {
+                            c.acc.add(xs[r * stride]);
+                        }
+                    }
                 }
             }
             Keys::Exact(q) => {

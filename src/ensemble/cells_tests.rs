@@ -174,15 +174,26 @@ fn counts_past_sixteen_bits_move_to_the_wide_arena_exactly() {
 fn a_batch_adds_what_its_values_add_one_by_one() {
     // `add_runs` (strided, in two batches) against `add` value by value: the same nonzero
     // counts, extremes (bits, zeros included) and exact sums, for signed zeros, ±1e9, 1e300 and
-    // tiny values among ordinary ones.
+    // tiny values among ordinary ones. Odd trials have no value beyond 2¹⁹, so that a continuous
+    // cell's batch takes the short sums (`Short`); every seventh trial has more runs than a
+    // `Short` may sum (the batch goes in chunks).
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
     for keys in [Keys::Log, Keys::Exact(10), Keys::Exact(1)] {
         for trial in 0..200 {
-            let (cells, runs, pad) = (1 + trial % 5, 1 + trial % 13, trial % 3);
+            let runs = if trial % 7 == 0 {
+                60 + trial % 150
+            } else {
+                1 + trial % 13
+            };
+            let (cells, pad) = (1 + trial % 5, trial % 3);
             let stride = cells + pad;
             let mut xs = vec![0.0f64; (runs - 1) * stride + cells];
             for x in xs.iter_mut() {
-                *x = match rng.random_range(0..12) {
+                let pick = match rng.random_range(0..12) {
+                    2..=5 if trial % 2 == 1 => 11,
+                    k => k,
+                };
+                *x = match pick {
                     0 => 0.0,
                     1 => -0.0,
                     2 => 1e9,

@@ -23,6 +23,50 @@ pub(crate) fn fixed(x: f64) -> i64 {
     t.saturating_add((r >= 0.5) as i64 - (r <= -0.5) as i64)
 }
 
+/// Below this magnitude x·2³² is under 2⁵¹ and [`fixed_small`] applies.
+pub(crate) const SMALL: f64 = 524288.0; // 2¹⁹
+
+/// 1.5·2⁵²: for |y| < 2⁵¹, y + MAGIC lies in [2⁵², 2⁵³), where doubles are the integers, so the
+/// sum is y rounded to the nearest integer (ties to even) plus MAGIC, and its bits minus MAGIC's
+/// are that integer.
+const MAGIC: f64 = 6755399441055744.0;
+
+/// [`fixed`] for |x| < [`SMALL`] (the same integer: nearest, ties away from zero), in plain
+/// arithmetic and compares: no conversion instructions and no saturation. The difference
+/// d = y − round(y) is exact (|d| ≤ 1/2, within y's precision), so a tie shows as d = ±1/2, and
+/// the tie rounded toward zero (to even) is moved out by one.
+#[inline(always)]
+pub(crate) fn fixed_small(x: f64) -> i64 {
+    let y = x * SCALE;
+    let m = y + MAGIC;
+    // Wrapping: a caller may pass a large x and discard the result (see `Short`).
+    let k = (m.to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64);
+    let d = y - (m - MAGIC);
+    k.wrapping_add(i64::from(d == 0.5 && y > 0.0) - i64::from(d == -0.5 && y < 0.0))
+}
+
+/// Σx and Σx² of at most [`Short::MAX`] values of magnitude below [`SMALL`], in 64 and 128
+/// bits (|f| < 2⁵¹, so Σf < 2⁵⁷ and Σf² < 2¹⁰⁸: neither can overflow), to be added to an [`Acc`]
+/// with [`Acc::add_short`]: the same sums as [`Acc::add`] value by value, with no carries.
+/// Larger values may be added too, but then the sums are meaningless (they wrap) and must be
+/// discarded: the caller checks the magnitudes beside.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Short {
+    s1: i64,
+    s2: u128,
+}
+
+impl Short {
+    pub(crate) const MAX: usize = 64;
+
+    #[inline(always)]
+    pub(crate) fn add(&mut self, x: f64) {
+        let f = fixed_small(x);
+        self.s1 = self.s1.wrapping_add(f);
+        self.s2 = self.s2.wrapping_add((f as i128 * f as i128) as u128);
+    }
+}
+
 /// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
 /// no sum can overflow and any order of adding gives the same bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -42,6 +86,14 @@ impl Acc {
         self.s1 += f as i128;
         let sq = (f as i128 * f as i128) as u128;
         let (lo, carry) = self.s2_lo.overflowing_add(sq);
+        self.s2_lo = lo;
+        self.s2_hi += carry as u128;
+    }
+
+    /// Add the sums of a [`Short`].
+    pub(crate) fn add_short(&mut self, o: &Short) {
+        self.s1 += o.s1 as i128;
+        let (lo, carry) = self.s2_lo.overflowing_add(o.s2);
         self.s2_lo = lo;
         self.s2_hi += carry as u128;
     }
@@ -161,6 +213,59 @@ mod tests {
         // Out of range: saturated, never wrapped.
         assert_eq!(fixed(1e300), i64::MAX);
         assert_eq!(fixed(-3e12), i64::MIN);
+    }
+
+    #[test]
+    fn small_fixed_point_is_fixed_point() {
+        // Hand values: ties (k + 1/2)·2⁻³² go away from zero, as in `fixed`.
+        assert_eq!(fixed_small(0.8), 3435973837);
+        assert_eq!(fixed_small(-0.8), -3435973837);
+        assert_eq!(fixed_small(0.5 / SCALE), 1);
+        assert_eq!(fixed_small(-0.5 / SCALE), -1);
+        assert_eq!(fixed_small(2.5 / SCALE), 3); // ties to even would give 2
+        assert_eq!(fixed_small(-2.5 / SCALE), -3);
+        assert_eq!(fixed_small(3.5 / SCALE), 4);
+        assert_eq!(fixed_small(0.49 / SCALE), 0);
+        assert_eq!(fixed_small(-0.0), 0);
+        // Every tie, every value next to a tie or an integer, and spread magnitudes up to the
+        // limit 2¹⁹, against `fixed`.
+        let mut xs = vec![1.0, -1.0, SMALL.next_down(), -SMALL.next_down()];
+        for k in [0i64, 1, 2, 3, 1 << 20, (1 << 50) - 1, (1 << 51) - 2] {
+            for half in [0.0, 0.5] {
+                let y = k as f64 + half;
+                for y in [y, y.next_up(), y.next_down()] {
+                    xs.extend([y / SCALE, -y / SCALE]);
+                }
+            }
+        }
+        let mut rng = crate::engine::run_rng(3, 0);
+        for _ in 0..100_000 {
+            let u: f64 = rand::RngExt::random(&mut rng);
+            let e: i32 = rand::RngExt::random_range(&mut rng, -60..19);
+            xs.push((u - 0.5) * 2f64.powi(e + 1));
+        }
+        for x in xs {
+            assert!(x.abs() < SMALL);
+            assert_eq!(fixed_small(x), fixed(x), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn short_sums_equal_full_sums() {
+        let xs = [1.0, -1.0, 0.8, -0.37, 524287.99, -524287.5, 1e-12, 0.0];
+        let (mut full, mut short) = (Acc::default(), Short::default());
+        for _ in 0..Short::MAX / xs.len() {
+            for &x in &xs {
+                full.add(x);
+                short.add(x);
+            }
+        }
+        let mut a = Acc::default();
+        a.add(3.0);
+        let mut b = a;
+        a.merge(&full);
+        b.add_short(&short);
+        assert_eq!(a, b);
     }
 
     #[test]
