@@ -42,6 +42,19 @@ pub(crate) fn fixed_small(x: f64) -> i64 {
     // Wrapping: a caller may pass a large x and discard the result (see `Short`).
     let k = (m.to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64);
     let d = y - (m - MAGIC);
+    // A tie is rare (x·2³² exactly half an integer), so a branch on it is always predicted.
+    if d.abs() == 0.5 {
+        away_from_zero(k, d, y)
+    } else {
+        k
+    }
+}
+
+/// A tie y = k ∓ 1/2 that [`fixed_small`] rounded (to even) to k: moved out by one if k is the
+/// end nearer zero.
+#[cold]
+#[inline(never)]
+fn away_from_zero(k: i64, d: f64, y: f64) -> i64 {
     k.wrapping_add(i64::from(d == 0.5 && y > 0.0) - i64::from(d == -0.5 && y < 0.0))
 }
 
