@@ -336,9 +336,18 @@ pub(super) fn event_effects(
     let (i, j) = (e.actor.ix(), e.target.ix());
     let fx = &c.code_fx[e.code];
     add(j * n + i, fx.direct);
-    for &l in allies {
-        // l = i (the sender allied with its target) adds to the diagonal of ΔA instead of
-        // being skipped by a branch: `relax_affinities` zeroes that diagonal before using it.
+    // l = i (the sender allied with its target) adds to the diagonal of ΔA instead of being
+    // skipped by a branch: `relax_affinities` zeroes that diagonal before using it. Four at a
+    // time, so that a list padded to a multiple of four (see `reactions`) ends the loop where
+    // the branch predictor expects it.
+    let quads = allies.chunks_exact(4);
+    let rest = quads.remainder();
+    for q in quads {
+        for &l in q {
+            add(l * n + i, a[l * n + j] * fx.third);
+        }
+    }
+    for &l in rest {
         add(l * n + i, a[l * n + j] * fx.third);
     }
     Effects {
@@ -432,7 +441,13 @@ pub(super) fn reactions<O: Observer>(
         // The target's allies in A(t), found again only when they may have changed.
         if !x.allies_ok[j] {
             x.allies_ok[j] = true;
-            find_allies(c, &st.a, j, &mut x.allies[j]);
+            let allies = &mut x.allies[j];
+            find_allies(c, &st.a, j, allies);
+            // Padded with j to a multiple of four (at least four): A_jj = 0 (the diagonal is
+            // kept 0), so j's term adds ±0 to ΔA_ji, which leaves it as it is (ΔA starts at +0,
+            // and x + ±0 = x for x ≠ 0, +0 + ±0 = +0).
+            let padded = allies.len().next_multiple_of(4).max(4);
+            allies.resize(padded, j);
         }
         let d_a = &mut x.d_a;
         let fx = event_effects(c, &st.a, &st.s, &x.allies[j], e, |idx, d| d_a[idx] += d);
