@@ -1,5 +1,5 @@
 //! Criterion benchmarks: cost of one run by number of actors (10/50/200), one baseline run, and
-//! baseline ensembles on 1 and 2 threads. Run with `cargo bench --bench engine`.
+//! baseline ensembles of 1,000 and 10,000 runs on 1 and 2 threads. Run with `cargo bench --bench engine`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use diplosim::engine::{simulate, Compiled, Nothing};
@@ -68,27 +68,32 @@ fn actors(c: &mut Criterion) {
     g.finish();
 }
 
+/// Baseline ensembles of 1,000 runs (where each thread's first batches, sizing its histograms,
+/// weigh in) and of 10,000 runs (the steady rate), on 1 and 2 threads.
 fn ensembles(c: &mut Criterion) {
     let base = library().load("baseline", &[]).unwrap();
     let comp = Compiled::new(&base);
-    let mut g = c.benchmark_group("baseline_ensemble_1000_runs");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(1000));
-    for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, _| {
-            b.iter(|| {
-                let cancel = AtomicBool::new(false);
-                pool.install(|| {
-                    run_range(&comp, 1, 0..1000, false, &cancel, &|| {}, &mut |_, _| {}).unwrap()
+    for runs in [1000u64, 10_000] {
+        let mut g = c.benchmark_group(format!("baseline_ensemble_{runs}_runs"));
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(runs));
+        for threads in [1usize, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, _| {
+                b.iter(|| {
+                    let cancel = AtomicBool::new(false);
+                    pool.install(|| {
+                        run_range(&comp, 1, 0..runs, false, &cancel, &|| {}, &mut |_, _| {})
+                            .unwrap()
+                    })
                 })
-            })
-        });
+            });
+        }
+        g.finish();
     }
-    g.finish();
 }
 
 criterion_group!(benches, actors, ensembles);
