@@ -446,6 +446,7 @@ pub(super) fn reactions<O: Observer>(
             // Padded with j to a multiple of four (at least four): A_jj = 0 (the diagonal is
             // kept 0), so j's term adds ±0 to ΔA_ji, which leaves it as it is (ΔA starts at +0,
             // and x + ±0 = x for x ≠ 0, +0 + ±0 = +0).
+            debug_assert_eq!(st.a[j * c.n + j].to_bits(), 0, "A_jj is +0");
             let padded = allies.len().next_multiple_of(4).max(4);
             allies.resize(padded, j);
         }

@@ -26,9 +26,10 @@ pub(crate) fn fixed(x: f64) -> i64 {
 /// Below this magnitude x·2³² is under 2⁵¹ and [`fixed_small`] applies.
 pub(crate) const SMALL: f64 = 524288.0; // 2¹⁹
 
-/// 1.5·2⁵²: for |y| < 2⁵¹, y + MAGIC lies in [2⁵², 2⁵³), where doubles are the integers, so the
-/// sum is y rounded to the nearest integer (ties to even) plus MAGIC, and its bits minus MAGIC's
-/// are that integer.
+/// 1.5·2⁵²: for |y| < 2⁵¹, y + MAGIC lies in [2⁵², 2⁵³] (2⁵³ itself when y rounds up to 2⁵¹),
+/// where doubles are the integers (even ones at 2⁵³, exactly what rounding y gives there), so
+/// the sum is y rounded to the nearest integer (ties to even) plus MAGIC, and its bits minus
+/// MAGIC's are that integer (the bit pattern counts on across 2⁵³).
 const MAGIC: f64 = 6755399441055744.0;
 
 /// [`fixed`] for |x| < [`SMALL`] (the same integer: nearest, ties away from zero), in plain
@@ -59,7 +60,7 @@ fn away_from_zero(k: i64, d: f64, y: f64) -> i64 {
 }
 
 /// Σx and Σx² of at most [`Short::MAX`] values of magnitude below [`SMALL`], in 64 and 128
-/// bits (|f| < 2⁵¹, so Σf < 2⁵⁷ and Σf² < 2¹⁰⁸: neither can overflow), to be added to an [`Acc`]
+/// bits (|f| ≤ 2⁵¹, so |Σf| ≤ 2⁵⁷ and Σf² ≤ 2¹⁰⁸: neither can overflow), to be added to an [`Acc`]
 /// with [`Acc::add_short`]: the same sums as [`Acc::add`] value by value, with no carries.
 /// Larger values may be added too, but then the sums are meaningless (they wrap) and must be
 /// discarded: the caller checks the magnitudes beside.
