@@ -251,7 +251,9 @@ fn a_first_batch_gets_one_window_for_all_its_keys() {
     // 60 values spread over [-3, 3] (tenths: keys -30..=30 exact; log keys over about 2,200
     // buckets): the batch's extremes size the window once, so nothing is abandoned, and the
     // window holds the extremes' keys with room (an eighth, at least 2) on each side.
-    let xs: Vec<f64> = (0..60).map(|r| ((r * 37) % 61) as f64 / 10.0 - 3.0).collect();
+    let xs: Vec<f64> = (0..60)
+        .map(|r| ((r * 37) % 61) as f64 / 10.0 - 3.0)
+        .collect();
     for keys in [Keys::Log, Keys::Exact(10)] {
         let mut c = Cells::new(keys, 1);
         c.add_runs(&xs, 1, xs.len(), 0..1);
@@ -263,7 +265,11 @@ fn a_first_batch_gets_one_window_for_all_its_keys() {
         let (lo, hi) = (key(-3.0), key(3.0));
         let room = ((hi - lo) / 8).max(2);
         let h = c.heads[0];
-        assert_eq!((h.off, h.len as i64), (lo - room, hi - lo + 1 + 2 * room), "{keys:?}");
+        assert_eq!(
+            (h.off, h.len as i64),
+            (lo - room, hi - lo + 1 + 2 * room),
+            "{keys:?}"
+        );
         // A second batch inside the window moves nothing either.
         c.add_runs(&xs[..30], 1, 30, 0..1);
         assert_eq!(c.abandoned, 0, "{keys:?}");
