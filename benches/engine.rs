@@ -86,7 +86,7 @@ fn ensembles(c: &mut Criterion) {
                 b.iter(|| {
                     let cancel = AtomicBool::new(false);
                     pool.install(|| {
-                        run_range(&comp, 1, 0..runs, false, &cancel, &|| {}, &mut |_, _| {})
+                        run_range(&comp, 1, 0..runs, false, &cancel, &|_| {}, &mut |_, _| {})
                             .unwrap()
                     })
                 })

@@ -25,7 +25,7 @@ fn main() {
         .build()
         .expect("pool");
     let agg: Aggregate = pool
-        .install(|| run_range(&c, 1, 0..runs, false, &stop, &|| {}, &mut |_, _| {}))
+        .install(|| run_range(&c, 1, 0..runs, false, &stop, &|_| {}, &mut |_, _| {}))
         .expect("not interrupted");
     let mut total = 0;
     for &m in Metric::ALL {

@@ -78,7 +78,7 @@ fn an_ensemble_draws_bands_and_probabilities() {
         .unwrap();
     let c = diplosim::engine::Compiled::new(&sc);
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let agg = diplosim::ensemble::run_range(&c, 1, 0..50, false, &cancel, &|| {}, &mut |_, _| {})
+    let agg = diplosim::ensemble::run_range(&c, 1, 0..50, false, &cancel, &|_| {}, &mut |_, _| {})
         .unwrap();
     let input = ChartInput::from_aggregate(&sc, &agg);
     assert!(input.stance.iter().all(|b| b.band.is_some()));

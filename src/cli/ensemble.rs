@@ -117,7 +117,7 @@ pub fn run_ensemble(
         }
     };
     let pb = progress(end - start, output.quiet);
-    let on_run = || pb.inc(1);
+    let on_runs = |k| pb.inc(k);
     let result = pool.install(|| {
         run_range_checked(
             &compiled,
@@ -126,7 +126,7 @@ pub fn run_ensemble(
             start..end,
             all_events,
             &super::CANCEL,
-            &on_run,
+            &on_runs,
             &mut sink,
         )
     });

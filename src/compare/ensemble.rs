@@ -101,7 +101,7 @@ pub fn run_ensembles(
             0..runs as u64,
             false,
             cancel,
-            on_run,
+            &|k| (0..k).for_each(|_| on_run()),
             &mut |_, _| {},
         )
         .map_err(|_| Error::Interrupted)?;

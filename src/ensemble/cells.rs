@@ -183,18 +183,14 @@ impl Cells {
             }
             Keys::Log => {
                 for cell in cells {
-                    let (mut short, mut small) = (Short::default(), true);
                     let xs = &xs[cell - first..];
-                    // A cell's first batch: a window for all its keys at once (the key is
-                    // monotonic in the value, so the extremes' keys bound the batch's).
+                    // Two passes over the cell's values (L1-resident for the second): extremes
+                    // and sums, then keys. One loop doing both kept its sums on the stack, short
+                    // of registers.
                     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-                    if self.heads[cell].len == 0 {
-                        (lo, hi) = extremes(xs, stride, runs);
-                        if lo <= hi {
-                            self.cover(cell, log_key(lo), log_key(hi));
-                        }
-                    }
-                    self.count(cell, xs, stride, runs, |x| {
+                    let (mut short, mut small) = (Short::default(), true);
+                    for r in 0..runs {
+                        let x = xs[r * stride];
                         // `<` skips a NaN as `f64::min` would, in one instruction (`minsd`);
                         // the batch's extremes join the cell's with `min` and `max` below.
                         if x < lo {
@@ -205,8 +201,13 @@ impl Cells {
                         }
                         small &= x.abs() < SMALL;
                         short.add(x);
-                        log_key(x)
-                    });
+                    }
+                    // A cell's first batch: a window for all its keys at once (the key is
+                    // monotonic in the value, so the extremes' keys bound the batch's).
+                    if self.heads[cell].len == 0 && lo <= hi {
+                        self.cover(cell, log_key(lo), log_key(hi));
+                    }
+                    self.count(cell, xs, stride, runs, log_key);
                     // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their
                     // order (an extreme that is a zero is +0.0, whichever zero came first).
                     let c = &mut self.moments[cell];

@@ -486,12 +486,19 @@ fn run_into(
     (out, events)
 }
 
+/// Runs a thread of an ensemble claims at once, and reports at once to its progress: one atomic
+/// add on the line every thread writes, and one progress update, per 16 runs rather than per
+/// run. Which thread runs which run does not change the output: aggregates merge exactly, and
+/// kept events are sorted by run.
+pub const CLAIM: u64 = 16;
+
 /// Why an ensemble stopped early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted;
 
-/// Runs `range` of the ensemble on the current rayon pool (call it inside `pool.install`). `on_run` is called after each run (for
-/// progress); `cancel` is polled between runs. Run `first_events` (if in range) keeps its events,
+/// Runs `range` of the ensemble on the current rayon pool (call it inside `pool.install`).
+/// `on_runs(k)` reports k more runs done (for progress, every [`CLAIM`] runs or fewer);
+/// `cancel` is polled between runs. Run `first_events` (if in range) keeps its events,
 /// as does every run when `all_events` — those come back in run order through `sink`, chunk by
 /// chunk, so memory stays bounded.
 pub fn run_range(
@@ -500,10 +507,10 @@ pub fn run_range(
     range: std::ops::Range<u64>,
     all_events: bool,
     cancel: &AtomicBool,
-    on_run: &(dyn Fn() + Sync),
+    on_runs: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(u64, &[Event]),
 ) -> Result<Aggregate, Interrupted> {
-    run_range_checked(c, &[], seed, range, all_events, cancel, on_run, sink)
+    run_range_checked(c, &[], seed, range, all_events, cancel, on_runs, sink)
 }
 
 /// As [`run_range`], also counting in the aggregate how often each of `observations` held.
@@ -515,11 +522,11 @@ pub fn run_range_checked(
     range: std::ops::Range<u64>,
     all_events: bool,
     cancel: &AtomicBool,
-    on_run: &(dyn Fn() + Sync),
+    on_runs: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(u64, &[Event]),
 ) -> Result<Aggregate, Interrupted> {
-    // Each thread of the current rayon pool takes the next run from a shared counter into its own
-    // aggregate (one per thread, so memory does not grow with the number of runs); the
+    // Each thread of the current rayon pool takes the next runs ([`CLAIM`] at a time) from a
+    // shared counter into its own aggregate (one per thread, so memory does not grow with the number of runs); the
     // aggregates are then merged, exactly. With `--events all` the range goes in chunks so that
     // only one chunk's events are held before they are written in run order.
     let chunk = if all_events { 4096 } else { u64::MAX };
@@ -533,18 +540,27 @@ pub fn run_range_checked(
             let mut pending = Pending::new(&agg);
             let mut ws = Workspace::default();
             let mut evs = Vec::new();
-            loop {
-                let r = next.fetch_add(1, Ordering::Relaxed);
-                if r >= end || cancel.load(Ordering::Relaxed) {
+            'claims: loop {
+                // Overshoots `end` by at most CLAIM per thread: runs are far below 2⁶⁴.
+                let first = next.fetch_add(CLAIM, Ordering::Relaxed);
+                if first >= end {
                     break;
                 }
-                let keep = all_events || r == 0;
-                let rng = &mut run_rng(seed, r);
-                let (_, e) = run_into(c, observations, rng, &mut agg, &mut pending, &mut ws, keep);
-                if keep {
-                    evs.push((r, e));
+                let mut done = 0;
+                for r in first..(first + CLAIM).min(end) {
+                    if cancel.load(Ordering::Relaxed) {
+                        break 'claims;
+                    }
+                    let keep = all_events || r == 0;
+                    let rng = &mut run_rng(seed, r);
+                    let (_, e) =
+                        run_into(c, observations, rng, &mut agg, &mut pending, &mut ws, keep);
+                    if keep {
+                        evs.push((r, e));
+                    }
+                    done += 1;
                 }
-                on_run();
+                on_runs(done);
             }
             pending.flush(&mut agg);
             drop(pending);
