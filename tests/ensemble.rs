@@ -395,3 +395,45 @@ fn ctrl_c_stops_an_ensemble_and_leaves_nothing() {
         "no partial folder either"
     );
 }
+
+#[test]
+fn claims_cover_every_run_once_and_report_it() {
+    // Threads claim up to CLAIM runs at a time: on 2 and 3 threads, an odd range whose claims
+    // run past its end must still run each run once (the aggregate counts them) and report each
+    // to the progress once, in reports of at most CLAIM.
+    use diplosim::ensemble::{run_range, CLAIM};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let sc = library()
+        .load("baseline", &["scenario.steps=3".into()])
+        .unwrap();
+    let c = Compiled::new(&sc);
+    let cancel = AtomicBool::new(false);
+    for threads in [2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (reported, largest) = (AtomicU64::new(0), AtomicU64::new(0));
+        let on_runs = |k: u64| {
+            reported.fetch_add(k, Ordering::Relaxed);
+            largest.fetch_max(k, Ordering::Relaxed);
+        };
+        let agg = pool
+            .install(|| {
+                run_range(
+                    &c,
+                    9,
+                    5_000..7_013,
+                    false,
+                    &cancel,
+                    &on_runs,
+                    &mut |_, _| {},
+                )
+            })
+            .unwrap();
+        assert_eq!(agg.runs, 2_013);
+        assert_eq!(reported.load(Ordering::Relaxed), 2_013);
+        let most = largest.load(Ordering::Relaxed);
+        assert!((2..=CLAIM).contains(&most), "{most}");
+    }
+}
