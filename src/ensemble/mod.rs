@@ -529,8 +529,9 @@ pub fn run_range_checked(
 ) -> Result<Aggregate, Interrupted> {
     // Each thread of the current rayon pool takes the next runs (up to [`CLAIM`] at a time)
     // from a shared counter into its own aggregate (one per thread, so memory does not grow with
-    // the number of runs); the aggregates are then merged, exactly. With `--events all` the range goes in chunks so that
-    // only one chunk's events are held before they are written in run order.
+    // the number of runs); the aggregates are then merged, exactly. With `--events all` the
+    // range goes in chunks so that only one chunk's events are held before they are written in
+    // run order.
     let chunk = if all_events { 4096 } else { u64::MAX };
     let mut total: Option<Aggregate> = None;
     let mut start = range.start;
