@@ -59,16 +59,21 @@ fn relocate<T: Copy + Default>(
 fn extremes(xs: &[f64], stride: usize, runs: usize) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for r in 0..runs {
-        let x = xs[r * stride];
-        // `<` skips a NaN in one instruction (`minsd`).
-        if x < lo {
-            lo = x;
-        }
-        if x > hi {
-            hi = x;
-        }
+        stretch(&mut lo, &mut hi, xs[r * stride]);
     }
     (lo, hi)
+}
+
+/// Widen [`lo`, `hi`] to take in x. `<` and `>` skip a NaN, as `f64::min` and `f64::max` do, in
+/// one instruction each (`minsd`, `maxsd`).
+#[inline(always)]
+fn stretch(lo: &mut f64, hi: &mut f64, x: f64) {
+    if x < *lo {
+        *lo = x;
+    }
+    if x > *hi {
+        *hi = x;
+    }
 }
 
 /// One cell's window in its arena. Kept apart from a continuous cell's [`Moments`] (an exact
@@ -191,14 +196,8 @@ impl Cells {
                     let (mut short, mut small) = (Short::default(), true);
                     for r in 0..runs {
                         let x = xs[r * stride];
-                        // `<` skips a NaN as `f64::min` would, in one instruction (`minsd`);
-                        // the batch's extremes join the cell's with `min` and `max` below.
-                        if x < lo {
-                            lo = x;
-                        }
-                        if x > hi {
-                            hi = x;
-                        }
+                        // The batch's extremes join the cell's with `min` and `max` below.
+                        stretch(&mut lo, &mut hi, x);
                         small &= x.abs() < SMALL;
                         short.add(x);
                     }
