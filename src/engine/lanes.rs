@@ -26,13 +26,14 @@ pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3]
 /// `a ← clamp(a + d + δ (b − a), −1, 1)` element by element (rule 3's relaxation toward the
 /// baseline b with this step's changes d), calling `crossed(k)` for each element k that moved
 /// across `thr` (`a > thr` before and not after, or the reverse: the third parties of rule 3 change
-/// only there). Each element is independent, so the vector version has the same bits as the
-/// scalar one. O(N²) for the matrix.
+/// only there), and setting d back to zero (the step's changes are summed into it from zero; a
+/// pass of its own to clear it cost more than the stores here). Each element is independent, so
+/// the vector version has the same bits as the scalar one. O(N²) for the matrix.
 #[inline(always)]
 pub(super) fn relax(
     a: &mut [f64],
     b: &[f64],
-    d: &[f64],
+    d: &mut [f64],
     delta: f64,
     thr: f64,
     crossed: impl FnMut(usize),
@@ -64,14 +65,14 @@ fn relax_one(a: f64, b: f64, d: f64, delta: f64) -> f64 {
 fn relax_scalar(
     a: &mut [f64],
     b: &[f64],
-    d: &[f64],
+    d: &mut [f64],
     delta: f64,
     thr: f64,
     mut crossed: impl FnMut(usize),
 ) {
-    for (k, ((a, &b), &d)) in a.iter_mut().zip(b).zip(d).enumerate() {
+    for (k, ((a, &b), d)) in a.iter_mut().zip(b).zip(d).enumerate() {
         let old = *a;
-        *a = relax_one(old, b, d, delta);
+        *a = relax_one(old, b, std::mem::take(d), delta);
         if (old > thr) != (*a > thr) {
             crossed(k);
         }
@@ -93,6 +94,7 @@ fn row_sums_scalar(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
 }
 
 /// Column j's terms into lane l of the three sums: c·A⁺, c·A⁺·s_j, c·A⁻·p_j.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 fn add_column(lanes: &mut [[f64; L]; 3], l: usize, x: f64, c: f64, sj: f64, pj: f64) {
     let wp = c * if x > 0.0 { x } else { 0.0 };
@@ -103,6 +105,7 @@ fn add_column(lanes: &mut [[f64; L]; 3], l: usize, x: f64, c: f64, sj: f64, pj: 
 }
 
 /// Each sum's lanes added in the fixed order (l0 + l1) + (l2 + l3).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 fn fold(lanes: &[[f64; L]; 3]) -> [f64; 3] {
     lanes.map(|v| (v[0] + v[1]) + (v[2] + v[3]))
@@ -119,13 +122,13 @@ mod sse2 {
     pub(super) fn relax(
         a: &mut [f64],
         b: &[f64],
-        d: &[f64],
+        d: &mut [f64],
         delta: f64,
         thr: f64,
         mut crossed: impl FnMut(usize),
     ) {
         let n = a.len();
-        let (b, d) = (&b[..n], &d[..n]);
+        let (b, d) = (&b[..n], &mut d[..n]);
         let pairs = n / 2 * 2;
         // SAFETY: SSE2 is part of x86-64; loads and stores of two f64 at k + 1 < pairs ≤ n, in
         // slices of length n (checked above), unaligned allowed.
@@ -140,6 +143,7 @@ mod sse2 {
                 let y = _mm_add_pd(_mm_add_pd(av, dv), _mm_mul_pd(dl, _mm_sub_pd(bv, av)));
                 let y = _mm_min_pd(_mm_max_pd(y, lo), hi);
                 _mm_storeu_pd(a.as_mut_ptr().add(k), y);
+                _mm_storeu_pd(d.as_mut_ptr().add(k), _mm_setzero_pd());
                 let moved = _mm_movemask_pd(_mm_xor_pd(_mm_cmpgt_pd(av, t), _mm_cmpgt_pd(y, t)));
                 if moved != 0 {
                     for h in 0..2 {
@@ -151,56 +155,91 @@ mod sse2 {
                 k += 2;
             }
         }
-        super::relax_scalar(&mut a[pairs..], &b[pairs..], &d[pairs..], delta, thr, |k| {
+        super::relax_scalar(&mut a[pairs..], &b[pairs..], &mut d[pairs..], delta, thr, |k| {
             crossed(pairs + k)
         });
     }
 
     /// [`super::row_sums_scalar`] with lanes 0–1 and 2–3 in two registers. `_mm_max_pd(x, 0)`
-    /// is `x if x > 0 else +0`, the scalar `if`.
+    /// is `x if x > 0 else +0`, the scalar `if`. The tail of one to three columns stays in the
+    /// registers: its columns go to lanes 0, 1 and 2 (two columns as one pair into lanes 0–1, a
+    /// lone column by `_mm_add_sd`, which leaves the other lane as it is), and the fold adds the
+    /// lanes in the scalar order.
     #[inline(always)]
     pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
         let n = a.len();
         let (cap, s, p) = (&cap[..n], &s[..n], &p[..n]);
         let full = n / L * L;
-        // SAFETY: SSE2 is part of x86-64; every load reads two f64 at j and j + 2 < full ≤ n
-        // from slices of length n (checked above), unaligned loads allowed.
+        // SAFETY: SSE2 is part of x86-64; every load reads two f64 at k and k + 1 < n, or one at
+        // k < n, from slices of length n (checked above), unaligned loads allowed.
         unsafe {
             let zero = _mm_setzero_pd();
             let sign = _mm_set1_pd(-0.0);
+            // Column terms c·A⁺, c·A⁺·s and c·A⁻·p of the pair (or lone column) loaded.
+            let terms = |x: __m128d, c: __m128d, sv: __m128d, pv: __m128d| {
+                let wp = _mm_mul_pd(c, _mm_max_pd(x, zero));
+                let wn = _mm_mul_pd(c, _mm_max_pd(_mm_xor_pd(x, sign), zero));
+                (wp, _mm_mul_pd(wp, sv), _mm_mul_pd(wn, pv))
+            };
+            let pair = |k: usize| {
+                terms(
+                    _mm_loadu_pd(a.as_ptr().add(k)),
+                    _mm_loadu_pd(cap.as_ptr().add(k)),
+                    _mm_loadu_pd(s.as_ptr().add(k)),
+                    _mm_loadu_pd(p.as_ptr().add(k)),
+                )
+            };
+            let one = |k: usize| {
+                terms(
+                    _mm_load_sd(a.as_ptr().add(k)),
+                    _mm_load_sd(cap.as_ptr().add(k)),
+                    _mm_load_sd(s.as_ptr().add(k)),
+                    _mm_load_sd(p.as_ptr().add(k)),
+                )
+            };
             let (mut w0, mut w1) = (zero, zero);
             let (mut ws0, mut ws1) = (zero, zero);
             let (mut th0, mut th1) = (zero, zero);
             let mut j = 0;
             while j < full {
-                for half in 0..2 {
-                    let k = j + 2 * half;
-                    let x = _mm_loadu_pd(a.as_ptr().add(k));
-                    let c = _mm_loadu_pd(cap.as_ptr().add(k));
-                    let wp = _mm_mul_pd(c, _mm_max_pd(x, zero));
-                    let wn = _mm_mul_pd(c, _mm_max_pd(_mm_xor_pd(x, sign), zero));
-                    let sv = _mm_loadu_pd(s.as_ptr().add(k));
-                    let pv = _mm_loadu_pd(p.as_ptr().add(k));
-                    let (w, ws, th) = if half == 0 {
-                        (&mut w0, &mut ws0, &mut th0)
-                    } else {
-                        (&mut w1, &mut ws1, &mut th1)
-                    };
-                    *w = _mm_add_pd(*w, wp);
-                    *ws = _mm_add_pd(*ws, _mm_mul_pd(wp, sv));
-                    *th = _mm_add_pd(*th, _mm_mul_pd(wn, pv));
-                }
+                let (wp, ws, th) = pair(j);
+                w0 = _mm_add_pd(w0, wp);
+                ws0 = _mm_add_pd(ws0, ws);
+                th0 = _mm_add_pd(th0, th);
+                let (wp, ws, th) = pair(j + 2);
+                w1 = _mm_add_pd(w1, wp);
+                ws1 = _mm_add_pd(ws1, ws);
+                th1 = _mm_add_pd(th1, th);
                 j += L;
             }
-            let mut lanes = [[0.0f64; L]; 3];
-            for (out, (lo, hi)) in lanes.iter_mut().zip([(w0, w1), (ws0, ws1), (th0, th1)]) {
-                _mm_storeu_pd(out.as_mut_ptr(), lo);
-                _mm_storeu_pd(out.as_mut_ptr().add(2), hi);
+            match n - full {
+                1 => {
+                    let (wp, ws, th) = one(full);
+                    w0 = _mm_add_sd(w0, wp);
+                    ws0 = _mm_add_sd(ws0, ws);
+                    th0 = _mm_add_sd(th0, th);
+                }
+                2 | 3 => {
+                    let (wp, ws, th) = pair(full);
+                    w0 = _mm_add_pd(w0, wp);
+                    ws0 = _mm_add_pd(ws0, ws);
+                    th0 = _mm_add_pd(th0, th);
+                    if n - full == 3 {
+                        let (wp, ws, th) = one(full + 2);
+                        w1 = _mm_add_sd(w1, wp);
+                        ws1 = _mm_add_sd(ws1, ws);
+                        th1 = _mm_add_sd(th1, th);
+                    }
+                }
+                _ => {}
             }
-            for (l, j) in (full..n).enumerate() {
-                super::add_column(&mut lanes, l, a[j], cap[j], s[j], p[j]);
-            }
-            super::fold(&lanes)
+            // (l0 + l1) + (l2 + l3).
+            let fold = |lo: __m128d, hi: __m128d| {
+                let l01 = _mm_add_sd(lo, _mm_unpackhi_pd(lo, lo));
+                let l23 = _mm_add_sd(hi, _mm_unpackhi_pd(hi, hi));
+                _mm_cvtsd_f64(_mm_add_sd(l01, l23))
+            };
+            [fold(w0, w1), fold(ws0, ws1), fold(th0, th1)]
         }
     }
 }
@@ -254,8 +293,11 @@ mod tests {
             let (a, b, d) = (v(1.0), v(1.0), v(1.5));
             let (mut x, mut y) = (a.clone(), a.clone());
             let (mut cx, mut cy) = (Vec::new(), Vec::new());
-            relax(&mut x, &b, &d, 0.05, 0.3, |k| cx.push(k));
-            relax_scalar(&mut y, &b, &d, 0.05, 0.3, |k| cy.push(k));
+            let (mut dx, mut dy) = (d.clone(), d.clone());
+            relax(&mut x, &b, &mut dx, 0.05, 0.3, |k| cx.push(k));
+            relax_scalar(&mut y, &b, &mut dy, 0.05, 0.3, |k| cy.push(k));
+            // Both leave the changes at +0 for the next step's sums.
+            assert!(dx.iter().chain(&dy).all(|v| v.to_bits() == 0), "n={n}");
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&x), bits(&y), "n={n}");
             assert!(x.iter().all(|v| (-1.0..=1.0).contains(v)));
@@ -270,7 +312,7 @@ mod tests {
         relax(
             &mut a,
             &[0.0, 1.0, -1.0],
-            &[0.2, 0.3, -0.3],
+            &mut [0.2, 0.3, -0.3],
             0.1,
             0.6,
             |k| crossed.push(k),

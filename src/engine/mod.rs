@@ -307,7 +307,7 @@ pub fn simulate_in<O: Observer, R: Rng>(
         rules::draw_events(c, st, next, x, rng);
         let mut coop = rules::reactions(c, st, x, obs);
         rules::pressure(x);
-        rules::posture(c, st, &x.threat, &x.bump, &mut x.p_next);
+        rules::posture(c, st, &x.threat, &mut x.bump, &mut x.p_next);
         rules::relax_affinities(c, st, x);
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);

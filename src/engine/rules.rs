@@ -104,7 +104,8 @@ impl State {
 pub(super) struct Scratch {
     pub s_next: Vec<f64>,
     pub p_next: Vec<f64>,
-    /// Summed affinity changes of the step's events, row-major like A.
+    /// Summed affinity changes of the step's events, row-major like A. It, `bump` and `ds` are
+    /// zero between steps: [`reactions`] adds into them, and the rules that read them clear them.
     pub d_a: Vec<f64>,
     /// Posture added to each target of a coercive event this step.
     pub bump: Vec<f64>,
@@ -220,8 +221,9 @@ pub(super) fn stances<R: Rng>(
 /// The end of rules 1 and 7: `s_j(t+1) = clamp(FJ_j + Σ Δs_j, −1, 1)`, the Δs of the step's drawn
 /// events (summed by [`reactions`], all read from state t). O(N).
 pub(super) fn pressure(x: &mut Scratch) {
-    for (s, &d) in x.s_next.iter_mut().zip(&x.ds) {
-        *s = (*s + d).clamp(-1.0, 1.0);
+    // `ds` back to zero for the next step's sums.
+    for (s, d) in x.s_next.iter_mut().zip(&mut x.ds) {
+        *s = (*s + std::mem::take(d)).clamp(-1.0, 1.0);
     }
 }
 
@@ -360,6 +362,7 @@ pub(super) fn event_effects(
 /// `Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r`, with r = +1 for G > 0 (inducements and
 /// persuasion pull toward i), r = compliance_ji for G < 0 (+1 gives way, −1 digs in), 0 for G = 0;
 /// computed as `(η(|G|/10)/2 · (1 − ρ_j)) (s_i − s_j) · r`.
+#[inline(always)]
 pub(super) fn stance_change(c: &Compiled, s: &[f64], i: usize, j: usize, fx: &CodeFx) -> f64 {
     // Selects rather than branches (an event's sign is as unpredictable as its code): r is
     // exactly 1, compliance_ji or 0 (0 · compliance is ±0, and 0 + ±0 is +0), and r = 0 gives
@@ -409,6 +412,7 @@ impl CodeFx {
 }
 
 /// Bookkeeping every event gets, drawn or injected: tones, the coercive count, the observer.
+#[inline(always)]
 pub(super) fn record_event<O: Observer>(st: &mut State, e: &Event, obs: &mut O) {
     let g = e.goldstein();
     st.coercive += usize::from(g <= COERCIVE);
@@ -426,11 +430,12 @@ pub(super) fn reactions<O: Observer>(
     x: &mut Scratch,
     obs: &mut O,
 ) -> f64 {
-    st.tone_sent.iter_mut().for_each(|v| *v = 0.0);
-    st.tone_received.iter_mut().for_each(|v| *v = 0.0);
-    x.bump.iter_mut().for_each(|v| *v = 0.0);
-    x.ds.iter_mut().for_each(|v| *v = 0.0);
-    x.d_a.iter_mut().for_each(|v| *v = 0.0);
+    // One loop for both (two short `memset` calls cost more). `bump`, `ds` and `d_a` are
+    // already zero: [`posture`], [`pressure`] and [`relax_affinities`] clear what they read.
+    for (sent, received) in st.tone_sent.iter_mut().zip(&mut st.tone_received) {
+        *sent = 0.0;
+        *received = 0.0;
+    }
     if x.allies_edits != st.a_edits {
         x.allies_edits = st.a_edits;
         x.allies_ok.iter_mut().for_each(|ok| *ok = false);
@@ -463,11 +468,18 @@ pub(super) fn reactions<O: Observer>(
 /// Rule 4, Richardson: `p_i(t+1) = max(0, p_i + k_i·threat_i − m_i·p_i + g_i)` plus this step's
 /// coercive bumps, with `threat_i = Σ_j max(−A_ij, 0) c_j p_j / Σ_{j≠i} c_j` read from A(t) (summed
 /// by [`stances`] in its pass over A(t)). O(N).
-pub(super) fn posture(c: &Compiled, st: &State, threat: &[f64], bump: &[f64], p_next: &mut [f64]) {
+pub(super) fn posture(
+    c: &Compiled,
+    st: &State,
+    threat: &[f64],
+    bump: &mut [f64],
+    p_next: &mut [f64],
+) {
     for i in 0..c.n {
         let p = st.p[i];
-        p_next[i] =
-            ((p + c.k[i] * threat[i] - c.m[i] * p + c.g[i]).max(0.0) + bump[i]).min(POSTURE_MAX);
+        // `bump` back to zero for the next step's sums.
+        let b = std::mem::take(&mut bump[i]);
+        p_next[i] = ((p + c.k[i] * threat[i] - c.m[i] * p + c.g[i]).max(0.0) + b).min(POSTURE_MAX);
     }
 }
 
@@ -482,7 +494,7 @@ pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &mut Scratch) {
     relax(
         &mut st.a,
         &st.a_base,
-        &x.d_a,
+        &mut x.d_a,
         c.params.delta,
         c.params.ally_threshold,
         |k| ok[k % n] = false,

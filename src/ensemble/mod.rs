@@ -341,6 +341,8 @@ struct RunObserver<'a> {
     agg: &'a mut Aggregate,
     pending: &'a mut Pending,
     check: Checker<'a>,
+    /// The scenario has observations to check (the call per event is skipped without).
+    checking: bool,
     sent_coercive: Vec<bool>,
     coop: CooperationMean,
     keep_events: bool,
@@ -394,7 +396,9 @@ impl Observer for RunObserver<'_> {
             agg.opened_by_step[t] += 1;
         }
         self.coop.add(t, v.cooperation);
-        self.check.step(v);
+        if self.checking {
+            self.check.step(v);
+        }
     }
 
     fn event(&mut self, e: &Event) {
@@ -406,7 +410,9 @@ impl Observer for RunObserver<'_> {
         if self.keep_events {
             self.events.push(*e);
         }
-        self.check.event(e);
+        if self.checking {
+            self.check.event(e);
+        }
     }
 }
 
@@ -425,6 +431,7 @@ fn run_into(
 ) -> (Outcome, Vec<Event>) {
     let mut obs = RunObserver {
         check: Checker::new(observations),
+        checking: !observations.is_empty(),
         sent_coercive: vec![false; c.n],
         coop: CooperationMean::default(),
         keep_events,
