@@ -155,9 +155,14 @@ mod sse2 {
                 k += 2;
             }
         }
-        super::relax_scalar(&mut a[pairs..], &b[pairs..], &mut d[pairs..], delta, thr, |k| {
-            crossed(pairs + k)
-        });
+        super::relax_scalar(
+            &mut a[pairs..],
+            &b[pairs..],
+            &mut d[pairs..],
+            delta,
+            thr,
+            |k| crossed(pairs + k),
+        );
     }
 
     /// [`super::row_sums_scalar`] with lanes 0–1 and 2–3 in two registers. `_mm_max_pd(x, 0)`

@@ -130,6 +130,22 @@ pub struct Cells {
     /// Entries of each arena no window uses any more.
     abandoned: usize,
     wide_abandoned: usize,
+    /// No count in the 16-bit arena is above this (every value added raises it by one, in the
+    /// cells it went to): while it is at most 65,535 no count can be full, and
+    /// [`Cells::count`] increments without looking.
+    most: Most,
+}
+
+/// [`Cells::most`]: a bound, not part of the statistics, so equal cells compare equal whatever
+/// their bounds (a bound read back from a file is the largest count, one kept in memory the
+/// values added).
+#[derive(Debug, Clone, Copy, Default)]
+struct Most(u64);
+
+impl PartialEq for Most {
+    fn eq(&self, _: &Most) -> bool {
+        true
+    }
 }
 
 impl Cells {
@@ -142,6 +158,7 @@ impl Cells {
             wide: Vec::new(),
             abandoned: 0,
             wide_abandoned: 0,
+            most: Most(0),
         }
     }
 
@@ -178,6 +195,11 @@ impl Cells {
         }
         assert!(cells.end <= self.heads.len() && (runs - 1) * stride + cells.len() <= xs.len());
         let first = cells.start;
+        match self.keys {
+            Keys::Log if runs > Short::MAX => {}
+            // Each cell gets `runs` values.
+            _ => self.most.0 = self.most.0.saturating_add(runs as u64),
+        }
         match self.keys {
             Keys::Log if runs > Short::MAX => {
                 // In chunks that a `Short` can sum.
@@ -255,6 +277,24 @@ impl Cells {
         let mut r = 0;
         loop {
             let h = self.heads[cell];
+            if !h.wide && self.most.0 <= u16::MAX as u64 {
+                // No count can be full: an increment per key in the window, nothing else.
+                let w = &mut self.arena[h.start as usize..][..h.len as usize];
+                let missed = loop {
+                    if r == runs {
+                        return;
+                    }
+                    let key = key_of(xs[r * stride]);
+                    r += 1;
+                    let ix = key.wrapping_sub(h.off) as u64;
+                    if ix >= w.len() as u64 {
+                        break key;
+                    }
+                    w[ix as usize] += 1;
+                };
+                self.add_count(cell, missed.clamp(-KEY_MAX, KEY_MAX), 1);
+                continue;
+            }
             let (arena, wide) = (&mut self.arena[..], &mut self.wide[..]);
             let missed = loop {
                 if r == runs {
@@ -425,6 +465,7 @@ impl Cells {
 
     /// Add another metric's cells (exact, commutative).
     pub fn merge(&mut self, o: &Cells) {
+        self.most.0 = self.most.0.saturating_add(o.most.0);
         for cell in 0..self.heads.len().min(o.heads.len()) {
             let (off, counts) = o.window(cell);
             for (i, &c) in counts.iter().enumerate() {
@@ -709,6 +750,7 @@ impl TryFrom<Wire> for Cells {
                 acc: w.acc[i],
             })
             .collect();
+        let most = Most(arena.iter().map(|&c| c as u64).max().unwrap_or(0));
         Ok(Cells {
             keys,
             heads,
@@ -717,6 +759,7 @@ impl TryFrom<Wire> for Cells {
             wide,
             abandoned: 0,
             wide_abandoned: 0,
+            most,
         })
     }
 }

@@ -171,6 +171,41 @@ fn counts_past_sixteen_bits_move_to_the_wide_arena_exactly() {
 }
 
 #[test]
+fn batches_past_sixteen_bits_count_exactly() {
+    // Batches of 64 runs of one value per cell: the unchecked increments stop at 65,535 values
+    // (`most`), and the batch that crosses it is counted key by key and widens the cell. For
+    // exact and logarithmic keys, and for cells read back from a file near the bound (their
+    // bound is their largest count, not 0).
+    for keys in [Keys::Exact(10), Keys::Log] {
+        let mut c = Cells::new(keys, 2);
+        let batch: Vec<f64> = (0..64).flat_map(|_| [0.3, 0.7]).collect();
+        let mut runs = 0u64;
+        while runs + 64 <= 70_000 {
+            c.add_runs(&batch, 2, 64, 0..2);
+            runs += 64;
+        }
+        assert!(c.heads[0].wide && c.heads[1].wide, "{keys:?}");
+        for cell in 0..2 {
+            assert_eq!(c.summary(cell, 1).count, runs, "{keys:?}");
+            assert_eq!(c.nonzero(cell).map(|r| r.len()), Some(1), "{keys:?}");
+        }
+        let mut near = Cells::new(keys, 1);
+        for _ in 0..1023 {
+            near.add_runs(&batch, 2, 64, 0..1);
+        }
+        assert!(!near.heads[0].wide);
+        let mut back: Cells = serde_json::from_str(&serde_json::to_string(&near).unwrap()).unwrap();
+        assert_eq!(back.most.0, 1023 * 64);
+        back.add_runs(&batch, 2, 64, 0..1);
+        near.add_runs(&batch, 2, 64, 0..1);
+        for c in [&back, &near] {
+            assert!(c.heads[0].wide, "{keys:?}");
+            assert_eq!(c.summary(0, 1).count, 1024 * 64, "{keys:?}");
+        }
+    }
+}
+
+#[test]
 fn a_batch_adds_what_its_values_add_one_by_one() {
     // `add_runs` (strided, in two batches) against `add` value by value: the same nonzero
     // counts, extremes (bits, zeros included) and exact sums, for signed zeros, ±1e9, 1e300 and
