@@ -4,18 +4,41 @@
 //! Each of the sums is summed in four interleaved lanes (lane l takes columns j ≡ l mod 4, the tail
 //! continuing from lane 0) that are added in a fixed order at the end, `(l0 + l1) + (l2 + l3)`, so
 //! the result has the same bits on every platform. On x86-64 the lanes are two SSE2 registers
-//! (every x86-64 CPU has SSE2, and its packed operations round exactly as the scalar ones);
-//! elsewhere the same operations run one lane at a time.
+//! (every x86-64 CPU has SSE2, and its packed operations round exactly as the scalar ones), or
+//! one AVX2 register on a CPU that has AVX2 (found at run time, [`avx2`]: the same operations on
+//! the same lanes, so the same bits, in half the instructions); elsewhere the same operations
+//! run one lane at a time. No fused multiply-add is used anywhere (it rounds once, not twice).
 
 const L: usize = 4;
 
-/// `[Σ_j c_j A⁺_j, Σ_j c_j A⁺_j s_j, Σ_j c_j A⁻_j p_j]` over a row `a` of A, with
-/// A⁺ = A if A > 0 else +0 and A⁻ = −A if A < 0 else +0. O(N).
+/// Whether this CPU has AVX2 (the standard library finds out once and keeps the answer, so
+/// asking costs a load).
 #[inline(always)]
-pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+pub(super) fn avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        sse2::row_sums(a, cap, s, p)
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `[Σ_j c_j A⁺_j, Σ_j c_j A⁺_j s_j, Σ_j c_j A⁻_j p_j]` over a row `a` of A, with
+/// A⁺ = A if A > 0 else +0 and A⁻ = −A if A < 0 else +0. O(N). `AVX2` selects the AVX2
+/// version, for callers compiled with AVX2 enabled once [`avx2`] said the CPU has it (the
+/// flag is checked here as well, so a wrong one costs speed, not correctness).
+#[inline(always)]
+pub(super) fn row_sums<const AVX2: bool>(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if AVX2 && avx2() {
+            // SAFETY: the CPU has AVX2 (checked).
+            unsafe { wide::row_sums(a, cap, s, p) }
+        } else {
+            sse2::row_sums(a, cap, s, p)
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -40,7 +63,12 @@ pub(super) fn relax(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        sse2::relax(a, b, d, delta, thr, crossed)
+        if avx2() {
+            // SAFETY: the CPU has AVX2 (checked).
+            unsafe { wide::relax(a, b, d, delta, thr, crossed) }
+        } else {
+            sse2::relax(a, b, d, delta, thr, crossed)
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -249,6 +277,130 @@ mod sse2 {
     }
 }
 
+/// The SSE2 versions four lanes at a time, in one 256-bit register (AVX2 CPUs only).
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use super::L;
+    use std::arch::x86_64::*;
+
+    /// [`super::sse2::relax`] four elements at a time.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn relax(
+        a: &mut [f64],
+        b: &[f64],
+        d: &mut [f64],
+        delta: f64,
+        thr: f64,
+        mut crossed: impl FnMut(usize),
+    ) {
+        let n = a.len();
+        let (b, d) = (&b[..n], &mut d[..n]);
+        let quads = n / L * L;
+        // SAFETY: loads and stores of four f64 at k + 3 < quads ≤ n, in slices of length n
+        // (checked above), unaligned allowed; AVX2 is the caller's promise.
+        unsafe {
+            let (dl, lo, hi) = (
+                _mm256_set1_pd(delta),
+                _mm256_set1_pd(-1.0),
+                _mm256_set1_pd(1.0),
+            );
+            let t = _mm256_set1_pd(thr);
+            let mut k = 0;
+            while k < quads {
+                let av = _mm256_loadu_pd(a.as_ptr().add(k));
+                let bv = _mm256_loadu_pd(b.as_ptr().add(k));
+                let dv = _mm256_loadu_pd(d.as_ptr().add(k));
+                let y = _mm256_add_pd(
+                    _mm256_add_pd(av, dv),
+                    _mm256_mul_pd(dl, _mm256_sub_pd(bv, av)),
+                );
+                let y = _mm256_min_pd(_mm256_max_pd(y, lo), hi);
+                _mm256_storeu_pd(a.as_mut_ptr().add(k), y);
+                _mm256_storeu_pd(d.as_mut_ptr().add(k), _mm256_setzero_pd());
+                let moved = _mm256_movemask_pd(_mm256_xor_pd(
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(av, t),
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(y, t),
+                ));
+                if moved != 0 {
+                    for h in 0..L {
+                        if moved >> h & 1 == 1 {
+                            crossed(k + h);
+                        }
+                    }
+                }
+                k += L;
+            }
+        }
+        super::relax_scalar(
+            &mut a[quads..],
+            &b[quads..],
+            &mut d[quads..],
+            delta,
+            thr,
+            |k| crossed(quads + k),
+        );
+    }
+
+    /// [`super::sse2::row_sums`] with lanes 0–3 in one register. The tail of one to three
+    /// columns is loaded into the first lanes (the others zero) and added to those lanes only
+    /// (a blend keeps the rest as they were), and the fold adds the lanes in the scalar order.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(super) unsafe fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+        let n = a.len();
+        let (cap, s, p) = (&cap[..n], &s[..n], &p[..n]);
+        let full = n / L * L;
+        // SAFETY: every full load reads four f64 at j + 3 < full ≤ n; the masked loads read
+        // only lanes l with full + l < n; all from slices of length n (checked above), unaligned
+        // allowed. AVX2 is the caller's promise.
+        unsafe {
+            let zero = _mm256_setzero_pd();
+            let sign = _mm256_set1_pd(-0.0);
+            let (mut w, mut ws, mut th) = (zero, zero, zero);
+            let mut j = 0;
+            while j < full {
+                let x = _mm256_loadu_pd(a.as_ptr().add(j));
+                let c = _mm256_loadu_pd(cap.as_ptr().add(j));
+                let wp = _mm256_mul_pd(c, _mm256_max_pd(x, zero));
+                let wn = _mm256_mul_pd(c, _mm256_max_pd(_mm256_xor_pd(x, sign), zero));
+                w = _mm256_add_pd(w, wp);
+                ws = _mm256_add_pd(ws, _mm256_mul_pd(wp, _mm256_loadu_pd(s.as_ptr().add(j))));
+                th = _mm256_add_pd(th, _mm256_mul_pd(wn, _mm256_loadu_pd(p.as_ptr().add(j))));
+                j += L;
+            }
+            let tail = n - full;
+            if tail > 0 {
+                // Lane l is in the tail when l < tail: its mask has the top bit set.
+                let lanes = _mm256_set_epi64x(3, 2, 1, 0);
+                let mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(tail as i64), lanes);
+                let load = |v: &[f64]| _mm256_maskload_pd(v.as_ptr().add(full), mask);
+                let x = load(a);
+                let c = load(cap);
+                let wp = _mm256_mul_pd(c, _mm256_max_pd(x, zero));
+                let wn = _mm256_mul_pd(c, _mm256_max_pd(_mm256_xor_pd(x, sign), zero));
+                let m = _mm256_castsi256_pd(mask);
+                w = _mm256_blendv_pd(w, _mm256_add_pd(w, wp), m);
+                ws = _mm256_blendv_pd(ws, _mm256_add_pd(ws, _mm256_mul_pd(wp, load(s))), m);
+                th = _mm256_blendv_pd(th, _mm256_add_pd(th, _mm256_mul_pd(wn, load(p))), m);
+            }
+            // (l0 + l1) + (l2 + l3).
+            let fold = |v: __m256d| {
+                let (lo, hi) = (_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
+                let l01 = _mm_add_sd(lo, _mm_unpackhi_pd(lo, lo));
+                let l23 = _mm_add_sd(hi, _mm_unpackhi_pd(hi, hi));
+                _mm_cvtsd_f64(_mm_add_sd(l01, l23))
+            };
+            [fold(w), fold(ws), fold(th)]
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,10 +423,12 @@ mod tests {
                 };
                 let (a, c, s, p) = (v(), v(), v(), v());
                 let c: Vec<f64> = c.iter().map(|x| x.abs()).collect();
-                let got = row_sums(&a, &c, &s, &p);
+                let got = row_sums::<false>(&a, &c, &s, &p);
+                let wide = row_sums::<true>(&a, &c, &s, &p);
                 let want = row_sums_scalar(&a, &c, &s, &p);
                 for k in 0..3 {
                     assert_eq!(got[k].to_bits(), want[k].to_bits(), "n={n} sum {k}");
+                    assert_eq!(wide[k].to_bits(), want[k].to_bits(), "n={n} sum {k}, AVX2");
                 }
             }
         }
@@ -301,6 +455,13 @@ mod tests {
             let (mut dx, mut dy) = (d.clone(), d.clone());
             relax(&mut x, &b, &mut dx, 0.05, 0.3, |k| cx.push(k));
             relax_scalar(&mut y, &b, &mut dy, 0.05, 0.3, |k| cy.push(k));
+            // `relax` takes the AVX2 version on a CPU that has it: the SSE2 one as well.
+            #[cfg(target_arch = "x86_64")]
+            {
+                let (mut z, mut dz, mut cz) = (a.clone(), d.clone(), Vec::new());
+                sse2::relax(&mut z, &b, &mut dz, 0.05, 0.3, |k| cz.push(k));
+                assert_eq!((&z, &dz, &cz), (&y, &dy, &cy), "n={n}, SSE2");
+            }
             // Both leave the changes at +0 for the next step's sums.
             assert!(dx.iter().chain(&dy).all(|v| v.to_bits() == 0), "n={n}");
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
@@ -331,7 +492,7 @@ mod tests {
     fn row_sums_are_the_formulas() {
         // c = (1, 2, 0.5), A = (0.5, −0.25, 0) (the diagonal), s = (0.2, −1, 0.4), p = (1, 3, 2):
         // Σ c A⁺ = 0.5, Σ c A⁺ s = 0.1, Σ c A⁻ p = 2 · 0.25 · 3 = 1.5.
-        let got = row_sums(
+        let got = row_sums::<true>(
             &[0.5, -0.25, 0.0],
             &[1.0, 2.0, 0.5],
             &[0.2, -1.0, 0.4],
@@ -342,7 +503,7 @@ mod tests {
         // A = 0.5, −0.5, 0.25, −0.25, 1, −1; s = 1, 1, 0.5, 0.5, −1, −1; p = 1, 2, 3, 4, 0.5, 0.25.
         // A⁺ terms c·A at columns 0, 2, 4: 0.5, 1, 2, so Σ = 3.5 and Σ·s = 0.5 + 0.5 − 2 = −1.
         // A⁻ terms c·|A|·p at columns 1, 3, 5: 2·0.5·2 = 2, 1·0.25·4 = 1, 4·1·0.25 = 1: Σ = 4.
-        let got = row_sums(
+        let got = row_sums::<true>(
             &[0.5, -0.5, 0.25, -0.25, 1.0, -1.0],
             &[1.0, 2.0, 4.0, 1.0, 2.0, 4.0],
             &[1.0, 1.0, 0.5, 0.5, -1.0, -1.0],

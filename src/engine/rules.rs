@@ -7,7 +7,7 @@
 //! Every rule reads state t (`State`) and writes into the step's scratch (`Scratch`), so actor
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
 
-use super::lanes::{relax, row_sums};
+use super::lanes::{avx2, relax, row_sums};
 use super::normal::Normal;
 use super::pairs::{candidates, GROUP, POSITIONS};
 use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
@@ -194,10 +194,36 @@ pub(super) fn stances<R: Rng>(
     normal: &mut Normal,
     rng: &mut R,
 ) {
+    if avx2() {
+        // SAFETY: the CPU has AVX2 (checked).
+        unsafe { fj_rows_avx2(c, st, s_next, threat) }
+    } else {
+        fj_rows::<false>(c, st, s_next, threat);
+    }
+    let noise = c.params.noise;
+    if noise > 0.0 {
+        for x in s_next.iter_mut() {
+            *x += noise * normal.draw(rng);
+        }
+    }
+}
+
+/// [`fj_rows`] compiled for AVX2 (the same bits: no fused multiply-add is enabled).
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn fj_rows_avx2(c: &Compiled, st: &State, s_next: &mut [f64], threat: &mut [f64]) {
+    fj_rows::<true>(c, st, s_next, threat);
+}
+
+/// Rule 1 without its noise, and rule 4's threat: one pass over A(t), row by row.
+#[inline(always)]
+fn fj_rows<const AVX2: bool>(c: &Compiled, st: &State, s_next: &mut [f64], threat: &mut [f64]) {
     let n = c.n;
     for i in 0..n {
         let row = &st.a[i * n..(i + 1) * n];
-        let [sum, acc, th] = row_sums(row, &c.cap, &st.s, &st.p);
+        let [sum, acc, th] = row_sums::<AVX2>(row, &c.cap, &st.s, &st.p);
         threat[i] = th * c.inv_others[i];
         let ws = if c.explicit[i] {
             let w = &c.w_explicit[i * n..(i + 1) * n];
@@ -209,12 +235,6 @@ pub(super) fn stances<R: Rng>(
             (acc + c.cap[i] * st.s[i]) / (sum + c.cap[i])
         };
         s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
-    }
-    let noise = c.params.noise;
-    if noise > 0.0 {
-        for x in s_next.iter_mut() {
-            *x += noise * normal.draw(rng);
-        }
     }
 }
 
