@@ -26,24 +26,30 @@ pub(super) fn avx2() -> bool {
 }
 
 /// `[Σ_j c_j A⁺_j, Σ_j c_j A⁺_j s_j, Σ_j c_j A⁻_j p_j]` over a row `a` of A, with
-/// A⁺ = A if A > 0 else +0 and A⁻ = −A if A < 0 else +0. O(N). `AVX2` selects the AVX2
-/// version, for callers compiled with AVX2 enabled once [`avx2`] said the CPU has it (the
-/// flag is checked here as well, so a wrong one costs speed, not correctness).
+/// A⁺ = A if A > 0 else +0 and A⁻ = −A if A < 0 else +0. O(N). See [`row_sums_avx2`].
 #[inline(always)]
-pub(super) fn row_sums<const AVX2: bool>(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
     #[cfg(target_arch = "x86_64")]
     {
-        if AVX2 && avx2() {
-            // SAFETY: the CPU has AVX2 (checked).
-            unsafe { wide::row_sums(a, cap, s, p) }
-        } else {
-            sse2::row_sums(a, cap, s, p)
-        }
+        sse2::row_sums(a, cap, s, p)
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         row_sums_scalar(a, cap, s, p)
     }
+}
+
+/// [`row_sums`] in AVX2, the same bits, for a caller compiled with AVX2 enabled (it inlines
+/// there).
+///
+/// # Safety
+/// The CPU must have AVX2 ([`avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(super) unsafe fn row_sums_avx2(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
+    // SAFETY: the caller's promise.
+    unsafe { wide::row_sums(a, cap, s, p) }
 }
 
 /// `a ← clamp(a + d + δ (b − a), −1, 1)` element by element (rule 3's relaxation toward the
@@ -423,12 +429,18 @@ mod tests {
                 };
                 let (a, c, s, p) = (v(), v(), v(), v());
                 let c: Vec<f64> = c.iter().map(|x| x.abs()).collect();
-                let got = row_sums::<false>(&a, &c, &s, &p);
-                let wide = row_sums::<true>(&a, &c, &s, &p);
+                let got = row_sums(&a, &c, &s, &p);
                 let want = row_sums_scalar(&a, &c, &s, &p);
                 for k in 0..3 {
                     assert_eq!(got[k].to_bits(), want[k].to_bits(), "n={n} sum {k}");
-                    assert_eq!(wide[k].to_bits(), want[k].to_bits(), "n={n} sum {k}, AVX2");
+                }
+                #[cfg(target_arch = "x86_64")]
+                if avx2() {
+                    // SAFETY: the CPU has AVX2 (checked).
+                    let wide = unsafe { row_sums_avx2(&a, &c, &s, &p) };
+                    for k in 0..3 {
+                        assert_eq!(wide[k].to_bits(), want[k].to_bits(), "n={n} sum {k}, AVX2");
+                    }
                 }
             }
         }
@@ -492,7 +504,7 @@ mod tests {
     fn row_sums_are_the_formulas() {
         // c = (1, 2, 0.5), A = (0.5, −0.25, 0) (the diagonal), s = (0.2, −1, 0.4), p = (1, 3, 2):
         // Σ c A⁺ = 0.5, Σ c A⁺ s = 0.1, Σ c A⁻ p = 2 · 0.25 · 3 = 1.5.
-        let got = row_sums::<true>(
+        let got = row_sums(
             &[0.5, -0.25, 0.0],
             &[1.0, 2.0, 0.5],
             &[0.2, -1.0, 0.4],
@@ -503,7 +515,7 @@ mod tests {
         // A = 0.5, −0.5, 0.25, −0.25, 1, −1; s = 1, 1, 0.5, 0.5, −1, −1; p = 1, 2, 3, 4, 0.5, 0.25.
         // A⁺ terms c·A at columns 0, 2, 4: 0.5, 1, 2, so Σ = 3.5 and Σ·s = 0.5 + 0.5 − 2 = −1.
         // A⁻ terms c·|A|·p at columns 1, 3, 5: 2·0.5·2 = 2, 1·0.25·4 = 1, 4·1·0.25 = 1: Σ = 4.
-        let got = row_sums::<true>(
+        let got = row_sums(
             &[0.5, -0.5, 0.25, -0.25, 1.0, -1.0],
             &[1.0, 2.0, 4.0, 1.0, 2.0, 4.0],
             &[1.0, 1.0, 0.5, 0.5, -1.0, -1.0],

@@ -401,6 +401,7 @@ impl Observer for RunObserver<'_> {
         }
     }
 
+    #[inline]
     fn event(&mut self, e: &Event) {
         let n = self.agg.n;
         self.agg.event_counts[(e.actor.ix() * n + e.target.ix()) * CATALOGUE.len() + e.code] += 1;
