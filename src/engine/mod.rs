@@ -13,6 +13,7 @@
 //! stances of t+1), the opening, and the indicators of t+1.
 
 mod alias;
+pub mod chacha;
 mod codes;
 mod decision;
 mod lanes;

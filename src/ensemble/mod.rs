@@ -17,6 +17,7 @@ pub mod shard;
 pub mod sketch;
 pub mod stats;
 
+use crate::engine::chacha::WideRng;
 use crate::engine::{
     run_rng, simulate_in, Compiled, Event, Observer, Outcome, StepView, Workspace,
 };
@@ -24,7 +25,7 @@ use crate::model::{CooperationMean, Kind, Metric, Reading, Scope, Status, CATALO
 use crate::observe::{Checker, ObsCounts, Observation};
 use cells::Cells;
 use fixed::{fixed, i128_str, i128_vec, SCALE};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sketch::{Keys, KEY_MAX};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -421,10 +422,10 @@ impl Observer for RunObserver<'_> {
 /// `pending`, flushed into `agg` when full; flush it before `agg` is read), in the vectors of the
 /// thread's `ws`; returns its outcome and, if asked, its events.
 /// Also counts which of `observations` held in the run.
-fn run_into(
+fn run_into<R: Rng>(
     c: &Compiled,
     observations: &[Observation],
-    rng: &mut ChaCha8Rng,
+    rng: &mut R,
     agg: &mut Aggregate,
     pending: &mut Pending,
     ws: &mut Workspace,
@@ -565,9 +566,28 @@ pub fn run_range_checked(
                         break 'claims;
                     }
                     let keep = all_events || r == 0;
-                    let rng = &mut run_rng(seed, r);
-                    let (_, e) =
-                        run_into(c, observations, rng, &mut agg, &mut pending, &mut ws, keep);
+                    let mut rng = run_rng(seed, r);
+                    // The same stream, sixteen blocks a refill where the CPU has AVX-512.
+                    let (_, e) = match WideRng::new(&rng) {
+                        Some(mut wide) => run_into(
+                            c,
+                            observations,
+                            &mut wide,
+                            &mut agg,
+                            &mut pending,
+                            &mut ws,
+                            keep,
+                        ),
+                        None => run_into(
+                            c,
+                            observations,
+                            &mut rng,
+                            &mut agg,
+                            &mut pending,
+                            &mut ws,
+                            keep,
+                        ),
+                    };
                     if keep {
                         evs.push((r, e));
                     }
