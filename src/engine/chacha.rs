@@ -12,8 +12,8 @@
 //! tested word for word against `rand_chacha` for many seeds and streams, across refills, and
 //! by the golden outputs.
 //!
-//! Only the ensembles use it ([`super::super::ensemble`]); elsewhere, and on a CPU without
-//! AVX-512, runs draw from `ChaCha8Rng` itself.
+//! Ensembles, sweeps and [`super::simulate`] use it; on a CPU without AVX-512 (and under
+//! valgrind, which does not emulate it) runs draw from `ChaCha8Rng` itself.
 
 use rand::rand_core::block::{BlockRng, Generator};
 use rand::rand_core::TryRng;
