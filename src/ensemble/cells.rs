@@ -16,7 +16,7 @@
 //! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
 //! read-back is checked shape by shape ([`Cells::check`]) before it is used.
 
-use super::fixed::{Acc, Short, SMALL};
+use super::fixed::{pass, pass4, Acc, Pass, Short};
 use super::sketch::{exact_key, log_key, Keys, KEY_MAX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -209,39 +209,21 @@ impl Cells {
                 }
             }
             Keys::Log => {
-                for cell in cells {
+                // First pass four adjacent cells at a time (in vector registers where the CPU
+                // has them: [`pass4`]), then each cell's keys.
+                let mut cell = cells.start;
+                while cell < cells.end {
+                    let take = (cells.end - cell).min(4);
                     let xs = &xs[cell - first..];
-                    // Two passes over the cell's values (L1-resident for the second): extremes
-                    // and sums, then keys. One loop doing both kept its sums on the stack, short
-                    // of registers.
-                    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-                    let (mut short, mut small) = (Short::default(), true);
-                    for r in 0..runs {
-                        let x = xs[r * stride];
-                        // The batch's extremes join the cell's with `min` and `max` below.
-                        stretch(&mut lo, &mut hi, x);
-                        small &= x.abs() < SMALL;
-                        short.add(x);
-                    }
-                    // A cell's first batch: a window for all its keys at once (the key is
-                    // monotonic in the value, so the extremes' keys bound the batch's).
-                    if self.heads[cell].len == 0 && lo <= hi {
-                        self.cover(cell, log_key(lo), log_key(hi));
-                    }
-                    self.count(cell, xs, stride, runs, log_key);
-                    // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their
-                    // order (an extreme that is a zero is +0.0, whichever zero came first).
-                    let c = &mut self.moments[cell];
-                    c.min = c.min.min(lo + 0.0);
-                    c.max = c.max.max(hi + 0.0);
-                    if small {
-                        c.acc.add_short(&short);
+                    let passes = if take == 4 {
+                        pass4(xs, stride, runs)
                     } else {
-                        // A value at or beyond 2¹⁹ (or NaN): the sums again, in full width.
-                        for r in 0..runs {
-                            c.acc.add(xs[r * stride]);
-                        }
+                        std::array::from_fn(|l| pass(&xs[l.min(take - 1)..], stride, runs))
+                    };
+                    for (l, p) in passes.iter().enumerate().take(take) {
+                        self.add_pass(cell + l, &xs[l..], stride, runs, p);
                     }
+                    cell += take;
                 }
             }
             Keys::Exact(q) => {
@@ -256,6 +238,30 @@ impl Cells {
                     }
                     self.count(cell, xs, stride, runs, |x| exact_key(x, q));
                 }
+            }
+        }
+    }
+
+    /// The rest of a continuous cell's batch once its first pass `p` is done ([`pass`]): a
+    /// first batch's window for all its keys at once (the key is monotonic in the value, so
+    /// the extremes' keys bound the batch's), the keys, the extremes and the sums.
+    #[inline(always)]
+    fn add_pass(&mut self, cell: usize, xs: &[f64], stride: usize, runs: usize, p: &Pass) {
+        if self.heads[cell].len == 0 && p.lo <= p.hi {
+            self.cover(cell, log_key(p.lo), log_key(p.hi));
+        }
+        self.count(cell, xs, stride, runs, log_key);
+        // + 0.0 turns −0.0 into +0.0: `min`/`max` of the two zeros depend on their order (an
+        // extreme that is a zero is +0.0, whichever zero came first).
+        let c = &mut self.moments[cell];
+        c.min = c.min.min(p.lo + 0.0);
+        c.max = c.max.max(p.hi + 0.0);
+        if p.small {
+            c.acc.add_short(&p.short);
+        } else {
+            // A value at or beyond 2¹⁹ (or NaN): the sums again, in full width.
+            for r in 0..runs {
+                c.acc.add(xs[r * stride]);
             }
         }
     }

@@ -81,6 +81,148 @@ impl Short {
     }
 }
 
+/// What the first pass over a continuous cell's batch finds: its least and greatest value
+/// (NaN skipped, as [`super::cells`]' `stretch` does), whether every value is below [`SMALL`]
+/// in magnitude (so that `short` holds its sums), and the [`Short`] sums.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Pass {
+    pub lo: f64,
+    pub hi: f64,
+    pub small: bool,
+    pub short: Short,
+}
+
+impl PartialEq for Short {
+    fn eq(&self, o: &Short) -> bool {
+        (self.s1, self.s2) == (o.s1, o.s2)
+    }
+}
+
+/// [`Pass`] of `runs` ≤ [`Short::MAX`] values `xs[r * stride]`, one at a time.
+#[inline(always)]
+pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> Pass {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut short, mut small) = (Short::default(), true);
+    for r in 0..runs {
+        let x = xs[r * stride];
+        // `<` and `>` skip a NaN, as `f64::min` and `f64::max` do.
+        if x < lo {
+            lo = x;
+        }
+        if x > hi {
+            hi = x;
+        }
+        small &= x.abs() < SMALL;
+        short.add(x);
+    }
+    Pass {
+        lo,
+        hi,
+        small,
+        short,
+    }
+}
+
+/// [`pass`] of four adjacent cells at once — cell l's value r is `xs[r * stride + l]` — in AVX2
+/// registers when the CPU has them (the same bits: the same operations lane by lane, and Σf²
+/// from exact 26-bit halves), one at a time otherwise or when a value's fixed point is a tie
+/// (x·2³² exactly half an integer, which the vector code does not round away from zero).
+#[inline]
+pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [Pass; 4] {
+    assert!(runs <= Short::MAX && (runs == 0 || (runs - 1) * stride + 4 <= xs.len()));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked); the reads are in bounds (asserted).
+        if let Some(p) = unsafe { pass4_avx2(xs, stride, runs) } {
+            return p;
+        }
+    }
+    std::array::from_fn(|l| pass(&xs[l..], stride, runs))
+}
+
+/// [`pass4`] in AVX2; `None` if a lane met a tie.
+///
+/// # Safety
+/// The CPU must have AVX2, and `(runs − 1) · stride + 4 ≤ xs.len()` (or `runs` = 0).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn pass4_avx2(xs: &[f64], stride: usize, runs: usize) -> Option<[Pass; 4]> {
+    use std::arch::x86_64::*;
+    let sign = _mm256_set1_pd(-0.0);
+    let (small_at, scale, magic, half) = (
+        _mm256_set1_pd(SMALL),
+        _mm256_set1_pd(SCALE),
+        _mm256_set1_pd(MAGIC),
+        _mm256_set1_pd(0.5),
+    );
+    let magic_bits = _mm256_set1_epi64x(MAGIC.to_bits() as i64);
+    let low26 = _mm256_set1_epi64x((1 << 26) - 1);
+    let zero = _mm256_setzero_si256();
+    let mut lo = _mm256_set1_pd(f64::INFINITY);
+    let mut hi = _mm256_set1_pd(f64::NEG_INFINITY);
+    let mut small = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    let mut tie = _mm256_setzero_pd();
+    let (mut s1, mut hh, mut hl, mut ll) = (zero, zero, zero, zero);
+    for r in 0..runs {
+        // SAFETY: r · stride + 4 ≤ xs.len() (the caller's promise).
+        let v = unsafe { _mm256_loadu_pd(xs.as_ptr().add(r * stride)) };
+        // `_mm256_min_pd(v, lo)` is `v < lo ? v : lo`, NaN skipped: `stretch` exactly.
+        lo = _mm256_min_pd(v, lo);
+        hi = _mm256_max_pd(v, hi);
+        small = _mm256_and_pd(
+            small,
+            _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_andnot_pd(sign, v), small_at),
+        );
+        // `fixed_small`, lane by lane.
+        let y = _mm256_mul_pd(v, scale);
+        let m = _mm256_add_pd(y, magic);
+        let k = _mm256_sub_epi64(_mm256_castpd_si256(m), magic_bits);
+        let d = _mm256_sub_pd(y, _mm256_sub_pd(m, magic));
+        tie = _mm256_or_pd(
+            tie,
+            _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_andnot_pd(sign, d), half),
+        );
+        s1 = _mm256_add_epi64(s1, k);
+        // k² from |k| = a·2²⁶ + b (a, b < 2²⁶ for |k| ≤ 2⁵¹): a², ab and b² each below 2⁵²,
+        // summed over at most 64 values below 2⁵⁸.
+        let neg = _mm256_cmpgt_epi64(zero, k);
+        let abs = _mm256_sub_epi64(_mm256_xor_si256(k, neg), neg);
+        let (a, b) = (_mm256_srli_epi64::<26>(abs), _mm256_and_si256(abs, low26));
+        hh = _mm256_add_epi64(hh, _mm256_mul_epu32(a, a));
+        hl = _mm256_add_epi64(hl, _mm256_mul_epu32(a, b));
+        ll = _mm256_add_epi64(ll, _mm256_mul_epu32(b, b));
+    }
+    if _mm256_movemask_pd(tie) != 0 {
+        return None;
+    }
+    let f64s = |v: __m256d| {
+        let mut out = [0.0f64; 4];
+        // SAFETY: four f64 into an array of four.
+        unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
+        out
+    };
+    let u64s = |v: __m256i| {
+        let mut out = [0u64; 4];
+        // SAFETY: four u64 into an array of four.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
+        out
+    };
+    let (lo, hi, small) = (f64s(lo), f64s(hi), _mm256_movemask_pd(small));
+    let (s1, hh, hl, ll) = (u64s(s1), u64s(hh), u64s(hl), u64s(ll));
+    Some(std::array::from_fn(|l| Pass {
+        lo: lo[l],
+        hi: hi[l],
+        small: small >> l & 1 == 1,
+        // Meaningless where not small (as `Short` is), and then discarded.
+        short: Short {
+            s1: s1[l] as i64,
+            s2: ((hh[l] as u128) << 52)
+                .wrapping_add((hl[l] as u128) << 27)
+                .wrapping_add(ll[l] as u128),
+        },
+    }))
+}
+
 /// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
 /// no sum can overflow and any order of adding gives the same bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -216,6 +358,66 @@ pub(crate) mod i128_vec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_cells_at_once_are_four_cells_one_at_a_time() {
+        // Batches of 1 to 64 runs of four cells (stride 7: the cells sit among others), values
+        // drawn among: ordinary ones of either sign, both zeros, exact multiples of 2⁻³² and
+        // ties (half a unit of 2⁻³²), values at and beyond 2¹⁹, huge ones and NaN.
+        let mut rng = crate::engine::run_rng(21, 0);
+        // Half the batches tame (no tie, NaN or value beyond 2¹⁹), so that full batches of
+        // 64 take the vector sums too.
+        let draw = |r: &mut rand_chacha::ChaCha8Rng, tame: bool| -> f64 {
+            let u: f64 = rand::RngExt::random_range(r, -1.0..1.0);
+            let case = rand::RngExt::random_range(r, 0..40);
+            match if tame && (3..=7).contains(&case) {
+                8
+            } else {
+                case
+            } {
+                0 => 0.0,
+                1 => -0.0,
+                2 => (u * 1e6).round() / SCALE,
+                3 => ((u * 1e6).round() + 0.5) / SCALE,
+                4 => SMALL * u.signum(),
+                5 => 3e5 * u,
+                6 => 1e12 * u,
+                7 => f64::NAN,
+                _ => u * 2.0,
+            }
+        };
+        let (stride, mut ties, mut vector, mut smalls) = (7, 0, 0, 0);
+        for (k, runs) in (1..=64).chain([64; 30]).enumerate() {
+            let xs: Vec<f64> = (0..runs * stride)
+                .map(|_| draw(&mut rng, k % 2 == 0))
+                .collect();
+            let got = pass4(&xs, stride, runs);
+            for l in 0..4 {
+                let want = pass(&xs[l..], stride, runs);
+                let bits = |p: &Pass| (p.lo.to_bits(), p.hi.to_bits(), p.small);
+                assert_eq!(bits(&got[l]), bits(&want), "runs {runs}, cell {l}");
+                if want.small {
+                    assert_eq!(got[l].short, want.short, "runs {runs}, cell {l}");
+                    smalls += usize::from(runs == 64);
+                }
+            }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 checked, reads in bounds.
+                match unsafe { pass4_avx2(&xs, stride, runs) } {
+                    Some(_) => vector += 1,
+                    None => ties += 1,
+                }
+            }
+        }
+        // Both ways were taken (where the CPU has AVX2): vector batches, and batches with a tie
+        // handed back to the scalar pass.
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            assert!(vector > 0 && ties > 0, "{vector} vector, {ties} with ties");
+        }
+        assert!(smalls > 40, "{smalls} full batches compared their sums");
+    }
 
     #[test]
     fn fixed_point_rounds_to_nearest() {
