@@ -32,7 +32,8 @@ use rules::{CodeFx, Scratch, State};
 
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by
 /// `seed_from_u64(seed)` on stream `run`. Run 0 of a seed is the single run of that seed, and a run
-/// depends on (seed, run) alone, never on threads or shards.
+/// depends on (seed, run) alone, never on threads or shards. Ensembles, sweeps and [`simulate`]
+/// draw the same words through [`chacha::WideRng`] where the CPU has AVX-512.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);

@@ -152,7 +152,7 @@ pub struct Issue {
 impl Issue {
     /// Whether the body votes at step t.
     pub fn is_vote_step(&self, t: usize) -> bool {
-        t >= self.first_vote && (t - self.first_vote) % self.vote_interval == 0
+        t >= self.first_vote && (t - self.first_vote).is_multiple_of(self.vote_interval)
     }
 }
 
