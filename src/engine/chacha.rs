@@ -39,6 +39,7 @@ pub fn available() -> bool {
 
 /// The key, stream and next block of a ChaCha8 stream.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub struct Wide {
     key: [u32; 8],
     stream: u64,
@@ -51,16 +52,16 @@ impl Generator for Wide {
     #[inline]
     fn generate(&mut self, out: &mut [u32; WORDS]) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: a `Wide` is only made by `WideRng::new`, which checks for AVX-512F.
-        unsafe {
-            blocks16(&self.key, self.stream, self.block, out);
+        {
+            // SAFETY: a `Wide` is only made by `WideRng::new`, which checks for AVX-512F.
+            unsafe { blocks16(&self.key, self.stream, self.block, out) };
+            self.block = self.block.wrapping_add(16);
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
             let _ = out;
             unreachable!("WideRng::new returns None off x86-64");
         }
-        self.block = self.block.wrapping_add(16);
     }
 }
 
@@ -245,7 +246,8 @@ mod tests {
             return;
         }
         // Seeds and streams (runs) small and large, including a stream past 2³²; words drawn
-        // as u32, u64 (straddling refills of both generators: 64 and 256 words) and bytes.
+        // as u32, u64 and bytes in a cycle of 13 words, so that a u64 starts on even and odd
+        // words alike (one straddling a refill is checked below).
         for (seed, run) in [
             (0, 0),
             (1, 0),
@@ -257,7 +259,7 @@ mod tests {
             let mut want = run_rng(seed, run);
             let mut got = WideRng::new(&run_rng(seed, run)).unwrap();
             for k in 0..3000 {
-                match k % 7 {
+                match k % 8 {
                     0 | 3 => assert_eq!(got.next_u64(), want.next_u64(), "{seed}/{run} at {k}"),
                     5 => {
                         let (mut a, mut b) = ([0u8; 13], [0u8; 13]);
@@ -268,6 +270,17 @@ mod tests {
                     _ => assert_eq!(got.next_u32(), want.next_u32(), "{seed}/{run} at {k}"),
                 }
             }
+        }
+        // A u64 from the last word of a refill and the first of the next: at word 63
+        // (`rand_chacha`'s four-block refill) and word 255 (the sixteen-block one).
+        for skip in [63, 255, 255 + 256] {
+            let mut want = run_rng(8, 2);
+            let mut got = WideRng::new(&run_rng(8, 2)).unwrap();
+            for _ in 0..skip {
+                assert_eq!(got.next_u32(), want.next_u32());
+            }
+            assert_eq!(got.next_u64(), want.next_u64(), "a u64 at word {skip}");
+            assert_eq!(got.next_u32(), want.next_u32(), "the word after, at {skip}");
         }
         // Not fresh: refused (its position would be lost).
         let mut used = run_rng(3, 0);

@@ -215,13 +215,15 @@ impl Cells {
                 while cell < cells.end {
                     let take = (cells.end - cell).min(4);
                     let xs = &xs[cell - first..];
-                    let passes = if take == 4 {
-                        pass4(xs, stride, runs)
+                    if take == 4 {
+                        for (l, p) in pass4(xs, stride, runs).iter().enumerate() {
+                            self.add_pass(cell + l, &xs[l..], stride, runs, p);
+                        }
                     } else {
-                        std::array::from_fn(|l| pass(&xs[l.min(take - 1)..], stride, runs))
-                    };
-                    for (l, p) in passes.iter().enumerate().take(take) {
-                        self.add_pass(cell + l, &xs[l..], stride, runs, p);
+                        for l in 0..take {
+                            let p = pass(&xs[l..], stride, runs);
+                            self.add_pass(cell + l, &xs[l..], stride, runs, &p);
+                        }
                     }
                     cell += take;
                 }

@@ -196,9 +196,13 @@ fn batches_past_sixteen_bits_count_exactly() {
         assert!(!near.heads[0].wide);
         let mut back: Cells = serde_json::from_str(&serde_json::to_string(&near).unwrap()).unwrap();
         assert_eq!(back.most.0, 1023 * 64);
+        // A fresh aggregate that merged `near` (a merge's target) carries its bound too.
+        let mut merged = Cells::new(keys, 1);
+        merged.merge(&near);
         back.add_runs(&batch, 2, 64, 0..1);
         near.add_runs(&batch, 2, 64, 0..1);
-        for c in [&back, &near] {
+        merged.add_runs(&batch, 2, 64, 0..1);
+        for c in [&back, &near, &merged] {
             assert!(c.heads[0].wide, "{keys:?}");
             assert_eq!(c.summary(0, 1).count, 1024 * 64, "{keys:?}");
         }

@@ -129,7 +129,13 @@ pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> Pass {
 /// (x·2³² exactly half an integer, which the vector code does not round away from zero).
 #[inline]
 pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [Pass; 4] {
-    assert!(runs <= Short::MAX && (runs == 0 || (runs - 1) * stride + 4 <= xs.len()));
+    assert!(
+        runs <= Short::MAX
+            && (runs == 0
+                || (runs - 1)
+                    .checked_mul(stride)
+                    .is_some_and(|last| last + 4 <= xs.len()))
+    );
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2 (checked); the reads are in bounds (asserted).
@@ -386,7 +392,9 @@ mod tests {
                 _ => u * 2.0,
             }
         };
-        let (stride, mut ties, mut vector, mut smalls) = (7, 0, 0, 0);
+        let (stride, mut smalls) = (7, 0);
+        #[cfg(target_arch = "x86_64")]
+        let (mut ties, mut vector) = (0, 0);
         for (k, runs) in (1..=64).chain([64; 30]).enumerate() {
             let xs: Vec<f64> = (0..runs * stride)
                 .map(|_| draw(&mut rng, k % 2 == 0))
