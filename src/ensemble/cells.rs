@@ -137,8 +137,8 @@ pub struct Cells {
 }
 
 /// [`Cells::most`]: a bound, not part of the statistics, so equal cells compare equal whatever
-/// their bounds (a bound read back from a file is the largest count, one kept in memory the
-/// values added).
+/// their bounds (a bound read back from a file is the largest 16-bit count, one kept in memory
+/// the values added).
 #[derive(Debug, Clone, Copy, Default)]
 struct Most(u64);
 
