@@ -16,7 +16,7 @@
 //! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
 //! read-back is checked shape by shape ([`Cells::check`]) before it is used.
 
-use super::fixed::{pass, pass4, Acc, Pass, Short};
+use super::fixed::{pass, pass4, stretch, Acc, Pass, Short};
 use super::sketch::{exact_key, log_key, Keys, KEY_MAX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -62,18 +62,6 @@ fn extremes(xs: &[f64], stride: usize, runs: usize) -> (f64, f64) {
         stretch(&mut lo, &mut hi, xs[r * stride]);
     }
     (lo, hi)
-}
-
-/// Widen [`lo`, `hi`] to take in x. `<` and `>` skip a NaN, as `f64::min` and `f64::max` do, in
-/// one instruction each (`minsd`, `maxsd`).
-#[inline(always)]
-fn stretch(lo: &mut f64, hi: &mut f64, x: f64) {
-    if x < *lo {
-        *lo = x;
-    }
-    if x > *hi {
-        *hi = x;
-    }
 }
 
 /// One cell's window in its arena. Kept apart from a continuous cell's [`Moments`] (an exact

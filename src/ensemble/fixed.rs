@@ -81,8 +81,20 @@ impl Short {
     }
 }
 
+/// Widen [`lo`, `hi`] to take in x. `<` and `>` skip a NaN, as `f64::min` and `f64::max` do, in
+/// one instruction each (`minsd`, `maxsd`).
+#[inline(always)]
+pub(crate) fn stretch(lo: &mut f64, hi: &mut f64, x: f64) {
+    if x < *lo {
+        *lo = x;
+    }
+    if x > *hi {
+        *hi = x;
+    }
+}
+
 /// What the first pass over a continuous cell's batch finds: its least and greatest value
-/// (NaN skipped, as [`super::cells`]' `stretch` does), whether every value is below [`SMALL`]
+/// (NaN skipped, as [`stretch`] does), whether every value is below [`SMALL`]
 /// in magnitude (so that `short` holds its sums), and the [`Short`] sums.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Pass {
@@ -105,13 +117,7 @@ pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> Pass {
     let (mut short, mut small) = (Short::default(), true);
     for r in 0..runs {
         let x = xs[r * stride];
-        // `<` and `>` skip a NaN, as `f64::min` and `f64::max` do.
-        if x < lo {
-            lo = x;
-        }
-        if x > hi {
-            hi = x;
-        }
+        stretch(&mut lo, &mut hi, x);
         small &= x.abs() < SMALL;
         short.add(x);
     }
