@@ -5,6 +5,7 @@
 //! ([`model`]), the engine ([`engine`]), outputs ([`output`]) and the command line ([`cli`]).
 //! `main.rs` only dispatches.
 
+pub mod backtest;
 pub mod budget;
 pub mod calibrate;
 pub mod chart;

@@ -5,6 +5,7 @@
 //! Every drawing function returns `Result`; nothing here unwraps a plotters call.
 
 mod actors;
+pub mod backtest;
 pub mod calibrate;
 mod compare;
 mod cooperation;

@@ -1,5 +1,6 @@
 //! The command line: argument types (clap) and one file per subcommand. `main.rs` calls [`main`].
 
+mod backtest;
 mod calibrate;
 mod compare;
 mod ensemble;
@@ -48,6 +49,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Posterior of the [sensitivity.ranges] given the scenario's [[observation]]s (ABC).
     Calibrate(calibrate::CalibrateArgs),
+    /// Score forecasts of historical cases (cases/) against what happened: Brier, log and ranked probability scores, skill against base rates, persistence and 0.5.
+    Backtest(backtest::BacktestArgs),
     /// Print the JSON Schema of scenario files (for editor completion).
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
@@ -174,5 +177,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Schema => schema::schema(),
         Command::Sweep(a) => sweep::sweep(&lib, &a),
         Command::Calibrate(a) => calibrate::calibrate(&lib, &a),
+        Command::Backtest(a) => backtest::backtest(&lib, &a),
     }
 }

@@ -141,6 +141,20 @@ impl<'a> Checker<'a> {
             .all(|(o, a)| o.test.holds(a.value(o.stat)))
     }
 
+    /// The verdicts if every series kept the value `value` gives it at every step 0..=`last`
+    /// and no event happened (the backtest's persistence reference).
+    pub fn frozen(
+        obs: &'a [Observation],
+        last: usize,
+        value: impl Fn(Metric, usize) -> f64,
+    ) -> Vec<Verdict> {
+        let mut c = Checker::new(obs);
+        for t in 0..=last {
+            c.take_step(t, &value);
+        }
+        c.verdicts()
+    }
+
     /// The verdicts of a recorded single run (the same arithmetic as streaming it).
     pub fn of_recording(obs: &'a [Observation], rec: &Recording) -> Vec<Verdict> {
         let mut c = Checker::new(obs);

@@ -13,8 +13,10 @@
 //! `< <= > >= value` or `between [lo, hi]` (both ends included).
 
 mod checker;
+pub mod question;
 
 pub use checker::{AllHold, Checker, Verdict};
+pub use question::{Answer, Question};
 
 use crate::model::{EventClass, Metric, CATALOGUE, COERCIVE};
 use crate::scenario::{ActorId, Scenario};

@@ -9,6 +9,7 @@
 //! disk and prints. Builders: [`run`] (single runs and ensembles), [`compare`], [`sweep`];
 //! [`scenario`] lists a scenario's numbers with their sources.
 
+pub mod backtest;
 pub mod calibrate;
 pub mod compare;
 pub mod run;

@@ -2,6 +2,7 @@
 //! formats, duplicates. References between files wait for [`super::resolve`].
 
 mod observations;
+mod questions;
 
 use super::names::{is_id, is_name};
 use super::raw::{
@@ -497,5 +498,6 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
     c.relations(&f.relations);
     c.shocks(&f.shocks);
     c.observations(&f.observations);
+    c.questions(&f.questions);
     c.sources(f);
 }

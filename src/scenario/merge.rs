@@ -2,7 +2,8 @@
 //! patches only the keys it names; actors patch by id, relations by (from, to); shocks add up.
 
 use super::raw::{
-    self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawRelation, RawShock,
+    self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion, RawRelation,
+    RawShock,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +26,8 @@ pub(crate) struct Merged {
     pub shocks: Vec<(RawShock, Origin)>,
     /// Observations add up along the chain, like shocks.
     pub observations: Vec<(RawObservation, Origin)>,
+    /// Questions add up along the chain too.
+    pub questions: Vec<(RawQuestion, Origin)>,
     /// `scenario.steps` as the files give it, before `--set` overrides (observation windows
     /// must fit the run the files describe).
     pub file_steps: Option<i64>,
@@ -99,6 +102,9 @@ impl Merged {
         for (index, o) in f.observations.iter().enumerate() {
             self.observations
                 .push((o.clone(), Origin { file: fi, index }));
+        }
+        for (index, q) in f.questions.iter().enumerate() {
+            self.questions.push((q.clone(), Origin { file: fi, index }));
         }
         if let Some(sens) = &f.sensitivity {
             patch!(self.sensitivity, sens; samples, runs, source);

@@ -35,6 +35,9 @@ pub const MAX_RUNS: i64 = 10_000_000;
 pub const MAX_SHOCKS: usize = 10_000;
 /// Most observations a scenario may hold (each is one bit of a run's record in `calibrate`).
 pub const MAX_OBSERVATIONS: usize = 64;
+/// Most questions a case may hold; also the most checks (a timing question checks one per bin)
+/// its runs carry, each one bit of a run's record.
+pub const MAX_QUESTIONS: usize = 64;
 /// Longest `extends` chain.
 pub const MAX_DEPTH: usize = 32;
 /// Largest scenario file read, in bytes.

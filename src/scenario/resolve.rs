@@ -439,6 +439,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     let shocks = r.shocks(steps);
     let file_steps = m.file_steps.unwrap_or(104).max(1) as usize;
     let observations = r.observations(steps, file_steps);
+    let questions = r.questions(steps, file_steps);
     if !r.diags.is_empty() {
         return Err(Error::Invalid(r.diags));
     }
@@ -484,6 +485,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
         relations,
         shocks,
         observations,
+        questions,
         warnings,
         files: Vec::new(),
     })

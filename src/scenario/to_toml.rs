@@ -67,6 +67,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             .iter()
             .map(|o| raw_observation(s, o))
             .collect(),
+        questions: s.questions.iter().map(|q| raw_question(s, q)).collect(),
         sensitivity: (!s.sensitivity.ranges.is_empty()).then(|| raw::RawSensitivity {
             samples: Some(s.sensitivity.samples as i64),
             runs: Some(s.sensitivity.runs as i64),
@@ -156,6 +157,38 @@ fn raw_observation(s: &Scenario, o: &crate::observe::Observation) -> raw::RawObs
         op: Some(o.test.op().to_string()),
         value: Some(value),
         source: Some(o.source.clone()),
+    }
+}
+
+/// One question as written in a file, every key explicit.
+fn raw_question(s: &Scenario, q: &crate::observe::Question) -> raw::RawQuestion {
+    use crate::observe::Answer;
+    let o = raw_observation(s, &q.obs);
+    let timing = q.is_timing();
+    raw::RawQuestion {
+        id: Some(q.id.clone()),
+        text: Some(q.text.clone()),
+        metric: o.metric,
+        actor: o.actor,
+        target: o.target,
+        class: o.class,
+        steps: o.steps,
+        bins: timing.then(|| q.bins.iter().map(|&b| b as i64).collect()),
+        stat: o.stat,
+        op: o.op,
+        value: o.value,
+        outcome: Some(match q.outcome {
+            Answer::Binary(x) => raw::RawOutcome::Happened(x),
+            Answer::Timing(None) => raw::RawOutcome::Happened(false),
+            Answer::Timing(Some(s)) => raw::RawOutcome::Step(s as i64),
+        }),
+        outcome_source: Some(q.outcome_source.clone()),
+        base_rate: Some(if timing {
+            raw::RawObsValue::Range(q.base_rate.clone())
+        } else {
+            raw::RawObsValue::One(q.base_rate[0])
+        }),
+        base_rate_source: Some(q.base_rate_source.clone()),
     }
 }
 

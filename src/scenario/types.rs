@@ -185,6 +185,8 @@ pub struct Scenario {
     pub shocks: Vec<Shock>,
     /// What was observed in the real record (`[[observation]]`), checked by every run.
     pub observations: Vec<crate::observe::Observation>,
+    /// Dated questions with their outcomes (`[[question]]`, historical cases); runs never read them.
+    pub questions: Vec<crate::observe::Question>,
     pub sensitivity: Sensitivity,
     /// Suspicious but legal input.
     pub warnings: Vec<Diagnostic>,

@@ -2,8 +2,8 @@
 //! first).
 
 use super::raw::{
-    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawRelation, RawSensitivity,
-    RawShock,
+    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion, RawRelation,
+    RawSensitivity, RawShock,
 };
 use super::source::SourceText;
 use crate::error::{suggest, Diagnostic};
@@ -23,6 +23,7 @@ fn known_keys(table: &str) -> Option<&'static [&'static str]> {
         "relation" => fields_of::<RawRelation>(),
         "shock" => fields_of::<RawShock>(),
         "observation" => fields_of::<RawObservation>(),
+        "question" => fields_of::<RawQuestion>(),
         _ => return None,
     })
 }
@@ -128,6 +129,7 @@ mod tests {
                 "relation",
                 "shock",
                 "observation",
+                "question",
                 "sensitivity"
             ]
         );

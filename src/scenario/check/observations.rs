@@ -34,8 +34,6 @@ impl Checker<'_> {
 
     fn observation(&mut self, ix: usize, o: &RawObservation) {
         let p = || KeyPath::root("observation").index(ix);
-        self.id(p().key("actor"), o.actor.as_ref());
-        self.id(p().key("target"), o.target.as_ref());
         self.text(p().key("source"), o.source.as_ref(), 1000);
         if o.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
             self.err(
@@ -44,9 +42,17 @@ impl Checker<'_> {
                     .into(),
             );
         }
-        self.observation_metric(&p(), o);
-        self.observation_window(&p(), o);
-        self.observation_test(&p(), o);
+        self.observed(&p(), o);
+    }
+
+    /// What an observation (or a question, which shares its vocabulary) watches: actor ids,
+    /// the metric and the keys it takes, the window, and the test.
+    pub(super) fn observed(&mut self, p: &KeyPath, o: &RawObservation) {
+        self.id(p.clone().key("actor"), o.actor.as_ref());
+        self.id(p.clone().key("target"), o.target.as_ref());
+        self.observation_metric(p, o);
+        self.observation_window(p, o);
+        self.observation_test(p, o);
     }
 
     /// `metric`, and the `actor`, `target` and `class` it takes.
@@ -56,7 +62,8 @@ impl Checker<'_> {
             self.err(
                 &p(),
                 format!(
-                    "an observation needs `metric` (one of {})",
+                    "{} needs `metric` (one of {})",
+                    noun(&p()),
                     metric_names().collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -141,7 +148,7 @@ impl Checker<'_> {
         match &o.stat {
             None => self.err(
                 &p(),
-                format!("an observation needs `stat` (one of {})", stats.join(", ")),
+                format!("{} needs `stat` (one of {})", noun(&p()), stats.join(", ")),
             ),
             Some(s) if Stat::parse(s).is_none() => self.err_help(
                 &p().key("stat"),
@@ -153,7 +160,7 @@ impl Checker<'_> {
         let Some(op) = &o.op else {
             self.err(
                 &p(),
-                format!("an observation needs `op` (one of {})", OPS.join(", ")),
+                format!("{} needs `op` (one of {})", noun(&p()), OPS.join(", ")),
             );
             return;
         };
@@ -167,7 +174,7 @@ impl Checker<'_> {
         }
         let finite = |x: &f64| x.is_finite();
         match (op.as_str(), &o.value) {
-            (_, None) => self.err(&p(), format!("an observation with op `{op}` needs `value`")),
+            (_, None) => self.err(&p(), format!("op `{op}` needs `value`")),
             ("between", Some(RawObsValue::Range(v))) if v.len() == 2 && v.iter().all(finite) => {
                 if v[0] > v[1] {
                     self.err(
@@ -186,5 +193,13 @@ impl Checker<'_> {
                 format!("op `{op}` takes one finite number as `value`"),
             ),
         }
+    }
+}
+
+/// "an observation" or "a question", from the table a path starts in.
+fn noun(p: &KeyPath) -> &'static str {
+    match p.0.first() {
+        Some(crate::scenario::source::Seg::Key(k)) if k == "question" => "a question",
+        _ => "an observation",
     }
 }

@@ -1,0 +1,164 @@
+//! The backtest's tables: `backtest.csv` (one row per question: forecast, outcome, references,
+//! scores) and `summary.json` (per case and overall: mean scores and skills with intervals).
+
+use super::score::{Board, Skill, REFERENCES};
+use crate::error::{Error, Result};
+use crate::output::{round_sig, CsvText};
+use serde_json::{json, Value};
+
+/// A probability or score as written: 6 significant digits.
+fn num(x: f64) -> String {
+    format!("{}", round_sig(x, 6))
+}
+
+/// Several probabilities in one cell, space-separated.
+fn list(v: &[f64]) -> String {
+    v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(" ")
+}
+
+/// Yes/no questions show P(yes); timing questions every category's probability.
+fn shown(timing: bool, p: &[f64]) -> String {
+    if timing {
+        list(p)
+    } else {
+        num(p[0])
+    }
+}
+
+/// `backtest.csv`: one row per question, cases in order.
+pub fn backtest_csv(b: &Board) -> Result<Vec<u8>> {
+    let mut t = CsvText::new([
+        "case",
+        "question",
+        "kind",
+        "categories",
+        "outcome",
+        "runs",
+        "held",
+        "model",
+        "base_rate",
+        "persistence",
+        "uniform",
+        "score_model",
+        "score_base_rate",
+        "score_persistence",
+        "score_uniform",
+        "log_model",
+        "log_base_rate",
+        "log_persistence",
+        "log_uniform",
+    ]);
+    for q in &b.questions {
+        let s = &q.score;
+        let l = &q.log;
+        t.row([
+            b.cases[q.case].name.clone(),
+            q.id.clone(),
+            if q.timing { "timing" } else { "yes/no" }.to_string(),
+            q.categories.join("|"),
+            q.categories[q.outcome].clone(),
+            b.runs.to_string(),
+            q.held
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            shown(q.timing, &q.model),
+            shown(q.timing, &q.base_rate),
+            shown(q.timing, &q.persistence),
+            shown(q.timing, &q.uniform),
+            num(s.model),
+            num(s.base_rate),
+            num(s.persistence),
+            num(s.uniform),
+            num(l.model),
+            num(l.base_rate),
+            num(l.persistence),
+            num(l.uniform),
+        ]);
+    }
+    t.finish()
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |v| json!(round_sig(v, 6)))
+}
+
+fn skills(s: &[Skill; 3]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (name, k) in REFERENCES.iter().zip(s) {
+        m.insert(
+            name.to_string(),
+            json!({ "skill": opt(k.value), "p05": opt(k.lo), "p95": opt(k.hi), "resamples_defined": k.defined }),
+        );
+    }
+    Value::Object(m)
+}
+
+fn scores(s: &super::Scores) -> Value {
+    json!({
+        "model": round_sig(s.model, 6),
+        "base_rate": round_sig(s.base_rate, 6),
+        "persistence": round_sig(s.persistence, 6),
+        "uniform": round_sig(s.uniform, 6),
+    })
+}
+
+/// `summary.json`.
+pub fn summary_json(b: &Board, cases_hash: &[(String, String)]) -> Result<String> {
+    let cases: Vec<Value> = b
+        .cases
+        .iter()
+        .zip(cases_hash)
+        .map(|(c, (_, hash))| {
+            json!({
+                "case": c.name,
+                "title": c.title,
+                "scenario_hash": hash,
+                "questions": c.questions.len(),
+                "mean_score": scores(&c.mean),
+                "mean_log_score": scores(&c.log),
+                "skill": skills(&c.skill),
+            })
+        })
+        .collect();
+    let questions: Vec<Value> = b
+        .questions
+        .iter()
+        .map(|q| {
+            json!({
+                "case": b.cases[q.case].name,
+                "id": q.id,
+                "text": q.text,
+                "kind": if q.timing { "timing" } else { "yes/no" },
+                "categories": q.categories,
+                "outcome": q.categories[q.outcome],
+                "outcome_source": q.outcome_source,
+                "base_rate_source": q.base_rate_source,
+                "held": q.held,
+                "model": q.model.iter().map(|x| round_sig(*x, 6)).collect::<Vec<_>>(),
+                "base_rate": q.base_rate.iter().map(|x| round_sig(*x, 6)).collect::<Vec<_>>(),
+                "persistence": q.persistence,
+                "score": scores(&q.score),
+                "log_score": scores(&q.log),
+            })
+        })
+        .collect();
+    let v = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "seed": b.seed,
+        "runs_per_case": b.runs,
+        "smoothing": "model probabilities (h + 1/2) / (n + C/2) for h of n runs in a category of C; references as if from n runs in the log score only",
+        "score": "Brier for yes/no questions, ranked probability score / (C - 1) for timing questions; both 0-1, lower is better",
+        "skill": "1 - sum(score model) / sum(score reference); overall 90% interval from 2000 resamples of cases, per case from resamples of its questions",
+        "questions": b.questions.len(),
+        "mean_score": scores(&b.mean),
+        "mean_log_score": scores(&b.log),
+        "skill": skills(&b.skill),
+        "cases": cases,
+        "by_question": questions,
+    });
+    serde_json::to_string_pretty(&v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Run(format!("cannot write summary.json: {e}")))
+}

@@ -1,0 +1,240 @@
+//! `diplosim backtest [CASE...]`: forecasts of historical cases scored against what happened.
+//! The work is the library's ([`crate::backtest`]); this file finds the cases, runs them on a
+//! thread pool with a progress bar and Ctrl-C, writes the folder atomically and prints the
+//! score table.
+
+use crate::backtest::{backtest_csv, forecast_case, score, summary_json, Board, REFERENCES_TEXT};
+use crate::error::{Error, Result};
+use crate::output::{fnv1a64, overrides_tag, Staging};
+use crate::scenario::{to_toml, Library, Scenario};
+use crate::sweep::Control;
+use clap::Args;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Cases: names in the cases folder, or paths to case files (default: every case there).
+    #[arg(value_name = "CASE")]
+    pub case: Vec<String>,
+    /// Folder of cases.
+    #[arg(
+        long = "cases",
+        value_name = "DIR",
+        default_value = "cases",
+        env = "DIPLOSIM_CASES"
+    )]
+    pub cases_dir: PathBuf,
+    /// Runs per case.
+    #[arg(long, default_value_t = 2000, value_parser = super::runs_range())]
+    pub runs: u64,
+    /// Seed: run r of every case is seeded by (seed, r).
+    #[arg(long, default_value_t = 1, value_parser = super::seed_range())]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub output: super::OutputArgs,
+}
+
+/// Most runs per case.
+const MAX_RUNS_PER_CASE: u64 = 1_000_000;
+
+/// The case files: every `.toml` in the folder (name order), or those named.
+fn case_files(a: &BacktestArgs) -> Result<Vec<PathBuf>> {
+    let lib = Library::new(&a.cases_dir);
+    if !a.case.is_empty() {
+        return a.case.iter().map(|c| lib.locate(c)).collect();
+    }
+    if !a.cases_dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "no cases folder at {}: run from the repository root, give --cases DIR (or set DIPLOSIM_CASES), or name case files",
+            a.cases_dir.display()
+        )));
+    }
+    let files: Vec<PathBuf> = lib
+        .list()
+        .into_iter()
+        .map(|(n, _)| a.cases_dir.join(format!("{n}.toml")))
+        .collect();
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "no case files (*.toml) in {}",
+            a.cases_dir.display()
+        )));
+    }
+    Ok(files)
+}
+
+/// Load every case; a case must ask at least one question.
+fn load_cases(lib: &Library, files: &[PathBuf]) -> Result<Vec<Scenario>> {
+    let mut out: Vec<Scenario> = Vec::new();
+    for f in files {
+        let sc = lib.load_path(f, &[])?;
+        if sc.questions.is_empty() {
+            return Err(Error::Usage(format!(
+                "{}: a case needs at least one [[question]] (with outcome and base rate) to be scored",
+                f.display()
+            )));
+        }
+        if let Some(prev) = out.iter().find(|p| p.name == sc.name) {
+            return Err(Error::Usage(format!(
+                "two cases are named `{}` ({} and {}): each case needs its own name",
+                sc.name,
+                prev.files
+                    .first()
+                    .map_or(String::new(), |p| p.display().to_string()),
+                f.display()
+            )));
+        }
+        out.push(sc);
+    }
+    Ok(out)
+}
+
+pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
+    if a.runs > MAX_RUNS_PER_CASE {
+        return Err(Error::Usage(format!(
+            "--runs {}: give 1 to {MAX_RUNS_PER_CASE} runs per case",
+            a.runs
+        )));
+    }
+    let files = case_files(a)?;
+    let cases = load_cases(lib, &files)?;
+    for sc in &cases {
+        eprint!("{}", crate::error::render_warnings(&sc.warnings));
+    }
+    let runs = a.runs as usize;
+    let pool = super::ensemble::pool(a.threads)?;
+    let pb = super::ensemble::progress(a.runs * cases.len() as u64, a.output.quiet);
+    let on_run = || pb.inc(1);
+    let ctl = Control {
+        cancel: &super::cancelled,
+        on_run: &on_run,
+    };
+    let forecasts = pool.install(|| {
+        cases
+            .iter()
+            .map(|sc| forecast_case(sc, runs, a.seed, &ctl))
+            .collect::<Result<Vec<_>>>()
+    });
+    pb.finish_and_clear();
+    let forecasts = forecasts?;
+    let board = score(&cases, &forecasts, a.seed);
+    let resolved: Vec<(String, String)> = cases
+        .iter()
+        .map(|sc| Ok((sc.name.clone(), to_toml(sc)?)))
+        .collect::<Result<_>>()?;
+    let hashes: Vec<(String, String)> = resolved
+        .iter()
+        .map(|(n, t)| (n.clone(), format!("fnv1a64:{}", fnv1a64(t.as_bytes()))))
+        .collect();
+    let out = a
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(a, &cases));
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+    for (name, text) in &resolved {
+        stage.write(&format!("case-{name}.resolved.toml"), text)?;
+    }
+    stage.write("backtest.csv", backtest_csv(&board)?)?;
+    stage.write("summary.json", summary_json(&board, &hashes)?)?;
+    if !a.output.no_charts {
+        crate::chart::backtest::render(&stage.tmp, &board)?;
+    }
+    let command = command_line(a);
+    crate::report::write(
+        &stage,
+        &crate::report::backtest::backtest(&cases, &board, &command),
+    )?;
+    let dir = stage.commit()?;
+    if !a.output.quiet {
+        print!("{}", narrate(&board));
+        println!("results: {}/", dir.display());
+    }
+    Ok(0)
+}
+
+/// `output/backtest/seed-<seed>-runs-<runs>`, tagged when only some cases, or another folder's,
+/// were scored.
+fn default_dir(a: &BacktestArgs, cases: &[Scenario]) -> PathBuf {
+    let mut name = format!("seed-{}-runs-{}", a.seed, a.runs);
+    let default_set = a.case.is_empty() && a.cases_dir == Path::new("cases");
+    if !default_set {
+        let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
+        if let Some(tag) = overrides_tag(&names) {
+            name.push_str(&format!("-cases-{tag}"));
+        }
+    }
+    PathBuf::from("output").join("backtest").join(name)
+}
+
+/// The command that reproduces the folder (without --threads, --out or --quiet).
+fn command_line(a: &BacktestArgs) -> String {
+    let mut words: Vec<String> = vec!["backtest".into()];
+    words.extend(a.case.iter().cloned());
+    if a.cases_dir != Path::new("cases") {
+        words.push("--cases".into());
+        words.push(a.cases_dir.display().to_string());
+    }
+    words.extend([
+        "--runs".into(),
+        a.runs.to_string(),
+        "--seed".into(),
+        a.seed.to_string(),
+    ]);
+    super::Origin::new(Vec::new(), &words).command
+}
+
+/// The score table as printed.
+pub fn narrate(b: &Board) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "backtest: {} questions in {} cases, {} runs each, seed {}",
+        b.questions.len(),
+        b.cases.len(),
+        b.runs,
+        b.seed
+    );
+    let _ = writeln!(
+        t,
+        "{:<20} {:>3} {:>7} {:>7} {:>7} {:>7}  {:<26} {:<26} {:<26}",
+        "case",
+        "q",
+        "score",
+        "base",
+        "persist",
+        "0.5",
+        "skill vs base rate",
+        "skill vs persistence",
+        "skill vs 0.5"
+    );
+    let row = |t: &mut String,
+               name: &str,
+               n: usize,
+               m: &crate::backtest::Scores,
+               s: &[crate::backtest::Skill; 3]| {
+        let _ = writeln!(
+            t,
+            "{:<20} {:>3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}  {:<26} {:<26} {:<26}",
+            name,
+            n,
+            m.model,
+            m.base_rate,
+            m.persistence,
+            m.uniform,
+            s[0].text(),
+            s[1].text(),
+            s[2].text()
+        );
+    };
+    for c in &b.cases {
+        row(&mut t, &c.name, c.questions.len(), &c.mean, &c.skill);
+    }
+    row(&mut t, "all", b.questions.len(), &b.mean, &b.skill);
+    let _ = writeln!(t, "{REFERENCES_TEXT}");
+    t
+}

@@ -1,0 +1,159 @@
+//! The report of a backtest: the score table first (each case and all, the model beside its
+//! three references, skills with 90% intervals), then every question with its forecast, what
+//! happened and the sources of both, the reliability and score charts, and each case's numbers
+//! with their sources.
+
+use super::{Report, Section, Table};
+use crate::backtest::{Board, QuestionScore};
+use crate::scenario::Scenario;
+
+fn probs(q: &QuestionScore, p: &[f64]) -> String {
+    if q.timing {
+        q.categories
+            .iter()
+            .zip(p)
+            .map(|(c, x)| format!("{c}: {:.0}%", 100.0 * x))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!("{:.1}%", 100.0 * p[0])
+    }
+}
+
+/// The report of `diplosim backtest`.
+pub fn backtest(cases: &[Scenario], b: &Board, command: &str) -> Report {
+    let mut r = Report {
+        kind: "backtest".into(),
+        title: format!("Backtest: {} historical cases", b.cases.len()),
+        subtitle: format!(
+            "{} questions · {} runs per case · seed {} · diplosim {}",
+            b.questions.len(),
+            b.runs,
+            b.seed,
+            env!("CARGO_PKG_VERSION")
+        ),
+        question: "How good are the model's forecasts of what happened after each case began, out of sample, against the question's base rate, persistence (nothing changes) and an uninformed forecast?".into(),
+        command: command.to_string(),
+        ..Default::default()
+    };
+    let better = |skill: Option<f64>| match skill {
+        Some(s) if s > 0.0 => "better than",
+        Some(s) if s < 0.0 => "worse than",
+        Some(_) => "no better than",
+        None => "not comparable with",
+    };
+    r.headline.push(format!(
+        "Mean score {:.3} (Brier / ranked probability, 0 perfect): {} the base rates ({:.3}), {} persistence ({:.3}), {} an uninformed forecast ({:.3}).",
+        b.mean.model,
+        better(b.skill[0].value),
+        b.mean.base_rate,
+        better(b.skill[1].value),
+        b.mean.persistence,
+        better(b.skill[2].value),
+        b.mean.uniform
+    ));
+    r.headline.push(format!(
+        "Skill (1 − score ÷ reference's, 90% interval over resampled cases): against base rates {}; against persistence {}; against 0.5 {}.",
+        b.skill[0].text(),
+        b.skill[1].text(),
+        b.skill[2].text()
+    ));
+    let mut t = Table::new(
+        "Scores by case (lower is better) and skill (higher is better)",
+        &[
+            "case",
+            "questions",
+            "model",
+            "base rate",
+            "persistence",
+            "0.5",
+            "log score",
+            "skill vs base rate",
+            "skill vs persistence",
+            "skill vs 0.5",
+        ],
+        &[1, 2, 3, 4, 5, 6],
+    );
+    let mut row = |name: &str,
+                   n: usize,
+                   m: &crate::backtest::Scores,
+                   l: f64,
+                   s: &[crate::backtest::Skill; 3]| {
+        t.row([
+            name.to_string(),
+            n.to_string(),
+            format!("{:.3}", m.model),
+            format!("{:.3}", m.base_rate),
+            format!("{:.3}", m.persistence),
+            format!("{:.3}", m.uniform),
+            format!("{l:.3}"),
+            s[0].text(),
+            s[1].text(),
+            s[2].text(),
+        ]);
+    };
+    for c in &b.cases {
+        row(&c.name, c.questions.len(), &c.mean, c.log.model, &c.skill);
+    }
+    row("all", b.questions.len(), &b.mean, b.log.model, &b.skill);
+    r.key_tables.push(t.with_note(
+        "Score: Brier for yes/no questions, ranked probability score ÷ (categories − 1) for timing questions. Log score: −ln P(what happened), the model's mean. \
+         Model probabilities are (h + ½) ÷ (n + C/2) for h of n runs in a category of C, so never 0 or 1. \
+         Intervals: per case from resampled questions, overall from resampled cases (2,000 resamples); n/a where the reference scores 0.",
+    ));
+    let n = b.questions.len().max(1) as f64;
+    let mut qt = Table::new(
+        "Every question: the forecast, what happened, the references",
+        &[
+            "case",
+            "question",
+            "model",
+            "happened",
+            "base rate",
+            "persistence",
+            "score",
+            "share of the mean",
+        ],
+        &[6, 7],
+    );
+    for q in &b.questions {
+        qt.row([
+            b.cases[q.case].name.clone(),
+            q.text.clone(),
+            probs(q, &q.model),
+            q.outcome_text.clone(),
+            probs(q, &q.base_rate),
+            probs(q, &q.persistence),
+            format!("{:.3}", q.score.model),
+            format!("{:.4}", q.score.model / n),
+        ]);
+    }
+    r.key_tables.push(qt.with_note(
+        "Yes/no questions show P(yes); timing questions the probability of each category. Share of the mean: the question's score ÷ the number of questions.",
+    ));
+    let mut src = Section {
+        heading: "Outcomes and base rates: sources".into(),
+        ..Default::default()
+    };
+    let mut st = Table::new(
+        "",
+        &["case", "question", "what happened", "base rate from"],
+        &[],
+    );
+    for q in &b.questions {
+        st.row([
+            b.cases[q.case].name.clone(),
+            q.id.clone(),
+            q.outcome_source.clone(),
+            q.base_rate_source.clone(),
+        ]);
+    }
+    src.tables.push(st);
+    r.sections.push(src);
+    for sc in cases {
+        let mut s = super::scenario::section(sc);
+        s.heading = format!("Case {}: every number and its source", sc.name);
+        r.sections.push(s);
+    }
+    r
+}
