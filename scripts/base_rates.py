@@ -32,8 +32,8 @@ Rules (fixed before looking at outcomes, the same for every question):
     exp(-lambda t_{k-1}/52) - exp(-lambda t_k/52); later = exp(-lambda).
   * Empirical timing classes (NATO rounds, missile-defence deployments): counts per bin with
     +0.5 in every bin (Jeffreys smoothing), normalised. Binary "done by week w": (k + 0.5)/(n + 1).
-  * All printed probability lists are rounded to 3 decimals and sum to exactly 1.000 (the rounding
-    residual goes to the largest entry).
+  * All printed probability lists are rounded to 3 decimals, floored at 0.001, and sum to exactly
+    1.000 (the rounding residual goes to the largest entry).
 """
 from __future__ import annotations
 
@@ -90,12 +90,13 @@ ISO = {
     "lithuania": "Lithuania", "finland": "Finland", "sweden": "Sweden", "hungary": "Hungary",
     "france": "France", "germany": "Germany", "united_kingdom": "United Kingdom",
 }
-# NATO members (2014) present in the netify ICEWS copy (Turkey is absent from it; Iceland too)
-NATO_2014 = ["Albania", "Belgium", "Bulgaria", "Canada", "Croatia", "Czech Republic", "Denmark",
+# NATO members (2014) present in the netify ICEWS copy (Turkey, Iceland and Czechia are absent)
+NATO_2014 = ["Albania", "Belgium", "Bulgaria", "Canada", "Croatia", "Denmark",
              "Estonia", "France", "Germany", "Greece", "Hungary", "Italy", "Latvia", "Lithuania",
              "Luxembourg", "Netherlands", "Norway", "Poland", "Portugal", "Romania", "Slovakia",
              "Slovenia", "Spain", "United Kingdom", "United States"]
-EU_2014 = ["Austria", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Czech Republic", "Denmark",
+# EU members (2014) present in the netify ICEWS copy (Czechia and Malta are absent)
+EU_2014 = ["Austria", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Denmark",
            "Estonia", "Finland", "France", "Germany", "Greece", "Hungary", "Ireland", "Italy",
            "Latvia", "Lithuania", "Luxembourg", "Netherlands", "Poland", "Portugal", "Romania",
            "Slovakia", "Slovenia", "Spain", "Sweden", "United Kingdom"]
@@ -122,7 +123,7 @@ def load(data_dir: Path, name: str):
 
 
 def round_dist(p: list[float]) -> list[float]:
-    r = [round(x, 3) for x in p]
+    r = [max(0.001, round(x, 3)) for x in p]      # no category gets exactly 0
     resid = round(1.0 - sum(r), 3)
     i = max(range(len(r)), key=lambda k: r[k])
     r[i] = round(r[i] + resid, 3)
@@ -182,12 +183,15 @@ def p_done_by(durations: list[int | None], w: int) -> float:
     return round((k + 0.5) / (len(durations) + 1), 3)
 
 
-def archigos_turnover(data_dir: Path, gw: int, t0: date, weeks: int, start: int = 1946) -> tuple[float, float]:
-    """P(the state's leader leaves office within `weeks`), from its exits per year start..t0."""
+def archigos_turnover(data_dir: Path, gw: int, t0: date, weeks: int, start: date) -> tuple[float, float]:
+    """P(the state's leader leaves office within `weeks`): exits per year from `start` (the current
+    regime's founding) to min(t0, end of Archigos coverage); spells still running at the end of the
+    data are censored, not exits."""
     a = load(data_dir, "peacesciencer_archigos.rda")["archigos"]
     epoch = date(1970, 1, 1)
-    lo = (date(start, 1, 1) - epoch).days
-    hi = (t0 - epoch).days
+    data_end = float(a.enddate.max())           # Archigos coverage ends here (censoring date)
+    lo = (start - epoch).days
+    hi = min((t0 - epoch).days, data_end)
     d = a[(a.gwcode == gw) & (a.enddate >= lo) & (a.enddate < hi)]
     exits = len(d)
     years = (hi - lo) / 365.25
@@ -196,6 +200,18 @@ def archigos_turnover(data_dir: Path, gw: int, t0: date, weeks: int, start: int 
 
 
 # ----------------------------------------------------------------------------------------------
+def un_agreement(data_dir: Path, iso3: str, before: date) -> tuple[int, float]:
+    """Share of UNGA roll calls on which `iso3` voted as the US did, in the last session that ended
+    before `before` (sessions open in September and close the next September)."""
+    import csv
+    last = before.year - 1946 - (1 if before.month < 9 else 0)   # session s ends Sept of 1946+s
+    with open(data_dir / "IdealpointestimatesAll_Jun2024.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["iso3c"] == iso3 and int(row["session"]) == last:
+                return last, float(row["USAgree"])
+    raise KeyError((iso3, last))
+
+
 def main() -> None:
     root = Path(__file__).resolve().parent.parent
     data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else (root / ".." / "shared" / "data")
@@ -230,10 +246,20 @@ def main() -> None:
              "Russia->each NATO member state", timing=True)
     refclass("tokyo_office", "south_korea_backs_nato_10w", "south_korea", NATO_2014, "verbal_cooperation", t0,
              "South Korea->each NATO member state", weeks=10)
-    h, p = archigos_turnover(data_dir, GW["france"], t0, 112, start=1959)
+    h, p = archigos_turnover(data_dir, GW["france"], t0, 112, start=date(1959, 1, 8))
     out.append(("tokyo_office", "france_consents_112w", p,
-                f"Archigos France (Fifth Republic, 1959-2023) leader exits {h:.3f}/yr; "
+                f"Archigos France (Fifth Republic, 8 Jan 1959 to the end of Archigos coverage, 2015) leader exits {h:.3f}/yr; "
                 f"P(new leader within 112 weeks) = 1-exp(-h*112/52)"))
+    sess, agree = un_agreement(data_dir, "FRA", t0)
+    out.append(("tokyo_office", "france_objects_10w", round(1 - agree, 3),
+                f"UN General Assembly voting (Bailey, Strezhnev & Voeten 2017), session {sess}: France voted "
+                f"with the US on {agree:.3f} of roll calls; P(France takes the other side) = 1 - agreement"))
+    durs = [weeks_between(a, b) for _, a, b in NATO_ROUNDS]
+    out.append(("tokyo_office", "approved_by_vilnius", p_done_by(durs, 10),
+                f"NATO accession rounds (NAC-consensus decisions to extend the alliance) completed within 10 weeks: "
+                f"{sum(d <= 10 for d in durs)}/{len(durs)}; (k+0.5)/(n+1)"))
+    out.append(("tokyo_office", "approved_by_112w", p_done_by(durs, 112),
+                f"NATO accession rounds completed within 112 weeks: {sum(d <= 112 for d in durs)}/{len(durs)}; (k+0.5)/(n+1)"))
     out.append(("tokyo_office", "japan_gives_way_112w", HSE_SUCCESS,
                 "Hufbauer-Schott-Elliott-Oegg (2007): ~34% of coercion episodes end in the target's concession"))
 
@@ -270,21 +296,22 @@ def main() -> None:
                 f"US missile-defence deployments operational within 26 weeks: {sum(1 for d in md if d and d <= 26)}/{len(md)}"))
     out.append(("thaad", "south_korea_gives_way_104w", HSE_SUCCESS,
                 "Hufbauer-Schott-Elliott-Oegg (2007): ~34% of coercion episodes end in the target's concession"))
-    h, p = archigos_turnover(data_dir, GW["china"], t0, 104)
+    h, p = archigos_turnover(data_dir, GW["china"], t0, 104, start=date(1949, 10, 1))
     out.append(("thaad", "china_accepts_104w", p,
-                f"Archigos China 1946-2016 leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
+                f"Archigos PRC (1 Oct 1949 to the end of Archigos coverage, 2015) leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
 
     # --- lithuania_office (t0 2021-07-20) ---
     t0 = date(2021, 7, 20)
     dyad("lithuania_office", "china_coerces_when", "china", "lithuania", "coercive", t0, timing=True)
     dyad("lithuania_office", "us_backs_lithuania_4w", "united_states", "lithuania", "verbal_cooperation", t0, weeks=4)
+    dyad("lithuania_office", "lithuania_recalls_13w", "lithuania", "china", "coercive", t0, weeks=13)
     refclass("lithuania_office", "eu_criticises_china_4w", "china", None, "verbal_conflict", t0,
              "each EU member state->China (the EU is not a state in ICEWS)", weeks=4, senders=EU_2014)
     out.append(("lithuania_office", "lithuania_gives_way_104w", HSE_SUCCESS,
                 "Hufbauer-Schott-Elliott-Oegg (2007): ~34% of coercion episodes end in the target's concession"))
-    h, p = archigos_turnover(data_dir, GW["china"], t0, 104)
+    h, p = archigos_turnover(data_dir, GW["china"], t0, 104, start=date(1949, 10, 1))
     out.append(("lithuania_office", "china_accepts_104w", p,
-                f"Archigos China 1946-2021 leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
+                f"Archigos PRC (1 Oct 1949 to the end of Archigos coverage, 2015) leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
 
     # --- australia_inquiry (t0 2020-04-19) ---
     t0 = date(2020, 4, 19)
@@ -300,11 +327,13 @@ def main() -> None:
     dyad("trawler_2010", "china_criticises_1w", "china", "japan", "verbal_conflict", t0, weeks=1)
     dyad("trawler_2010", "china_coerces_when", "china", "japan", "coercive", t0, timing=True)
     dyad("trawler_2010", "us_backs_japan_3w", "united_states", "japan", "verbal_cooperation", t0, weeks=3)
+    out.append(("trawler_2010", "indicted_52w", round(1 - HSE_SUCCESS, 2),
+                "1 - Hufbauer-Schott-Elliott-Oegg (2007) success rate: the target holds firm in ~66% of coercion episodes"))
     out.append(("trawler_2010", "japan_gives_way_3w", HSE_SUCCESS,
                 "Hufbauer-Schott-Elliott-Oegg (2007): ~34% of coercion episodes end in the target's concession"))
-    h, p = archigos_turnover(data_dir, GW["china"], t0, 104)
+    h, p = archigos_turnover(data_dir, GW["china"], t0, 104, start=date(1949, 10, 1))
     out.append(("trawler_2010", "china_accepts_104w", p,
-                f"Archigos China 1946-2010 leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
+                f"Archigos PRC (1 Oct 1949 to t0, 2010) leader exits {h:.3f}/yr; P(new leader within 104 weeks)"))
 
     for case, qid, val, how in out:
         print(f"{case:18s} {qid:32s} {val!s:40s} {how}")

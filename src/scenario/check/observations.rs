@@ -174,7 +174,7 @@ impl Checker<'_> {
         }
         let finite = |x: &f64| x.is_finite();
         match (op.as_str(), &o.value) {
-            (_, None) => self.err(&p(), format!("op `{op}` needs `value`")),
+            (_, None) => self.err(&p(), format!("{} with op `{op}` needs `value`", noun(&p()))),
             ("between", Some(RawObsValue::Range(v))) if v.len() == 2 && v.iter().all(finite) => {
                 if v[0] > v[1] {
                     self.err(

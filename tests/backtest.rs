@@ -1,0 +1,315 @@
+//! `diplosim backtest`: forecasts that never read an outcome, scores computed by hand, the same
+//! bytes with any thread count, and bad cases refused with exit 2 and nothing written.
+
+use crate::util::{diplosim, root, scenario};
+use diplosim::backtest::{forecast_case, score};
+use diplosim::sweep::Control;
+use std::path::Path;
+
+/// A two-actor case whose answers are fixed: A's stance is pinned (stubbornness 1, no noise) at
+/// 0.8, and the body (A alone) approves at its first vote, week 3, in every run.
+const CASE: &str = r#"
+[scenario]
+name = "fixed"
+title = "A case whose answers are certain"
+steps = 20
+[model]
+noise = 0.0
+[issue]
+body = "a"
+host = "a"
+first_vote = 3
+vote_interval = 4
+setup_steps = 2
+source = "test"
+[[actor]]
+id = "a"
+name = "A"
+capability = 1.0
+stance = 0.8
+salience = 0.5
+stubbornness = 1.0
+source = "test"
+[[actor]]
+id = "b"
+name = "B"
+capability = 0.5
+stance = -0.5
+salience = 0.5
+stubbornness = 1.0
+source = "test"
+[[relation]]
+from = "a"
+to = "b"
+affinity = 0.1
+source = "test"
+[[relation]]
+from = "b"
+to = "a"
+affinity = 0.1
+source = "test"
+
+[[question]]
+id = "a_supports"
+text = "Is A's stance at least 0.5 in week 10?"
+metric = "stance"
+actor = "a"
+steps = [10, 10]
+stat = "at"
+op = ">="
+value = 0.5
+outcome = OUTCOME
+outcome_source = "test"
+base_rate = 0.3
+base_rate_source = "test"
+
+[[question]]
+id = "approved_when"
+text = "When is it approved?"
+metric = "office_status"
+steps = [0, 13]
+bins = [1, 4, 13]
+stat = "max"
+op = ">="
+value = 2
+outcome = 3
+outcome_source = "test"
+base_rate = [0.1, 0.2, 0.3, 0.4]
+base_rate_source = "test"
+"#;
+
+fn case(outcome: &str) -> String {
+    CASE.replace("OUTCOME", outcome)
+}
+
+#[test]
+fn forecasts_never_read_the_outcome() {
+    let yes = scenario(&case("true"));
+    let no = scenario(&case("false"));
+    assert_ne!(yes.questions, no.questions);
+    let ctl = Control::none();
+    let a = forecast_case(&yes, 50, 7, &ctl).unwrap();
+    let b = forecast_case(&no, 50, 7, &ctl).unwrap();
+    assert_eq!(a, b);
+    // The shipped cases too: flipping every outcome of one changes no forecast.
+    let dir = root().join("cases");
+    if let Some(first) = std::fs::read_dir(&dir).ok().and_then(|d| {
+        d.filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("outcome = true")))
+            .min()
+    }) {
+        let text = std::fs::read_to_string(&first).unwrap();
+        let flipped = text
+            .replace("outcome = true", "outcome = TMP")
+            .replace("outcome = false", "outcome = true")
+            .replace("outcome = TMP", "outcome = false");
+        assert_ne!(
+            text,
+            flipped,
+            "{} states no yes/no outcome",
+            first.display()
+        );
+        let lib = crate::util::library();
+        let a = lib.load_text(&first, &text, &[]).unwrap();
+        let b = lib.load_text(&first, &flipped, &[]).unwrap();
+        assert_eq!(
+            forecast_case(&a, 20, 1, &ctl).unwrap(),
+            forecast_case(&b, 20, 1, &ctl).unwrap()
+        );
+    }
+}
+
+#[test]
+fn scores_match_a_hand_calculation() {
+    let sc = scenario(&case("true"));
+    let n = 40usize;
+    let f = forecast_case(&sc, n, 3, &Control::none()).unwrap();
+    // Yes/no: held in every run, so P(yes) = (n + 1/2) / (n + 1); persistence holds too.
+    let q = &f.questions[0];
+    assert_eq!(q.held, vec![n as u64]);
+    let p = (n as f64 + 0.5) / (n as f64 + 1.0);
+    assert!((q.model[0] - p).abs() < 1e-15);
+    assert_eq!(q.persistence, vec![1.0, 0.0]);
+    // Timing: approved at week 3 in every run: checks [0,1], [0,4], [0,13] held 0, n, n times;
+    // categories (0, n, 0, 0) + 1/2 each over n + 2; persistence: never ("later").
+    let t = &f.questions[1];
+    assert_eq!(t.held, vec![0, n as u64, n as u64]);
+    let d = n as f64 + 2.0;
+    let want = [0.5 / d, (n as f64 + 0.5) / d, 0.5 / d, 0.5 / d];
+    for (a, b) in t.model.iter().zip(want) {
+        assert!((a - b).abs() < 1e-15);
+    }
+    assert_eq!(t.persistence, vec![0.0, 0.0, 0.0, 1.0]);
+
+    let board = score(std::slice::from_ref(&sc), &[f], 1);
+    let qs = &board.questions;
+    // Brier: (p − 1)²; base rate 0.3: 0.49; persistence 0; uniform 0.25.
+    assert!((qs[0].score.model - (1.0 - p).powi(2)).abs() < 1e-15);
+    assert!((qs[0].score.base_rate - 0.49).abs() < 1e-15);
+    assert_eq!(qs[0].score.persistence, 0.0);
+    assert_eq!(qs[0].score.uniform, 0.25);
+    // RPS / 3, outcome week 3 → category "≤ 4 weeks" (index 1): O = (0, 1, 1).
+    let f1 = want[0];
+    let f2 = want[0] + want[1];
+    let f3 = f2 + want[2];
+    let rps = (f1 * f1 + (f2 - 1.0).powi(2) + (f3 - 1.0).powi(2)) / 3.0;
+    assert!((qs[1].score.model - rps).abs() < 1e-15);
+    // Base rate cumulative 0.1, 0.3, 0.6: (0.01 + 0.49 + 0.16) / 3 = 0.22.
+    assert!((qs[1].score.base_rate - 0.22).abs() < 1e-12);
+    // Persistence (later): (0 + 1 + 1) / 3; uniform cumulative 1/4, 1/2, 3/4.
+    assert!((qs[1].score.persistence - 2.0 / 3.0).abs() < 1e-15);
+    let u = (0.0625 + 0.25 + 0.0625) / 3.0;
+    assert!((qs[1].score.uniform - u).abs() < 1e-15);
+    // Skill against the base rate: 1 − Σ model / Σ base.
+    let skill = 1.0 - ((1.0 - p).powi(2) + rps) / (0.49 + 0.22);
+    assert!((board.skill[0].value.unwrap() - skill).abs() < 1e-12);
+    // One case: every case-resample is that case, so the interval is the point.
+    assert_eq!(board.skill[0].lo, board.skill[0].value);
+    assert_eq!(board.skill[0].hi, board.skill[0].value);
+    // Log score of the timing question: −ln P(category 1).
+    assert!((qs[1].log.model + want[1].ln()).abs() < 1e-12);
+}
+
+fn write_case(dir: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+}
+
+#[test]
+fn the_same_bytes_with_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    write_case(&cases, "fixed", &case("true"));
+    // A second case with noise, so that runs differ and threads could reorder them.
+    write_case(
+        &cases,
+        "noisy",
+        &case("false")
+            .replace("name = \"fixed\"", "name = \"noisy\"")
+            .replace("noise = 0.0", "noise = 0.2")
+            .replace("stubbornness = 1.0", "stubbornness = 0.3"),
+    );
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        diplosim()
+            .args(["backtest", "--cases"])
+            .arg(&cases)
+            .args([
+                "--runs",
+                "60",
+                "--threads",
+                threads,
+                "--no-charts",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        outs.push(out);
+    }
+    for f in ["backtest.csv", "summary.json", "case-noisy.resolved.toml"] {
+        let a = std::fs::read(outs[0].join(f)).unwrap();
+        for o in &outs[1..] {
+            assert_eq!(a, std::fs::read(o.join(f)).unwrap(), "{f}");
+        }
+    }
+    let csv = std::fs::read_to_string(outs[0].join("backtest.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        5,
+        "a header and four questions:\n{csv}"
+    );
+}
+
+#[test]
+fn bad_cases_exit_2_and_write_nothing() {
+    let bad: [(&str, &str, &str); 9] = [
+        (
+            "actor = \"a\"\nsteps = [10, 10]",
+            "actor = \"c\"\nsteps = [10, 10]",
+            "unknown actor `c`",
+        ),
+        (
+            "metric = \"stance\"",
+            "metric = \"stnce\"",
+            "unknown metric `stnce`",
+        ),
+        (
+            "value = 2\n",
+            "value = 2\nclass = \"verbal_conflct\"\n",
+            "`class` is for metric = \"events\" only",
+        ),
+        (
+            "steps = [10, 10]",
+            "steps = [10, 30]",
+            "lies outside the run",
+        ),
+        ("outcome = true\n", "", "needs `outcome`"),
+        ("base_rate = 0.3\n", "", "needs `base_rate`"),
+        (
+            "base_rate = 0.3",
+            "base_rate = 1.2",
+            "probability in [0, 1]",
+        ),
+        (
+            "outcome_source = \"test\"\nbase_rate = 0.3",
+            "base_rate = 0.3",
+            "needs `outcome_source`",
+        ),
+        (
+            "base_rate = [0.1, 0.2, 0.3, 0.4]",
+            "base_rate = [0.1, 0.2, 0.3, 0.5]",
+            "sum to 1",
+        ),
+    ];
+    for (from, to, msg) in bad {
+        let tmp = tempfile::tempdir().unwrap();
+        let cases = tmp.path().join("cases");
+        let text = case("true");
+        assert!(text.contains(from), "{from}");
+        write_case(&cases, "bad", &text.replacen(from, to, 1));
+        let out = tmp.path().join("out");
+        let a = diplosim()
+            .args(["backtest", "--cases"])
+            .arg(&cases)
+            .args(["--runs", "5", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(err.contains(msg), "expected `{msg}` in:\n{err}");
+        assert!(err.contains("bad.toml:"), "no file:line:column in:\n{err}");
+        assert!(!out.exists(), "a folder was written for {msg}");
+    }
+    // A class only events take, an unknown class for events, and a case without questions.
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    let text = case("true").replacen(
+        "metric = \"stance\"\nactor = \"a\"",
+        "metric = \"events\"\nactor = \"a\"\ntarget = \"b\"\nclass = \"verbal_conflct\"",
+        1,
+    );
+    write_case(&cases, "bad", &text);
+    let a = diplosim()
+        .args(["backtest", "--cases"])
+        .arg(&cases)
+        .args(["--runs", "5", "--quiet"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("unknown event class"));
+    let cut = case("true");
+    let cut = &cut[..cut.find("[[question]]").unwrap()];
+    write_case(&cases, "bad", cut);
+    let a = diplosim()
+        .args(["backtest", "--cases"])
+        .arg(&cases)
+        .args(["--runs", "5", "--quiet"])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&a.get_output().stderr).contains("needs at least one [[question]]")
+    );
+}
