@@ -332,3 +332,47 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
     assert!(cmp.contains(",postponed,,,0,france,"), "{cmp}");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("diplosim");
+    for args in [
+        &["show", "nac"][..],
+        &["run", "baseline", "--runs", "3", "--out"][..],
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut c = Command::new(&bin);
+        c.current_dir(crate::util::root()).args(args);
+        if args[0] == "run" {
+            c.arg(tmp.path().join("out"));
+        }
+        let mut child = c
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then close the pipe as `head -c1` does.
+        let mut one = [0u8; 1];
+        let mut out = child.stdout.take().unwrap();
+        let _ = out.read(&mut one);
+        drop(out);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(
+            matches!(status.code(), Some(0) | Some(141)),
+            "{args:?}: {status:?}, stderr: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -140,14 +140,42 @@ pub(crate) fn cancelled() -> bool {
 
 /// Parse the arguments, run, and return the process exit code.
 pub fn main() -> i32 {
+    quiet_closed_pipe();
     let cli = Cli::parse();
-    match dispatch(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("{}", render_error(&e));
             e.exit_code()
         }
+        // `diplosim show nac | head`: the reader left. Quiet, with the status a shell gives a
+        // writer stopped by SIGPIPE; a folder being written is removed by its staging guard.
+        Err(p) if is_closed_pipe(p.as_ref()) => CLOSED_PIPE,
+        Err(p) => std::panic::resume_unwind(p),
     }
+}
+
+/// Exit status when stdout's reader has gone: 128 + SIGPIPE, as a shell reports it.
+pub const CLOSED_PIPE: i32 = 141;
+
+/// Whether a panic is `print!`'s "failed printing to stdout: Broken pipe".
+fn is_closed_pipe(p: &(dyn std::any::Any + Send)) -> bool {
+    let msg = p
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| p.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    msg.contains("failed printing to stdout") && msg.contains("Broken pipe")
+}
+
+/// Keep the default panic message for everything but a closed stdout.
+fn quiet_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_pipe(info.payload()) {
+            default(info);
+        }
+    }));
 }
 
 pub(crate) fn render_error(e: &Error) -> String {
