@@ -162,7 +162,9 @@ fn only_namespaces(text: &str) -> bool {
 fn every_kind_of_report_renders_in_a_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path();
-    let kinds: [(&'static str, &'static str); 5] = [
+    let kinds: [(&'static str, &'static str); 6] = [
+        // Every shipped case, few runs: the backtest's tables, charts and case sections.
+        ("backtest", "backtest --cases CASES --runs 20"),
         ("run", "run korean_tension --steps 40"),
         ("ensemble", "run ally_relents --steps 40 --runs 30"),
         (
@@ -190,7 +192,17 @@ fn every_kind_of_report_renders_in_a_browser() {
             let png = shots.join(format!("{kind}.png"));
             let cwd = cwd.to_path_buf();
             std::thread::spawn(move || {
-                let mut a: Vec<&str> = args.split(' ').collect();
+                let cases = root().join("cases");
+                let mut a: Vec<&str> = args
+                    .split(' ')
+                    .map(|w| {
+                        if w == "CASES" {
+                            cases.to_str().unwrap()
+                        } else {
+                            w
+                        }
+                    })
+                    .collect();
                 a.extend(["--out", dir.to_str().unwrap()]);
                 make(&cwd, &a);
                 let html = dir.join("report.html");

@@ -137,7 +137,10 @@ fn the_schema_command_prints_the_committed_schema() {
 #[test]
 fn shipped_scenarios_validate_against_the_schema() {
     let mut n = 0;
-    for e in std::fs::read_dir(root().join("scenarios")).unwrap() {
+    let files = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .chain(std::fs::read_dir(root().join("cases")).unwrap());
+    for e in files {
         let p = e.unwrap().path();
         if p.extension().and_then(|x| x.to_str()) != Some("toml") {
             continue;
@@ -152,7 +155,7 @@ fn shipped_scenarios_validate_against_the_schema() {
         assert!(errs.is_empty(), "{}: {errs:?}", p.display());
         n += 1;
     }
-    assert!(n >= 6);
+    assert!(n >= 16, "{n} files: the scenarios and the cases");
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod analytic;
 mod backtest;
 mod browser;
 mod calibrate;
+mod cases;
 mod charts;
 mod checking;
 mod cli;
