@@ -72,30 +72,42 @@ fn traced(s: &str) -> bool {
 
 #[test]
 fn every_number_of_a_case_names_its_rule_or_assumption() {
+    let mut bad = Vec::new();
     for c in cases() {
         for a in &c.actors {
-            assert!(
-                traced(&a.source),
-                "{}: actor {}: {}",
-                c.name,
-                a.id,
-                a.source
-            );
+            // Each number by its own source, or by the actor's source when it has none.
+            for k in ["capability", "stance", "salience", "stubbornness"] {
+                let s = a.sources.get(k).unwrap_or(&a.source);
+                if !traced(s) {
+                    bad.push(format!("{}: actor {} {k}: {s}", c.name, a.id));
+                }
+            }
             for (k, v) in &a.sources {
-                assert!(traced(v), "{}: actor {} {k}: {v}", c.name, a.id);
+                if !traced(v) {
+                    bad.push(format!("{}: actor {} {k}: {v}", c.name, a.id));
+                }
             }
         }
         for r in &c.relations {
-            assert!(
-                traced(&r.source),
-                "{}: relation {}: {}",
-                c.name,
-                r.from.ix(),
-                r.source
-            );
+            if !traced(&r.source) {
+                let id = |a: diplosim::scenario::ActorId| c.actors[a.ix()].id.clone();
+                bad.push(format!(
+                    "{}: relation {}→{}: {}",
+                    c.name,
+                    id(r.from),
+                    id(r.to),
+                    r.source
+                ));
+            }
         }
         for q in &c.questions {
             assert!(!q.outcome_source.trim().is_empty() && !q.base_rate_source.trim().is_empty());
         }
     }
+    assert!(
+        bad.is_empty(),
+        "{} numbers without a codebook rule or a stated assumption:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }

@@ -104,6 +104,38 @@ fn scores(s: &super::Scores) -> Value {
     })
 }
 
+/// `manifest.json`: what wrote the folder and when (the one file whose bytes change from run
+/// to run: `created`), so that `--force` knows the folder as diplosim's.
+pub fn manifest_json(
+    b: &Board,
+    cases_hash: &[(String, String)],
+    command: &str,
+    threads: usize,
+) -> Result<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let cases: Vec<Value> = cases_hash
+        .iter()
+        .map(|(n, h)| json!({ "case": n, "scenario_hash": h }))
+        .collect();
+    let v = json!({
+        "tool": "diplosim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": "backtest",
+        "seed": b.seed,
+        "runs": b.runs,
+        "cases": cases,
+        "command": command,
+        "threads": threads,
+        "created": crate::output::rfc3339(secs),
+    });
+    serde_json::to_string_pretty(&v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Run(format!("cannot write manifest.json: {e}")))
+}
+
 /// `summary.json`.
 pub fn summary_json(b: &Board, cases_hash: &[(String, String)]) -> Result<String> {
     let cases: Vec<Value> = b

@@ -17,7 +17,7 @@
 mod files;
 pub mod score;
 
-pub use files::{backtest_csv, summary_json};
+pub use files::{backtest_csv, manifest_json, summary_json};
 pub use score::{score, Board, CaseScore, QuestionScore, Scores, Skill};
 
 /// How to read the score table, printed under it.

@@ -3,7 +3,9 @@
 //! thread pool with a progress bar and Ctrl-C, writes the folder atomically and prints the
 //! score table.
 
-use crate::backtest::{backtest_csv, forecast_case, score, summary_json, Board, REFERENCES_TEXT};
+use crate::backtest::{
+    backtest_csv, forecast_case, manifest_json, score, summary_json, Board, REFERENCES_TEXT,
+};
 use crate::error::{Error, Result};
 use crate::output::{fnv1a64, overrides_tag, Staging};
 use crate::scenario::{to_toml, Library, Scenario};
@@ -139,12 +141,16 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     for (name, text) in &resolved {
         stage.write(&format!("case-{name}.resolved.toml"), text)?;
     }
+    let command = command_line(a);
+    stage.write(
+        "manifest.json",
+        manifest_json(&board, &hashes, &command, pool.current_num_threads())?,
+    )?;
     stage.write("backtest.csv", backtest_csv(&board)?)?;
     stage.write("summary.json", summary_json(&board, &hashes)?)?;
     if !a.output.no_charts {
         crate::chart::backtest::render(&stage.tmp, &board)?;
     }
-    let command = command_line(a);
     crate::report::write(
         &stage,
         &crate::report::backtest::backtest(&cases, &board, &command),

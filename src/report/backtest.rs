@@ -7,16 +7,35 @@ use super::{Report, Section, Table};
 use crate::backtest::{Board, QuestionScore};
 use crate::scenario::Scenario;
 
+/// A probability as a percentage with enough digits that a small one never reads as 0%.
+fn prob(x: f64) -> String {
+    if x == 0.0 || x == 1.0 {
+        format!("{:.0}%", 100.0 * x)
+    } else {
+        super::pct(x)
+    }
+}
+
 fn probs(q: &QuestionScore, p: &[f64]) -> String {
     if q.timing {
         q.categories
             .iter()
             .zip(p)
-            .map(|(c, x)| format!("{c}: {:.0}%", 100.0 * x))
+            .map(|(c, x)| format!("{c}: {}", prob(*x)))
             .collect::<Vec<_>>()
             .join(", ")
     } else {
-        format!("{:.1}%", 100.0 * p[0])
+        prob(p[0])
+    }
+}
+
+/// A score to 4 decimals; one that is not exactly 0 or 1 never prints as 0 or 1.
+fn score4(x: f64) -> String {
+    match x {
+        0.0 => "0".into(),
+        x if x < 0.00005 => "< 0.0001".into(),
+        x if x > 0.99995 && x < 1.0 => "> 0.9999".into(),
+        x => format!("{x:.4}"),
     }
 }
 
@@ -124,8 +143,8 @@ pub fn backtest(cases: &[Scenario], b: &Board, command: &str) -> Report {
             q.outcome_text.clone(),
             probs(q, &q.base_rate),
             probs(q, &q.persistence),
-            format!("{:.3}", q.score.model),
-            format!("{:.4}", q.score.model / n),
+            score4(q.score.model),
+            score4(q.score.model / n),
         ]);
     }
     r.key_tables.push(qt.with_note(
