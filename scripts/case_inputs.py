@@ -161,8 +161,8 @@ TRADE = {
     "trawler_2010": [
         ("japan", "china", 0.189,
          "China took 18.9% of Japan's exports in 2009, its largest market (JETRO, 16 Feb 2010, http://www.jetro.go.jp/en/news/releases/20100217809-news)"),
-        ("japan", "taiwan", 0.07,
-         "Taiwan's imports from Japan US$46.5bn in 2008 (President Ma, 16 Apr 2009, https://english.president.gov.tw/NEWS/3126) against Japan's total exports of about US$580bn in 2009 (JETRO, above); x = 0.07 as the case file states"),
+        ("japan", "taiwan", 46.5 / (109.7 / 0.189),
+         "Taiwan's imports from Japan US$46.5bn in 2008 (President Ma, 16 Apr 2009, https://english.president.gov.tw/NEWS/3126; the latest bilateral figure found) against Japan's total exports in 2009, US$109.7bn to China = 18.9% -> US$580.4bn (JETRO, above)"),
     ],
     "australia_inquiry": [
         ("australia", "china", 0.33,
@@ -172,7 +172,7 @@ TRADE = {
         ("china", "united_states", (295.8 + 122.7) / 2498.4,
          "China's 2019 exports to the US = surplus US$295.8bn (Reuters, 14 Jan 2020) + imports US$122.7bn (SCMP, 14 Jan 2020) = US$418.5bn of US$2,498.4bn total (GACC via Nikkei Asia, 14 Jan 2020)"),
         ("china", "japan", 0.06,
-         "Japan's share of China's exports about 0.06 (MOFCOM: US$164.42bn to Japan in 2017, about 7%, via gov.cn 10 May 2018; about 5.7% in 2019 by GACC figures) as the case file states"),
+         "Japan's share of China's exports about 0.06 as the case file states (MOFCOM: US$164.42bn to Japan in 2017, about 7%, via gov.cn 10 May 2018; about 5.7% in 2019 by GACC figures, not found in a stored source)"),
     ],
     "lithuania_office": [
         ("lithuania", "china", 0.0,
@@ -320,10 +320,10 @@ rival_mean = float(np.sum(w[riv] * y[riv]) / np.sum(w[riv]))
 RIVAL_A = round(rival_mean, 2)
 rival_names = sorted({"-".join(sorted(names[k].split(">"))) for k in riv})
 print(f"G2 rivalry affinity: ln(N)-weighted mean of {len(riv)} directed rival dyads "
-      f"({', '.join(rival_names)}) = {rival_mean:+.4f} -> {RIVAL_A:+.2f}")
+      f"({', '.join(rival_names)}) = {rival_mean:+.5f} -> {RIVAL_A:+.2f}")
 out("fit", "rival_affinity", "", "",
     f"ln(N)-weighted mean record affinity of {len(riv)} directed TD-rival dyads ({' '.join(rival_names)})"
-    f" = {rival_mean:+.4f}", RIVAL_A, "G2")
+    f" = {rival_mean:+.5f}", RIVAL_A, "G2")
 
 
 # C1 check: the normalisation against the baseline's judged capabilities (2016 CINC)
@@ -351,7 +351,7 @@ for case, cfg in CASES.items():
     for org, members in orgs:
         if members == "UN-WHO":
             members = sorted({iso for (iso, ss) in IP if ss == s} - set(WHO_NON_MEMBERS_OF_UN))
-            desc = "WHO members among the UN members"
+            desc = "WHO members (UN members less LIE)"
         else:
             desc = "members"
         have = [m for m in members if (m, s) in IP and (ISO_CCODE[m], cy) in CINC]
@@ -362,7 +362,8 @@ for case, cfg in CASES.items():
         out(case, "ideal_point", org, "", f"CINC-weighted mean of {len(have)} {desc}, session {s}",
             round(ipt[org], 3), "A3")
         cap_org = min(1.0, (tot / mx) ** GAMMA)
-        out(case, "cinc", org, "", f"sum of {len(have)} {desc}' CINC {cy}", round(tot, 5), "C2")
+        out(case, "cinc", org, "", f"sum of {len(have)} {desc.replace('members', 'members' + chr(39), 1)} CINC {cy}",
+            round(tot, 5), "C2")
         out(case, "capability", org, "", f"min(1, ({tot:.5f}/{mx:.5f})^{GAMMA})", round(cap_org, 2), "C2")
         print(f"  {org}: ideal point {ipt[org]:+.3f} (CINC-weighted, {len(have)} {desc}), "
               f"members' CINC {tot:.4f} -> capability {cap_org:.2f}")

@@ -15,6 +15,7 @@
 //! `C` categories (2 for yes/no), P = (h + ½) / (n + C/2) — for yes/no, (k + ½) / (n + 1).
 
 mod files;
+pub mod loo;
 pub mod score;
 
 pub use files::{backtest_csv, manifest_json, summary_json};
@@ -147,10 +148,24 @@ fn persistence(c: &Compiled, checks: &[crate::observe::Observation]) -> Vec<bool
 ///
 /// Cost: `runs` simulations of the case, plus one for persistence.
 pub fn forecast_case(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<CaseForecast> {
+    let held = held_counts(sc, runs, seed, ctl)?;
+    Ok(forecast_of(sc, &held, runs, seed))
+}
+
+/// Runs (of `runs` seeded by (`seed`, r)) in which each of `sc`'s question checks held, in
+/// [`Question::checks`] order.
+pub fn held_counts(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<Vec<u64>> {
     let checks: Vec<_> = sc.questions.iter().flat_map(Question::checks).collect();
     let (_, held) = evaluate(std::slice::from_ref(sc), runs, seed, &AllHold(&checks), ctl)?
         .pop()
         .unwrap_or_default();
+    Ok(if held.is_empty() { vec![0; checks.len()] } else { held })
+}
+
+/// The forecasts of `sc`'s questions from the counts `held` of `runs` runs (of the case itself,
+/// or of a mixture of its settings), with persistence from `sc`'s own state at t0.
+pub fn forecast_of(sc: &Scenario, held: &[u64], runs: usize, seed: u64) -> CaseForecast {
+    let checks: Vec<_> = sc.questions.iter().flat_map(Question::checks).collect();
     let frozen = persistence(&Compiled::new(sc), &checks);
     let mut at = 0;
     let questions = sc
@@ -169,14 +184,14 @@ pub fn forecast_case(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Re
             }
         })
         .collect();
-    Ok(CaseForecast {
+    CaseForecast {
         name: sc.name.clone(),
         title: sc.title.clone(),
         step_unit: sc.step_unit.clone(),
         runs,
         seed,
         questions,
-    })
+    }
 }
 
 #[cfg(test)]
