@@ -3,6 +3,7 @@
 
 use crate::util::{diplosim, root, scenario};
 use diplosim::backtest::{forecast_case, score};
+use diplosim::observe::Answer;
 use diplosim::sweep::Control;
 use std::path::Path;
 
@@ -91,31 +92,27 @@ fn forecasts_never_read_the_outcome() {
     let a = forecast_case(&yes, 50, 7, &ctl).unwrap();
     let b = forecast_case(&no, 50, 7, &ctl).unwrap();
     assert_eq!(a, b);
-    // The shipped cases too: flipping every outcome of one changes no forecast.
-    let dir = root().join("cases");
-    if let Some(first) = std::fs::read_dir(&dir).ok().and_then(|d| {
-        d.filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("outcome = true")))
-            .min()
-    }) {
-        let text = std::fs::read_to_string(&first).unwrap();
-        let flipped = text
-            .replace("outcome = true", "outcome = TMP")
-            .replace("outcome = false", "outcome = true")
-            .replace("outcome = TMP", "outcome = false");
-        assert_ne!(
-            text,
-            flipped,
-            "{} states no yes/no outcome",
-            first.display()
-        );
-        let lib = crate::util::library();
-        let a = lib.load_text(&first, &text, &[]).unwrap();
-        let b = lib.load_text(&first, &flipped, &[]).unwrap();
+    // The shipped cases too: every outcome changed (yes/no flipped, timing moved) changes no
+    // forecast.
+    let lib = crate::util::library();
+    let files = shipped();
+    assert!(files.len() >= 6);
+    for f in &files {
+        let a = lib.load_path(f, &[]).unwrap();
+        let mut b = a.clone();
+        for q in &mut b.questions {
+            q.outcome = match q.outcome {
+                Answer::Binary(x) => Answer::Binary(!x),
+                Answer::Timing(Some(_)) => Answer::Timing(None),
+                Answer::Timing(None) => Answer::Timing(Some(1)),
+            };
+        }
+        assert_ne!(a.questions, b.questions);
         assert_eq!(
             forecast_case(&a, 20, 1, &ctl).unwrap(),
-            forecast_case(&b, 20, 1, &ctl).unwrap()
+            forecast_case(&b, 20, 1, &ctl).unwrap(),
+            "{}",
+            f.display()
         );
     }
 }
@@ -312,4 +309,99 @@ fn bad_cases_exit_2_and_write_nothing() {
     assert!(
         String::from_utf8_lossy(&a.get_output().stderr).contains("needs at least one [[question]]")
     );
+}
+
+/// Every shipped case file, in name order.
+fn shipped() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(root().join("cases"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn leave_one_out_never_calibrates_a_case_on_itself() {
+    use diplosim::backtest::loo::{forecast_loo, Settings};
+    let lib = crate::util::library();
+    let files = shipped();
+    let load = |text: &str, p: &Path| lib.load_text(p, text, &[]).unwrap();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let cases: Vec<_> = files.iter().zip(&texts).map(|(p, t)| load(t, p)).collect();
+    let s = Settings {
+        samples: 8,
+        point_runs: 4,
+        seed: 3,
+    };
+    let ctl = Control::none();
+    let (a, la) = forecast_loo(&lib, &files, &cases, 30, s, &ctl).unwrap();
+    // Drop the first case's observations: its own forecast must not move (it never saw them),
+    // while the folds calibrated on it lose them.
+    let stripped = {
+        let t = &texts[0];
+        let cut = t
+            .find("\n[[observation]]")
+            .expect("the first case states observations");
+        let end = t[cut..].find("\n[[question]]").map_or(t.len(), |e| cut + e);
+        format!("{}{}", &t[..cut], &t[end..])
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut files2 = files.clone();
+    files2[0] = dir.path().join(files[0].file_name().unwrap());
+    std::fs::write(&files2[0], &stripped).unwrap();
+    // Extends finds `baseline` in scenarios/ either way.
+    let mut cases2 = cases.clone();
+    cases2[0] = load(&stripped, &files2[0]);
+    assert!(cases2[0].observations.is_empty());
+    let (b, lb) = forecast_loo(&lib, &files2, &cases2, 30, s, &ctl).unwrap();
+    assert_eq!(
+        a[0], b[0],
+        "the held-out case's forecast moved with its own observations"
+    );
+    assert_eq!(la.folds[0], lb.folds[0]);
+    assert!(lb.folds[1..]
+        .iter()
+        .all(|f| !f.training.contains(&cases[0].name)));
+    assert!(la.folds[1..]
+        .iter()
+        .all(|f| f.training.contains(&cases[0].name)));
+}
+
+#[test]
+fn leave_one_out_gives_the_same_bytes_with_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        diplosim()
+            .args([
+                "backtest",
+                "--loo",
+                "--samples",
+                "8",
+                "--point-runs",
+                "4",
+                "--runs",
+                "40",
+            ])
+            .args(["--threads", threads, "--no-charts", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        outs.push(out);
+    }
+    for f in ["backtest.csv", "summary.json"] {
+        assert_eq!(
+            std::fs::read(outs[0].join(f)).unwrap(),
+            std::fs::read(outs[1].join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let summary = std::fs::read_to_string(outs[0].join("summary.json")).unwrap();
+    assert!(summary.contains("\"calibrated_on\""), "{summary}");
 }

@@ -137,7 +137,11 @@ pub fn manifest_json(
 }
 
 /// `summary.json`.
-pub fn summary_json(b: &Board, cases_hash: &[(String, String)]) -> Result<String> {
+pub fn summary_json(
+    b: &Board,
+    cases_hash: &[(String, String)],
+    loo: Option<&super::loo::Loo>,
+) -> Result<String> {
     let cases: Vec<Value> = b
         .cases
         .iter()
@@ -176,7 +180,35 @@ pub fn summary_json(b: &Board, cases_hash: &[(String, String)]) -> Result<String
             })
         })
         .collect();
+    let loo = loo.map_or(Value::Null, |l| {
+        let folds: Vec<Value> = l
+            .folds
+            .iter()
+            .map(|f| {
+                let post = f.posterior.as_ref().map_or(Value::Null, |p| {
+                    json!({
+                        "effective_sample_size": round_sig(p.ess, 6),
+                        "params": p.params.iter().map(|q| json!({
+                            "key": q.key,
+                            "prior": q.prior,
+                            "median": round_sig(q.median, 6),
+                            "p05": round_sig(q.p05, 6),
+                            "p95": round_sig(q.p95, 6),
+                        })).collect::<Vec<_>>(),
+                    })
+                });
+                json!({ "case": f.case, "calibrated_on": f.training, "posterior": post })
+            })
+            .collect();
+        json!({
+            "samples": l.settings.samples,
+            "runs_per_point": l.settings.point_runs,
+            "priors": l.priors.iter().map(|p| json!({"key": p.key, "lo": p.lo, "hi": p.hi})).collect::<Vec<_>>(),
+            "folds": folds,
+        })
+    });
     let v = json!({
+        "leave_one_out": loo,
         "version": env!("CARGO_PKG_VERSION"),
         "seed": b.seed,
         "runs_per_case": b.runs,

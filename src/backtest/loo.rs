@@ -5,10 +5,13 @@
 //!   uncertain; its prior is uniform on the hull of the ranges the cases give it.
 //! - Points: `samples` points of an Owen-scrambled Sobol' sequence over the priors (the same
 //!   points for every fold).
-//! - Likelihood of a point for case c: the fraction of `point_runs` runs (seeded by (seed, r):
-//!   common random numbers across points) in which every observation of c held. For the fold
-//!   that holds out case h, a point's weight is the product over the other cases with
-//!   observations.
+//! - Likelihood of a point for case c: a composite likelihood, the product over c's observations
+//!   of the share of `point_runs` runs (seeded by (seed, r): common random numbers across points)
+//!   in which each held, kept off 0 as (h + ½)/(n + 1). (`calibrate` asks for every observation
+//!   in the same run; across five cases' observations that is almost never met in a few dozen
+//!   runs, so the folds would have no posterior. The product treats observations as independent
+//!   given the parameters — an approximation, said here.) For the fold that holds out case h, a
+//!   point's weight is the product over the other cases with observations.
 //! - Forecast of h: a mixture over the points. Its `runs` runs are split among the points in
 //!   proportion to the weights by systematic allocation (the k-th run goes to the point whose
 //!   cumulative weight first reaches (k + ½)/runs), and the runs given to point j are seeded by
@@ -121,7 +124,13 @@ pub fn forecast_loo(
     let thetas = design::sobol_points(&priors, s.samples, s.seed);
     let points: Vec<Assignment> = thetas
         .iter()
-        .map(|t| priors.iter().map(|p| p.key.clone()).zip(t.iter().copied()).collect())
+        .map(|t| {
+            priors
+                .iter()
+                .map(|p| p.key.clone())
+                .zip(t.iter().copied())
+                .collect()
+        })
         .collect();
     let loaders: Vec<PointLoader> = files
         .iter()
@@ -129,6 +138,7 @@ pub fn forecast_loo(
         .collect::<Result<_>>()?;
     // Likelihood of every point for every case with observations.
     let mut lik: Vec<Option<Vec<f64>>> = Vec::with_capacity(cases.len());
+    let n = s.point_runs as f64;
     for (c, loader) in cases.iter().zip(&loaders) {
         if c.observations.is_empty() {
             lik.push(None);
@@ -137,8 +147,12 @@ pub fn forecast_loo(
         let mut l = Vec::with_capacity(points.len());
         for chunk in points.chunks(256) {
             let scs = loader.load_all(chunk)?;
-            for (all, _) in evaluate(&scs, s.point_runs, s.seed, &AllHold(&c.observations), ctl)? {
-                l.push(all as f64 / s.point_runs as f64);
+            for (_, each) in evaluate(&scs, s.point_runs, s.seed, &AllHold(&c.observations), ctl)? {
+                l.push(
+                    each.iter()
+                        .map(|&h| ((h as f64 + 0.5) / (n + 1.0)).ln())
+                        .sum(),
+                );
             }
         }
         lik.push(Some(l));
@@ -155,9 +169,17 @@ pub fn forecast_loo(
                 sc.name
             )));
         }
-        let w: Vec<f64> = (0..points.len())
-            .map(|j| training.iter().map(|&c| lik[c].as_ref().map_or(1.0, |l| l[j])).product())
+        // Log-likelihoods add over the training cases; weights relative to the best point.
+        let ll: Vec<f64> = (0..points.len())
+            .map(|j| {
+                training
+                    .iter()
+                    .map(|&c| lik[c].as_ref().map_or(0.0, |l| l[j]))
+                    .sum()
+            })
             .collect();
+        let top = ll.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let w: Vec<f64> = ll.iter().map(|x| (x - top).exp()).collect();
         let pts: Vec<Point> = thetas
             .iter()
             .zip(&w)
@@ -170,7 +192,11 @@ pub fn forecast_loo(
             })
             .collect();
         let posterior = Posterior::of(&priors, &pts, s.point_runs);
-        let mix = if posterior.is_some() { w } else { vec![1.0; points.len()] };
+        let mix = if posterior.is_some() {
+            w
+        } else {
+            vec![1.0; points.len()]
+        };
         let alloc = allocate(&mix, runs);
         let checks: Vec<_> = sc.questions.iter().flat_map(Question::checks).collect();
         let mut held = vec![0u64; checks.len()];
@@ -180,7 +206,8 @@ pub fn forecast_loo(
             }
             let at = loader.load(&points[j])?;
             let seed_j = s.seed.wrapping_add(j as u64 + 1);
-            for (_, each) in evaluate(std::slice::from_ref(&at), m, seed_j, &AllHold(&checks), ctl)? {
+            for (_, each) in evaluate(std::slice::from_ref(&at), m, seed_j, &AllHold(&checks), ctl)?
+            {
                 for (a, b) in held.iter_mut().zip(each) {
                     *a += b;
                 }

@@ -159,7 +159,11 @@ pub fn held_counts(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Resu
     let (_, held) = evaluate(std::slice::from_ref(sc), runs, seed, &AllHold(&checks), ctl)?
         .pop()
         .unwrap_or_default();
-    Ok(if held.is_empty() { vec![0; checks.len()] } else { held })
+    Ok(if held.is_empty() {
+        vec![0; checks.len()]
+    } else {
+        held
+    })
 }
 
 /// The forecasts of `sc`'s questions from the counts `held` of `runs` runs (of the case itself,

@@ -3,6 +3,7 @@
 //! thread pool with a progress bar and Ctrl-C, writes the folder atomically and prints the
 //! score table.
 
+use crate::backtest::loo::{forecast_loo, Loo, Settings as LooSettings};
 use crate::backtest::{
     backtest_csv, forecast_case, manifest_json, score, summary_json, Board, REFERENCES_TEXT,
 };
@@ -36,6 +37,16 @@ pub struct BacktestArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Leave one case out: forecast each case with the shared [model] parameters (the model.*
+    /// keys of the cases' [sensitivity.ranges]) calibrated on the other cases' [[observation]]s.
+    #[arg(long)]
+    pub loo: bool,
+    /// With --loo: prior points (a scrambled Sobol' sequence).
+    #[arg(long, default_value_t = 128, requires = "loo")]
+    pub samples: usize,
+    /// With --loo: runs per point and training case (its likelihood is the share in which every observation holds).
+    #[arg(long, default_value_t = 48, requires = "loo")]
+    pub point_runs: usize,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -109,20 +120,43 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     }
     let runs = a.runs as usize;
     let pool = super::ensemble::pool(a.threads)?;
-    let pb = super::ensemble::progress(a.runs * cases.len() as u64, a.output.quiet);
+    let mut total = a.runs * cases.len() as u64;
+    if a.loo {
+        if a.samples < 8 || a.samples > 100_000 || a.point_runs == 0 || a.point_runs > 100_000 {
+            return Err(Error::Usage(format!(
+                "--samples {} --point-runs {}: give 8 to 100000 samples and 1 to 100000 runs per point",
+                a.samples, a.point_runs
+            )));
+        }
+        crate::sweep::check_size(a.samples * cases.len(), a.point_runs)?;
+        total += (a.samples
+            * a.point_runs
+            * cases.iter().filter(|c| !c.observations.is_empty()).count()) as u64;
+    }
+    let pb = super::ensemble::progress(total, a.output.quiet);
     let on_run = || pb.inc(1);
     let ctl = Control {
         cancel: &super::cancelled,
         on_run: &on_run,
     };
-    let forecasts = pool.install(|| {
-        cases
-            .iter()
-            .map(|sc| forecast_case(sc, runs, a.seed, &ctl))
-            .collect::<Result<Vec<_>>>()
-    });
+    let (forecasts, loo) = if a.loo {
+        let s = LooSettings {
+            samples: a.samples,
+            point_runs: a.point_runs,
+            seed: a.seed,
+        };
+        let (f, l) = pool.install(|| forecast_loo(lib, &files, &cases, runs, s, &ctl))?;
+        (f, Some(l))
+    } else {
+        let f = pool.install(|| {
+            cases
+                .iter()
+                .map(|sc| forecast_case(sc, runs, a.seed, &ctl))
+                .collect::<Result<Vec<_>>>()
+        });
+        (f?, None)
+    };
     pb.finish_and_clear();
-    let forecasts = forecasts?;
     let board = score(&cases, &forecasts, a.seed);
     let resolved: Vec<(String, String)> = cases
         .iter()
@@ -147,17 +181,20 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
         manifest_json(&board, &hashes, &command, pool.current_num_threads())?,
     )?;
     stage.write("backtest.csv", backtest_csv(&board)?)?;
-    stage.write("summary.json", summary_json(&board, &hashes)?)?;
+    stage.write("summary.json", summary_json(&board, &hashes, loo.as_ref())?)?;
     if !a.output.no_charts {
         crate::chart::backtest::render(&stage.tmp, &board)?;
     }
     crate::report::write(
         &stage,
-        &crate::report::backtest::backtest(&cases, &board, &command),
+        &crate::report::backtest::backtest(&cases, &board, loo.as_ref(), &command),
     )?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&board));
+        if let Some(l) = &loo {
+            print!("{}", narrate_loo(l));
+        }
         println!("results: {}/", dir.display());
     }
     Ok(0)
@@ -167,6 +204,9 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
 /// were scored.
 fn default_dir(a: &BacktestArgs, cases: &[Scenario]) -> PathBuf {
     let mut name = format!("seed-{}-runs-{}", a.seed, a.runs);
+    if a.loo {
+        name.push_str(&format!("-loo-{}x{}", a.samples, a.point_runs));
+    }
     let default_set = a.case.is_empty() && a.cases_dir == Path::new("cases");
     if !default_set {
         let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
@@ -242,5 +282,35 @@ pub fn narrate(b: &Board) -> String {
     }
     row(&mut t, "all", b.questions.len(), &b.mean, &b.skill);
     let _ = writeln!(t, "{REFERENCES_TEXT}");
+    t
+}
+
+/// Each fold's posterior, as printed.
+pub fn narrate_loo(l: &Loo) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "leave one case out: {} calibrated on the other cases' observations ({} points x {} runs)",
+        l.priors
+            .iter()
+            .map(|p| format!("{} [{}, {}]", p.key, p.lo, p.hi))
+            .collect::<Vec<_>>()
+            .join(", "),
+        l.settings.samples,
+        l.settings.point_runs
+    );
+    for f in &l.folds {
+        let post = match &f.posterior {
+            Some(p) => p
+                .params
+                .iter()
+                .map(|q| format!("{} {:.3} [{:.3}, {:.3}]", q.key, q.median, q.p05, q.p95))
+                .chain(std::iter::once(format!("ESS {:.0}", p.ess)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => "no posterior: no point made the other cases' observations hold; forecast over the prior".into(),
+        };
+        let _ = writeln!(t, "  {:<20} {post}", f.case);
+    }
     t
 }

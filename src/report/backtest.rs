@@ -40,7 +40,12 @@ fn score4(x: f64) -> String {
 }
 
 /// The report of `diplosim backtest`.
-pub fn backtest(cases: &[Scenario], b: &Board, command: &str) -> Report {
+pub fn backtest(
+    cases: &[Scenario],
+    b: &Board,
+    loo: Option<&crate::backtest::loo::Loo>,
+    command: &str,
+) -> Report {
     let mut r = Report {
         kind: "backtest".into(),
         title: format!("Backtest: {} historical cases", b.cases.len()),
@@ -150,6 +155,42 @@ pub fn backtest(cases: &[Scenario], b: &Board, command: &str) -> Report {
     r.key_tables.push(qt.with_note(
         "Yes/no questions show P(yes); timing questions the probability of each category. Share of the mean: the question's score ÷ the number of questions.",
     ));
+    if let Some(l) = loo {
+        r.headline.push(format!(
+            "Leave one case out: each case forecast with {} calibrated on the other cases' observations ({} points × {} runs each).",
+            l.priors.iter().map(|p| p.key.as_str()).collect::<Vec<_>>().join(" and "),
+            l.settings.samples,
+            l.settings.point_runs
+        ));
+        let mut t = Table::new(
+            "Leave one case out: the shared parameters each case was forecast with",
+            &[
+                "held-out case",
+                "calibrated on",
+                "posterior median [90% interval]",
+                "effective sample size",
+            ],
+            &[3],
+        );
+        for f in &l.folds {
+            let (post, ess) = match &f.posterior {
+                Some(p) => (
+                    p.params
+                        .iter()
+                        .map(|q| format!("{} {:.3} [{:.3}, {:.3}] (prior [{}, {}])", q.key, q.median, q.p05, q.p95, q.prior[0], q.prior[1]))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    format!("{:.0}", p.ess),
+                ),
+                None => (
+                    "no posterior: no point made the other cases' observations hold in any run; forecast over the prior".into(),
+                    "—".into(),
+                ),
+            };
+            t.row([f.case.clone(), f.training.join(", "), post, ess]);
+        }
+        r.key_tables.push(t);
+    }
     let mut src = Section {
         heading: "Outcomes and base rates: sources".into(),
         ..Default::default()
