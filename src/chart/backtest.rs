@@ -85,7 +85,7 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
     let body = header(
         root,
         "Backtest: are the forecasts calibrated?",
-        &format!("{sub}; each yes/no question, and each timing bin as P(by then); dot: a bin of forecasts (n = how many); line: perfect calibration"),
+        &format!("{sub}; yes/no questions and timing bins (P by then), in tenths; line: perfect"),
     )?;
     let mut chart = ChartBuilder::on(&body)
         .margin(20)
@@ -108,7 +108,7 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
         .map_err(e)?;
     let bs = bins(&pairs(b));
     let most = bs.iter().map(|x| x.count).max().unwrap_or(1) as f64;
-    for x in &bs {
+    for (i, x) in bs.iter().enumerate() {
         let r = (5.0 + 13.0 * (x.count as f64 / most).sqrt()) as i32;
         chart
             .draw_series(std::iter::once(Circle::new(
@@ -118,8 +118,10 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
             )))
             .map_err(e)?;
         // Labels stay inside the plot: to the left of dots near the right edge.
+        // Neighbouring bins' labels alternate above and below their dots.
         let dx = if x.forecast > 0.8 { -0.12 } else { 0.03 };
-        let dy = if x.observed > 0.9 { -0.04 } else { 0.03 };
+        let up = if x.observed > 0.9 { false } else if x.observed < 0.1 { true } else { i % 2 == 0 };
+        let dy = if up { 0.035 } else { -0.03 - 0.035 * (i % 2) as f64 };
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("n = {}", x.count),
