@@ -405,3 +405,40 @@ fn leave_one_out_gives_the_same_bytes_with_any_thread_count() {
     let summary = std::fs::read_to_string(outs[0].join("summary.json")).unwrap();
     assert!(summary.contains("\"calibrated_on\""), "{summary}");
 }
+
+#[test]
+fn the_destination_is_checked_before_any_run() {
+    // A folder that is not diplosim's: refused at once (with a million runs a case, a check made
+    // after the work would keep this test busy for minutes), and left as it was.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let a = diplosim()
+        .args([
+            "backtest", "--runs", "1000000", "--force", "--quiet", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&a.get_output().stderr).contains("does not hold a diplosim output")
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    // Work beyond the budget is refused before anything is written.
+    let a = diplosim()
+        .args([
+            "backtest",
+            "--runs",
+            "1000000",
+            "--loo",
+            "--samples",
+            "100000",
+        ])
+        .args(["--point-runs", "100000", "--quiet", "--out"])
+        .arg(tmp.path().join("new"))
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("a backtest may run at most"));
+    assert!(!tmp.path().join("new").exists());
+}

@@ -120,8 +120,18 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
         // Labels stay inside the plot: to the left of dots near the right edge.
         // Neighbouring bins' labels alternate above and below their dots.
         let dx = if x.forecast > 0.8 { -0.12 } else { 0.03 };
-        let up = if x.observed > 0.9 { false } else if x.observed < 0.1 { true } else { i % 2 == 0 };
-        let dy = if up { 0.035 } else { -0.03 - 0.035 * (i % 2) as f64 };
+        let up = if x.observed > 0.9 {
+            false
+        } else if x.observed < 0.1 {
+            true
+        } else {
+            i % 2 == 0
+        };
+        let dy = if up {
+            0.035
+        } else {
+            -0.03 - 0.035 * (i % 2) as f64
+        };
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("n = {}", x.count),

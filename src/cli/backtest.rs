@@ -118,9 +118,8 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     for sc in &cases {
         eprint!("{}", crate::error::render_warnings(&sc.warnings));
     }
-    let runs = a.runs as usize;
-    let pool = super::ensemble::pool(a.threads)?;
-    let mut total = a.runs * cases.len() as u64;
+    // Every flag and the total work are checked, then the destination is locked, before any work.
+    let mut work = (cases.len() as u64).saturating_mul(a.runs);
     if a.loo {
         if a.samples < 8 || a.samples > 100_000 || a.point_runs == 0 || a.point_runs > 100_000 {
             return Err(Error::Usage(format!(
@@ -128,7 +127,31 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
                 a.samples, a.point_runs
             )));
         }
-        crate::sweep::check_size(a.samples * cases.len(), a.point_runs)?;
+        work = work.saturating_add((a.samples * a.point_runs * cases.len()) as u64);
+    }
+    let most = crate::sweep::MAX_SWEEP_RUNS as u64;
+    if work > most {
+        return Err(Error::Usage(format!(
+            "{} cases × {} runs{} = {work} simulations; a backtest may run at most {most}",
+            cases.len(),
+            a.runs,
+            if a.loo {
+                " plus the --loo calibration"
+            } else {
+                ""
+            }
+        )));
+    }
+    let out = a
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(a, &cases));
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+    let runs = a.runs as usize;
+    let pool = super::ensemble::pool(a.threads)?;
+    let mut total = a.runs * cases.len() as u64;
+    if a.loo {
         total += (a.samples
             * a.point_runs
             * cases.iter().filter(|c| !c.observations.is_empty()).count()) as u64;
@@ -166,12 +189,7 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
         .iter()
         .map(|(n, t)| (n.clone(), format!("fnv1a64:{}", fnv1a64(t.as_bytes()))))
         .collect();
-    let out = a
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| default_dir(a, &cases));
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+
     for (name, text) in &resolved {
         stage.write(&format!("case-{name}.resolved.toml"), text)?;
     }
