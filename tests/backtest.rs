@@ -161,9 +161,10 @@ fn scores_match_a_hand_calculation() {
     // Skill against the base rate: 1 − Σ model / Σ base.
     let skill = 1.0 - ((1.0 - p).powi(2) + rps) / (0.49 + 0.22);
     assert!((board.skill[0].value.unwrap() - skill).abs() < 1e-12);
-    // One case: every case-resample is that case, so the interval is the point.
-    assert_eq!(board.skill[0].lo, board.skill[0].value);
-    assert_eq!(board.skill[0].hi, board.skill[0].value);
+    // One case: the overall interval resamples questions, and holds the point.
+    assert_eq!(board.resampled, "questions");
+    let k = board.skill[0];
+    assert!(k.lo.unwrap() <= k.value.unwrap() && k.value.unwrap() <= k.hi.unwrap());
     // Log score of the timing question: −ln P(category 1).
     assert!((qs[1].log.model + want[1].ln()).abs() < 1e-12);
 }
@@ -223,7 +224,17 @@ fn the_same_bytes_with_any_thread_count() {
 
 #[test]
 fn bad_cases_exit_2_and_write_nothing() {
-    let bad: [(&str, &str, &str); 9] = [
+    let bad: [(&str, &str, &str); 11] = [
+        (
+            "metric = \"office_status\"\nsteps = [0, 13]\nbins = [1, 4, 13]\nstat = \"max\"",
+            "metric = \"stance\"\nactor = \"a\"\nsteps = [0, 13]\nbins = [1, 4, 13]\nstat = \"sum\"",
+            "stays true once true",
+        ),
+        (
+            "stubbornness = 1.0\nsource = \"test\"\n[[actor]]",
+            "stubbornness = 1.0\n[[actor]]",
+            "missing required key `source`",
+        ),
         (
             "actor = \"a\"\nsteps = [10, 10]",
             "actor = \"c\"\nsteps = [10, 10]",
@@ -441,4 +452,96 @@ fn the_destination_is_checked_before_any_run() {
         .code(2);
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("a backtest may run at most"));
     assert!(!tmp.path().join("new").exists());
+}
+
+/// `text` with every question's outcome changed: yes/no flipped; a timing question's step
+/// made `false`, and `false` made its first bin.
+fn flip_outcomes(text: &str) -> String {
+    let mut out = String::new();
+    for (k, block) in text.split("[[question]]").enumerate() {
+        if k > 0 {
+            out.push_str("[[question]]");
+        }
+        let first_bin = block
+            .lines()
+            .find_map(|l| l.strip_prefix("bins = ["))
+            .and_then(|r| r.split([',', ']']).next())
+            .map(|b| b.trim().to_string());
+        let lines: Vec<String> = block
+            .split_inclusive('\n')
+            .map(
+                |l| match (l.trim_end().strip_prefix("outcome = "), &first_bin) {
+                    (Some("true"), None) => "outcome = false\n".to_string(),
+                    (Some("false"), None) => "outcome = true\n".to_string(),
+                    (Some("false"), Some(b)) => format!("outcome = {b}\n"),
+                    (Some(_), Some(_)) => "outcome = false\n".to_string(),
+                    _ => l.to_string(),
+                },
+            )
+            .collect();
+        out.push_str(&lines.concat());
+    }
+    out
+}
+
+/// The `held` and `model` columns of a backtest.csv.
+fn forecast_columns(csv: &Path) -> Vec<String> {
+    std::fs::read_to_string(csv)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            format!("{},{},{}", c[1], c[6], c[7])
+        })
+        .collect()
+}
+
+#[test]
+fn outcomes_written_differently_in_the_files_change_no_forecast_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (same, flipped) = (tmp.path().join("same"), tmp.path().join("flipped"));
+    for d in [&same, &flipped] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let mut changed = 0;
+    for f in shipped() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap();
+        let other = flip_outcomes(&text);
+        changed += (other != text) as usize;
+        std::fs::write(same.join(name), &text).unwrap();
+        std::fs::write(flipped.join(name), other).unwrap();
+    }
+    assert_eq!(changed, shipped().len());
+    for loo in [false, true] {
+        let mut csvs = Vec::new();
+        for (k, dir) in [&same, &flipped].into_iter().enumerate() {
+            let out = tmp.path().join(format!("out-{loo}-{k}"));
+            let mut c = diplosim();
+            c.args([
+                "backtest",
+                "--runs",
+                "40",
+                "--no-charts",
+                "--quiet",
+                "--cases",
+            ])
+            .arg(dir);
+            if loo {
+                c.args(["--loo", "--samples", "8", "--point-runs", "4"]);
+            }
+            c.arg("--out").arg(&out).assert().success();
+            csvs.push(out.join("backtest.csv"));
+        }
+        assert_eq!(
+            forecast_columns(&csvs[0]),
+            forecast_columns(&csvs[1]),
+            "loo {loo}"
+        );
+        // The scores did change: the outcomes were read where they belong.
+        assert_ne!(
+            std::fs::read(&csvs[0]).unwrap(),
+            std::fs::read(&csvs[1]).unwrap()
+        );
+    }
 }

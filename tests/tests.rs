@@ -19,6 +19,7 @@ mod mutate;
 mod portable;
 mod pressure;
 mod record;
+mod round3;
 mod scenarios;
 mod schema;
 mod shards;

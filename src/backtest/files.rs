@@ -80,8 +80,14 @@ pub fn backtest_csv(b: &Board) -> Result<Vec<u8>> {
     t.finish()
 }
 
+/// A skill or bound: a number, "-inf" (the reference scored 0, the model did not), or null
+/// (undefined).
 fn opt(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |v| json!(round_sig(v, 6)))
+    match x {
+        Some(v) if v == f64::NEG_INFINITY => json!("-inf"),
+        Some(v) => json!(round_sig(v, 6)),
+        None => Value::Null,
+    }
 }
 
 fn skills(s: &[Skill; 3]) -> Value {
@@ -214,7 +220,8 @@ pub fn summary_json(
         "runs_per_case": b.runs,
         "smoothing": "model probabilities (h + 1/2) / (n + C/2) for h of n runs in a category of C; references as if from n runs in the log score only",
         "score": "Brier for yes/no questions, ranked probability score / (C - 1) for timing questions; both 0-1, lower is better",
-        "skill": "1 - sum(score model) / sum(score reference); overall 90% interval from 2000 resamples of cases, per case from resamples of its questions",
+        "skill": "1 - sum(score model) / sum(score reference); 90% intervals from 2000 resamples: overall of cases (of questions when fewer than 3 cases), per case of its questions; -inf where the reference scores 0 and the model does not",
+        "overall_interval_resamples": b.resampled,
         "questions": b.questions.len(),
         "mean_score": scores(&b.mean),
         "mean_log_score": scores(&b.log),

@@ -23,6 +23,7 @@ pub use score::{score, Board, CaseScore, QuestionScore, Scores, Skill};
 
 /// How to read the score table, printed under it.
 pub const REFERENCES_TEXT: &str = "score: Brier (yes/no) or ranked probability score (timing), 0-1, lower is better; \
+uninf: uninformed (0.5, or equal over a timing question's categories); \
 skill = 1 - score / reference score (1 perfect, 0 no better, < 0 worse), 90% intervals: overall from resampled cases, per case from resampled questions";
 
 use crate::engine::{simulate, Compiled, Observer, StepView};
@@ -59,6 +60,10 @@ pub struct QuestionForecast {
 /// Category probabilities from cumulative counts `held` (non-decreasing) of `n` runs,
 /// kept off 0 and 1: (h + ½) / (n + C/2).
 pub fn smoothed(held: &[u64], n: u64) -> Vec<f64> {
+    debug_assert!(
+        held.windows(2).all(|w| w[0] <= w[1]) && held.iter().all(|&h| h <= n),
+        "cumulative counts must grow and stay within the runs: {held:?} of {n}"
+    );
     let c = held.len() + 1;
     let denom = n as f64 + c as f64 / 2.0;
     let mut prev = 0u64;

@@ -14,8 +14,12 @@
 //! uninformed forecast (0.5 for yes/no, equal probabilities over the categories for timing).
 //!
 //! Intervals: 90% percentile intervals from `BOOTSTRAP` resamples — of whole cases for the
-//! overall skill (questions of one case are not independent), of questions within the case for
-//! a case's skill. Resamples where the reference scores 0 are left out and counted.
+//! overall skill (questions of one case are not independent; with fewer than
+//! [`MIN_CASES_TO_RESAMPLE`] cases, of questions, and the board says so), of questions within the
+//! case for a case's skill, each case from its own stream seeded by (seed, case name), so a
+//! case's interval is the same whichever other cases run. A resample where the reference scores
+//! 0 and the model does not counts as −∞ skill (the model is infinitely worse); one where both
+//! score 0 has no skill and is left out (the count of defined resamples is kept).
 
 use super::{CaseForecast, QuestionForecast};
 use crate::observe::{Answer, Question};
@@ -25,6 +29,10 @@ use rand_chacha::ChaCha8Rng;
 
 /// Bootstrap resamples.
 pub const BOOTSTRAP: usize = 2000;
+
+/// Fewest cases whose resampling makes an interval for the overall skill; below it the
+/// questions are resampled.
+pub const MIN_CASES_TO_RESAMPLE: usize = 3;
 
 /// The references, in the order they are reported.
 pub const REFERENCES: [&str; 3] = ["base_rate", "persistence", "uniform"];
@@ -75,9 +83,16 @@ pub struct Skill {
 impl Skill {
     /// `+0.123 [−0.050, +0.300]`, or `n/a` where the reference scores 0.
     pub fn text(&self) -> String {
+        let f = |x: f64| {
+            if x == f64::NEG_INFINITY {
+                "-inf".to_string()
+            } else {
+                format!("{x:+.3}")
+            }
+        };
         match (self.value, self.lo, self.hi) {
-            (Some(v), Some(lo), Some(hi)) => format!("{v:+.3} [{lo:+.3}, {hi:+.3}]"),
-            (Some(v), _, _) => format!("{v:+.3}"),
+            (Some(v), Some(lo), Some(hi)) => format!("{} [{}, {}]", f(v), f(lo), f(hi)),
+            (Some(v), _, _) => f(v),
             _ => "n/a".into(),
         }
     }
@@ -133,8 +148,11 @@ pub struct Board {
     pub questions: Vec<QuestionScore>,
     pub mean: Scores,
     pub log: Scores,
-    /// Overall skill against each reference (interval: cases resampled).
+    /// Overall skill against each reference.
     pub skill: [Skill; 3],
+    /// What the overall interval resamples: "cases", or "questions" when there are fewer than
+    /// [`MIN_CASES_TO_RESAMPLE`] cases.
+    pub resampled: &'static str,
 }
 
 /// (1/K) Σ_k (F_k − O_k)² over the cumulative sums of `p` (all categories but the last).
@@ -218,7 +236,15 @@ fn skill_of(all: &[QuestionScore], qs: impl Iterator<Item = usize> + Clone) -> [
     for i in qs {
         tot.add(&all[i].score);
     }
-    tot.refs().map(|r| (r > 0.0).then(|| 1.0 - tot.model / r))
+    tot.refs().map(|r| {
+        if r > 0.0 {
+            Some(1.0 - tot.model / r)
+        } else if tot.model > 0.0 {
+            Some(f64::NEG_INFINITY)
+        } else {
+            None
+        }
+    })
 }
 
 /// The 5th and 95th percentiles (nearest rank) of `v`, which it sorts.
@@ -263,8 +289,11 @@ pub fn score(cases: &[Scenario], forecasts: &[CaseForecast], seed: u64) -> Board
     let runs = forecasts.first().map_or(0, |f| f.runs);
     let mut questions = Vec::new();
     let mut case_scores = Vec::new();
-    // One stream for the bootstrap, apart from every run's (runs use stream 0 of run_rng).
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB007_57A9_0000_0000);
+    // Streams apart from every run's (runs use run_rng): one per case, one for the whole.
+    let stream = |tag: &str| {
+        let h = u64::from_str_radix(&crate::output::fnv1a64(tag.as_bytes()), 16).unwrap_or(0);
+        ChaCha8Rng::seed_from_u64(seed ^ 0xB007_57A9_0000_0000 ^ h)
+    };
     for (ci, (sc, f)) in cases.iter().zip(forecasts).enumerate() {
         let start = questions.len();
         for (q, qf) in sc.questions.iter().zip(&f.questions) {
@@ -279,7 +308,11 @@ pub fn score(cases: &[Scenario], forecasts: &[CaseForecast], seed: u64) -> Board
             log.add(&q.log);
         }
         let groups: Vec<Vec<usize>> = range.clone().map(|i| vec![i]).collect();
-        let skill = bootstrap(&questions, &groups, &mut rng);
+        let skill = bootstrap(
+            &questions,
+            &groups,
+            &mut stream(&format!("case:{}", sc.name)),
+        );
         case_scores.push(CaseScore {
             name: sc.name.clone(),
             title: sc.title.clone(),
@@ -296,11 +329,16 @@ pub fn score(cases: &[Scenario], forecasts: &[CaseForecast], seed: u64) -> Board
         mean.add(&q.score);
         log.add(&q.log);
     }
-    let groups: Vec<Vec<usize>> = case_scores
-        .iter()
-        .map(|c| c.questions.clone().collect())
-        .collect();
-    let skill = bootstrap(&questions, &groups, &mut rng);
+    let (groups, resampled): (Vec<Vec<usize>>, _) = if case_scores.len() >= MIN_CASES_TO_RESAMPLE {
+        let g = case_scores
+            .iter()
+            .map(|c| c.questions.clone().collect())
+            .collect();
+        (g, "cases")
+    } else {
+        ((0..questions.len()).map(|i| vec![i]).collect(), "questions")
+    };
+    let skill = bootstrap(&questions, &groups, &mut stream("all"));
     Board {
         runs,
         seed,
@@ -309,6 +347,7 @@ pub fn score(cases: &[Scenario], forecasts: &[CaseForecast], seed: u64) -> Board
         mean: mean.scaled(1.0 / n),
         log: log.scaled(1.0 / n),
         skill,
+        resampled,
     }
 }
 

@@ -217,7 +217,12 @@ fn scores<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub: &st
                 .map_err(e)?;
         }
     }
-    let labels = ["model", "base rate", "persistence", "uniform (0.5)"];
+    let labels = [
+        "model",
+        "base rate",
+        "persistence",
+        "uninformed (0.5, or 1/C)",
+    ];
     for (j, (c, l)) in colours.iter().zip(labels).enumerate() {
         let x = 90 + 190 * j as i32;
         legend

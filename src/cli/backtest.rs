@@ -44,7 +44,7 @@ pub struct BacktestArgs {
     /// With --loo: prior points (a scrambled Sobol' sequence).
     #[arg(long, default_value_t = 128, requires = "loo")]
     pub samples: usize,
-    /// With --loo: runs per point and training case (its likelihood is the share in which every observation holds).
+    /// With --loo: runs per point and training case (a point's likelihood is the product over the observations of the share of runs in which each held).
     #[arg(long, default_value_t = 48, requires = "loo")]
     pub point_runs: usize,
     #[command(flatten)]
@@ -249,6 +249,15 @@ fn command_line(a: &BacktestArgs) -> String {
         "--seed".into(),
         a.seed.to_string(),
     ]);
+    if a.loo {
+        words.extend([
+            "--loo".into(),
+            "--samples".into(),
+            a.samples.to_string(),
+            "--point-runs".into(),
+            a.point_runs.to_string(),
+        ]);
+    }
     super::Origin::new(Vec::new(), &words).command
 }
 
@@ -271,10 +280,10 @@ pub fn narrate(b: &Board) -> String {
         "score",
         "base",
         "persist",
-        "0.5",
+        "uninf",
         "skill vs base rate",
         "skill vs persistence",
-        "skill vs 0.5"
+        "skill vs uninformed"
     );
     let row = |t: &mut String,
                name: &str,
@@ -300,6 +309,12 @@ pub fn narrate(b: &Board) -> String {
     }
     row(&mut t, "all", b.questions.len(), &b.mean, &b.skill);
     let _ = writeln!(t, "{REFERENCES_TEXT}");
+    if b.resampled != "cases" {
+        let _ = writeln!(
+            t,
+            "(fewer than 3 cases: the overall interval resamples questions, not cases)"
+        );
+    }
     t
 }
 

@@ -56,34 +56,6 @@ impl Question {
             .collect()
     }
 
-    /// The outcome as the cumulative indicators scored against the forecast: `[o]` for yes/no;
-    /// for timing, per bin, 1 if it had happened by the bin's end.
-    pub fn observed(&self) -> Vec<f64> {
-        match self.outcome {
-            Answer::Binary(o) => vec![o as u8 as f64],
-            Answer::Timing(at) => self
-                .bins
-                .iter()
-                .map(|&b| at.is_some_and(|s| s <= b) as u8 as f64)
-                .collect(),
-        }
-    }
-
-    /// The base rate as cumulative probabilities, one per check.
-    pub fn base_cumulative(&self) -> Vec<f64> {
-        if self.bins.is_empty() {
-            return vec![self.base_rate[0]];
-        }
-        let mut acc = 0.0;
-        self.base_rate[..self.bins.len()]
-            .iter()
-            .map(|p| {
-                acc += p;
-                acc.min(1.0)
-            })
-            .collect()
-    }
-
     /// Category names: `yes`/`no`, or `≤ 1 week`, …, `later`.
     pub fn categories(&self, unit: &str) -> Vec<String> {
         if self.bins.is_empty() {

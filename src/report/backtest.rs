@@ -77,7 +77,8 @@ pub fn backtest(
         b.mean.uniform
     ));
     r.headline.push(format!(
-        "Skill (1 − score ÷ reference's, 90% interval over resampled cases): against base rates {}; against persistence {}; against 0.5 {}.",
+        "Skill (1 − score ÷ reference's, 90% interval over resampled {}): against base rates {}; against persistence {}; against an uninformed forecast {}.",
+        b.resampled,
         b.skill[0].text(),
         b.skill[1].text(),
         b.skill[2].text()
@@ -90,11 +91,11 @@ pub fn backtest(
             "model",
             "base rate",
             "persistence",
-            "0.5",
+            "uninformed",
             "log score",
             "skill vs base rate",
             "skill vs persistence",
-            "skill vs 0.5",
+            "skill vs uninformed",
         ],
         &[1, 2, 3, 4, 5, 6],
     );
@@ -123,7 +124,8 @@ pub fn backtest(
     r.key_tables.push(t.with_note(
         "Score: Brier for yes/no questions, ranked probability score ÷ (categories − 1) for timing questions. Log score: −ln P(what happened), the model's mean. \
          Model probabilities are (h + ½) ÷ (n + C/2) for h of n runs in a category of C, so never 0 or 1. \
-         Intervals: per case from resampled questions, overall from resampled cases (2,000 resamples); n/a where the reference scores 0.",
+         Uninformed: 0.5 for yes/no, equal probabilities over a timing question's categories. \
+         Intervals (2,000 resamples): per case from its resampled questions, overall from resampled cases (from questions when there are fewer than 3 cases); -inf where the reference scores 0 and the model does not, n/a where both do.",
     ));
     let n = b.questions.len().max(1) as f64;
     let mut qt = Table::new(

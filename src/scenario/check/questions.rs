@@ -107,8 +107,11 @@ impl Checker<'_> {
                 "a timing question needs `steps = [first, last]`, last = its last bin".into(),
             ),
         }
+        // A running sum only grows when its values are never negative: event counts.
+        let events = q.metric.as_deref() == Some("events");
         let stays = match (q.stat.as_deref(), q.op.as_deref()) {
-            (Some("sum" | "count" | "max"), Some(">=" | ">")) => true,
+            (Some("count" | "max"), Some(">=" | ">")) => true,
+            (Some("sum"), Some(">=" | ">")) => events,
             (Some("min"), Some("<=" | "<")) => true,
             (Some(_), Some(_)) => false,
             _ => true, // reported as missing already
@@ -117,7 +120,7 @@ impl Checker<'_> {
             self.err(
                 &p.clone().key("stat"),
                 format!(
-                    "a timing question needs a test that stays true once true as the window grows: sum, count or max with >= or >, or min with < or <= (got {} {})",
+                    "a timing question needs a test that stays true once true as the window grows: count or max with >= or >, sum of events with >= or >, or min with < or <= (got {} {})",
                     q.stat.as_deref().unwrap_or(""),
                     q.op.as_deref().unwrap_or("")
                 ),

@@ -7,7 +7,7 @@ use crate::model::Metric;
 use crate::observe::{Answer, EventFilter, Observation, Observed, Question, Stat, Test};
 use crate::scenario::raw::{RawObsValue, RawObservation, RawOutcome};
 use crate::scenario::ActorId;
-use crate::scenario::MAX_QUESTIONS;
+use crate::scenario::{MAX_OBSERVATIONS, MAX_QUESTIONS};
 
 impl Resolver<'_> {
     /// An optional actor key of observation `o`; None inside Ok for an absent key.
@@ -34,6 +34,21 @@ impl Resolver<'_> {
     /// as the files give it, before overrides).
     pub(super) fn observations(&mut self, steps: usize, file_steps: usize) -> Vec<Observation> {
         let m = self.m;
+        // The cap holds for the resolved chain (a child may add to a parent's): each
+        // observation is one bit of a run's record in `calibrate`.
+        if let Some((_, o)) = m.observations.get(MAX_OBSERVATIONS) {
+            let d = self.at(
+                *o,
+                "observation",
+                None,
+                format!(
+                    "{} observations along the `extends` chain; a scenario may have at most {MAX_OBSERVATIONS}",
+                    m.observations.len()
+                ),
+            );
+            self.diags.push(d);
+            return Vec::new();
+        }
         m.observations
             .iter()
             .filter_map(|(r, o)| self.observation(*o, "observation", r, steps, file_steps))
@@ -46,6 +61,7 @@ impl Resolver<'_> {
         let m = self.m;
         let mut out: Vec<Question> = Vec::new();
         let mut checks = 0;
+        let mut seen: Vec<(String, usize)> = Vec::new();
         for (r, o) in &m.questions {
             let Some(obs) =
                 self.observation(*o, "question", &r.as_observation(), steps, file_steps)
@@ -53,7 +69,11 @@ impl Resolver<'_> {
                 continue;
             };
             let id = r.id.clone().unwrap_or_default();
-            if out.iter().any(|q| q.id == id) {
+            // Twice in one file is the file check's to report; here, across the chain.
+            if let Some(first) = seen.iter().find(|(x, _)| *x == id) {
+                if first.1 == o.file {
+                    continue;
+                }
                 let d = self.at(
                     *o,
                     "question",
@@ -63,6 +83,7 @@ impl Resolver<'_> {
                 self.diags.push(d);
                 continue;
             }
+            seen.push((id.clone(), o.file));
             let bins: Vec<usize> = r
                 .bins
                 .iter()
@@ -153,7 +174,9 @@ impl Resolver<'_> {
                 Some(_) => return None,
                 None => (0, steps),
             };
-            if window.1 > file_steps {
+            // A window left to default is the whole run, whatever its length: only a written
+            // window can lie outside the run the files describe.
+            if r.steps.is_some() && window.1 > file_steps {
                 let msg = format!(
                     "window [{}, {}] lies outside the run (steps 0..={file_steps})",
                     window.0, window.1
