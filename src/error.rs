@@ -65,8 +65,20 @@ pub const MAX_SHOWN: usize = 50;
 
 /// One character as it may reach a terminal: control characters (escape sequences, bells,
 /// carriage returns) as `\u{1b}`; others (tabs included) as they are.
+/// Whether `c` is an invisible formatting character (Unicode general category Cf): bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder what a terminal shows,
+/// zero-width spaces and joiners, the byte-order mark, tag characters. Refused in scenario text
+/// like control characters, and escaped when printed.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
 fn escape_char(c: char, out: &mut String) {
-    if c.is_control() && c != '\t' {
+    if (c.is_control() && c != '\t') || is_invisible_format(c) {
         out.extend(c.escape_unicode());
     } else {
         out.push(c);

@@ -73,3 +73,136 @@ fn f02_a_window_left_to_default_follows_the_run_length() {
     std::fs::write(&path, bad).unwrap();
     diplosim().arg("validate").arg(&path).assert().code(2);
 }
+
+#[test]
+fn f10_bidirectional_and_zero_width_characters_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (what, ch) in [
+        ("RLO", '\u{202E}'),
+        ("zero-width space", '\u{200B}'),
+        ("BOM", '\u{FEFF}'),
+    ] {
+        let path = tmp.path().join("s.toml");
+        std::fs::write(
+            &path,
+            format!("[scenario]\nextends = \"baseline\"\ntitle = \"safe{ch}txt.exe\"\n"),
+        )
+        .unwrap();
+        let a = diplosim().arg("validate").arg(&path).assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.contains("invisible formatting character"),
+            "{what}: {err}"
+        );
+        assert!(err.contains("s.toml:3:9"), "{what}: {err}");
+        // The message escapes it rather than printing it raw.
+        assert!(!err.contains(ch), "{what} printed raw: {err}");
+    }
+    // A character that only looks unusual (an accent) is fine.
+    let path = tmp.path().join("ok.toml");
+    std::fs::write(
+        &path,
+        "[scenario]\nextends = \"baseline\"\ntitle = \"Türkiye\"\n",
+    )
+    .unwrap();
+    diplosim().arg("validate").arg(&path).assert().success();
+}
+
+/// A single run of the baseline written to `dir`, for `compare` to read back.
+fn folder(dir: &std::path::Path) {
+    diplosim()
+        .args([
+            "run",
+            "baseline",
+            "--steps",
+            "10",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+/// `compare good bad` must refuse `bad` with exit 2, print nothing raw, write nothing.
+fn refused(tmp: &std::path::Path, bad: &std::path::Path, want: &str) {
+    let good = tmp.join("good");
+    if !good.exists() {
+        folder(&good);
+    }
+    let out = tmp.join("cmp");
+    let a = diplosim()
+        .arg("compare")
+        .arg(&good)
+        .arg(bad)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains(want), "expected `{want}` in: {err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}'),
+        "raw control text: {err:?}"
+    );
+    assert!(err.len() < 2000, "{} bytes of message", err.len());
+    assert!(!out.exists(), "a folder was written");
+}
+
+fn edit_summary(dir: &std::path::Path, f: impl Fn(&mut serde_json::Value)) {
+    let p = dir.join("summary.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn f05_f06_text_read_back_from_a_folder_is_checked_not_trusted() {
+    let tmp = tempfile::tempdir().unwrap();
+    // F05: a 70,000-character blocker name.
+    let long = tmp.path().join("long");
+    folder(&long);
+    edit_summary(&long, |v| {
+        v["office"]["blockers"] = serde_json::json!(["x".repeat(70_000)])
+    });
+    refused(tmp.path(), &long, "office.blockers");
+    // F06: escape and bell characters in the status and a blocker.
+    let esc = tmp.path().join("esc");
+    folder(&esc);
+    edit_summary(&esc, |v| {
+        v["office"]["status"] = serde_json::json!("\u{1b}[2J\u{7}opened")
+    });
+    refused(tmp.path(), &esc, "office.status");
+    edit_summary(&esc, |v| {
+        v["office"]["status"] = serde_json::json!("opened");
+        v["office"]["blockers"] = serde_json::json!(["\u{1b}]0;owned\u{7}"]);
+    });
+    refused(tmp.path(), &esc, "office.blockers");
+}
+
+#[test]
+fn f04_folders_read_back_are_bounded_before_they_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Invented actors at the last step: refused at the first, not allocated.
+    let inv = tmp.path().join("invented");
+    folder(&inv);
+    let mut csv = std::fs::read_to_string(inv.join("timeseries.csv")).unwrap();
+    for k in 0..30_000 {
+        csv.push_str(&format!("0,10,ghost{k},stance,0.5\n"));
+    }
+    std::fs::write(inv.join("timeseries.csv"), csv).unwrap();
+    refused(
+        tmp.path(),
+        &inv,
+        "actor `ghost0` is not in the folder's scenario",
+    );
+    // A summary far larger than its scenario can hold is not read.
+    let big = tmp.path().join("big");
+    folder(&big);
+    let mut text = std::fs::read_to_string(big.join("summary.json")).unwrap();
+    text.push_str(&" ".repeat(4 << 20));
+    std::fs::write(big.join("summary.json"), text).unwrap();
+    refused(tmp.path(), &big, "more than a summary of 9 actors can hold");
+}

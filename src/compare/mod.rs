@@ -12,12 +12,16 @@ pub use ensemble::run_ensembles;
 use crate::chart::{CompareInput, CompareSeries};
 use crate::engine::{simulate, Compiled};
 use crate::error::{Error, Result};
-use crate::model::{Metric, Scope};
+use crate::model::{Metric, Scope, Status};
 use crate::output::record::Recording;
 use crate::output::CsvText;
 use crate::scenario::{Library, Scenario};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Most bytes of a folder's `summary.json` read back, per actor of its scenario (a summary holds
+/// a few hundred bytes per actor; the ensemble's P(opened by step) adds 20 bytes a step).
+const MAX_SUMMARY_BYTES_PER_ACTOR: u64 = 256 << 10;
 
 /// One compared outcome.
 #[derive(Debug, Clone)]
@@ -88,6 +92,18 @@ impl Item {
         }
         let sc = lib.load_path(&resolved, &[])?;
         let summary_path = dir.join("summary.json");
+        // Bounded before it is read: a summary is a few kilobytes per actor.
+        let size = std::fs::metadata(&summary_path)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let most = MAX_SUMMARY_BYTES_PER_ACTOR * (sc.actors.len() as u64 + 1) + (64 << 10);
+        if size > most {
+            return Err(Error::Usage(format!(
+                "{}: {size} bytes, more than a summary of {} actors can hold ({most}); not read",
+                summary_path.display(),
+                sc.actors.len()
+            )));
+        }
         let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::Read {
             path: summary_path.clone(),
             source: e,
@@ -98,28 +114,48 @@ impl Item {
         let office = &summary["office"];
         let runs = summary["runs"].as_u64().unwrap_or(1);
         let series = if runs > 1 {
-            read_series(&dir.join("ensemble.csv"), "mean", sc.steps)?
+            read_series(&dir.join("ensemble.csv"), "mean", &sc)?
         } else {
-            read_series(&dir.join("timeseries.csv"), "value", sc.steps)?
+            read_series(&dir.join("timeseries.csv"), "value", &sc)?
         };
         let num = |v: &serde_json::Value| v.as_f64();
+        // Text read back is never trusted: the status is one this version writes, each blocker
+        // an actor of the folder's own scenario; anything else is refused, never printed.
+        let refuse = |key: &str, what: String| {
+            Error::Usage(format!(
+                "{}: `office.{key}` {what}; the folder was not written by this version or was edited",
+                summary_path.display()
+            ))
+        };
+        let status = match office["status"].as_str() {
+            None => if runs > 1 { "ensemble" } else { "?" }.to_string(),
+            Some(s) if Status::parse(s).is_some() => s.to_string(),
+            Some(s) => {
+                return Err(refuse(
+                    "status",
+                    format!("is not a status ({} characters)", s.chars().count()),
+                ))
+            }
+        };
+        let mut blockers = Vec::new();
+        for b in office["blockers"].as_array().into_iter().flatten() {
+            match b.as_str() {
+                Some(id) if sc.actor_index(id).is_some() => blockers.push(id.to_string()),
+                _ => {
+                    return Err(refuse(
+                        "blockers",
+                        "names someone who is not an actor of its scenario".into(),
+                    ))
+                }
+            }
+        }
         Ok(Item {
             label: format!("{} ({})", sc.name, dir.display()),
-            office: office["status"]
-                .as_str()
-                .unwrap_or(if runs > 1 { "ensemble" } else { "?" })
-                .to_string(),
+            office: status,
             approved: num(&office["approved_step"]),
             opened: num(&office["opened_step"]),
             p_opened: num(&office["p_opened"]),
-            blockers: office["blockers"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            blockers,
             coop_mean: num(&summary["indicators"]["cooperation_mean"]).unwrap_or(f64::NAN),
             hostile: num(&summary["indicators"]["coercive_events"])
                 .or_else(|| num(&summary["hostile"]["mean_per_run"]))
@@ -138,13 +174,15 @@ impl Item {
 }
 
 /// Series of a long CSV (`step,actor,metric,<col>`), by (actor, metric); rows of metrics this
-/// version does not know are skipped. A step past `max_step` (the folder's scenario's last) is
-/// refused, so memory is bounded by the scenario, not by a number in the file.
+/// version does not know are skipped. A step past the folder's scenario's last, or an actor
+/// that is not one of its actors (or `*`), is refused, so memory is bounded by the scenario,
+/// not by what the file says.
 fn read_series(
     path: &Path,
     col: &str,
-    max_step: usize,
+    sc: &Scenario,
 ) -> Result<BTreeMap<(String, Metric), Vec<f64>>> {
+    let max_step = sc.steps;
     let mut rdr = csv::Reader::from_path(path)
         .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
     let headers = rdr
@@ -169,6 +207,14 @@ fn read_series(
                 "{}:{}: step {step} is past the scenario's last step {max_step}",
                 path.display(),
                 line + 2
+            )));
+        }
+        if &rec[ai] != "*" && sc.actor_index(&rec[ai]).is_none() {
+            return Err(Error::Usage(format!(
+                "{}:{}: actor `{}` is not in the folder's scenario",
+                path.display(),
+                line + 2,
+                crate::error::terminal_text(&rec[ai], 64)
             )));
         }
         let v: f64 = rec[vi].parse().map_err(|_| bad())?;

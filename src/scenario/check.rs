@@ -93,6 +93,15 @@ impl Checker<'_> {
                 ),
             );
         }
+        if let Some(c) = s.chars().find(|&c| crate::error::is_invisible_format(c)) {
+            self.err(
+                &path,
+                format!(
+                    "text contains the invisible formatting character {} (a bidirectional control, zero-width character or the like, which can disguise what is shown): remove it",
+                    c.escape_unicode()
+                ),
+            );
+        }
     }
 
     /// Every `source` of a file: text without control characters.
