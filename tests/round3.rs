@@ -206,3 +206,111 @@ fn f04_folders_read_back_are_bounded_before_they_are_read() {
     std::fs::write(big.join("summary.json"), text).unwrap();
     refused(tmp.path(), &big, "more than a summary of 9 actors can hold");
 }
+
+#[test]
+fn f03_calibrated_toml_always_validates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let name = "n".repeat(60);
+    let long = "s".repeat(3990);
+    let text = format!(
+        "[scenario]\nname = \"{name}\"\nextends = \"baseline\"\nsteps = 12\n\
+         [[relation]]\nfrom = \"china\"\nto = \"japan\"\naffinity = -0.1\nsource = \"{long}\"\n\
+         [issue]\nsource = \"{long}\"\n\
+         [[observation]]\nmetric = \"office_status\"\nstat = \"max\"\nop = \">=\"\nvalue = 0\nsource = \"always\"\n\
+         [sensitivity]\nranges = {{ \"relation.china.japan.affinity\" = [-0.3, 0.0], \"issue.threshold\" = [0.0, 0.2] }}\n"
+    );
+    let path = tmp.path().join("long.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = tmp.path().join("cal");
+    diplosim()
+        .arg("calibrate")
+        .arg(&path)
+        .args([
+            "--samples",
+            "8",
+            "--runs",
+            "2",
+            "--rounds",
+            "0",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let cal = out.join("calibrated.toml");
+    let written = std::fs::read_to_string(&cal).unwrap();
+    assert!(
+        written.contains("…[cut to fit]"),
+        "the long sources were not cut"
+    );
+    diplosim().arg("validate").arg(&cal).assert().success();
+    // And it runs as it is.
+    diplosim()
+        .arg("run")
+        .arg(&cal)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(tmp.path().join("again"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn f11_a_calibration_that_stops_early_says_what_ran() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("never.toml");
+    std::fs::write(
+        &path,
+        "[scenario]\nextends = \"baseline\"\nsteps = 8\n\
+         [[observation]]\nmetric = \"office_status\"\nstat = \"max\"\nop = \"<\"\nvalue = 0\nsource = \"impossible\"\n\
+         [sensitivity]\nranges = { \"issue.threshold\" = [0.0, 0.2] }\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("cal");
+    diplosim()
+        .arg("calibrate")
+        .arg(&path)
+        .args([
+            "--samples",
+            "8",
+            "--runs",
+            "2",
+            "--rounds",
+            "2",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["simulations"], 16, "{v}");
+    assert_eq!(v["rounds_run"], 0);
+    assert_eq!(v["rounds"], 2);
+}
+
+#[test]
+fn f08_a_range_key_is_a_set_key_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    for key in [
+        "issue.threshold=0.99 #",
+        "issue.threshold ",
+        "model..rate",
+        "Model.rate",
+    ] {
+        let path = tmp.path().join("s.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[scenario]\nextends = \"baseline\"\n[sensitivity]\nranges = {{ \"{key}\" = [0.0, 0.2] }}\n"
+            ),
+        )
+        .unwrap();
+        let a = diplosim().arg("validate").arg(&path).assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(err.contains("is not a --set key"), "{key}: {err}");
+    }
+}

@@ -69,7 +69,11 @@ struct Summary<'a> {
     seed: u64,
     samples: usize,
     runs: usize,
+    /// Refinement rounds asked for.
     rounds: usize,
+    /// Refinement rounds that ran (fewer when a round held no weight: nothing to refine).
+    rounds_run: usize,
+    /// Simulations that ran.
     simulations: u64,
     method: &'static str,
     /// Whether any point made every observation hold in at least one run.
@@ -114,7 +118,8 @@ pub fn summary_json(sc: &Scenario, cal: &Calibration) -> Result<String> {
         samples: s.samples,
         runs: s.runs,
         rounds: s.rounds,
-        simulations: s.total_runs(),
+        rounds_run: cal.rounds_run(),
+        simulations: cal.simulations(),
         method: METHOD,
         held_anywhere: post.is_some(),
         posterior_round: post.map(|p| p.round),
@@ -156,7 +161,8 @@ pub fn calibrated_toml(
         .map(|p| (p.key.clone(), p.median))
         .collect();
     let mut out = loader.load(&medians)?;
-    out.name = format!("{}_calibrated", sc.name);
+    // Both stay within the limits a scenario file has, so the file always validates.
+    out.name = format!("{}{SUFFIX}", cut_to(&sc.name, MAX_NAME - SUFFIX.len(), ""));
     let s = &cal.settings;
     let why = |p: &ParamSummary| {
         format!(
@@ -176,6 +182,25 @@ pub fn calibrated_toml(
     Ok(Some(header + &to_toml(&out)?))
 }
 
+/// The calibrated scenario's name suffix.
+const SUFFIX: &str = "_calibrated";
+/// Longest scenario name and source text a file may hold (as `validate` checks them).
+const MAX_NAME: usize = 64;
+const MAX_SOURCE: usize = 4000;
+/// The marker of a source cut to fit.
+const CUT: &str = " …[cut to fit]";
+
+/// `s` in at most `max` characters, ending in `marker` if it had to be cut.
+fn cut_to(s: &str, max: usize, marker: &str) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let keep = max.saturating_sub(marker.chars().count());
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(marker);
+    out
+}
+
 /// Put `why` in the source that belongs to `key`: the actor's per-key source, the relation's
 /// source, or the issue's source (model and scenario keys have only the header).
 fn annotate(sc: &mut Scenario, key: &str, why: &str) {
@@ -193,10 +218,12 @@ fn annotate(sc: &mut Scenario, key: &str, why: &str) {
                 .iter_mut()
                 .find(|r| Some(r.from) == f && Some(r.to) == t)
             {
-                r.source = format!("{k} {why}; {}", r.source);
+                r.source = cut_to(&format!("{k} {why}; {}", r.source), MAX_SOURCE, CUT);
             }
         }
-        ["issue", k] => sc.issue.source = format!("{k} {why}; {}", sc.issue.source),
+        ["issue", k] => {
+            sc.issue.source = cut_to(&format!("{k} {why}; {}", sc.issue.source), MAX_SOURCE, CUT)
+        }
         _ => {}
     }
 }

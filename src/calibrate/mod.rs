@@ -80,6 +80,16 @@ pub struct Calibration {
 }
 
 impl Calibration {
+    /// Refinement rounds that ran (a round with no weight leaves nothing to refine).
+    pub fn rounds_run(&self) -> usize {
+        self.points.iter().map(|p| p.round).max().unwrap_or(0)
+    }
+
+    /// Simulations that ran.
+    pub fn simulations(&self) -> u64 {
+        (self.points.len() * self.settings.runs) as u64
+    }
+
     /// Indices of the `n` points closest to reproducing the record: most observations held per
     /// run on average, then most runs with all held, then point order.
     pub fn closest(&self, n: usize) -> Vec<usize> {

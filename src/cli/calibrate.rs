@@ -115,11 +115,12 @@ pub fn narrate(sc: &Scenario, cal: &Calibration) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{} — calibrated against {} observations ({} points × {} runs, {} refinement rounds, seed {})",
+        "{} — calibrated against {} observations ({} points × {} runs, {} of {} refinement rounds, seed {})",
         sc.name,
         sc.observations.len(),
         s.samples,
         s.runs,
+        cal.rounds_run(),
         s.rounds,
         s.seed
     );

@@ -179,7 +179,17 @@ impl Checker<'_> {
         self.int(p().key("runs"), sens.runs, 1, 100_000);
         for (k, v) in sens.ranges.iter().flatten() {
             let path = p().key("ranges").key(k);
-            if !(k.starts_with("scenario.")
+            // A key is dotted segments of lowercase letters, digits and `_`, exactly as `--set`
+            // takes it: nothing after it (`=`, spaces, `#`) can reach the point's overrides.
+            let shaped = k.split('.').count() >= 2
+                && k.split('.').all(|s| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                });
+            if !shaped {
+                self.err(&path, format!("`{}` is not a --set key: dotted names of lowercase letters, digits and `_` (model.KEY, actor.ID.KEY, relation.FROM.TO.KEY, issue.KEY, scenario.KEY)", crate::error::terminal_text(k, 80)));
+            } else if !(k.starts_with("scenario.")
                 || k.starts_with("model.")
                 || k.starts_with("issue.")
                 || k.starts_with("actor.")
