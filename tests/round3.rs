@@ -314,3 +314,55 @@ fn f08_a_range_key_is_a_set_key_exactly() {
         assert!(err.contains("is not a --set key"), "{key}: {err}");
     }
 }
+
+#[test]
+fn f07_calibrate_and_sweep_check_their_destination_before_any_work() {
+    // A folder that is not diplosim's: refused at once, with a workload that would take minutes
+    // if it ran first.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let cmds: [&[&str]; 3] = [
+        &[
+            "calibrate",
+            "record_2023",
+            "--samples",
+            "50000",
+            "--runs",
+            "400",
+        ],
+        &[
+            "sweep",
+            "baseline",
+            "--vary",
+            "model.noise=0:0.1:1000",
+            "--runs",
+            "100000",
+        ],
+        &[
+            "sweep",
+            "baseline",
+            "--method",
+            "sobol",
+            "--samples",
+            "20000",
+            "--runs",
+            "1000",
+        ],
+    ];
+    for cmd in cmds {
+        let a = diplosim()
+            .args(cmd)
+            .args(["--force", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.contains("does not hold a diplosim output"),
+            "{cmd:?}: {err}"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    }
+}

@@ -62,6 +62,14 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         rounds: a.rounds,
         seed: base.seed,
     };
+    let out = a.output.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(&base.name).join(format!(
+            "calibrate-seed-{}-{}x{}x{}",
+            base.seed, a.samples, a.runs, a.rounds
+        ))
+    });
+    // The destination is checked and locked before any work.
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     let pool = super::ensemble::pool(a.threads)?;
     let pb = super::ensemble::progress(settings.total_runs(), a.output.quiet);
     let on_run = || pb.inc(1);
@@ -74,13 +82,6 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         pool.install(|| run_calibration(&loader, &priors, &base.observations, settings, &ctl));
     pb.finish_and_clear();
     let cal = cal?;
-    let out = a.output.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(&base.name).join(format!(
-            "calibrate-seed-{}-{}x{}x{}",
-            base.seed, a.samples, a.runs, a.rounds
-        ))
-    });
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("scenario.resolved.toml", to_toml(&base)?)?;
     stage.write(
         "posterior.csv",

@@ -179,12 +179,15 @@ fn write_resolved_and_manifest(
 fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     let grid = Grid::parse(&a.vary)?;
     let runs = a.runs.unwrap_or(200);
-    let stats = run_points(loader, &grid.points, runs, base, a)?;
-    let names = outcome_names(base);
+    check_size(grid.points.len(), runs)?;
+    // The destination is checked and locked before any work (a second sweep to the same folder
+    // waits or fails now, not after hours).
     let stage = Staging::new(
         &dest(a, base, "grid", runs),
         a.output.out.is_none() || a.output.force,
     )?;
+    let stats = run_points(loader, &grid.points, runs, base, a)?;
+    let names = outcome_names(base);
     stage.write("sweep.csv", grid.csv(&names, &stats)?)?;
     write_resolved_and_manifest(&stage, base, runs, a)?;
     if !a.output.no_charts {
@@ -239,11 +242,11 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     let runs = a.runs.unwrap_or(base.sensitivity.runs);
     check_size(an.len(), runs)?;
     loader.check_ranges(&an.ranges)?;
+    let out = dest(a, base, method.name(), runs);
+    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     let stats = run_points(loader, &an.points(), runs, base, a)?;
     let names = outcome_names(base);
     let results = an.indices(&names, &stats);
-    let out = dest(a, base, method.name(), runs);
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     stage.write("sensitivity.csv", an.csv(&results)?)?;
     let keys: Vec<&str> = an.ranges.iter().map(|r| r.0.as_str()).collect();
     stage.write(
