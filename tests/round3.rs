@@ -366,3 +366,100 @@ fn f07_calibrate_and_sweep_check_their_destination_before_any_work() {
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
     }
 }
+
+#[test]
+fn f13_merge_refuses_a_resealed_shard_that_contradicts_itself() {
+    use diplosim::ensemble::shard::ShardState;
+    let tmp = tempfile::tempdir().unwrap();
+    let part = |k: u64| {
+        let out = tmp.path().join(format!("s{k}"));
+        diplosim()
+            .args([
+                "run",
+                "baseline",
+                "--runs",
+                "20",
+                "--steps",
+                "12",
+                "--no-charts",
+                "--quiet",
+            ])
+            .args(["--shard", &format!("{k}/2"), "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (a, b) = (part(1), part(2));
+    // The untouched shards merge.
+    diplosim()
+        .arg("merge")
+        .arg(&a)
+        .arg(&b)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(tmp.path().join("ok"))
+        .assert()
+        .success();
+    // Office open at week 3 in a run that never opened, with the checksum recomputed.
+    let p = a.join("shard.json");
+    let mut st: ShardState = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    assert_eq!(
+        st.aggregate.opened_by_step[3], 0,
+        "the baseline has not opened by week 3"
+    );
+    st.aggregate.opened_at[3] = 1;
+    std::fs::write(&p, serde_json::to_string(&st.sealed()).unwrap()).unwrap();
+    let out = tmp.path().join("forged");
+    let r = diplosim()
+        .arg("merge")
+        .arg(&a)
+        .arg(&b)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&r.get_output().stderr).to_string();
+    assert!(err.contains("not counted as open"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn f13_every_shipped_scenario_s_ensemble_passes_the_consistency_check() {
+    // The invariants merge now checks are true of real ensembles: every named scenario and
+    // every backtest case, 24 runs each.
+    use diplosim::engine::Compiled;
+    let lib = crate::util::library();
+    let root = crate::util::root();
+    let mut files: Vec<_> = ["scenarios", "cases"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 16);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    for f in files {
+        let sc = lib.load_path(&f, &[]).unwrap();
+        let c = Compiled::new(&sc);
+        let agg = diplosim::ensemble::run_range_checked(
+            &c,
+            &sc.observations,
+            5,
+            0..24,
+            false,
+            &cancel,
+            &|_| {},
+            &mut |_, _| {},
+        )
+        .unwrap();
+        agg.check(
+            sc.actors.len(),
+            sc.steps,
+            c.ma_window(),
+            sc.observations.len(),
+            24,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+}

@@ -88,6 +88,7 @@ impl Aggregate {
                 _ => return Err(format!("{what} does not add up to {runs} runs")),
             }
         }
+        self.office_consistent()?;
         let events = self
             .event_counts
             .iter()
@@ -111,6 +112,36 @@ impl Aggregate {
             cells
                 .check(steps * width(m, n), runs)
                 .map_err(|e| format!("{}: {e}", m.name()))?;
+        }
+        Ok(())
+    }
+
+    /// What every run makes true of the office counts (lengths already checked): a run opened
+    /// at step t is open at t, one approved at t is at least approved at t, an open office is an
+    /// approved one, the statuses at the end are those of the last step, and blockers at the end
+    /// are counted only in runs that end unapproved.
+    fn office_consistent(&self) -> Result<(), String> {
+        let steps = self.steps;
+        for t in 0..=steps {
+            let (ab, ob) = (self.approved_by_step[t], self.opened_by_step[t]);
+            if ob > ab {
+                return Err(format!("step {t}: {ob} runs open but only {ab} approved"));
+            }
+            if self.opened_at[t] > ob || self.approved_at[t] > ab {
+                return Err(format!(
+                    "step {t}: runs that opened or were approved then are not counted as open or approved then"
+                ));
+            }
+        }
+        let end = &self.status_at_end;
+        if end[3] != self.opened_by_step[steps]
+            || end[2].checked_add(end[3]) != Some(self.approved_by_step[steps])
+        {
+            return Err("the statuses at the end disagree with the last step's counts".into());
+        }
+        let unapproved = end[0].saturating_add(end[1]);
+        if self.blocked_at_end.iter().any(|&b| b > unapproved) {
+            return Err("blockers counted in runs that ended approved".into());
         }
         Ok(())
     }

@@ -151,13 +151,28 @@ impl Staging {
         let old = swap_in(&self.tmp, &self.dest)?;
         self.done = true;
         drop(g);
-        if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
-        }
         if let Ok(d) = File::open(parent_of(&self.dest)) {
             let _ = d.sync_all();
         }
+        if let Some(old) = old {
+            remove_replaced(&old, &self.dest)?;
+        }
         Ok(self.dest.clone())
+    }
+}
+
+/// Remove the folder `--force` replaced (now at `old`); if it cannot be removed (another user's
+/// files in a shared folder), say so, with where it is left, as a failure (exit 1): the new
+/// results are already in place at `dest`.
+fn remove_replaced(old: &Path, dest: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(old) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::Run(format!(
+            "the results are in {}, but the folder they replaced could not be removed ({e}): it is left at {}; remove it by hand",
+            dest.display(),
+            old.display()
+        ))),
     }
 }
 
@@ -450,6 +465,24 @@ impl DirLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn f09_a_replaced_folder_that_cannot_be_removed_is_reported() {
+        // remove_dir_all fails on a regular file, as it does on another user's folder: the
+        // failure is an error that says where the old results are left.
+        let t = tempfile::tempdir().unwrap();
+        let old = t.path().join(".out.old-1");
+        std::fs::write(&old, "not a folder").unwrap();
+        let e = remove_replaced(&old, &t.path().join("out")).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("could not be removed") && msg.contains(".out.old-1"),
+            "{msg}"
+        );
+        assert_eq!(e.exit_code(), 1);
+        // Already gone is fine.
+        assert!(remove_replaced(&t.path().join("gone"), &t.path().join("out")).is_ok());
+    }
 
     #[test]
     fn stale_names_carry_their_pid() {
