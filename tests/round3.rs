@@ -463,3 +463,26 @@ fn f13_every_shipped_scenario_s_ensemble_passes_the_consistency_check() {
         .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }
 }
+
+#[test]
+fn f12_refinement_work_is_bounded_before_it_starts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = diplosim()
+        .args([
+            "calibrate",
+            "record_2023",
+            "--samples",
+            "100000",
+            "--rounds",
+            "20",
+            "--runs",
+            "1",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(tmp.path().join("cal"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("samples² × rounds"), "{err}");
+    assert!(!tmp.path().join("cal").exists());
+}

@@ -119,6 +119,23 @@ pub fn priors_of(ranges: &[(String, f64, f64)]) -> Vec<Prior> {
         .collect()
 }
 
+/// Most kernel evaluations the refinement rounds may plan (samples² a round): a round weighs each
+/// new point against every point of the last population.
+pub const MAX_REFINE_PAIRS: u64 = 4_000_000_000;
+
+/// Refuse refinement work beyond [`MAX_REFINE_PAIRS`] before anything runs.
+pub fn check_refinement(samples: usize, rounds: usize) -> Result<()> {
+    let pairs = (samples as u64)
+        .saturating_mul(samples as u64)
+        .saturating_mul(rounds as u64);
+    if pairs > MAX_REFINE_PAIRS {
+        return Err(Error::Usage(format!(
+            "--samples {samples} --rounds {rounds}: the refinement rounds would weigh {pairs} pairs of points (samples² × rounds); at most {MAX_REFINE_PAIRS}: use fewer samples or rounds"
+        )));
+    }
+    Ok(())
+}
+
 /// Points loaded and evaluated at a time (bounds the scenarios held in memory).
 const CHUNK: usize = 256;
 
@@ -160,9 +177,12 @@ fn smc_weights(
     lik: &[f64],
 ) -> Vec<f64> {
     let sigma = design::kernel_widths(priors, pop, pw);
+    // Each point's weight on its own, in parallel on the current pool, collected in order: the
+    // same numbers with any thread count.
+    use rayon::prelude::*;
     thetas
-        .iter()
-        .zip(lik)
+        .par_iter()
+        .zip(lik.par_iter())
         .map(|(t, l)| {
             if *l == 0.0 {
                 return 0.0;

@@ -55,6 +55,7 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         )));
     }
     check_size(a.samples * (a.rounds + 1), a.runs)?;
+    crate::calibrate::check_refinement(a.samples, a.rounds)?;
     loader.check_ranges(&base.sensitivity.ranges)?;
     let settings = Settings {
         samples: a.samples,
