@@ -16,6 +16,7 @@ mod folders;
 mod golden;
 mod hardening;
 mod mutate;
+mod mutate3;
 mod portable;
 mod pressure;
 mod record;
