@@ -486,3 +486,23 @@ fn f12_refinement_work_is_bounded_before_it_starts() {
     assert!(err.contains("samples² × rounds"), "{err}");
     assert!(!tmp.path().join("cal").exists());
 }
+
+#[test]
+fn a_vary_value_beyond_the_integer_range_is_refused_not_clamped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = diplosim()
+        .args([
+            "sweep",
+            "baseline",
+            "--vary",
+            "scenario.seed=0:9.3e18:2",
+            "--runs",
+            "2",
+        ])
+        .args(["--steps", "5", "--no-charts", "--quiet", "--out"])
+        .arg(tmp.path().join("s"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("9300000000000000000"), "{err}");
+}

@@ -113,8 +113,12 @@ pub fn is_integer_key(key: &str) -> bool {
 
 /// A value as `--set` text: whole numbers for [`is_integer_key`] keys.
 pub fn set_value(key: &str, v: f64) -> String {
-    if is_integer_key(key) {
+    // An integer beyond i64 is written as it is (and refused as `--set` refuses it), never
+    // clamped to i64::MAX by the cast.
+    if is_integer_key(key) && v.round().abs() < 9.2e18 {
         format!("{}", v.round() as i64)
+    } else if is_integer_key(key) {
+        format!("{}", v.round())
     } else {
         format!("{v}")
     }
