@@ -1,9 +1,27 @@
 //! diplosim: an agent-based model of how states and alliances react, week by week, to a
 //! diplomatic event — seeded from a news analysis of NATO's plan to open a liaison office in Tokyo.
 //!
-//! The library holds everything: scenario loading ([`scenario`]), the model's vocabulary
-//! ([`model`]), the engine ([`engine`]), outputs ([`output`]) and the command line ([`cli`]).
-//! `main.rs` only dispatches.
+//! The library holds everything; `main.rs` only dispatches. The modules, from input to output:
+//!
+//! - [`scenario`]: scenario files — raw serde types, per-file checks, `extends` chains and
+//!   `--set` overrides, resolution into a checked [`scenario::Scenario`], `to_toml`.
+//! - [`model`]: the model's vocabulary — `[model]` parameters, the event catalogue, metrics,
+//!   statuses.
+//! - [`engine`]: one run, rule by rule in DESIGN.md's order (no I/O, no clock).
+//! - [`observe`]: `[[observation]]`s and `[[question]]`s, checked as a run goes by.
+//! - [`ensemble`]: many runs in parallel, reduced exactly into histograms and counts; shards.
+//! - [`sweep`]: many parameter points, each an ensemble with common random numbers.
+//! - [`sensitivity`]: Morris and Sobol' designs and indices over `[sensitivity.ranges]`.
+//! - [`calibrate`]: the posterior of the uncertain assumptions given the observations (ABC).
+//! - [`backtest`]: forecasts of historical cases scored against what happened.
+//! - [`compare`]: scenarios or output folders side by side, paired differences.
+//! - [`record`]: the ICEWS record of dyads' event classes, and an observer counting the model's events the same way.
+//! - [`budget`]: estimates of a command's memory and output, refused beyond the budgets.
+//! - [`output`]: the files of each result, written to a staging folder and moved into place.
+//! - [`chart`]: PNG and SVG charts (plotters, embedded font).
+//! - [`report`]: the self-contained `report.html` of every result folder.
+//! - [`cli`]: the command line (clap): parse, call the library, narrate.
+//! - [`error`]: typed errors whose messages name file, line, column and key.
 
 pub mod backtest;
 pub mod budget;
