@@ -328,7 +328,7 @@ fn f07_calibrate_and_sweep_check_their_destination_before_any_work() {
             "calibrate",
             "record_2023",
             "--samples",
-            "50000",
+            "20000",
             "--runs",
             "400",
         ],
