@@ -146,7 +146,7 @@ fn scores_match_a_hand_calculation() {
     assert!((qs[0].score.base_rate - 0.49).abs() < 1e-15);
     assert_eq!(qs[0].score.persistence, 0.0);
     assert_eq!(qs[0].score.uniform, 0.25);
-    // RPS / 3, outcome week 3 → category "≤ 4 weeks" (index 1): O = (0, 1, 1).
+    // RPS / 3, outcome week 3 → category "weeks 2–4" (index 1): O = (0, 1, 1).
     let f1 = want[0];
     let f2 = want[0] + want[1];
     let f3 = f2 + want[2];

@@ -15,6 +15,7 @@ mod ensemble;
 mod folders;
 mod golden;
 mod hardening;
+mod keys;
 mod mutate;
 mod mutate3;
 mod portable;

@@ -114,6 +114,15 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
         )));
     }
     let files = case_files(a)?;
+    // A case may extend a named scenario (tokyo_office extends baseline): when the scenarios
+    // folder is not where --scenarios says (run from outside the repository), look beside the
+    // cases folder, where the repository keeps it.
+    let beside = a.cases_dir.parent().map(|p| p.join("scenarios"));
+    let fallback = match beside {
+        Some(d) if !lib.dir.is_dir() && d.is_dir() => Some(Library::new(d)),
+        _ => None,
+    };
+    let lib = fallback.as_ref().unwrap_or(lib);
     let cases = load_cases(lib, &files)?;
     for sc in &cases {
         eprint!("{}", crate::error::render_warnings(&sc.warnings));
@@ -323,7 +332,7 @@ pub fn narrate_loo(l: &Loo) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "leave one case out: {} calibrated on the other cases' observations ({} points x {} runs)",
+        "leave one case out: {} calibrated on the other cases' observations ({} points x {} runs); each fold's posterior median [90% interval]:",
         l.priors
             .iter()
             .map(|p| format!("{} [{}, {}]", p.key, p.lo, p.hi))
@@ -338,7 +347,7 @@ pub fn narrate_loo(l: &Loo) -> String {
                 .params
                 .iter()
                 .map(|q| format!("{} {:.3} [{:.3}, {:.3}]", q.key, q.median, q.p05, q.p95))
-                .chain(std::iter::once(format!("ESS {:.0}", p.ess)))
+                .chain(std::iter::once(format!("effective sample size {:.0}", p.ess)))
                 .collect::<Vec<_>>()
                 .join(", "),
             None => "no posterior: no point made the other cases' observations hold; forecast over the prior".into(),

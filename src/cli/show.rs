@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use crate::model::{CATALOGUE, COERCIVE, PARAM_SPECS};
+use crate::scenario::keys::{shown, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{to_toml, Library, Op, Scenario, ShockAction};
 use clap::Args;
 use std::fmt::Write as _;
@@ -340,25 +341,16 @@ fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
                 a.source
             )),
             Some(p) => {
-                let fields = [
-                    ("capability", p.capability, a.capability),
-                    ("stance", p.stance, a.stance),
-                    ("salience", p.salience, a.salience),
-                    ("stubbornness", p.stubbornness, a.stubbornness),
-                    ("posture", p.posture, a.posture),
-                    ("reactivity", p.reactivity, a.reactivity),
-                    ("fatigue", p.fatigue, a.fatigue),
-                    ("grievance", p.grievance, a.grievance),
-                ];
-                for (k, x, y) in fields {
+                // Every number of the key table, changed ones only, with the child's source.
+                for k in &ACTOR_KEYS {
+                    let (x, y) = ((k.get)(p), (k.get)(a));
                     if x != y {
-                        let why = a.sources.get(k).map(|s| format!(" ({s})")).unwrap_or_default();
-                        line(format!("  ~ actor {}.{k}: {x} → {y}{why}", a.id));
+                        let why = a.sources.get(k.key).map(|s| format!(" ({s})")).unwrap_or_default();
+                        line(format!("  ~ actor {}.{}: {} → {}{why}", a.id, k.key, shown(x), shown(y)));
                     }
                 }
                 cmp!(line, format!("actor {}.name", a.id), p.name, a.name);
                 cmp!(line, format!("actor {}.member_of", a.id), p.member_of.join(","), a.member_of.join(","));
-                cmp!(line, format!("actor {}.self_weight", a.id), format!("{:?}", p.self_weight), format!("{:?}", a.self_weight));
             }
         }
     }
@@ -390,13 +382,19 @@ fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
                 r.source
             )),
             Some(p) => {
-                if p.affinity != r.affinity
-                    || p.influence != r.influence
-                    || p.compliance != r.compliance
-                {
+                // Only the numbers that changed, each as `key old → new`.
+                let changed: Vec<String> = RELATION_KEYS
+                    .iter()
+                    .filter(|k| (k.get)(p) != (k.get)(r))
+                    .map(|k| format!("{} {} → {}", k.key, shown((k.get)(p)), shown((k.get)(r))))
+                    .collect();
+                if !changed.is_empty() {
                     line(format!(
-                        "  ~ relation {} → {}: affinity {:+} → {:+}, influence {:?} → {:?}, compliance {:+} → {:+} — {}",
-                        key.0, key.1, p.affinity, r.affinity, p.influence, r.influence, p.compliance, r.compliance, r.source
+                        "  ~ relation {} → {}: {} — {}",
+                        key.0,
+                        key.1,
+                        changed.join(", "),
+                        r.source
                     ));
                 }
             }

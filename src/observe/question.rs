@@ -56,21 +56,27 @@ impl Question {
             .collect()
     }
 
-    /// Category names: `yes`/`no`, or `≤ 1 week`, …, `later`.
+    /// Category names: `yes`/`no`, or the steps each category covers — `≤ 1 week`,
+    /// `weeks 2–4`, …, `later` (each category is its own span, not "by then").
     pub fn categories(&self, unit: &str) -> Vec<String> {
         if self.bins.is_empty() {
             return vec!["yes".into(), "no".into()];
         }
-        let mut v: Vec<String> = self
-            .bins
-            .iter()
-            .map(|&b| format!("≤ {b} {unit}{}", if b == 1 { "" } else { "s" }))
-            .collect();
+        let plural = |b: usize| if b == 1 { "" } else { "s" };
+        let mut v = Vec::with_capacity(self.bins.len() + 1);
+        for (k, &b) in self.bins.iter().enumerate() {
+            let from = if k == 0 { 0 } else { self.bins[k - 1] + 1 };
+            v.push(match k {
+                0 => format!("≤ {b} {unit}{}", plural(b)),
+                _ if from == b => format!("{unit} {b}"),
+                _ => format!("{unit}s {from}–{b}"),
+            });
+        }
         v.push("later".into());
         v
     }
 
-    /// The outcome in words: `yes`, `no`, `step 36 (≤ 52 weeks)` or `later`.
+    /// The outcome in words: `yes`, `no`, `week 36 (weeks 14–52)` or `later`.
     pub fn outcome_text(&self, unit: &str) -> String {
         match self.outcome {
             Answer::Binary(true) => "yes".into(),

@@ -60,20 +60,21 @@ pub fn backtest(
         command: command.to_string(),
         ..Default::default()
     };
-    let better = |skill: Option<f64>| match skill {
-        Some(s) if s > 0.0 => "better than",
-        Some(s) if s < 0.0 => "worse than",
-        Some(_) => "no better than",
-        None => "not comparable with",
+    // Better or worse only when the 90% interval of the skill says so.
+    let better = |k: &crate::backtest::Skill| match (k.value, k.lo, k.hi) {
+        (Some(_), Some(lo), _) if lo > 0.0 => "better than",
+        (Some(_), _, Some(hi)) if hi < 0.0 => "worse than",
+        (Some(_), _, _) => "not distinguishable (90% interval) from",
+        _ => "not comparable with",
     };
     r.headline.push(format!(
         "Mean score {:.3} (Brier / ranked probability, 0 perfect): {} the base rates ({:.3}), {} persistence ({:.3}), {} an uninformed forecast ({:.3}).",
         b.mean.model,
-        better(b.skill[0].value),
+        better(&b.skill[0]),
         b.mean.base_rate,
-        better(b.skill[1].value),
+        better(&b.skill[1]),
         b.mean.persistence,
-        better(b.skill[2].value),
+        better(&b.skill[2]),
         b.mean.uniform
     ));
     r.headline.push(format!(

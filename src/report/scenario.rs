@@ -3,6 +3,7 @@
 
 use super::{Section, Table};
 use crate::model::{CATALOGUE, PARAM_SPECS};
+use crate::scenario::keys::{shown, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{Op, Scenario, Shock, ShockAction};
 
 /// The section "The scenario: every number and its source".
@@ -19,67 +20,61 @@ pub fn section(sc: &Scenario) -> Section {
     }
 }
 
+/// One column per number of [`ACTOR_KEYS`] (a key added there shows here), with its symbol.
 fn actors(sc: &Scenario) -> Table {
-    let mut t = Table::new(
-        "Actors",
-        &[
-            "actor",
-            "capability c",
-            "stance s(0)",
-            "salience σ",
-            "stubbornness ρ",
-            "posture p(0)",
-            "member of",
-            "source",
-        ],
-        &[1, 2, 3, 4, 5],
-    );
+    let mut header: Vec<String> = vec!["actor".into()];
+    header.extend(ACTOR_KEYS.iter().map(|k| format!("{} {}", k.key, k.symbol)));
+    header.extend(["member of".into(), "source".into()]);
+    let h: Vec<&str> = header.iter().map(|x| x.as_str()).collect();
+    let numeric: Vec<usize> = (1..=ACTOR_KEYS.len()).collect();
+    let mut t = Table::new("Actors", &h, &numeric);
     for a in &sc.actors {
         let mut source = a.source.clone();
         for (k, v) in &a.sources {
             source.push_str(&format!(" · {k}: {v}"));
         }
-        t.row([
-            a.name.clone(),
-            format!("{}", a.capability),
-            format!("{:+}", a.stance),
-            format!("{}", a.salience),
-            format!("{}", a.stubbornness),
-            format!("{}", a.posture),
-            a.member_of.join(", "),
-            source,
-        ]);
+        let mut row = vec![a.name.clone()];
+        row.extend(ACTOR_KEYS.iter().map(|k| match (k.key, (k.get)(a)) {
+            ("stance", Some(x)) => format!("{x:+}"),
+            (_, v) => shown(v),
+        }));
+        row.extend([a.member_of.join(", "), source]);
+        t.rows.push(row);
     }
-    t
+    t.with_note(
+        ACTOR_KEYS
+            .iter()
+            .map(|k| format!("{} {}: {}", k.key, k.symbol, k.meaning))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
+/// One column per number of [`RELATION_KEYS`].
 fn relations(sc: &Scenario) -> Table {
-    let mut t = Table::new(
-        "Relations (from’s view of to)",
-        &[
-            "from",
-            "to",
-            "affinity A(0)",
-            "compliance",
-            "influence",
-            "source",
-        ],
-        &[2, 3, 4],
-    );
+    let mut header: Vec<String> = vec!["from".into(), "to".into()];
+    header.extend(RELATION_KEYS.iter().map(|k| {
+        if k.key == k.symbol {
+            k.key.to_string()
+        } else {
+            format!("{} {}", k.key, k.symbol)
+        }
+    }));
+    header.push("source".into());
+    let h: Vec<&str> = header.iter().map(|x| x.as_str()).collect();
+    let numeric: Vec<usize> = (2..2 + RELATION_KEYS.len()).collect();
+    let mut t = Table::new("Relations (from’s view of to)", &h, &numeric);
     let name = |i: crate::scenario::ActorId| sc.actors[i.ix()].name.clone();
     for r in &sc.relations {
-        t.row([
-            name(r.from),
-            name(r.to),
-            format!("{:+}", r.affinity),
-            format!("{:+}", r.compliance),
-            r.influence
-                .map(|w| w.to_string())
-                .unwrap_or_else(|| "-".into()),
-            r.source.clone(),
-        ]);
+        let mut row = vec![name(r.from), name(r.to)];
+        row.extend(RELATION_KEYS.iter().map(|k| match (k.key, (k.get)(r)) {
+            ("affinity" | "compliance", Some(x)) => format!("{x:+}"),
+            (_, v) => shown(v),
+        }));
+        row.push(r.source.clone());
+        t.rows.push(row);
     }
-    t.with_note("Pairs not listed start at affinity 0 and compliance 0.")
+    t
 }
 
 fn issue(sc: &Scenario) -> Table {

@@ -5,6 +5,7 @@
 //! and the writers see, and it can never hold an unchecked value.
 
 mod check;
+pub mod keys;
 mod library;
 mod load;
 mod merge;

@@ -3,9 +3,9 @@
 
 mod observations;
 
+use super::keys::actor_default;
 use super::merge::{Merged, Origin};
 use super::source::{KeyPath, SourceText};
-use super::types::actor_default;
 use super::{
     Actor, ActorId, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction, MAX_ACTORS,
     MAX_SHOCKS,

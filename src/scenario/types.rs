@@ -45,23 +45,6 @@ pub struct Actor {
     pub sources: BTreeMap<String, String>,
 }
 
-/// Defaults of the optional actor keys (assumptions, documented in the README).
-pub const ACTOR_DEFAULTS: [(&str, f64); 5] = [
-    ("stubbornness", 0.5),
-    ("posture", 1.0),
-    ("reactivity", 0.05),
-    ("fatigue", 0.1),
-    ("grievance", 0.1),
-];
-
-pub(crate) fn actor_default(key: &str) -> f64 {
-    ACTOR_DEFAULTS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| *v)
-        .unwrap_or(0.0)
-}
-
 /// A resolved relation: `from`'s view of `to`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
