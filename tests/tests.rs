@@ -21,6 +21,7 @@ mod mutate3;
 mod portable;
 mod pressure;
 mod record;
+mod reports;
 mod round3;
 mod scenarios;
 mod schema;

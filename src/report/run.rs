@@ -225,6 +225,97 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         pct(appr.lo),
         pct(appr.hi)
     ));
+    // When, among the runs that got there, and who stands in the way: the scenario's question.
+    let mut when = Table::new(
+        "When: the week of approval and of opening, in the runs that got there",
+        &[
+            "",
+            "runs",
+            "median week",
+            "5–95% of those runs",
+            "never in the run",
+        ],
+        &[1, 2],
+    );
+    for (what, counts) in [("approved", &agg.approved_at), ("opened", &agg.opened_at)] {
+        match week_quantiles(counts) {
+            Some((lo, mid, hi, n)) => {
+                when.row([
+                    what.to_string(),
+                    n.to_string(),
+                    mid.to_string(),
+                    if lo == hi {
+                        format!("all in {unit} {lo}")
+                    } else {
+                        format!("{unit}s {lo}–{hi}")
+                    },
+                    pct((runs - n.min(runs)) as f64 / runs.max(1) as f64),
+                ]);
+                r.headline.push(format!(
+                    "{} in {} of runs, {} {mid} at the median ({}).",
+                    if what == "approved" {
+                        "Approved"
+                    } else {
+                        "Opened"
+                    },
+                    pct(n as f64 / runs.max(1) as f64),
+                    unit,
+                    if lo == hi {
+                        format!("every such run in {unit} {lo}")
+                    } else {
+                        format!("5–95% of those runs: {unit}s {lo}–{hi}")
+                    }
+                ));
+            }
+            None => when.row([
+                what.to_string(),
+                "0".into(),
+                "—".into(),
+                "—".into(),
+                "100%".into(),
+            ]),
+        }
+    }
+    let mut blockers: Vec<(usize, u64)> = agg
+        .blocked_at_end
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|x| x.1 > 0)
+        .collect();
+    blockers.sort_by_key(|x| (std::cmp::Reverse(x.1), x.0));
+    if !blockers.is_empty() {
+        let list: Vec<String> = blockers
+            .iter()
+            .map(|&(i, n)| {
+                format!(
+                    "{} {}",
+                    sc.actors[i].name,
+                    pct(n as f64 / runs.max(1) as f64)
+                )
+            })
+            .collect();
+        r.headline.push(format!(
+            "Still blocking at the end (share of runs): {}.",
+            list.join(", ")
+        ));
+        let mut t = Table::new(
+            "Who blocks: members still below the threshold at the last vote, in runs never approved",
+            &["member", "runs", "share", "95% interval"],
+            &[1, 2],
+        );
+        for &(i, n) in &blockers {
+            let w = wilson(n, runs);
+            t.row([
+                sc.actors[i].name.clone(),
+                n.to_string(),
+                pct(w.estimate),
+                format!("{}–{}", pct(w.lo), pct(w.hi)),
+            ]);
+        }
+        r.key_tables.push(t);
+    }
+    r.key_tables.push(when);
     let injected = injected_coercive(sc);
     let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
     let h = wilson(drawn_runs, runs);
@@ -262,6 +353,27 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
     r.sections.push(dyads(sc, agg));
     r.sections.push(super::scenario::section(sc));
     r
+}
+
+/// The 5th, 50th and 95th percentile (nearest rank, so each is a week some run had) of the
+/// weeks counted in `counts` (runs per week), and how many runs; None if none.
+fn week_quantiles(counts: &[u64]) -> Option<(usize, usize, usize, u64)> {
+    let n: u64 = counts.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let at = |p: f64| {
+        let rank = ((p * n as f64).ceil() as u64).clamp(1, n);
+        let mut cum = 0;
+        for (t, &c) in counts.iter().enumerate() {
+            cum += c;
+            if cum >= rank {
+                return t;
+            }
+        }
+        counts.len() - 1
+    };
+    Some((at(0.05), at(0.5), at(0.95), n))
 }
 
 fn final_stances(sc: &Scenario, agg: &Aggregate) -> Table {
@@ -354,5 +466,24 @@ fn dyads(sc: &Scenario, agg: &Aggregate) -> Section {
             "The {shown} busiest ordered pairs: events per run by CAMEO class, coercive events among them, the mean Goldstein weight of what was sent, and the target’s mean stance change from the start to the end (all causes, not this dyad alone). Every pair and code is in event_counts.csv."
         )],
         tables: vec![t],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::week_quantiles;
+
+    #[test]
+    fn week_quantiles_are_weeks_some_run_had() {
+        // 20 runs: 1 at week 3, 18 at week 5, 1 at week 9; nearest ranks 1, 10, 19.
+        let mut c = vec![0u64; 12];
+        c[3] = 1;
+        c[5] = 18;
+        c[9] = 1;
+        assert_eq!(week_quantiles(&c), Some((3, 5, 5, 20)));
+        // 100 runs spread 1 per week 0..99: nearest ranks 5, 50, 95 → weeks 4, 49, 94.
+        let c = vec![1u64; 100];
+        assert_eq!(week_quantiles(&c), Some((4, 49, 94, 100)));
+        assert_eq!(week_quantiles(&[0, 0, 0]), None);
     }
 }

@@ -1,0 +1,43 @@
+//! Ensemble reports lead with the scenario's question: when the office is approved and opens,
+//! and who blocks (issue 27, item 1).
+
+use crate::util::diplosim;
+
+fn report(args: &[&str]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    diplosim()
+        .args(args)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::read_to_string(out.join("report.html")).unwrap()
+}
+
+#[test]
+fn an_ensemble_report_says_who_blocks_and_when_it_opens() {
+    let nac = report(&["run", "nac", "--runs", "200"]);
+    let head = &nac[..nac.find("Who blocks").expect("no blocker table")];
+    assert!(
+        head.contains("Still blocking at the end"),
+        "no blockers in the headline"
+    );
+    assert!(head.contains("France 100"), "France blocks in every run");
+    let pressure = report(&["run", "pressure", "--runs", "200"]);
+    assert!(pressure.contains("When: the week of approval and of opening"));
+    // Opening weeks vary from run to run here: a median and a 5–95% range, never one week.
+    assert!(
+        pressure.contains("5–95% of those runs: weeks"),
+        "no spread of opening weeks"
+    );
+    assert!(
+        !pressure.contains("Who blocks"),
+        "nobody blocks at the end in pressure"
+    );
+    let base = report(&["run", "baseline", "--runs", "50"]);
+    assert!(
+        base.contains("every such run in week 32"),
+        "the baseline opens in week 32"
+    );
+}
