@@ -55,8 +55,8 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
             t.row([
                 q.key.clone(),
                 format!("[{}, {}]", q.prior[0], q.prior[1]),
-                format!("{:.3}", q.median),
-                format!("[{:.3}, {:.3}]", q.p05, q.p95),
+                value(&q.key, q.median),
+                format!("[{}, {}]", value(&q.key, q.p05), value(&q.key, q.p95)),
                 // Estimation noise can make it a hair below 0: show that as 0.
                 format!(
                     "{:.2}",
@@ -69,7 +69,7 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
             ]);
         }
         r.key_tables.push(t.with_note(
-            "constrained: 1 − (90% interval width ÷ the prior's): near 0 the record says nothing about it, near 1 it pins it down",
+            "constrained: 1 − (90% interval width ÷ the prior's): near 0 the record says nothing about it, near 1 it pins it down; slightly below 0 means the same as 0 (a noisy posterior a little wider than the prior's own 90% range). Integer keys (steps, weeks) are shown as whole numbers.",
         ));
     }
     let mut obs = Table::new(
@@ -82,7 +82,7 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
     }
     r.key_tables.push(obs);
     let mut closest = Section {
-        heading: "The points closest to the record".into(),
+        heading: "The points closest to the record (most observations held per run first, then most runs with all held)".into(),
         ..Default::default()
     };
     let keys: Vec<&str> = cal.priors.iter().map(|q| q.key.as_str()).collect();
@@ -103,4 +103,14 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
     r.sections.push(closest);
     r.sections.push(super::scenario::section(sc));
     r
+}
+
+/// A parameter value as the report shows it: whole numbers for integer keys (steps, weeks),
+/// three decimals otherwise.
+fn value(key: &str, v: f64) -> String {
+    if crate::scenario::is_integer_key(key) {
+        format!("{}", v.round())
+    } else {
+        format!("{v:.3}")
+    }
 }

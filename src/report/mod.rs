@@ -85,6 +85,20 @@ pub struct Report {
     pub resolved_command: String,
 }
 
+/// Charts that come first in a report, in this order: the decision, then stances and what moves
+/// them (run and ensemble charts), a comparison's office and stance panels, a backtest's scores.
+const CHART_ORDER: [&str; 9] = [
+    "office",
+    "stance",
+    "posture",
+    "cooperation",
+    "relations",
+    "compare_office",
+    "compare_stance",
+    "scores",
+    "reliability",
+];
+
 /// One chart, inlined.
 #[derive(Debug, Serialize)]
 struct Chart {
@@ -149,7 +163,16 @@ fn charts(dir: &std::path::Path) -> Result<Vec<Chart>> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "svg"))
         .collect();
-    names.sort();
+    // The charts that answer a report's question come first (the decision, then stances), the
+    // rest by name.
+    let rank = |p: &std::path::PathBuf| {
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        CHART_ORDER
+            .iter()
+            .position(|c| *c == stem)
+            .unwrap_or(CHART_ORDER.len())
+    };
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     let mut out = Vec::new();
     for p in names {
         let text = std::fs::read_to_string(&p).map_err(|e| Error::Read {

@@ -82,9 +82,23 @@ fn heatmap<DB: DrawingBackend>(
     let (ky, ys) = &c.axes[1];
     let (w, _) = h.dim_in_pixel();
     let (plot, bar) = h.split_horizontally(w.saturating_sub(110));
+    let vals: Vec<f64> = c.values.iter().map(|v| v[o].0).collect();
+    let scale = Scale::of(o, &vals);
+    // The colour scale spans what the grid holds: say how wide that is, so that a small spread
+    // is not read as the full range.
+    let (lo, hi) = vals
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let title = if lo.is_finite() {
+        format!("{title} — {lo:.2} to {hi:.2} across the grid")
+    } else {
+        title.to_string()
+    };
     let mut chart = ChartBuilder::on(&plot)
         .margin(16)
-        .caption(title, font(16))
+        .caption(&title, font(16))
         .x_label_area_size(46)
         .y_label_area_size(70)
         .build_cartesian_2d(0.0..xs.len() as f64, 0.0..ys.len() as f64)
@@ -100,8 +114,6 @@ fn heatmap<DB: DrawingBackend>(
         .draw()
         .map_err(e)?;
     ticks(&plot, &chart, xs, ys)?;
-    let vals: Vec<f64> = c.values.iter().map(|v| v[o].0).collect();
-    let scale = Scale::of(o, &vals);
     let digits = 2;
     for i in 0..xs.len() {
         for j in 0..ys.len() {
