@@ -326,9 +326,19 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
         .stdout(predicate::str::contains("final posture china"))
         .stdout(predicate::str::contains("cooperation_per_dyad"));
     let diffs = std::fs::read_to_string(out.join("differences.csv")).unwrap();
-    assert!(diffs.starts_with("outcome,scenario,mean,lo95,hi95,diff,diff_lo95,diff_hi95,verdict\n"));
-    assert!(diffs.contains("\np_opened,baseline,1,1,1,,,,\n"), "{diffs}");
-    assert!(diffs.contains("\nstance_france,baseline,,,,,,,\n"));
+    assert!(diffs.starts_with(
+        "outcome,scenario,mean,lo95,hi95,diff,diff_lo95,diff_hi95,smallest_that_matters,verdict\n"
+    ));
+    assert!(
+        diffs.contains("\np_opened,baseline,1,1,1,,,,,\n"),
+        "{diffs}"
+    );
+    assert!(diffs.contains("\nstance_france,baseline,,,,,,,,\n"));
+    // France blocks every vote: P(open) falls by one whole probability, materially.
+    assert!(
+        diffs.contains("\np_opened,ally_objects,0,0,0,-1,-1,-1,0.01,differs materially\n"),
+        "{diffs}"
+    );
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
     assert!(cmp.contains(",postponed,,,0,france,"), "{cmp}");
 }

@@ -41,3 +41,42 @@ fn an_ensemble_report_says_who_blocks_and_when_it_opens() {
         "the baseline opens in week 32"
     );
 }
+
+#[test]
+fn compare_verdicts_weigh_the_difference_against_the_smallest_that_matters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("c");
+    diplosim()
+        .args([
+            "compare",
+            "pressure",
+            "pressure_backfires",
+            "--runs",
+            "120",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("differences.csv")).unwrap();
+    let line = |name: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{name},pressure_backfires,")))
+            .unwrap_or_else(|| panic!("no {name} in {csv}"))
+            .to_string()
+    };
+    // Backlash brings approval forward by about 20 weeks in every run: material.
+    let w = line("approval_week");
+    assert!(w.ends_with(",1,differs materially"), "{w}");
+    let diff: f64 = w.split(',').nth(5).unwrap().parse().unwrap();
+    assert!((-24.0..=-17.0).contains(&diff), "{w}");
+    // P(open at the end) is 1 in both: within noise.
+    assert!(line("p_opened").ends_with("within noise"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("differ materially (week of approval"),
+        "headline names the material outcomes"
+    );
+}

@@ -224,7 +224,7 @@ fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
                     d.mean,
                     d.lo,
                     d.hi,
-                    d.verdict()
+                    d.verdict(row.smallest)
                 ),
                 None => format!("{}: -", it.sc.name),
             })

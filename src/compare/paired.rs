@@ -3,9 +3,17 @@
 //! Run r of every scenario is driven by the same generator (`engine::run_rng(seed, r)`), so the
 //! difference between two scenarios in run r is mostly the difference the scenarios make, not
 //! sampling noise. Each outcome's difference from the first scenario is the mean of the per-run
-//! differences with a 95% normal interval (mean ± 1.96·sd/√R, sd over runs with R − 1); the
-//! verdict is "differs" when the interval excludes 0 and "within noise" otherwise. One run of
-//! either scenario cannot reverse the conclusion, as a single-seed comparison can.
+//! differences with a 95% normal interval (mean ± 1.96·sd/√R, sd over runs with R − 1). Each
+//! outcome has a smallest difference that matters ([`OutcomeRow::smallest`]: 0.05 of stance, one
+//! point of probability, one week, 0.1 coercive events a run, 5% of the first scenario's
+//! cooperation index), and three verdicts: "within noise" when the interval includes 0,
+//! "differs, negligible" when it excludes 0 but the difference is smaller than that, "differs
+//! materially" otherwise. One run of either scenario cannot reverse the conclusion, as a
+//! single-seed comparison can.
+//!
+//! Timing: the weeks of approval and of opening are compared run by run, a run that never got
+//! there counted at the horizon + 1 (so a delay past the end still counts, and the mean is a
+//! lower bound of the true delay when runs are cut off).
 //!
 //! Coercive events are counted as *drawn* by the model: events a scenario injects as shocks are
 //! subtracted, so a scenario that injects a show of force does not report P(hostile) = 1 by
@@ -23,6 +31,13 @@ use crate::sweep::runner::{evaluate, Control, Extract};
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
     pub opened: bool,
+    /// Approved (or open) at the end.
+    pub approved: bool,
+    /// Step of approval and of opening; None if never within the run.
+    pub approved_step: Option<usize>,
+    pub opened_step: Option<usize>,
+    /// The run's last step.
+    pub steps: usize,
     pub drawn_coercive: f64,
     pub coop_mean: f64,
     pub stance: Vec<f64>,
@@ -60,9 +75,13 @@ impl Extract for Records {
     fn observer(&self, _c: &Compiled) -> CoopObserver {
         CoopObserver(CooperationMean::default())
     }
-    fn run(&self, _c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
+    fn run(&self, c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
         RunRecord {
             opened: out.status == Status::Opened,
+            approved: matches!(out.status, Status::Approved | Status::Opened),
+            approved_step: out.approved_step,
+            opened_step: out.opened_step,
+            steps: c.steps,
             drawn_coercive: out.coercive_events.saturating_sub(self.injected) as f64,
             coop_mean: obs.0.mean(),
             stance: out.final_stance,
@@ -72,7 +91,7 @@ impl Extract for Records {
         runs.to_vec()
     }
     fn run_words(&self, base: &Scenario) -> usize {
-        4 + base.actors.len()
+        10 + base.actors.len()
     }
 }
 
@@ -104,13 +123,21 @@ impl Estimate {
         self.lo > 0.0 || self.hi < 0.0
     }
 
-    /// "differs" or "within noise".
-    pub fn verdict(&self) -> &'static str {
-        if self.differs() {
-            "differs"
-        } else {
+    /// "within noise" (the interval includes 0), "differs, negligible" (it excludes 0 but the
+    /// difference is smaller than `smallest`), or "differs materially".
+    pub fn verdict(&self, smallest: f64) -> &'static str {
+        if !self.differs() {
             "within noise"
+        } else if self.mean.abs() < smallest {
+            "differs, negligible"
+        } else {
+            "differs materially"
         }
+    }
+
+    /// Whether it differs by at least `smallest`, beyond noise.
+    pub fn material(&self, smallest: f64) -> bool {
+        self.differs() && self.mean.abs() >= smallest
     }
 }
 
@@ -125,6 +152,15 @@ pub struct OutcomeRow {
     pub label: String,
     pub values: Vec<Option<Estimate>>,
     pub diffs: Vec<Option<Estimate>>,
+    /// The smallest difference that matters for this outcome, in its unit.
+    pub smallest: f64,
+}
+
+impl OutcomeRow {
+    /// The verdict on scenario k's difference, if it has one.
+    pub fn verdict(&self, k: usize) -> Option<&'static str> {
+        self.diffs[k].map(|d| d.verdict(self.smallest))
+    }
 }
 
 /// A paired comparison of scenarios over R runs with common random numbers.
@@ -137,25 +173,47 @@ pub struct Paired {
 
 type Pick = Box<dyn Fn(&Scenario, &RunRecord) -> Option<f64>>;
 
+/// The smallest difference that matters: a fixed amount, or a share of the first scenario's mean.
+enum Smallest {
+    Fixed(f64),
+    Share(f64),
+}
+
 impl Paired {
     /// Compare `scenarios` (the first is the reference) from their run records, in run order.
     pub fn new(scenarios: &[&Scenario], recs: &[Vec<RunRecord>], seed: u64) -> Paired {
         let runs = recs.first().map(|r| r.len()).unwrap_or(0);
-        let mut outcomes: Vec<(String, String, Pick)> = vec![
+        let week = |s: Option<usize>, r: &RunRecord| s.unwrap_or(r.steps + 1) as f64;
+        let mut outcomes: Vec<(String, String, Pick, Smallest)> = vec![
             (
                 "p_opened".into(),
                 "P(office open at the end)".into(),
                 Box::new(|_, r| Some(f64::from(u8::from(r.opened)))),
+                Smallest::Fixed(0.01),
+            ),
+            (
+                "p_approved".into(),
+                "P(approved or open at the end)".into(),
+                Box::new(|_, r| Some(f64::from(u8::from(r.approved)))),
+                Smallest::Fixed(0.01),
+            ),
+            (
+                "approval_week".into(),
+                "week of approval (never: the horizon + 1)".into(),
+                Box::new(move |_, r| Some(week(r.approved_step, r))),
+                Smallest::Fixed(1.0),
+            ),
+            (
+                "opening_week".into(),
+                "week of opening (never: the horizon + 1)".into(),
+                Box::new(move |_, r| Some(week(r.opened_step, r))),
+                Smallest::Fixed(1.0),
             ),
             (
                 "hostile_drawn".into(),
                 "coercive events drawn per run (Goldstein ≤ −7; injected ones not counted)".into(),
                 Box::new(|_, r| Some(r.drawn_coercive)),
-            ),
-            (
-                "cooperation_mean".into(),
-                "cooperation index per step (regional sum)".into(),
-                Box::new(|_, r| Some(r.coop_mean)),
+                Smallest::Fixed(0.1),
             ),
             (
                 "cooperation_per_dyad".into(),
@@ -164,8 +222,25 @@ impl Paired {
                     let n = sc.actors.len() as f64;
                     (n > 1.0).then(|| r.coop_mean / (n * (n - 1.0)))
                 }),
+                Smallest::Share(0.05),
             ),
         ];
+        // The regional sum only where every scenario has the same actors: otherwise it moves
+        // with the number of pairs, not with how they behave.
+        let same_actors = scenarios.windows(2).all(|w| {
+            w[0].actors
+                .iter()
+                .map(|a| &a.id)
+                .eq(w[1].actors.iter().map(|a| &a.id))
+        });
+        if same_actors {
+            outcomes.push((
+                "cooperation_mean".into(),
+                "cooperation index per step (regional sum)".into(),
+                Box::new(|_, r| Some(r.coop_mean)),
+                Smallest::Share(0.05),
+            ));
+        }
         for (id, name) in actor_union(scenarios) {
             let key = id.clone();
             outcomes.push((
@@ -177,11 +252,12 @@ impl Paired {
                         .position(|a| a.id == key)
                         .map(|i| r.stance[i])
                 }),
+                Smallest::Fixed(0.05),
             ));
         }
         let rows = outcomes
             .into_iter()
-            .map(|(name, label, pick)| row(name, label, &pick, scenarios, recs))
+            .map(|(name, label, pick, smallest)| row(name, label, &pick, smallest, scenarios, recs))
             .collect();
         Paired { runs, seed, rows }
     }
@@ -200,6 +276,7 @@ impl Paired {
             "diff",
             "diff_lo95",
             "diff_hi95",
+            "smallest_that_matters",
             "verdict",
         ]);
         let f = |x: f64| format!("{}", crate::output::round_sig(x, 6));
@@ -211,10 +288,20 @@ impl Paired {
                     None => cells.extend([String::new(), String::new(), String::new()]),
                 }
                 match row.diffs[k] {
-                    Some(d) => cells.extend([f(d.mean), f(d.lo), f(d.hi), d.verdict().to_string()]),
-                    None => {
-                        cells.extend([String::new(), String::new(), String::new(), String::new()])
-                    }
+                    Some(d) => cells.extend([
+                        f(d.mean),
+                        f(d.lo),
+                        f(d.hi),
+                        f(row.smallest),
+                        d.verdict(row.smallest).to_string(),
+                    ]),
+                    None => cells.extend([
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]),
                 }
                 csv.row(&cells);
             }
@@ -240,6 +327,7 @@ fn row(
     name: String,
     label: String,
     pick: &Pick,
+    smallest: Smallest,
     scenarios: &[&Scenario],
     recs: &[Vec<RunRecord>],
 ) -> OutcomeRow {
@@ -248,7 +336,7 @@ fn row(
         .zip(recs)
         .map(|(sc, rs)| rs.iter().map(|r| pick(sc, r)).collect())
         .collect();
-    let values = series
+    let values: Vec<Option<Estimate>> = series
         .iter()
         .map(|s| s.as_deref().map(Estimate::of))
         .collect();
@@ -263,11 +351,20 @@ fn row(
             }
         })
         .collect();
+    let smallest = match smallest {
+        Smallest::Fixed(x) => x,
+        Smallest::Share(f) => values
+            .first()
+            .copied()
+            .flatten()
+            .map_or(0.0, |e: Estimate| f * e.mean.abs()),
+    };
     OutcomeRow {
         name,
         label,
         values,
         diffs,
+        smallest,
     }
 }
 
@@ -291,7 +388,7 @@ mod tests {
         for row in &p.rows {
             let d = row.diffs[1].unwrap();
             assert_eq!((d.mean, d.lo, d.hi), (0.0, 0.0, 0.0), "{}", row.name);
-            assert_eq!(d.verdict(), "within noise");
+            assert_eq!(row.verdict(1), Some("within noise"));
         }
     }
 
@@ -313,14 +410,22 @@ mod tests {
             .iter()
             .find(|r| r.name == "cooperation_per_dyad")
             .unwrap();
-        let sum = p
-            .rows
-            .iter()
-            .find(|r| r.name == "cooperation_mean")
-            .unwrap();
+        // Different actors: no regional sum, which would move with the number of pairs.
+        assert!(p.rows.iter().all(|r| r.name != "cooperation_mean"));
         let n = a.actors.len() as f64;
         let per = dyad.values[0].unwrap().mean * n * (n - 1.0);
-        assert!((per - sum.values[0].unwrap().mean).abs() < 1e-9);
+        let sum = ra_mean(&a);
+        assert!((per - sum).abs() < 1e-9, "{per} vs {sum}");
+        // The same actors: the regional sum is there.
+        let r1 = records(&a, 10, 1, &Control::none()).unwrap();
+        let q = Paired::new(&[&a, &a], &[r1.clone(), r1], 1);
+        assert!(q.rows.iter().any(|r| r.name == "cooperation_mean"));
+    }
+
+    /// The mean over 40 runs (seed 1) of the cooperation index per step of `sc`.
+    fn ra_mean(sc: &Scenario) -> f64 {
+        let r = records(sc, 40, 1, &Control::none()).unwrap();
+        r.iter().map(|x| x.coop_mean).sum::<f64>() / r.len() as f64
     }
 
     #[test]

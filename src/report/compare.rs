@@ -62,12 +62,17 @@ pub fn report(cmp: &Comparison, metric: Metric, command: &str) -> Report {
 fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
     let first = &cmp.items[0].sc.name;
     for (k, it) in cmp.items.iter().enumerate().skip(1) {
-        let differ: Vec<&str> = p
+        let material: Vec<&str> = p
             .rows
             .iter()
-            .filter(|row| row.diffs[k].is_some_and(|d| d.differs()))
-            .map(|row| row.name.as_str())
+            .filter(|row| row.diffs[k].is_some_and(|d| d.material(row.smallest)))
+            .map(|row| row.label.as_str())
             .collect();
+        let negligible = p
+            .rows
+            .iter()
+            .filter(|row| row.verdict(k) == Some("differs, negligible"))
+            .count();
         let open = p
             .rows
             .iter()
@@ -88,15 +93,34 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
             ),
             None => "P(office open) cannot be compared".into(),
         };
+        let shown: Vec<&str> = material.iter().take(6).copied().collect();
         r.headline.push(format!(
-            "{} against {first}: {open_text}; {} of {} outcomes differ beyond noise.",
+            "{} against {first}: {open_text}; {} of {} outcomes differ materially{}{}.",
             it.sc.name,
-            differ.len(),
-            p.rows.iter().filter(|row| row.diffs[k].is_some()).count()
+            material.len(),
+            p.rows.iter().filter(|row| row.diffs[k].is_some()).count(),
+            if shown.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({}{})",
+                    shown.join("; "),
+                    if material.len() > shown.len() {
+                        "; …"
+                    } else {
+                        ""
+                    }
+                )
+            },
+            if negligible > 0 {
+                format!(", {negligible} more differ beyond noise by less than matters")
+            } else {
+                String::new()
+            }
         ));
     }
     r.headline.push(format!(
-        "Each difference is the mean over {} paired runs (run r of every scenario uses the same random numbers, seed {}), with a 95% interval; “within noise” means the interval includes 0.",
+        "Each difference is the mean over {} paired runs (run r of every scenario uses the same random numbers, seed {}), with a 95% interval; “within noise” means the interval includes 0; “differs, negligible” that it excludes 0 but the difference is smaller than matters (0.05 of stance, 1 point of probability, 1 week, 0.1 coercive events a run, 5% of the cooperation index); “differs materially” otherwise.",
         p.runs, p.seed
     ));
     let mut t = Table::new("Differences from the first scenario", &["outcome"], &[]);
@@ -113,13 +137,13 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
         for d in &row.diffs[1..] {
             cells.push(est(d));
             cells.push(
-                d.map(|d| d.verdict().to_string())
+                d.map(|d| d.verdict(row.smallest).to_string())
                     .unwrap_or_else(|| "-".into()),
             );
         }
         t.rows.push(cells);
     }
     r.key_tables.push(t.with_note(
-        "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare. Coercive events count only those the model drew, not those a scenario injects.",
+        "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare (the regional sum is shown only when every scenario has the same actors). Weeks of approval and opening count a run that never got there at the horizon + 1. Coercive events count only those the model drew, not those a scenario injects.",
     ));
 }
