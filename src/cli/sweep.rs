@@ -284,19 +284,21 @@ fn print_global(base: &Scenario, runs: usize, an: &Analysis, results: &[OutcomeI
             println!("{}: the outcome does not vary over these ranges", r.outcome);
             continue;
         }
-        let mut ranked: Vec<(&str, f64)> = an
-            .ranges
-            .iter()
-            .map(|(k, _, _)| k.as_str())
-            .zip(r.importance())
-            .collect();
-        ranked.sort_by(|x, y| y.1.total_cmp(&x.1));
-        let top: Vec<String> = ranked
+        let top: Vec<String> = r
+            .drivers()
             .iter()
             .take(3)
-            .map(|(k, v)| format!("{k} {v:.2}"))
+            .map(|&(i, v)| format!("{} {v:.2}", an.ranges[i].0))
             .collect();
-        println!("{}: most influential {}", r.outcome, top.join(", "));
+        if top.is_empty() {
+            println!(
+                "{}: no parameter stands out from Monte Carlo noise ({:.0}% of the variance); raise --runs",
+                r.outcome,
+                100.0 * r.noise_share
+            );
+        } else {
+            println!("{}: most influential {}", r.outcome, top.join(", "));
+        }
     }
     let outside = results
         .iter()

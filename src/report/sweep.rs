@@ -117,19 +117,25 @@ fn ranking(an: &Analysis, res: &OutcomeIndices) -> String {
     if res.flat() {
         return format!("{}: does not vary over these ranges.", res.outcome);
     }
-    let mut ranked: Vec<(&str, f64)> = an
-        .ranges
-        .iter()
-        .map(|(k, _, _)| k.as_str())
-        .zip(res.importance())
-        .collect();
-    ranked.sort_by(|x, y| y.1.total_cmp(&x.1));
-    let top: Vec<String> = ranked
+    let top: Vec<String> = res
+        .drivers()
         .iter()
         .take(3)
-        .map(|(k, v)| format!("{k} ({v:.2})"))
+        .map(|&(i, v)| format!("{} ({v:.2})", an.ranges[i].0))
         .collect();
-    format!("{}: most influential {}.", res.outcome, top.join(", "))
+    if top.is_empty() {
+        return format!(
+            "{}: no parameter's influence stands out from Monte Carlo noise ({:.0}% of the outcome's variance across points is noise); raise --runs.",
+            res.outcome,
+            100.0 * res.noise_share
+        );
+    }
+    format!(
+        "{}: most influential {} (each with an interval above the {:.0}% of the variance that is noise).",
+        res.outcome,
+        top.join(", "),
+        100.0 * res.noise_share
+    )
 }
 
 fn indices_table(an: &Analysis, res: &OutcomeIndices) -> Table {

@@ -107,6 +107,30 @@ impl OutcomeIndices {
         }
     }
 
+    /// The parameters a headline may name as drivers, most important first (range indices and
+    /// importance): for Sobol', those whose S_T interval lies above the share of the variance
+    /// that is Monte Carlo noise (noise alone can give an index that large); for Morris, those
+    /// with μ* > 0. Empty when none does.
+    pub fn drivers(&self) -> Vec<(usize, f64)> {
+        let mut v: Vec<(usize, f64)> = match &self.indices {
+            Indices::Sobol(Some(ix)) => ix
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.st_lo > self.noise_share.max(0.0))
+                .map(|(i, s)| (i, s.st))
+                .collect(),
+            Indices::Sobol(None) => Vec::new(),
+            Indices::Morris(m) => m
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.mu_star > 0.0)
+                .map(|(i, m)| (i, m.mu_star))
+                .collect(),
+        };
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
     /// Each parameter's importance, S_T or μ*, in range order (empty without Sobol' indices).
     pub fn importance(&self) -> Vec<f64> {
         match &self.indices {
@@ -300,6 +324,30 @@ mod tests {
 
     fn ranges() -> Vec<Range> {
         vec![("a.x".into(), 0.0, 1.0), ("b.y".into(), 10.0, 20.0)]
+    }
+
+    #[test]
+    fn a_driver_must_stand_out_from_the_noise_share() {
+        let ix = |st: f64, lo: f64| crate::sensitivity::SobolIndex {
+            s1: st,
+            s1_lo: lo,
+            s1_hi: st,
+            st,
+            st_lo: lo,
+            st_hi: st + 0.1,
+        };
+        let mut o = OutcomeIndices {
+            outcome: "x".into(),
+            // 0.24 but its interval reaches 0.05, under the 29% that is noise; 0.5 from 0.4; 0.0.
+            indices: Indices::Sobol(Some(vec![ix(0.24, 0.05), ix(0.5, 0.4), ix(0.0, -0.1)])),
+            spread: 1.0,
+            noise_share: 0.29,
+        };
+        assert_eq!(o.drivers(), vec![(1, 0.5)]);
+        o.noise_share = 0.45;
+        assert!(o.drivers().is_empty(), "nothing stands out from 45% noise");
+        o.noise_share = 0.0;
+        assert_eq!(o.drivers(), vec![(1, 0.5), (0, 0.24)]);
     }
 
     #[test]
