@@ -36,7 +36,7 @@ impl Item {
         let top = (0..4)
             .max_by_key(|&k| (agg.status_at_end[k], k))
             .unwrap_or(0);
-        let injected = paired::injected_coercive(&sc) as u64 * agg.runs;
+        let injected = sc.injected_coercive() as u64 * agg.runs;
         Item {
             label: format!("{} (seed {}, {} runs)", sc.name, sc.seed, agg.runs),
             office: Status::ALL[top].name().to_string(),

@@ -22,8 +22,8 @@
 
 use crate::engine::{Compiled, Observer, Outcome, StepView};
 use crate::error::Result;
-use crate::model::{CooperationMean, Status, CATALOGUE, COERCIVE};
-use crate::scenario::{Scenario, ShockAction};
+use crate::model::{CooperationMean, Status};
+use crate::scenario::Scenario;
 use crate::sweep::outcomes::mean_ci;
 use crate::sweep::runner::{evaluate, Control, Extract};
 
@@ -43,15 +43,10 @@ pub struct RunRecord {
     pub stance: Vec<f64>,
 }
 
-/// Coercive events a scenario injects within its steps (always injected, in every run).
+/// Coercive events a scenario injects within its steps (a fact about the scenario, kept there:
+/// [`Scenario::injected_coercive`]).
 pub fn injected_coercive(sc: &Scenario) -> usize {
-    sc.shocks
-        .iter()
-        .filter(|s| s.step >= 1 && s.step <= sc.steps)
-        .filter(|s| {
-            matches!(s.action, ShockAction::Event { code, .. } if CATALOGUE[code].goldstein <= COERCIVE)
-        })
-        .count()
+    sc.injected_coercive()
 }
 
 /// Mean cooperation index over steps 1..=T.

@@ -379,7 +379,7 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
 /// The `hostile` object of an ensemble's summary.
 fn hostile_out(sc: &Scenario, agg: &Aggregate) -> HostileOut {
     let runs = agg.runs;
-    let injected = crate::compare::paired::injected_coercive(sc);
+    let injected = sc.injected_coercive();
     let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
     let any = wilson(drawn_runs, runs);
     let drawn = agg.coercive_events.saturating_sub(injected as u64 * runs);

@@ -3,7 +3,6 @@
 //! who pressed whom: the event mix per dyad with the target's stance change).
 
 use super::{pct, signed, Report, Section, Table};
-use crate::compare::paired::injected_coercive;
 use crate::engine::Outcome;
 use crate::ensemble::stats::wilson;
 use crate::ensemble::Aggregate;
@@ -80,7 +79,7 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
         "Uncertainty: this is one seeded story, not a probability. Run an ensemble (--runs 200 or more) to see how often it happens."
             .into(),
     );
-    let injected = injected_coercive(sc);
+    let injected = sc.injected_coercive();
     r.headline.push(format!(
         "{} events; coercive events (Goldstein ≤ −7): {} drawn by the model, {} injected by the scenario; mean cooperation index {} per {unit}.",
         rec.events.len(),
@@ -316,7 +315,7 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         r.key_tables.push(t);
     }
     r.key_tables.push(when);
-    let injected = injected_coercive(sc);
+    let injected = sc.injected_coercive();
     let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
     let h = wilson(drawn_runs, runs);
     r.headline.push(format!(

@@ -178,6 +178,19 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Coercive events (Goldstein ≤ −7) the scenario's shocks inject within its steps: they
+    /// happen in every run, so outputs that count what the model *drew* subtract them.
+    pub fn injected_coercive(&self) -> usize {
+        use crate::model::{CATALOGUE, COERCIVE};
+        self.shocks
+            .iter()
+            .filter(|s| s.step >= 1 && s.step <= self.steps)
+            .filter(|s| {
+                matches!(s.action, ShockAction::Event { code, .. } if CATALOGUE[code].goldstein <= COERCIVE)
+            })
+            .count()
+    }
+
     pub fn actor_index(&self, id: &str) -> Option<ActorId> {
         self.actors
             .iter()
