@@ -124,6 +124,30 @@ pub fn ensemble(sc: &Scenario, runs: u64, threads: usize, all_events: bool) -> E
     }
 }
 
+/// A paired comparison of `scenarios`, `runs` each: one ensemble's aggregate at a time, and every
+/// scenario's per-run records kept for pairing (each run's stances at every step, as f32).
+pub fn compare(scenarios: &[&Scenario], runs: u64, threads: usize) -> Estimate {
+    let mut est = Estimate::default();
+    for sc in scenarios {
+        let e = ensemble(sc, runs, threads, false);
+        est.memory = est.memory.max(e.memory);
+        est.output = est.output.max(e.output);
+    }
+    let records: u64 = scenarios
+        .iter()
+        .map(|sc| {
+            let n = sc.actors.len() as u64;
+            let per_run = (sc.steps as u64 + 1)
+                .saturating_mul(n)
+                .saturating_mul(4)
+                .saturating_add(n * 8 + 96);
+            per_run.saturating_mul(runs)
+        })
+        .fold(0u64, |a, b| a.saturating_add(b));
+    est.memory = est.memory.saturating_add(records);
+    est
+}
+
 /// `points` scenarios like `sc` held at once, each with its results.
 pub fn sweep(sc: &Scenario, points: u64) -> Estimate {
     let per_point = 2048

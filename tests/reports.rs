@@ -80,3 +80,55 @@ fn compare_verdicts_weigh_the_difference_against_the_smallest_that_matters() {
         "headline names the material outcomes"
     );
 }
+
+#[test]
+fn compare_window_and_peak_show_a_stance_that_moves_in_the_middle_of_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("c");
+    diplosim()
+        .args([
+            "compare",
+            "baseline",
+            "korean_tension",
+            "--runs",
+            "60",
+            "--window",
+            "16:30",
+        ])
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("differences.csv")).unwrap();
+    let seoul = csv
+        .lines()
+        .find(|l| l.starts_with("stance_south_korea,korean_tension,"))
+        .unwrap();
+    // South Korea's scripted lean (week 16) shows, averaged over weeks 16-30, materially.
+    assert!(seoul.ends_with("differs materially"), "{seoul}");
+    let peaks = std::fs::read_to_string(out.join("peaks.csv")).unwrap();
+    let p = peaks
+        .lines()
+        .find(|l| l.starts_with("south_korea,korean_tension,"))
+        .unwrap();
+    let cells: Vec<&str> = p.split(',').collect();
+    assert_eq!(
+        cells[2], "16",
+        "the largest difference is in the week of the shock: {p}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("mean stance of South Korea, weeks 16–30"));
+    assert!(html.contains("Largest paired difference in each stance, by week"));
+    // A window past the runs, or over folders, is refused.
+    diplosim()
+        .args([
+            "compare",
+            "baseline",
+            "korean_tension",
+            "--window",
+            "5:500",
+            "--quiet",
+        ])
+        .assert()
+        .code(2);
+}

@@ -506,3 +506,19 @@ fn a_vary_value_beyond_the_integer_range_is_refused_not_clamped() {
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("9300000000000000000"), "{err}");
 }
+
+#[test]
+fn a_comparison_beyond_the_memory_budget_is_refused_before_it_runs() {
+    // Every scenario's per-run records (stances at every step) are kept for pairing: bounded.
+    let tmp = tempfile::tempdir().unwrap();
+    let a = diplosim()
+        .args([
+            "compare", "nac", "baseline", "--runs", "1000000", "--steps", "10000", "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path().join("c"))
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("the budget is"));
+    assert!(!tmp.path().join("c").exists());
+}

@@ -35,8 +35,32 @@ pub struct CompareArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Compare stances averaged over weeks FROM to TO (inclusive) instead of at the end.
+    #[arg(long, value_name = "FROM:TO")]
+    pub window: Option<String>,
     #[command(flatten)]
     pub output: super::OutputArgs,
+}
+
+/// `--window FROM:TO`: two steps in order, within every scenario run here.
+fn parse_window(spec: &str, steps: usize) -> Result<(usize, usize)> {
+    let bad = |why: String| Error::Usage(format!("--window {spec}: {why}"));
+    let (a, b) = spec
+        .split_once(':')
+        .ok_or_else(|| bad("expected FROM:TO, e.g. 10:30".into()))?;
+    let parse = |x: &str| {
+        x.trim()
+            .parse::<usize>()
+            .map_err(|_| bad(format!("`{x}` is not a step")))
+    };
+    let (a, b) = (parse(a)?, parse(b)?);
+    if a > b {
+        return Err(bad("FROM comes after TO".into()));
+    }
+    if b > steps {
+        return Err(bad(format!("the runs end at step {steps}")));
+    }
+    Ok((a, b))
 }
 
 /// `--help` of `--metric`, listing the metrics.
@@ -94,6 +118,38 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         specs.push(Err(sc));
     }
     let seed = seed.unwrap_or(1);
+    {
+        let scs: Vec<&Scenario> = specs.iter().filter_map(|s| s.as_ref().err()).collect();
+        if !scs.is_empty() && a.runs > 1 {
+            let threads = a
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            crate::budget::check(
+                crate::budget::compare(&scs, a.runs as u64, threads),
+                &format!(
+                    "this comparison ({} scenarios × {} runs)",
+                    scs.len(),
+                    a.runs
+                ),
+            )?;
+        }
+    }
+    let window = match &a.window {
+        None => None,
+        Some(w) => {
+            if specs.iter().any(|s| s.is_ok()) || a.runs < 2 {
+                return Err(Error::Usage(
+                    "--window compares paired ensembles: give scenarios (not folders) and --runs of 2 or more".into(),
+                ));
+            }
+            let steps = specs
+                .iter()
+                .filter_map(|s| s.as_ref().err().map(|sc| sc.steps))
+                .min()
+                .unwrap_or(0);
+            Some(parse_window(w, steps)?)
+        }
+    };
     // The folder is checked and locked before anything runs.
     let names: Vec<&str> = specs
         .iter()
@@ -108,11 +164,12 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| crate::compare::default_dir(&names, seed, a.runs, &tags));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
-    let cmp = run_items(specs, a, seed)?;
+    let cmp = run_items(specs, a, seed, window)?;
     stage.write("comparison.csv", cmp.csv()?)?;
     if let Some(p) = &cmp.paired {
         let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
         stage.write("differences.csv", p.csv(&names)?)?;
+        stage.write("peaks.csv", p.peaks_csv(&names)?)?;
     }
     if !a.output.no_charts {
         render_compare(
@@ -148,6 +205,9 @@ fn command(a: &CompareArgs, seed: u64) -> String {
         w.extend(["--steps".into(), s.to_string()]);
     }
     w.extend(["--runs".into(), a.runs.to_string()]);
+    if let Some(win) = &a.window {
+        w.extend(["--window".into(), win.clone()]);
+    }
     super::Origin::new(Vec::new(), &w).command
 }
 
@@ -158,6 +218,7 @@ fn run_items(
     specs: Vec<std::result::Result<Item, Scenario>>,
     a: &CompareArgs,
     seed: u64,
+    window: Option<(usize, usize)>,
 ) -> Result<Comparison> {
     let all_scenarios = specs.iter().all(|s| s.is_err());
     let pool = super::ensemble::pool(a.threads)?;
@@ -169,7 +230,7 @@ fn run_items(
     if all_scenarios && a.runs > 1 {
         let scs: Vec<Scenario> = specs.into_iter().filter_map(|s| s.err()).collect();
         let (its, p) = pool.install(|| {
-            crate::compare::run_ensembles(scs, a.runs, seed, &super::CANCEL, &on_run)
+            crate::compare::run_ensembles(scs, a.runs, seed, window, &super::CANCEL, &on_run)
         })?;
         items = its;
         paired = Some(p);
@@ -184,6 +245,7 @@ fn run_items(
                             vec![sc],
                             a.runs,
                             seed,
+                            None,
                             &super::CANCEL,
                             &on_run,
                         )
@@ -230,6 +292,22 @@ fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
             })
             .collect();
         let _ = writeln!(s, "{:w0$}  {}", row.name, cells.join("   "));
+    }
+    // Where a stance moved materially at some week, even if not at the end (or in the window).
+    let shown: Vec<&crate::compare::paired::Peak> =
+        p.peaks.iter().filter(|k| k.diff.material(0.05)).collect();
+    if !shown.is_empty() {
+        let _ = writeln!(
+            s,
+            "largest paired difference in stance by week (material, ≥ 0.05):"
+        );
+        for k in shown {
+            let _ = writeln!(
+                s,
+                "  {} in {}: {:+.3} [{:+.3}, {:+.3}] at week {}",
+                k.actor, cmp.items[k.scenario].sc.name, k.diff.mean, k.diff.lo, k.diff.hi, k.week
+            );
+        }
     }
     s
 }

@@ -83,6 +83,7 @@ pub fn run_ensembles(
     scenarios: Vec<Scenario>,
     runs: usize,
     seed: u64,
+    window: Option<(usize, usize)>,
     cancel: &std::sync::atomic::AtomicBool,
     on_run: &(dyn Fn() + Sync),
 ) -> Result<(Vec<Item>, paired::Paired)> {
@@ -108,6 +109,6 @@ pub fn run_ensembles(
         items.push(Item::from_aggregate(sc.clone(), &agg));
     }
     let refs: Vec<&Scenario> = scenarios.iter().collect();
-    let p = paired::Paired::new(&refs, &recs, seed);
+    let p = paired::Paired::new(&refs, &recs, seed, window);
     Ok((items, p))
 }

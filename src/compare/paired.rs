@@ -41,6 +41,9 @@ pub struct RunRecord {
     pub drawn_coercive: f64,
     pub coop_mean: f64,
     pub stance: Vec<f64>,
+    /// Every actor's stance at every step, step-major (steps 0..=T × actors), for windows and
+    /// the week of the largest difference.
+    pub stance_path: Vec<f32>,
 }
 
 /// Coercive events a scenario injects within its steps (a fact about the scenario, kept there:
@@ -49,12 +52,13 @@ pub fn injected_coercive(sc: &Scenario) -> usize {
     sc.injected_coercive()
 }
 
-/// Mean cooperation index over steps 1..=T.
-pub struct CoopObserver(CooperationMean);
+/// Mean cooperation index over steps 1..=T, and every actor's stance at every step.
+pub struct CoopObserver(CooperationMean, Vec<f32>);
 
 impl Observer for CoopObserver {
     fn step(&mut self, v: &StepView) {
         self.0.add(v.step, v.cooperation);
+        self.1.extend(v.stance.iter().map(|&s| s as f32));
     }
 }
 
@@ -67,8 +71,11 @@ impl Extract for Records {
     type Observer = CoopObserver;
     type Run = RunRecord;
     type Point = Vec<RunRecord>;
-    fn observer(&self, _c: &Compiled) -> CoopObserver {
-        CoopObserver(CooperationMean::default())
+    fn observer(&self, c: &Compiled) -> CoopObserver {
+        CoopObserver(
+            CooperationMean::default(),
+            Vec::with_capacity((c.steps + 1) * c.n),
+        )
     }
     fn run(&self, c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
         RunRecord {
@@ -80,13 +87,14 @@ impl Extract for Records {
             drawn_coercive: out.coercive_events.saturating_sub(self.injected) as f64,
             coop_mean: obs.0.mean(),
             stance: out.final_stance,
+            stance_path: obs.1,
         }
     }
     fn point(&self, runs: &[RunRecord]) -> Vec<RunRecord> {
         runs.to_vec()
     }
     fn run_words(&self, base: &Scenario) -> usize {
-        10 + base.actors.len()
+        10 + base.actors.len() + (base.steps + 1) * base.actors.len() / 2
     }
 }
 
@@ -158,12 +166,30 @@ impl OutcomeRow {
     }
 }
 
+/// The week at which a scenario's paired difference in one actor's stance from the first
+/// scenario is largest (by |mean|), with that week's estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peak {
+    pub actor: String,
+    pub name: String,
+    /// Index of the scenario (≥ 1).
+    pub scenario: usize,
+    pub week: usize,
+    pub diff: Estimate,
+}
+
 /// A paired comparison of scenarios over R runs with common random numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paired {
     pub runs: usize,
     pub seed: u64,
     pub rows: Vec<OutcomeRow>,
+    /// The window final stances were averaged over (`--window`), if any.
+    pub window: Option<(usize, usize)>,
+    /// Per actor in both the first and a later scenario: the week of the largest paired
+    /// difference in stance (searched over every week: the largest of many differences, so its
+    /// interval is optimistic; a verdict on it needs the smallest difference that matters).
+    pub peaks: Vec<Peak>,
 }
 
 type Pick = Box<dyn Fn(&Scenario, &RunRecord) -> Option<f64>>;
@@ -175,8 +201,14 @@ enum Smallest {
 }
 
 impl Paired {
-    /// Compare `scenarios` (the first is the reference) from their run records, in run order.
-    pub fn new(scenarios: &[&Scenario], recs: &[Vec<RunRecord>], seed: u64) -> Paired {
+    /// Compare `scenarios` (the first is the reference) from their run records, in run order;
+    /// stances at the end, or averaged over the steps of `window` (inclusive).
+    pub fn new(
+        scenarios: &[&Scenario],
+        recs: &[Vec<RunRecord>],
+        seed: u64,
+        window: Option<(usize, usize)>,
+    ) -> Paired {
         let runs = recs.first().map(|r| r.len()).unwrap_or(0);
         let week = |s: Option<usize>, r: &RunRecord| s.unwrap_or(r.steps + 1) as f64;
         let mut outcomes: Vec<(String, String, Pick, Smallest)> = vec![
@@ -238,14 +270,25 @@ impl Paired {
         }
         for (id, name) in actor_union(scenarios) {
             let key = id.clone();
+            let label = match window {
+                None => format!("final stance of {name}"),
+                Some((a, b)) => format!("mean stance of {name}, weeks {a}–{b}"),
+            };
             outcomes.push((
                 format!("stance_{id}"),
-                format!("final stance of {name}"),
+                label,
                 Box::new(move |sc, r| {
-                    sc.actors
-                        .iter()
-                        .position(|a| a.id == key)
-                        .map(|i| r.stance[i])
+                    let i = sc.actors.iter().position(|a| a.id == key)?;
+                    Some(match window {
+                        None => r.stance[i],
+                        Some((a, b)) => {
+                            let n = sc.actors.len();
+                            (a..=b)
+                                .map(|t| r.stance_path[t * n + i] as f64)
+                                .sum::<f64>()
+                                / (b - a + 1) as f64
+                        }
+                    })
                 }),
                 Smallest::Fixed(0.05),
             ));
@@ -254,7 +297,14 @@ impl Paired {
             .into_iter()
             .map(|(name, label, pick, smallest)| row(name, label, &pick, smallest, scenarios, recs))
             .collect();
-        Paired { runs, seed, rows }
+        let peaks = peaks(scenarios, recs);
+        Paired {
+            runs,
+            seed,
+            rows,
+            window,
+            peaks,
+        }
     }
 }
 
@@ -300,6 +350,78 @@ impl Paired {
                 }
                 csv.row(&cells);
             }
+        }
+        csv.finish()
+    }
+}
+
+/// For each later scenario and each actor it shares with the first, the week (over the steps
+/// both runs have) where the paired mean difference in stance is largest in size.
+fn peaks(scenarios: &[&Scenario], recs: &[Vec<RunRecord>]) -> Vec<Peak> {
+    let mut out = Vec::new();
+    let (Some(first), Some(ra)) = (scenarios.first(), recs.first()) else {
+        return out;
+    };
+    let na = first.actors.len();
+    for (k, (sc, rb)) in scenarios.iter().zip(recs).enumerate().skip(1) {
+        let nb = sc.actors.len();
+        for (ia, a) in first.actors.iter().enumerate() {
+            let Some(ib) = sc.actors.iter().position(|x| x.id == a.id) else {
+                continue;
+            };
+            let steps = first.steps.min(sc.steps);
+            let mut best: Option<(usize, Estimate)> = None;
+            for t in 1..=steps {
+                let d: Vec<f64> = ra
+                    .iter()
+                    .zip(rb)
+                    .map(|(x, y)| {
+                        y.stance_path[t * nb + ib] as f64 - x.stance_path[t * na + ia] as f64
+                    })
+                    .collect();
+                let e = Estimate::of(&d);
+                if best.is_none_or(|(_, b)| e.mean.abs() > b.mean.abs()) {
+                    best = Some((t, e));
+                }
+            }
+            if let Some((week, diff)) = best {
+                out.push(Peak {
+                    actor: a.id.clone(),
+                    name: a.name.clone(),
+                    scenario: k,
+                    week,
+                    diff,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Paired {
+    /// `peaks.csv`: per actor and later scenario, the week of the largest paired difference in
+    /// stance from the first scenario, with its 95% interval and verdict (0.05 matters).
+    pub fn peaks_csv(&self, scenarios: &[String]) -> Result<Vec<u8>> {
+        let mut csv = crate::output::CsvText::new([
+            "actor",
+            "scenario",
+            "week",
+            "diff",
+            "diff_lo95",
+            "diff_hi95",
+            "verdict",
+        ]);
+        let f = |x: f64| format!("{}", crate::output::round_sig(x, 6));
+        for k in &self.peaks {
+            csv.row([
+                k.actor.clone(),
+                scenarios.get(k.scenario).cloned().unwrap_or_default(),
+                k.week.to_string(),
+                f(k.diff.mean),
+                f(k.diff.lo),
+                f(k.diff.hi),
+                k.diff.verdict(0.05).to_string(),
+            ]);
         }
         csv.finish()
     }
@@ -379,7 +501,7 @@ mod tests {
     fn a_scenario_against_itself_is_within_noise_with_a_zero_interval() {
         let a = load("baseline", 30);
         let r = records(&a, 20, 1, &Control::none()).unwrap();
-        let p = Paired::new(&[&a, &a], &[r.clone(), r], 1);
+        let p = Paired::new(&[&a, &a], &[r.clone(), r], 1, None);
         for row in &p.rows {
             let d = row.diffs[1].unwrap();
             assert_eq!((d.mean, d.lo, d.hi), (0.0, 0.0, 0.0), "{}", row.name);
@@ -393,7 +515,7 @@ mod tests {
         let b = load("ally_objects", 40);
         let ra = records(&a, 40, 1, &Control::none()).unwrap();
         let rb = records(&b, 40, 1, &Control::none()).unwrap();
-        let p = Paired::new(&[&a, &b], &[ra, rb], 1);
+        let p = Paired::new(&[&a, &b], &[ra, rb], 1, None);
         let opened = &p.rows[0];
         assert_eq!(opened.name, "p_opened");
         assert!(opened.diffs[1].unwrap().differs(), "{opened:?}");
@@ -413,7 +535,7 @@ mod tests {
         assert!((per - sum).abs() < 1e-9, "{per} vs {sum}");
         // The same actors: the regional sum is there.
         let r1 = records(&a, 10, 1, &Control::none()).unwrap();
-        let q = Paired::new(&[&a, &a], &[r1.clone(), r1], 1);
+        let q = Paired::new(&[&a, &a], &[r1.clone(), r1], 1, None);
         assert!(q.rows.iter().any(|r| r.name == "cooperation_mean"));
     }
 

@@ -143,7 +143,32 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
         }
         t.rows.push(cells);
     }
+    let mut peaks = Table::new(
+        "Largest paired difference in each stance, by week",
+        &[
+            "actor",
+            "scenario",
+            "week",
+            "difference (95% interval)",
+            "verdict",
+        ],
+        &[2],
+    );
+    for k in &p.peaks {
+        peaks.row([
+            k.name.clone(),
+            cmp.items[k.scenario].sc.name.clone(),
+            k.week.to_string(),
+            est(&Some(k.diff)),
+            k.diff.verdict(0.05).to_string(),
+        ]);
+    }
     r.key_tables.push(t.with_note(
         "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare (the regional sum is shown only when every scenario has the same actors). Weeks of approval and opening count a run that never got there at the horizon + 1. Coercive events count only those the model drew, not those a scenario injects.",
     ));
+    if !p.peaks.is_empty() {
+        r.key_tables.push(peaks.with_note(
+            "The week where the paired mean difference from the first scenario is largest in size, over every week both runs have. It is the largest of many differences, so its interval is optimistic; 0.05 of stance is the smallest that matters.",
+        ));
+    }
 }
