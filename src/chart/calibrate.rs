@@ -95,6 +95,8 @@ fn marginals<DB: DrawingBackend>(
             .map_err(e)?;
         chart
             .configure_mesh()
+            .x_label_formatter(&super::tick(pr.lo, pr.hi))
+            .y_label_formatter(&super::tick(0.0, top))
             .y_desc("density")
             .label_style(grey_font(12))
             .light_line_style(WHITE)
@@ -161,6 +163,8 @@ fn pairwise<DB: DrawingBackend>(
         .map_err(e)?;
     chart
         .configure_mesh()
+        .x_label_formatter(&super::tick(pa.lo, pa.hi))
+        .y_label_formatter(&super::tick(pb.lo, pb.hi))
         .x_desc(pa.key.as_str())
         .y_desc(pb.key.as_str())
         .label_style(grey_font(13))

@@ -116,6 +116,7 @@ fn draw_panel<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(input.step_unit.clone())
         .x_label_formatter(&|x: &f64| format!("{x:.0}"))
+        .y_label_formatter(&super::tick(lo, hi))
         .y_desc(input.y_desc.clone())
         .axis_desc_style(font(12))
         .label_style(font(11))

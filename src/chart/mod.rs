@@ -157,6 +157,24 @@ pub fn actor_color(id: &str) -> RGBColor {
     }
 }
 
+/// A tick label for an axis spanning `lo..hi`: as many decimals as a tenth of the span needs, and
+/// never "-0" (a value that rounds to zero prints as 0).
+pub(crate) fn tick(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
+    let step = ((hi - lo).abs() / 10.0).max(f64::MIN_POSITIVE);
+    let decimals = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
+    move |v: &f64| {
+        let s = format!("{v:.decimals$}");
+        if s.trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
+            s.trim_start_matches('-').to_string()
+        } else {
+            s
+        }
+    }
+}
+
 pub(crate) fn font(size: u32) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&BLACK)
 }
@@ -299,4 +317,20 @@ pub(crate) fn marker_note(input: &ChartInput) -> Vec<String> {
         v.push("orange dashed: shocks".to_string());
     }
     v
+}
+
+#[cfg(test)]
+mod tick_tests {
+    #[test]
+    fn ticks_never_print_minus_zero() {
+        let t = super::tick(-0.5, 0.5);
+        assert_eq!(t(&-0.0), "0.0");
+        assert_eq!(t(&-0.01), "0.0");
+        assert_eq!(t(&-0.2), "-0.2");
+        let t = super::tick(-0.01, 0.01);
+        assert_eq!(t(&-0.0004), "0.000");
+        assert_eq!(t(&0.004), "0.004");
+        let t = super::tick(0.0, 100.0);
+        assert_eq!(t(&40.0), "40");
+    }
 }
