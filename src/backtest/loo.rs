@@ -122,16 +122,7 @@ pub fn forecast_loo(
         ));
     }
     let thetas = design::sobol_points(&priors, s.samples, s.seed);
-    let points: Vec<Assignment> = thetas
-        .iter()
-        .map(|t| {
-            priors
-                .iter()
-                .map(|p| p.key.clone())
-                .zip(t.iter().copied())
-                .collect()
-        })
-        .collect();
+    let points: Vec<Assignment> = crate::calibrate::assignments(&priors, &thetas);
     let loaders: Vec<PointLoader> = files
         .iter()
         .map(|f| PointLoader::new(lib, &f.to_string_lossy(), Vec::new()))

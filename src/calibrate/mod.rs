@@ -136,6 +136,20 @@ pub fn check_refinement(samples: usize, rounds: usize) -> Result<()> {
     Ok(())
 }
 
+/// Each point `thetas[i]` as the `--set` assignment of the priors' keys.
+pub fn assignments(priors: &[Prior], thetas: &[Vec<f64>]) -> Vec<Assignment> {
+    thetas
+        .iter()
+        .map(|t| {
+            priors
+                .iter()
+                .map(|p| p.key.clone())
+                .zip(t.iter().copied())
+                .collect()
+        })
+        .collect()
+}
+
 /// Points loaded and evaluated at a time (bounds the scenarios held in memory).
 const CHUNK: usize = 256;
 
@@ -150,16 +164,7 @@ fn evaluate_round(
 ) -> Result<Vec<(u64, Vec<u64>)>> {
     let mut out = Vec::with_capacity(thetas.len());
     for chunk in thetas.chunks(CHUNK) {
-        let points: Vec<Assignment> = chunk
-            .iter()
-            .map(|t| {
-                priors
-                    .iter()
-                    .map(|p| p.key.clone())
-                    .zip(t.iter().copied())
-                    .collect()
-            })
-            .collect();
+        let points = assignments(priors, chunk);
         let scenarios = loader.load_all(&points)?;
         out.extend(evaluate(&scenarios, s.runs, s.seed, &AllHold(obs), ctl)?);
     }
