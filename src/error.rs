@@ -63,8 +63,6 @@ const MAX_SNIPPET: usize = 120;
 /// Most diagnostics printed for one error; the rest are counted.
 pub const MAX_SHOWN: usize = 50;
 
-/// One character as it may reach a terminal: control characters (escape sequences, bells,
-/// carriage returns) as `\u{1b}`; others (tabs included) as they are.
 /// Whether `c` is an invisible formatting character (Unicode general category Cf): bidirectional
 /// overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder what a terminal shows,
 /// zero-width spaces and joiners, the byte-order mark, tag characters. Refused in scenario text
@@ -77,6 +75,9 @@ pub fn is_invisible_format(c: char) -> bool {
         | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
+/// One character as it may reach a terminal: control characters (escape sequences, bells,
+/// carriage returns) and invisible formatting characters as `\u{1b}`; others (tabs included) as
+/// they are.
 fn escape_char(c: char, out: &mut String) {
     if (c.is_control() && c != '\t') || is_invisible_format(c) {
         out.extend(c.escape_unicode());

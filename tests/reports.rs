@@ -40,6 +40,13 @@ fn an_ensemble_report_says_who_blocks_and_when_it_opens() {
         base.contains("every such run in week 32"),
         "the baseline opens in week 32"
     );
+    // 999 of 1,000 runs open in week 32 and one in week 36: not "every such run".
+    let most = report(&["run", "pressure_backfires", "--runs", "1000"]);
+    assert!(
+        !most.contains("every such run"),
+        "one run opened in week 36"
+    );
+    assert!(most.contains("5–95% of those runs: week 32"));
 }
 
 #[test]

@@ -185,11 +185,11 @@ fn f05_f06_text_read_back_from_a_folder_is_checked_not_trusted() {
 #[test]
 fn f04_folders_read_back_are_bounded_before_they_are_read() {
     let tmp = tempfile::tempdir().unwrap();
-    // Invented actors at the last step: refused at the first, not allocated.
+    // Invented actors (a few, within the size bound): refused at the first, not allocated.
     let inv = tmp.path().join("invented");
     folder(&inv);
     let mut csv = std::fs::read_to_string(inv.join("timeseries.csv")).unwrap();
-    for k in 0..30_000 {
+    for k in 0..50 {
         csv.push_str(&format!("0,10,ghost{k},stance,0.5\n"));
     }
     std::fs::write(inv.join("timeseries.csv"), csv).unwrap();
@@ -204,7 +204,22 @@ fn f04_folders_read_back_are_bounded_before_they_are_read() {
     let mut text = std::fs::read_to_string(big.join("summary.json")).unwrap();
     text.push_str(&" ".repeat(4 << 20));
     std::fs::write(big.join("summary.json"), text).unwrap();
-    refused(tmp.path(), &big, "more than a summary of 9 actors can hold");
+    refused(tmp.path(), &big, "larger than a summary of 9 actors can be");
+    // A sparse 3 GB time series is refused by its size, before a byte is read.
+    let sparse = tmp.path().join("sparse");
+    folder(&sparse);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(sparse.join("timeseries.csv"))
+        .unwrap();
+    f.set_len(3 << 30).unwrap();
+    refused(tmp.path(), &sparse, "larger than the series of 9 actors");
+    // A summary that is a device, not a file, is not read.
+    let dev = tmp.path().join("dev");
+    folder(&dev);
+    std::fs::remove_file(dev.join("summary.json")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dev.join("summary.json")).unwrap();
+    refused(tmp.path(), &dev, "is not a regular file");
 }
 
 #[test]

@@ -93,21 +93,17 @@ impl Item {
         let sc = lib.load_path(&resolved, &[])?;
         let summary_path = dir.join("summary.json");
         // Bounded before it is read: a summary is a few kilobytes per actor.
-        let size = std::fs::metadata(&summary_path)
-            .map(|m| m.len())
-            .unwrap_or(0);
         let most = MAX_SUMMARY_BYTES_PER_ACTOR * (sc.actors.len() as u64 + 1) + (64 << 10);
-        if size > most {
-            return Err(Error::Usage(format!(
-                "{}: {size} bytes, more than a summary of {} actors can hold ({most}); not read",
-                summary_path.display(),
-                sc.actors.len()
-            )));
+        let what = format!("a summary of {} actors", sc.actors.len());
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut bounded(&summary_path, most, &what)?, &mut text)
+            .map_err(|e| Error::Read {
+                path: summary_path.clone(),
+                source: e,
+            })?;
+        if text.len() as u64 > most {
+            return Err(too_big(&summary_path, &what, most));
         }
-        let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::Read {
-            path: summary_path.clone(),
-            source: e,
-        })?;
         let summary: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             Error::Usage(format!("{}: not valid JSON: {e}", summary_path.display()))
         })?;
@@ -173,6 +169,37 @@ impl Item {
     }
 }
 
+/// Longest line of a `timeseries.csv` or `ensemble.csv` counted when bounding one.
+const MAX_SERIES_LINE: u64 = 256;
+
+fn too_big(path: &Path, what: &str, most: u64) -> Error {
+    Error::Usage(format!(
+        "{}: larger than {what} can be ({most} bytes); not read",
+        path.display()
+    ))
+}
+
+/// A regular file opened for reading at most `most + 1` bytes (the caller refuses more), after
+/// its size is checked: never a device, a pipe or a file that claims one size and holds another.
+fn bounded(path: &Path, most: u64, what: &str) -> Result<std::io::Take<std::fs::File>> {
+    let read_err = |e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file; not read",
+            path.display()
+        )));
+    }
+    if meta.len() > most {
+        return Err(too_big(path, what, most));
+    }
+    let f = std::fs::File::open(path).map_err(read_err)?;
+    Ok(std::io::Read::take(f, most + 1))
+}
+
 /// Series of a long CSV (`step,actor,metric,<col>`), by (actor, metric); rows of metrics this
 /// version does not know are skipped. A step past the folder's scenario's last, or an actor
 /// that is not one of its actors (or `*`), is refused, so memory is bounded by the scenario,
@@ -183,8 +210,20 @@ fn read_series(
     sc: &Scenario,
 ) -> Result<BTreeMap<(String, Metric), Vec<f64>>> {
     let max_step = sc.steps;
-    let mut rdr = csv::Reader::from_path(path)
-        .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+    // Every actor (and `*`) × every metric × every step, at most a couple of hundred bytes a
+    // line: a larger file (or one that is not a regular file) is refused before it is read.
+    let lines = (sc.steps as u64 + 1)
+        .saturating_mul(sc.actors.len() as u64 + 1)
+        .saturating_mul(Metric::ALL.len() as u64);
+    let most = lines
+        .saturating_mul(MAX_SERIES_LINE)
+        .saturating_add(64 << 10);
+    let what = format!(
+        "the series of {} actors × {} steps",
+        sc.actors.len(),
+        sc.steps
+    );
+    let mut rdr = csv::Reader::from_reader(bounded(path, most, &what)?);
     let headers = rdr
         .headers()
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?

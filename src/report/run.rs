@@ -243,8 +243,10 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
                     what.to_string(),
                     n.to_string(),
                     mid.to_string(),
-                    if lo == hi {
+                    if one_week(counts) {
                         format!("all in {unit} {lo}")
+                    } else if lo == hi {
+                        format!("{unit} {lo}")
                     } else {
                         format!("{unit}s {lo}–{hi}")
                     },
@@ -259,8 +261,10 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
                     },
                     pct(n as f64 / runs.max(1) as f64),
                     unit,
-                    if lo == hi {
+                    if one_week(counts) {
                         format!("every such run in {unit} {lo}")
+                    } else if lo == hi {
+                        format!("5–95% of those runs: {unit} {lo}")
                     } else {
                         format!("5–95% of those runs: {unit}s {lo}–{hi}")
                     }
@@ -352,6 +356,11 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
     r.sections.push(dyads(sc, agg));
     r.sections.push(super::scenario::section(sc));
     r
+}
+
+/// Whether every run counted in `counts` had the same week.
+fn one_week(counts: &[u64]) -> bool {
+    counts.iter().filter(|&&c| c > 0).count() == 1
 }
 
 /// The 5th, 50th and 95th percentile (nearest rank, so each is a week some run had) of the

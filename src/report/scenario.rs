@@ -74,7 +74,7 @@ fn relations(sc: &Scenario) -> Table {
         row.push(r.source.clone());
         t.rows.push(row);
     }
-    t
+    t.with_note("Pairs not listed start at affinity 0 and compliance 0.")
 }
 
 fn issue(sc: &Scenario) -> Table {
