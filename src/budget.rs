@@ -125,7 +125,8 @@ pub fn ensemble(sc: &Scenario, runs: u64, threads: usize, all_events: bool) -> E
 }
 
 /// A paired comparison of `scenarios`, `runs` each: one ensemble's aggregate at a time, and every
-/// scenario's per-run records kept for pairing (each run's stances at every step, as f32).
+/// scenario's per-run records kept for pairing (each run's stances at every step, as f32),
+/// counted twice: the runner's records and the copy a point's reduction makes are both alive.
 pub fn compare(scenarios: &[&Scenario], runs: u64, threads: usize) -> Estimate {
     let mut est = Estimate::default();
     for sc in scenarios {
@@ -141,7 +142,7 @@ pub fn compare(scenarios: &[&Scenario], runs: u64, threads: usize) -> Estimate {
                 .saturating_mul(n)
                 .saturating_mul(4)
                 .saturating_add(n * 8 + 96);
-            per_run.saturating_mul(runs)
+            per_run.saturating_mul(runs).saturating_mul(2)
         })
         .fold(0u64, |a, b| a.saturating_add(b));
     est.memory = est.memory.saturating_add(records);

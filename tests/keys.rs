@@ -10,7 +10,7 @@ fn escaped(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&#x22;")
+        .replace('"', "&quot;")
         .replace('\'', "&#x27;")
         .replace('/', "&#x2f;")
 }
@@ -20,6 +20,7 @@ fn every_key_a_shipped_scenario_sets_is_in_its_report_with_its_source() {
     let tmp = tempfile::tempdir().unwrap();
     let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
+        .chain(std::fs::read_dir(root().join("cases")).unwrap())
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();

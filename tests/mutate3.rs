@@ -172,6 +172,15 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// How many scalars (numbers, strings, booleans, nulls) a JSON value holds.
+fn scalars(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(m) => m.values().map(scalars).sum(),
+        serde_json::Value::Array(a) => a.iter().map(scalars).sum(),
+        _ => 1,
+    }
+}
+
 /// Mutate the numbers and strings of a JSON text: the `pick`-th scalar becomes a hostile value.
 fn mutate_json(v: &mut serde_json::Value, pick: &mut usize, to: &serde_json::Value) -> bool {
     match v {
@@ -220,8 +229,8 @@ proptest! {
         if summary {
             let p = dir.join("summary.json");
             let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            let mut at = pick;
-            mutate_json(&mut v, &mut at, &hostile(k));
+            let mut at = pick % scalars(&v).max(1);
+            assert!(mutate_json(&mut v, &mut at, &hostile(k)), "every mutant changes a value");
             std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
         } else {
             let p = dir.join("timeseries.csv");
@@ -252,8 +261,18 @@ proptest! {
         let p = a.join("shard.json");
         let st: ShardState = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
         let mut agg = serde_json::to_value(&st.aggregate).unwrap();
-        let mut at = pick;
-        mutate_json(&mut agg, &mut at, &hostile(k));
+        let mut at = pick % scalars(&agg).max(1);
+        // Counts an aggregate can hold (so that the mutant reaches merge's checks): none, one,
+        // many, the largest; and once in a while a value of the wrong type.
+        let counts = [
+            serde_json::json!(0),
+            serde_json::json!(1),
+            serde_json::json!(1_000_000),
+            serde_json::json!(u64::MAX),
+            serde_json::json!(7),
+            serde_json::json!(-1),
+        ];
+        mutate_json(&mut agg, &mut at, &counts[k % counts.len()]);
         let Ok(aggregate) = serde_json::from_value(agg) else {
             return Ok(()); // not an aggregate at all: merge refuses it at parsing (tested elsewhere)
         };

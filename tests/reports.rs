@@ -126,6 +126,29 @@ fn compare_window_and_peak_show_a_stance_that_moves_in_the_middle_of_the_run() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("mean stance of South Korea, weeks 16–30"));
     assert!(html.contains("Largest paired difference in each stance, by week"));
+    // Before the provocation (weeks 0-14) the two runs are the same: with that window South
+    // Korea is within noise, where at the end it differs materially.
+    let early = tmp.path().join("early");
+    diplosim()
+        .args([
+            "compare",
+            "baseline",
+            "korean_tension",
+            "--runs",
+            "60",
+            "--window",
+            "0:14",
+        ])
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&early)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(early.join("differences.csv")).unwrap();
+    let seoul = csv
+        .lines()
+        .find(|l| l.starts_with("stance_south_korea,korean_tension,"))
+        .unwrap();
+    assert!(seoul.ends_with("within noise"), "{seoul}");
     // A window past the runs, or over folders, is refused.
     diplosim()
         .args([

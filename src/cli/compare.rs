@@ -118,6 +118,10 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         specs.push(Err(sc));
     }
     let seed = seed.unwrap_or(1);
+    // A window changes the results: it names the default folder too.
+    if let Some(w) = &a.window {
+        tags.push(format!("window {w}"));
+    }
     {
         let scs: Vec<&Scenario> = specs.iter().filter_map(|s| s.as_ref().err()).collect();
         if !scs.is_empty() && a.runs > 1 {
@@ -266,8 +270,9 @@ fn run_items(
 fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
     let first = &cmp.items[0].sc.name;
     let mut s = format!(
-        "\ndifference from {first} (95% interval, paired over {} runs with common random numbers)\n",
-        p.runs
+        "\ndifference from {first} (95% interval, paired over {} runs with common random numbers{})\n",
+        p.runs,
+        p.window.map_or(String::new(), |(a, b)| format!("; stances: mean over steps {a}–{b}"))
     );
     let w0 = p
         .rows

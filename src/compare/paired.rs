@@ -270,9 +270,10 @@ impl Paired {
         }
         for (id, name) in actor_union(scenarios) {
             let key = id.clone();
+            let unit = &scenarios[0].step_unit;
             let label = match window {
                 None => format!("final stance of {name}"),
-                Some((a, b)) => format!("mean stance of {name}, weeks {a}–{b}"),
+                Some((a, b)) => format!("mean stance of {name}, {unit}s {a}–{b}"),
             };
             outcomes.push((
                 format!("stance_{id}"),
@@ -384,7 +385,8 @@ fn peaks(scenarios: &[&Scenario], recs: &[Vec<RunRecord>]) -> Vec<Peak> {
                     best = Some((t, e));
                 }
             }
-            if let Some((week, diff)) = best {
+            // A stance that never differs (the same path in every run) has no peak to report.
+            if let Some((week, diff)) = best.filter(|(_, d)| d.mean != 0.0 || d.lo != d.hi) {
                 out.push(Peak {
                     actor: a.id.clone(),
                     name: a.name.clone(),

@@ -117,6 +117,21 @@ fn ranking(an: &Analysis, res: &OutcomeIndices) -> String {
     if res.flat() {
         return format!("{}: does not vary over these ranges.", res.outcome);
     }
+    if let Indices::Morris(_) = &res.indices {
+        // Morris has no intervals: rank by μ*, and say what the noise is.
+        let top: Vec<String> = res
+            .drivers()
+            .iter()
+            .take(3)
+            .map(|&(i, v)| format!("{} (μ* {v:.2})", an.ranges[i].0))
+            .collect();
+        return format!(
+            "{}: largest elementary effects {} ({:.0}% of the outcome's variance across points is Monte Carlo noise; Morris gives no intervals, so treat small μ* with care).",
+            res.outcome,
+            if top.is_empty() { "none".to_string() } else { top.join(", ") },
+            100.0 * res.noise_share
+        );
+    }
     let top: Vec<String> = res
         .drivers()
         .iter()

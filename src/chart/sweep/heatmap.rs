@@ -92,7 +92,15 @@ fn heatmap<DB: DrawingBackend>(
             (a.min(*v), b.max(*v))
         });
     let title = if lo.is_finite() {
-        format!("{title} — {lo:.2} to {hi:.2} across the grid")
+        let two = |v: f64| {
+            let s = format!("{v:.2}");
+            if s == "-0.00" {
+                "0.00".to_string()
+            } else {
+                s
+            }
+        };
+        format!("{title} — {} to {} across the grid", two(lo), two(hi))
     } else {
         title.to_string()
     };
