@@ -43,15 +43,50 @@ fn draw(area: &Area, input: &CompareInput, rows: usize, cols: usize) -> DResult 
     with_area!(area, a => draw_on(a, input, rows, cols))
 }
 
-/// Line style k: solid, then dashes of different rhythm.
+/// Line style k: solid, then seven dashes of different rhythm, so up to eight scenarios each
+/// have their own (a ninth repeats the first).
 fn dash(k: usize) -> Option<(u32, u32)> {
-    match k % 5 {
+    match k % 8 {
         0 => None,
         1 => Some((12, 6)),
         2 => Some((3, 4)),
         3 => Some((18, 5)),
-        _ => Some((7, 3)),
+        4 => Some((7, 3)),
+        5 => Some((2, 9)),
+        6 => Some((26, 6)),
+        _ => Some((5, 11)),
     }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces where it can be (a word
+/// longer than a line is cut into pieces).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let pieces: Vec<String> = text
+        .split(' ')
+        .flat_map(|w| {
+            let cs: Vec<char> = w.chars().collect();
+            cs.chunks(width)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for p in pieces {
+        let len = cur.chars().count();
+        if len > 0 && len + 1 + p.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&p);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 fn draw_on<DB: DrawingBackend>(
@@ -171,9 +206,13 @@ fn draw_legend<DB: DrawingBackend>(side: &DrawingArea<DB, Shift>, input: &Compar
                 }
             }
         }
-        side.draw(&Text::new(s.label.clone(), (60, y), font(14)))
-            .map_err(e)?;
-        y += 24;
+        // Labels wrap inside the legend panel instead of running off the canvas.
+        for (i, l) in wrap(&s.label, 24).into_iter().enumerate() {
+            side.draw(&Text::new(l, (60, y + 18 * i as i32), font(14)))
+                .map_err(e)?;
+            y += if i == 0 { 0 } else { 18 };
+        }
+        y += 26;
     }
     side.draw(&Text::new(
         "colours: one per actor,",
@@ -188,4 +227,29 @@ fn draw_legend<DB: DrawingBackend>(side: &DrawingArea<DB, Shift>, input: &Compar
     ))
     .map_err(e)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dash, wrap};
+
+    #[test]
+    fn eight_scenarios_have_eight_line_styles() {
+        let styles: Vec<_> = (0..8).map(dash).collect();
+        for (i, a) in styles.iter().enumerate() {
+            for b in &styles[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn legend_labels_wrap_within_the_panel() {
+        let l = wrap("pressure_backfires (seed 1, 200 runs)", 24);
+        assert!(l.iter().all(|x| x.chars().count() <= 24), "{l:?}");
+        assert_eq!(l.join(" "), "pressure_backfires (seed 1, 200 runs)");
+        let long = wrap(&"x".repeat(60), 24);
+        assert_eq!(long.len(), 3);
+        assert!(long.iter().all(|x| x.chars().count() <= 24));
+    }
 }

@@ -328,16 +328,24 @@ fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
     };
     for a in &child.actors {
         match parent.actors.iter().find(|p| p.id == a.id) {
+            // Every number of the key table (absent ones left out), then membership and source.
             None => line(format!(
-                "  + actor {} ({}): capability {}, stance {:+}, salience {}, stubbornness {}, posture {}{} — {}",
+                "  + actor {} ({}): {}{} — {}",
                 a.id,
                 a.name,
-                a.capability,
-                a.stance,
-                a.salience,
-                a.stubbornness,
-                a.posture,
-                if a.member_of.is_empty() { String::new() } else { format!(", member of {}", a.member_of.join(", ")) },
+                ACTOR_KEYS
+                    .iter()
+                    .filter_map(|k| (k.get)(a).map(|v| match k.key {
+                        "stance" => format!("stance {v:+}"),
+                        _ => format!("{} {v}", k.key),
+                    }))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if a.member_of.is_empty() {
+                    String::new()
+                } else {
+                    format!(", member of {}", a.member_of.join(", "))
+                },
                 a.source
             )),
             Some(p) => {
@@ -345,12 +353,27 @@ fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
                 for k in &ACTOR_KEYS {
                     let (x, y) = ((k.get)(p), (k.get)(a));
                     if x != y {
-                        let why = a.sources.get(k.key).map(|s| format!(" ({s})")).unwrap_or_default();
-                        line(format!("  ~ actor {}.{}: {} → {}{why}", a.id, k.key, shown(x), shown(y)));
+                        let why = a
+                            .sources
+                            .get(k.key)
+                            .map(|s| format!(" ({s})"))
+                            .unwrap_or_default();
+                        line(format!(
+                            "  ~ actor {}.{}: {} → {}{why}",
+                            a.id,
+                            k.key,
+                            shown(x),
+                            shown(y)
+                        ));
                     }
                 }
                 cmp!(line, format!("actor {}.name", a.id), p.name, a.name);
-                cmp!(line, format!("actor {}.member_of", a.id), p.member_of.join(","), a.member_of.join(","));
+                cmp!(
+                    line,
+                    format!("actor {}.member_of", a.id),
+                    p.member_of.join(","),
+                    a.member_of.join(",")
+                );
             }
         }
     }
