@@ -325,7 +325,7 @@ fn ensemble_statistics_match_exact_values_from_the_individual_runs() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     // `p_any` counts coercive events the model drew: the scenario's injected ones happen in
     // every run and are not counted.
-    let injected = diplosim::compare::paired::injected_coercive(&sc);
+    let injected = sc.injected_coercive();
     let hostile_runs = recs
         .iter()
         .filter(|r| r.events.iter().filter(|e| e.goldstein() <= -7.0).count() > injected)

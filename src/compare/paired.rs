@@ -46,12 +46,6 @@ pub struct RunRecord {
     pub stance_path: Vec<f32>,
 }
 
-/// Coercive events a scenario injects within its steps (a fact about the scenario, kept there:
-/// [`Scenario::injected_coercive`]).
-pub fn injected_coercive(sc: &Scenario) -> usize {
-    sc.injected_coercive()
-}
-
 /// Mean cooperation index over steps 1..=T, and every actor's stance at every step.
 pub struct CoopObserver(CooperationMean, Vec<f32>);
 
@@ -101,7 +95,7 @@ impl Extract for Records {
 /// Runs 0..R of `sc` seeded by (seed, r), on the current rayon pool.
 pub fn records(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<Vec<RunRecord>> {
     let ex = Records {
-        injected: injected_coercive(sc),
+        injected: sc.injected_coercive(),
     };
     let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &ex, ctl)?;
     Ok(v.pop().unwrap_or_default())
@@ -550,8 +544,8 @@ mod tests {
     #[test]
     fn injected_coercive_events_are_counted_from_the_shocks() {
         let k = load("korean_tension", 104);
-        assert!(injected_coercive(&k) > 0);
-        assert_eq!(injected_coercive(&load("baseline", 104)), 0);
+        assert!(k.injected_coercive() > 0);
+        assert_eq!(load("baseline", 104).injected_coercive(), 0);
         let r = records(&k, 10, 1, &Control::none()).unwrap();
         assert!(r.iter().all(|x| x.drawn_coercive >= 0.0));
     }

@@ -401,6 +401,11 @@ pub enum RawObsValue {
 /// `[[question]]`: a dated yes/no (or binned timing) question about a historical case, in the
 /// observation vocabulary, with what happened and a reference-class base rate. Forecasts never
 /// read `outcome`.
+///
+/// The observation keys are repeated here rather than `#[serde(flatten)]`ed from
+/// [`RawObservation`]: serde cannot combine `flatten` with `deny_unknown_fields`, and every
+/// unknown key must be reported. [`RawQuestion::as_observation`] hands them to the observation
+/// checks and resolution, which are shared.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
