@@ -191,33 +191,8 @@ def out(case, kind, frm, to, inputs, value, rule):
 # The model's conflict share as a function of desired tone (rules 2 and 8), and its inverse: the
 # README's mapping of an ICEWS conflict share to the affinity that reproduces it (tau = A, beta term
 # left out: ICEWS counts all issues, not the case's).
-src = open(os.path.join(PROJECT, "src", "model", "catalogue.rs")).read()
-CODES = [(c, float(g), int(n)) for c, g, n in
-         re.findall(r'code\(\s*"(\d+)",\s*"[^"]*",\s*(-?[\d.]+),\s*(\d+),?\s*\)', src)]
-assert len(CODES) == 38, len(CODES)
-
-
-def conflict_share(tau, coercive):
-    num = den = 0.0
-    for c, g, n in CODES:
-        if g <= -7 and not coercive:
-            continue
-        w = max(n, 1) * math.exp(-((g / 10 - tau) ** 2) / (2 * T * T))
-        den += w
-        if int(c[:2]) >= 9:
-            num += w
-    return num / den
-
-
-def affinity_for_share(p, coercive):
-    lo, hi = -1.0, 1.0
-    for _ in range(60):
-        m = (lo + hi) / 2
-        if conflict_share(m, coercive) > p:
-            lo = m
-        else:
-            hi = m
-    return (lo + hi) / 2
+sys.path.insert(0, HERE)
+from tone04 import affinity_for_share  # noqa: E402  (the frozen 0.4 tone scale)
 
 
 # ---------------------------------------------------------------------------------------------

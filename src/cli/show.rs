@@ -164,7 +164,7 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
     for r in &sc.relations {
         let _ = writeln!(
             s,
-            "  {:<14} → {:<14} A={}{}{}  {}",
+            "  {:<14} → {:<14} A={}{}{}{}  {}",
             id(r.from),
             id(r.to),
             sign(r.affinity),
@@ -173,6 +173,11 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
                 .unwrap_or_default(),
             if r.compliance != 0.0 {
                 format!(" compliance={}", sign(r.compliance))
+            } else {
+                String::new()
+            },
+            if r.leverage != 0.0 {
+                format!(" leverage={}", r.leverage)
             } else {
                 String::new()
             },

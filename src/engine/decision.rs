@@ -47,6 +47,7 @@ pub(super) fn shock<O: Observer>(
                 actor,
                 target,
                 code,
+                issue: false,
             };
             return inject(c, st, &e, obs);
         }
@@ -124,7 +125,10 @@ pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mu
         blockers: blockers.clone(),
     };
     obs.vote(&vote);
+    // The vote is news, and an approval more news (docs/model.md, news and attention).
+    news(c, st, c.params.news_vote);
     if vote.approved {
+        news(c, st, c.params.news_decision);
         st.status = Status::Approved;
         st.approved_step = Some(t);
         st.blockers.clear();
@@ -150,6 +154,7 @@ pub(super) fn opening(c: &Compiled, st: &mut State, t: usize) {
 /// by κ_o·σ_i·s_i (a new fact persists).
 fn open(c: &Compiled, st: &mut State, t: usize) {
     let n = c.n;
+    news(c, st, c.params.news_decision);
     st.status = Status::Opened;
     st.opened_step = Some(t);
     let targets = [Some(c.host), c.body_actor.filter(|&b| b != c.host)];
@@ -162,6 +167,15 @@ fn open(c: &Compiled, st: &mut State, t: usize) {
                 st.a_edits += 1;
                 st.a_base[idx] = (st.a_base[idx] + shift).clamp(-1.0, 1.0);
             }
+        }
+    }
+}
+
+/// News of visibility v: every actor's attention rises by v · σ_i (docs/model.md).
+pub(super) fn news(c: &Compiled, st: &mut State, v: f64) {
+    if v != 0.0 {
+        for (h, s) in st.h.iter_mut().zip(&c.sal) {
+            *h += v * s;
         }
     }
 }

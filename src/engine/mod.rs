@@ -6,11 +6,13 @@
 //! aggregator for ensembles. Cost per step: O(N² + events · allies).
 //!
 //! Order within a step (state t → state t+1), every rule reading state t: stances
-//! (Friedkin–Johnsen, rule 1); events drawn from state t (codes weighted by their base rates,
-//! rule 8); reactions summed from state t plus relaxation, affinities clipped, and the stance
-//! changes of rule 7 (pressure and persuasion) added to rule 1's result before its clamp; posture
-//! (Richardson, rule 4); then shocks of step t+1, the vote if t+1 is a vote step (it reads the
-//! stances of t+1), the opening, and the indicators of t+1.
+//! (Friedkin–Johnsen, rule 1); background events drawn from state t (volume by partner, class
+//! then code, rules 2 and 8 as docs/model.md states them for 0.5), then issue signals from
+//! each actor's attention; reactions summed from state t plus relaxation, affinities clipped, and
+//! the stance changes of rule 7 (pressure and persuasion) added to rule 1's result before its
+//! clamp; posture (Richardson, rule 4); the anchors' lasting change and the attention of t+1;
+//! then shocks of step t+1 (and their news), the vote if t+1 is a vote step (it reads the stances
+//! of t+1; a vote and an approval are news), the opening (news), and the indicators of t+1.
 
 mod alias;
 pub mod chacha;
@@ -52,6 +54,9 @@ pub struct Event {
     pub target: ActorId,
     /// Index into [`CATALOGUE`].
     pub code: usize,
+    /// An issue signal (an event about the issue, sent for attention) rather than a background
+    /// bilateral event or an injected one.
+    pub issue: bool,
 }
 
 impl Event {
@@ -152,8 +157,19 @@ pub struct Compiled {
     body_actor: Option<usize>,
     issue: Issue,
     sampler: CodeSampler,
-    /// Rule 2's candidate tables (candidate probability rate · σ_i).
+    /// Rule 2's candidate tables: actor i's candidate probability u_i = max_j q_ij.
     pairs: PairSampler,
+    /// Rule 2's keep thresholds, row-major: a candidate pair (i, j) is kept when a 32-bit
+    /// uniform is below `keep[i*n + j]` = 2³² q_ij / u_i.
+    keep: Vec<f64>,
+    /// Whether i's economic leverage over j opens economic measures (row-major).
+    econ_open: Vec<bool>,
+    /// The targets of issue signals: the body (if an actor) and the host.
+    issue_targets: Vec<usize>,
+    /// Attention kept from one step to the next, 2^(−1/half-life).
+    decay: f64,
+    /// Visibility of the news among each step's shocks (Σ of their `news`).
+    news_at: Vec<f64>,
     /// Rules 3 and 7: each catalogue code's factors.
     code_fx: Vec<CodeFx>,
 }
@@ -164,9 +180,10 @@ impl Compiled {
     pub fn bytes_of(sc: &Scenario) -> usize {
         let n = sc.actors.len();
         std::mem::size_of::<Compiled>()
-            + 8 * (4 * n * n + 12 * n)
-            + CodeSampler::table_bytes(sc.params.temperature)
-            + PairSampler::bytes_of(&candidate_p(sc))
+            + 8 * (5 * n * n + 14 * n)
+            + n * n
+            + CodeSampler::table_bytes()
+            + PairSampler::bytes_of(&Volume::new(sc).u)
     }
 
     /// Steps of the cooperation index's moving average.
@@ -200,10 +217,23 @@ impl Compiled {
             }
         }
         let mut shocks = vec![Vec::new(); sc.steps + 1];
+        let mut news_at = vec![0.0; sc.steps + 1];
         for s in &sc.shocks {
             if s.step <= sc.steps {
                 shocks[s.step].push(s.action.clone());
+                news_at[s.step] += s.news;
             }
+        }
+        let lev_t = sc.params.leverage_threshold;
+        let mut econ_open = vec![false; n * n];
+        for r in &sc.relations {
+            econ_open[r.from.ix() * n + r.to.ix()] = r.leverage > 0.0 && r.leverage >= lev_t;
+        }
+        let volume = Volume::new(sc);
+        let body_actor = sc.actor_index(&sc.issue.body).map(|a| a.ix());
+        let mut issue_targets: Vec<usize> = body_actor.into_iter().collect();
+        if !issue_targets.contains(&sc.issue.host.ix()) {
+            issue_targets.push(sc.issue.host.ix());
         }
         Compiled {
             n,
@@ -244,10 +274,15 @@ impl Compiled {
             shocks,
             members: sc.issue.members.iter().map(|m| m.ix()).collect(),
             host: sc.issue.host.ix(),
-            body_actor: sc.actor_index(&sc.issue.body).map(|a| a.ix()),
+            body_actor,
             issue: sc.issue.clone(),
-            sampler: CodeSampler::new(sc.params.temperature),
-            pairs: PairSampler::new(&candidate_p(sc)),
+            sampler: CodeSampler::new(&sc.params),
+            pairs: PairSampler::new(&volume.u),
+            keep: volume.keep,
+            econ_open,
+            issue_targets,
+            decay: 0.5f64.powf(1.0 / sc.params.attention_half_life),
+            news_at,
             code_fx: CATALOGUE
                 .iter()
                 .map(|k| CodeFx::new(&sc.params, k.goldstein))
@@ -256,10 +291,67 @@ impl Compiled {
     }
 }
 
-/// Rule 2's candidate probability of each actor, rate · σ_i (0 when events are off).
-fn candidate_p(sc: &Scenario) -> Vec<f64> {
-    let rate = sc.params.rate.max(0.0);
-    sc.actors.iter().map(|a| rate * a.salience).collect()
+/// Rule 2's background volume (docs/model.md, volume by partner): i sends j a bilateral event in a
+/// step with probability q_ij = 1 − exp(−rate · c_i^a · c_j^b · e^{t·tie_ij}), tie_ij = 1 when
+/// |A_ij(0)| ≥ ally_threshold. The draw is thinned: j is a candidate of i with probability
+/// u_i = max_j q_ij, and a candidate is kept with probability q_ij / u_i.
+struct Volume {
+    /// u_i, each actor's candidate probability (0 when i sends nothing).
+    u: Vec<f64>,
+    /// 2³² q_ij / u_i, row-major (0 on the diagonal).
+    keep: Vec<f64>,
+}
+
+impl Volume {
+    fn new(sc: &Scenario) -> Volume {
+        let n = sc.actors.len();
+        let pr = &sc.params;
+        let mut q = vec![0.0; n * n];
+        for r in &sc.relations {
+            if r.affinity.abs() >= pr.ally_threshold && r.affinity != 0.0 {
+                q[r.from.ix() * n + r.to.ix()] = 1.0;
+            }
+        }
+        for i in 0..n {
+            let ci = sc.actors[i].capability.powf(pr.gravity_sender);
+            for j in 0..n {
+                let tie = q[i * n + j];
+                q[i * n + j] = if i == j {
+                    0.0
+                } else {
+                    let lambda = pr.rate
+                        * ci
+                        * sc.actors[j].capability.powf(pr.gravity_target)
+                        * libm::exp(pr.gravity_tie * tie);
+                    -libm::expm1(-lambda)
+                };
+            }
+        }
+        let u: Vec<f64> = (0..n)
+            .map(|i| q[i * n..(i + 1) * n].iter().fold(0.0f64, |m, &x| m.max(x)))
+            .collect();
+        let keep = (0..n * n)
+            .map(|k| {
+                let ui = u[k / n];
+                if ui > 0.0 {
+                    4294967296.0 * (q[k] / ui)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Volume { u, keep }
+    }
+}
+
+/// Rule 2's background probability q_ij of every ordered pair at the start of a run, row-major
+/// (what the thinned draw realises; for tests and documentation).
+pub fn background_q(sc: &Scenario) -> Vec<f64> {
+    let v = Volume::new(sc);
+    let n = sc.actors.len();
+    (0..n * n)
+        .map(|k| v.u[k / n] * v.keep[k] / 4294967296.0)
+        .collect()
 }
 
 /// Run the model once. `run` selects the random stream (see [`run_rng`]).
@@ -311,15 +403,18 @@ pub fn simulate_in<O: Observer, R: Rng>(
         let next = t + 1;
         rules::stances(c, st, &mut x.s_next, &mut x.threat, &mut x.normal, rng);
         rules::draw_events(c, st, next, x, rng);
+        rules::issue_signals(c, st, next, x, rng);
         let mut coop = rules::reactions(c, st, x, obs);
         rules::pressure(x);
         rules::posture(c, st, &x.threat, &mut x.bump, &mut x.p_next);
         rules::relax_affinities(c, st, x);
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);
+        rules::attention(c, st, x);
         for action in &c.shocks[next] {
             coop += decision::shock(c, st, action, next, obs);
         }
+        decision::news(c, st, c.news_at[next]);
         if c.issue.is_vote_step(next) {
             decision::vote(c, st, next, obs);
         }

@@ -1,7 +1,9 @@
 //! The rules of DESIGN.md, one function each, in the order a step calls them:
-//! [`stances`] (rule 1), [`draw_events`] (rules 2 and 8), [`reactions`] (rules 3 and 7, with
+//! [`stances`] (rule 1), [`draw_events`] (rules 2 and 8: volume by partner, class then code),
+//! [`issue_signals`] (news and attention, docs/model.md), [`reactions`] (rules 3 and 7, with
 //! [`event_effects`] shared by drawn and injected events), [`pressure`] (the end of rules 1 and 7),
-//! [`posture`] (rule 4), [`relax_affinities`] (end of rule 3). What follows the rules in a step —
+//! [`posture`] (rule 4), [`relax_affinities`] (end of rule 3), [`attention`] (lasting change and
+//! the decay of attention). What follows the rules in a step —
 //! shocks, the vote, the opening (rule 5) and the indicators (rule 6) — is in `decision.rs`.
 //!
 //! Every rule reads state t (`State`) and writes into the step's scratch (`Scratch`), so actor
@@ -12,6 +14,7 @@ use super::lanes::row_sums_avx2;
 use super::lanes::{avx2, relax, row_sums};
 use super::normal::Normal;
 use super::pairs::{candidates, GROUP, POSITIONS};
+use super::codes::{ECONOMIC, FORCE, MILITARY};
 use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
 use crate::model::{Status, COERCIVE};
 use crate::scenario::ActorId;
@@ -27,6 +30,8 @@ pub(super) struct State {
     /// A(0), the baseline affinities relax toward (moved by the opening).
     pub a_base: Vec<f64>,
     pub p: Vec<f64>,
+    /// h(t): each actor's attention to the issue (news × salience, decaying).
+    pub h: Vec<f64>,
     pub status: Status,
     pub approved_step: Option<usize>,
     pub opened_step: Option<usize>,
@@ -50,6 +55,7 @@ impl State {
             a: Vec::new(),
             a_base: Vec::new(),
             p: Vec::new(),
+            h: Vec::new(),
             status: Status::Proposed,
             approved_step: None,
             opened_step: None,
@@ -72,6 +78,10 @@ impl State {
         self.a.clone_from(&c.a0);
         self.a_base.clone_from(&c.a0);
         self.p.clone_from(&c.p0);
+        // The proposal becomes public at step 0.
+        self.h.clear();
+        self.h
+            .extend(c.sal.iter().map(|s| c.params.news_public * s));
         self.status = Status::Proposed;
         self.approved_step = None;
         self.opened_step = None;
@@ -115,14 +125,15 @@ pub(super) struct Scratch {
     pub threat: Vec<f64>,
     /// Rule 7: stance change of each target from this step's events.
     pub ds: Vec<f64>,
+    /// Issue signals each actor received this step (self-excitation of attention).
+    pub recv: Vec<f64>,
     /// The stance noise's normal draws.
     pub normal: Normal,
     pub events: Vec<Event>,
-    /// Rule 2's lists ([`draw_events`]): the step's candidate pairs, then the kept pairs and
-    /// their tones, each with room for every ordered pair and a group's spare writes.
+    /// Rule 2's lists ([`draw_events`]): the step's candidate pairs, then the kept pairs,
+    /// each with room for every ordered pair and a group's spare writes.
     cand: Vec<u32>,
     kept: Vec<u32>,
-    kept_tau: Vec<f64>,
     /// Allies of each target in A(t), kept while they hold: `allies_ok[j]` is cleared when an
     /// affinity toward j crosses the ally threshold in relaxation, and every list is found anew
     /// after A is edited otherwise (`State::a_edits` moved past `allies_edits`).
@@ -140,11 +151,11 @@ impl Scratch {
             bump: Vec::new(),
             threat: Vec::new(),
             ds: Vec::new(),
+            recv: Vec::new(),
             normal: Normal::default(),
             events: Vec::new(),
             cand: Vec::new(),
             kept: Vec::new(),
-            kept_tau: Vec::new(),
             allies: Vec::new(),
             allies_ok: Vec::new(),
             allies_edits: 0,
@@ -162,6 +173,7 @@ impl Scratch {
             &mut self.bump,
             &mut self.threat,
             &mut self.ds,
+            &mut self.recv,
         ] {
             v.clear();
             v.resize(n, 0.0);
@@ -174,8 +186,6 @@ impl Scratch {
             v.clear();
             v.resize(room, 0);
         }
-        self.kept_tau.clear();
-        self.kept_tau.resize(room, 0.0);
         self.allies.resize_with(n, Vec::new);
         self.allies_ok.clear();
         self.allies_ok.resize(n, false);
@@ -272,20 +282,21 @@ pub(super) fn pressure(x: &mut Scratch) {
     }
 }
 
-/// Rule 2: for each ordered pair, the desired tone `τ_ij = clamp(A_ij − β σ_i |s_i − s_j| / 2)`,
-/// one Bernoulli draw with `q_ij = rate σ_i (0.25 + 0.75 |τ_ij|)`, and for a hit one code from
-/// [`super::codes::CodeSampler`] (coercive codes only at posture ≥ the escalation threshold).
-/// The draw is thinned ([`super::pairs`]): i's partners come in groups of eight, one 64-bit
-/// uniform picks the group's candidates (each with probability rate σ_i), and a candidate is kept
-/// with probability 0.25 + 0.75 |τ_ij|. Events are stamped `step = next`, in order of (i, j).
+/// Rule 2 (0.5, docs/model.md), background bilateral events: for each ordered pair one Bernoulli
+/// draw with the pair's volume q_ij = 1 − exp(−rate c_i^a c_j^b e^{t·tie_ij}) (fixed for a
+/// scenario, see `Volume` in the engine), and for a hit one code for the desired tone
+/// `τ_ij = clamp(A_ij − β σ_i |s_i − s_j| / 2)` from [`super::codes::CodeSampler`] (class, then
+/// code, with the sender's gates). The draw is thinned ([`super::pairs`]): i's partners come in
+/// groups of eight, one 64-bit uniform picks the group's candidates (each with probability
+/// u_i = max_j q_ij), and a candidate is kept with probability q_ij / u_i. Events are stamped
+/// `step = next`, in order of (i, j).
 ///
-/// Three passes, so that which pairs come up never steers a branch (a mispredicted branch costs
-/// more than the arithmetic of a pair): every group's candidates are written to a list (one row
-/// of [`POSITIONS`], advanced over by the group's popcount); every candidate's keep test is
-/// computed and the pair written to the list of kept pairs, advanced over by the test's result;
-/// then a code is drawn for each kept pair. The generator is read in that order: the groups'
-/// 64-bit uniforms (actor by actor), one 32-bit uniform per candidate, then the codes' draws.
-/// O(N²) work, O(N²/8 + events) draws.
+/// Three passes, so that which pairs come up never steers a branch: every group's candidates are
+/// written to a list (one row of [`POSITIONS`], advanced over by the group's popcount); every
+/// candidate's keep test is computed and the pair written to the list of kept pairs, advanced
+/// over by the test's result; then a code is drawn for each kept pair. The generator is read in
+/// that order: the groups' 64-bit uniforms (actor by actor), one 32-bit uniform per candidate,
+/// then the codes' draws. O(N²) work, O(N²/8 + events) draws.
 pub(super) fn draw_events<R: Rng>(
     c: &Compiled,
     st: &State,
@@ -321,31 +332,125 @@ pub(super) fn draw_events<R: Rng>(
             first += GROUP;
         }
     }
-    // Pass 2: the keep tests. A 32-bit uniform u (exact in f64) is below k·2³² with
-    // probability ⌈k·2³²⌉/2³², one compare and no `ceil`.
-    let (kept, kept_tau) = (&mut x.kept[..], &mut x.kept_tau[..]);
+    // Pass 2: the keep tests. A 32-bit uniform u (exact in f64) is below 2³² q_ij/u_i with
+    // probability ⌈2³² q_ij/u_i⌉/2³², one compare and no `ceil`.
+    let kept = &mut x.kept[..];
     let mut e = 0;
     for &pair in &cand[..k] {
         let (i, o) = ((pair >> 16) as usize, (pair & 0xffff) as usize);
         let j = o + usize::from(o >= i);
-        let half_bs = pr.beta * c.sal[i] * 0.5;
-        let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
         kept[e] = (i as u32) << 16 | j as u32;
-        kept_tau[e] = tau;
         let u = f64::from(rng.next_u32());
-        e += usize::from(u < 4294967296.0 * (0.25 + 0.75 * tau.abs()));
+        e += usize::from(u < c.keep[i * n + j]);
     }
     // Pass 3: the codes.
-    for (&pair, &tau) in kept[..e].iter().zip(&kept_tau[..e]) {
+    for &pair in &kept[..e] {
         let (i, j) = ((pair >> 16) as usize, (pair & 0xffff) as usize);
-        let coercive_ok = st.p[i] >= pr.escalation_threshold;
-        let code = c.sampler.pick(tau, coercive_ok, rng);
+        let half_bs = pr.beta * c.sal[i] * 0.5;
+        let tau = (st.a[i * n + j] - half_bs * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
+        let code = c.sampler.pick(tau, gates(c, st, i, j), rng);
         x.events.push(Event {
             step: next,
             actor: ActorId(i as u16),
             target: ActorId(j as u16),
             code,
+            issue: false,
         });
+    }
+}
+
+/// The gates open to i toward j in state t: military codes at posture ≥ the escalation
+/// threshold, force at posture ≥ the force threshold, economic measures with leverage over j.
+#[inline(always)]
+fn gates(c: &Compiled, st: &State, i: usize, j: usize) -> usize {
+    let pr = &c.params;
+    let p = st.p[i];
+    usize::from(p >= pr.escalation_threshold) * MILITARY
+        | usize::from(p >= pr.force_threshold) * FORCE
+        | usize::from(c.econ_open[i * c.n + j]) * ECONOMIC
+}
+
+/// Issue signals (docs/model.md, news and attention): each actor i sends each issue target j (the
+/// body, if it is an actor, and the host; never itself) a Poisson(issue_rate · h_i(t)) number of
+/// events about the issue, each with the desired tone of its disagreement on the issue,
+/// `τ = clamp(A_ij − |s_i − s_j| / 2)`: rule 2's tone with the whole disagreement (a background
+/// event mixes every issue between the pair, weighted by this one's salience; an issue signal is
+/// about this issue alone, and salience has already set how often i speaks), and a code drawn as
+/// for a background event. Read from state t; appended to the step's events after the background ones,
+/// in order of (i, target). Draws: one 64-bit uniform per (i, target) with i attentive, then the
+/// codes' draws. A count is capped at 1,000 (a mean that large is outside every fitted range).
+pub(super) fn issue_signals<R: Rng>(
+    c: &Compiled,
+    st: &State,
+    next: usize,
+    x: &mut Scratch,
+    rng: &mut R,
+) {
+    let rate = c.params.issue_rate;
+    if rate <= 0.0 {
+        return;
+    }
+    let n = c.n;
+    for i in 0..n {
+        let mean = rate * st.h[i];
+        if !(mean > 0.0) {
+            continue;
+        }
+        let p0 = libm::exp(-mean);
+        for &j in &c.issue_targets {
+            if j == i {
+                continue;
+            }
+            let count = poisson(mean, p0, rng);
+            if count == 0 {
+                continue;
+            }
+            let tau = (st.a[i * n + j] - 0.5 * (st.s[i] - st.s[j]).abs()).clamp(-1.0, 1.0);
+            let mask = gates(c, st, i, j);
+            for _ in 0..count {
+                let code = c.sampler.pick(tau, mask, rng);
+                x.events.push(Event {
+                    step: next,
+                    actor: ActorId(i as u16),
+                    target: ActorId(j as u16),
+                    code,
+                    issue: true,
+                });
+            }
+        }
+    }
+}
+
+/// A Poisson(mean) count by inversion from one 64-bit uniform (`p0` = e^−mean), capped at 1,000.
+#[inline]
+pub(super) fn poisson<R: Rng>(mean: f64, p0: f64, rng: &mut R) -> u32 {
+    let u = rng.next_u64() as f64 * (1.0 / 18446744073709551616.0);
+    let (mut k, mut p, mut cdf) = (0u32, p0, p0);
+    while u >= cdf && k < 1000 {
+        k += 1;
+        p *= mean / f64::from(k);
+        cdf += p;
+        if p == 0.0 && f64::from(k) > mean {
+            // The tail's terms underflowed: what is left of the mass is rounding.
+            break;
+        }
+    }
+    k
+}
+
+/// Lasting change and attention (docs/model.md), once the stances of t+1 are known: each anchor
+/// moves toward the actor's new stance, `s_i(0) += min(1, μ h_i(t)) (s_i(t+1) − s_i(0))`; then
+/// `h_i(t+1) = 2^(−1/half-life) h_i(t) + ξ σ_i r_i`, r_i the issue signals i received this step.
+/// The news of step t+1 (shocks, votes, the decision) is added after. O(N).
+pub(super) fn attention(c: &Compiled, st: &mut State, x: &mut Scratch) {
+    let (mu, xi) = (c.params.anchor_rate, c.params.excitation);
+    for i in 0..c.n {
+        let w = (mu * st.h[i]).min(1.0);
+        if w > 0.0 {
+            st.anchor[i] += w * (st.s[i] - st.anchor[i]);
+        }
+        let r = std::mem::take(&mut x.recv[i]);
+        st.h[i] = c.decay * st.h[i] + xi * c.sal[i] * r;
     }
 }
 
@@ -508,6 +613,7 @@ pub(super) fn reactions<O: Observer>(
         let fx = event_effects(c, &st.a, &st.s, &x.allies[j], e, |idx, d| d_a[idx] += d);
         x.bump[j] += fx.posture;
         x.ds[j] += fx.stance;
+        x.recv[j] += f64::from(u8::from(e.issue));
         record_event(st, e, obs);
         coop += e.goldstein();
     }

@@ -247,6 +247,7 @@ mod tests {
             actor: ActorId(a),
             target: ActorId(b),
             code: code_index(code).unwrap(),
+            issue: false,
         };
         r.events = vec![
             ev(1, 0, 1, "111"),

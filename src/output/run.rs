@@ -110,7 +110,7 @@ fn stream_file(
 }
 
 /// Columns of `events.csv`.
-pub const EVENTS_HEADER: [&str; 7] = [
+pub const EVENTS_HEADER: [&str; 8] = [
     "run",
     "step",
     "actor",
@@ -118,9 +118,11 @@ pub const EVENTS_HEADER: [&str; 7] = [
     "code",
     "label",
     "goldstein",
+    "issue",
 ];
 
-/// Write the `events.csv` rows of one run: `run,step,actor,target,code,label,goldstein`.
+/// Write the `events.csv` rows of one run: `run,step,actor,target,code,label,goldstein,issue`
+/// (`issue` 1 for an issue signal, 0 for a background or injected event).
 pub fn write_event_rows<W: std::io::Write>(
     w: &mut csv::Writer<W>,
     sc: &Scenario,
@@ -138,6 +140,7 @@ pub fn write_event_rows<W: std::io::Write>(
             c.code,
             c.label,
             &c.goldstein.to_string(),
+            if e.issue { "1" } else { "0" },
         ])?;
     }
     Ok(())

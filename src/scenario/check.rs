@@ -324,6 +324,7 @@ impl Checker<'_> {
             }
             self.num(p().key("affinity"), r.affinity, SIGNED);
             self.num(p().key("compliance"), r.compliance, SIGNED);
+            self.num(p().key("leverage"), r.leverage, Bounds::closed(0.0, 1.0));
             self.num(
                 p().key("influence"),
                 r.influence,
@@ -355,6 +356,7 @@ impl Checker<'_> {
             self.err(&p(), "shock has no `step`".into());
         }
         self.int(p().key("step"), s.step, 1, MAX_STEPS);
+        self.num(p().key("news"), s.news, Bounds::closed(0.0, 10.0));
         self.id(p().key("actor"), s.actor.as_ref());
         self.id(p().key("target"), s.target.as_ref());
         let Some(kind) = &s.kind else {

@@ -95,7 +95,7 @@ pub const ACTOR_KEYS: [ActorKey; 9] = [
 ];
 
 /// Every per-relation number, in the order tables show them.
-pub const RELATION_KEYS: [RelationKey; 3] = [
+pub const RELATION_KEYS: [RelationKey; 4] = [
     RelationKey {
         key: "affinity",
         symbol: "A(0)",
@@ -109,6 +109,13 @@ pub const RELATION_KEYS: [RelationKey; 3] = [
         default: Some(0.0),
         get: |r| Some(r.compliance),
         meaning: "rule 7: how from answers to's pressure, in [-1, 1] (+1 gives way, −1 digs in)",
+    },
+    RelationKey {
+        key: "leverage",
+        symbol: "leverage",
+        default: Some(0.0),
+        get: |r| Some(r.leverage),
+        meaning: "economic leverage of from over to in [0, 1]: share of to's exports bought by from; economic measures need ≥ leverage_threshold",
     },
     RelationKey {
         key: "influence",

@@ -88,7 +88,7 @@ impl Merged {
             let key = (r.from.clone(), r.to.clone());
             match rel_at.get(&key).map(|&i| &mut self.relations[i]) {
                 Some((dst, _)) => {
-                    patch!(dst, r; affinity, influence, compliance, source);
+                    patch!(dst, r; affinity, influence, compliance, leverage, source);
                 }
                 None => {
                     rel_at.insert(key, self.relations.len());

@@ -311,6 +311,12 @@ pub struct RawRelation {
     #[schemars(range(min = -1.0, max = 1.0))]
     pub compliance: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Economic leverage of from over to, in [0, 1]: the share of to's goods exports that go to
+    /// from (codebook K2). From may send economic measures (CAMEO 162, 163) to to only when it is
+    /// at least `model.leverage_threshold`; 0 (default) never.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub leverage: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
     pub source: Option<String>,
 }
@@ -346,6 +352,12 @@ pub struct RawShock {
     /// For office: proposed, postponed, approved or opened.
     #[schemars(extend("enum" = ["proposed", "postponed", "approved", "opened"]))]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The shock is news with this visibility in [0, 10] (the proposal's announcement is 1):
+    /// every actor's attention to the issue rises by visibility × its salience (docs/model.md).
+    /// Omitted: 0, not news.
+    #[schemars(range(min = 0.0, max = 10.0))]
+    pub news: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance of the shock.
     pub source: Option<String>,

@@ -156,13 +156,17 @@ impl<'a> Resolver<'a> {
                     format!("relation {from} → {to} is missing required key `source`"),
                 ));
             }
-            if r.affinity.is_none() && r.influence.is_none() && r.compliance.is_none() {
+            if r.affinity.is_none()
+                && r.influence.is_none()
+                && r.compliance.is_none()
+                && r.leverage.is_none()
+            {
                 self.diags.push(self.at(
                     *o,
                     "relation",
                     None,
                     format!(
-                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`"
+                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`, `leverage`"
                     ),
                 ));
             }
@@ -173,6 +177,7 @@ impl<'a> Resolver<'a> {
                     affinity: r.affinity.unwrap_or(0.0),
                     influence: r.influence,
                     compliance: r.compliance.unwrap_or(0.0),
+                    leverage: r.leverage.unwrap_or(0.0),
                     source: r.source.clone().unwrap_or_default(),
                 });
             }
@@ -364,6 +369,7 @@ impl<'a> Resolver<'a> {
             shocks.push(Shock {
                 step: step as usize,
                 action,
+                news: s.news.unwrap_or(0.0),
                 source: s.source.clone().unwrap_or_default(),
             });
         }

@@ -58,6 +58,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
                 affinity: Some(r.affinity),
                 influence: r.influence,
                 compliance: (r.compliance != 0.0).then_some(r.compliance),
+                leverage: (r.leverage != 0.0).then_some(r.leverage),
                 source: Some(r.source.clone()),
             })
             .collect(),
@@ -92,6 +93,7 @@ fn raw_shock(s: &Scenario, sh: &Shock) -> RawShock {
     };
     let mut r = RawShock {
         step: Some(sh.step as i64),
+        news: (sh.news != 0.0).then_some(sh.news),
         source: Some(sh.source.clone()),
         ..Default::default()
     };

@@ -56,6 +56,8 @@ pub struct Relation {
     pub influence: Option<f64>,
     /// Rule 7: how `from` answers pressure from `to`, in [−1, 1] (+1 gives way, −1 digs in).
     pub compliance: f64,
+    /// Economic leverage of `from` over `to` in [0, 1]: the share of to's exports bought by from.
+    pub leverage: f64,
     pub source: String,
 }
 
@@ -115,6 +117,8 @@ pub enum ShockAction {
 pub struct Shock {
     pub step: usize,
     pub action: ShockAction,
+    /// Visibility as news (0: not news): attention rises by news × salience.
+    pub news: f64,
     pub source: String,
 }
 

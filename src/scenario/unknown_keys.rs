@@ -141,6 +141,7 @@ mod tests {
                 "affinity",
                 "influence",
                 "compliance",
+                "leverage",
                 "source"
             ]
         );
