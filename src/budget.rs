@@ -43,23 +43,32 @@ fn slots(sc: &Scenario) -> u64 {
     (sc.actors.len() * Metric::PER_ACTOR + Metric::REGION) as u64
 }
 
-/// Events a run of `sc` may record, from rule 2: `q = rate · σ · (0.25 + 0.75 |τ|)` per ordered
-/// pair and step, with `|τ|` bounded by the mean |affinity| over all pairs plus β times the
-/// spread of stances (so a world of strangers at peace is not charged as one at war).
+/// Events a run of `sc` may record (their expected number, 0.5 rules, docs/model.md): the
+/// background volume Σ q_ij per step, plus the issue signals, issue_rate · Σ σ_i · targets per
+/// unit of attention, attention summed over a run being at most the news (the announcement, every
+/// vote, approval and opening, the shocks' news) times 1/(1 − decay), raised for self-excitation
+/// by its branching factor (capped at ten times), plus one per shock.
 pub fn max_events_per_run(sc: &Scenario) -> u64 {
-    let n = sc.actors.len() as f64;
-    let pairs = (n * (n - 1.0)).max(1.0);
+    let pr = &sc.params;
+    let background: f64 = crate::engine::background_q(sc).iter().sum::<f64>() * sc.steps as f64;
     let salience: f64 = sc.actors.iter().map(|a| a.salience).sum();
-    let affinity: f64 = sc.relations.iter().map(|r| r.affinity.abs()).sum::<f64>() / pairs;
-    let (lo, hi) = sc.actors.iter().fold((1.0f64, -1.0f64), |(lo, hi), a| {
-        (lo.min(a.stance), hi.max(a.stance))
-    });
-    let tau = (affinity + sc.params.beta * (hi - lo).max(0.0) / 2.0).min(1.0);
-    let per_step = sc.params.rate * salience * (n - 1.0).max(0.0) * (0.25 + 0.75 * tau);
-    (per_step * sc.steps as f64)
-        .ceil()
-        .min(u64::MAX as f64 / 2.0) as u64
-        + sc.shocks.len() as u64
+    let top_salience = sc.actors.iter().fold(0.0f64, |m, a| m.max(a.salience));
+    let targets = 2.0;
+    let votes = if sc.issue.first_vote <= sc.steps {
+        1 + (sc.steps - sc.issue.first_vote) / sc.issue.vote_interval.max(1)
+    } else {
+        0
+    };
+    let news = pr.news_public
+        + pr.news_vote * votes as f64
+        + 2.0 * pr.news_decision
+        + sc.shocks.iter().map(|s| s.news).sum::<f64>();
+    let keep = libm::pow(0.5, 1.0 / pr.attention_half_life);
+    let span = 1.0 / (1.0 - keep).max(1e-9);
+    let branching = pr.excitation * top_salience * pr.issue_rate * targets * span;
+    let excite = 1.0 / (1.0 - branching.min(0.9));
+    let issue = pr.issue_rate * salience * targets * news * span * excite;
+    (background + issue).ceil().min(u64::MAX as f64 / 2.0) as u64 + sc.shocks.len() as u64
 }
 
 /// The working state of the engine: a few n × n matrices.

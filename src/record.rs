@@ -182,10 +182,14 @@ pub fn dyad_of(from_id: &str, to_id: &str) -> Option<&'static Dyad> {
     DYADS.iter().find(|d| d.from == f && d.to == t)
 }
 
-/// Counts events by directed dyad and class over any number of runs (an [`Observer`]).
+/// Counts events by directed dyad and class over any number of runs (an [`Observer`]): every
+/// event, or with [`ClassCounts::background`] the background bilateral events only (what the
+/// record's years hold: the traffic between the states, without this issue's signals).
 #[derive(Debug, Clone)]
 pub struct ClassCounts {
     n: usize,
+    /// Leave issue signals out.
+    background_only: bool,
     /// `counts[(i*n + j)*4 + class]`.
     counts: Vec<u64>,
     class_of: [usize; CATALOGUE.len()],
@@ -199,8 +203,17 @@ impl ClassCounts {
         });
         ClassCounts {
             n,
+            background_only: false,
             counts: vec![0; n * n * 4],
             class_of,
+        }
+    }
+
+    /// A count of the background bilateral events only (issue signals left out).
+    pub fn background(n: usize) -> ClassCounts {
+        ClassCounts {
+            background_only: true,
+            ..ClassCounts::new(n)
         }
     }
 
@@ -226,6 +239,9 @@ impl ClassCounts {
 impl Observer for ClassCounts {
     fn step(&mut self, _view: &StepView) {}
     fn event(&mut self, e: &Event) {
+        if self.background_only && e.issue {
+            return;
+        }
         let b = (e.actor.ix() * self.n + e.target.ix()) * 4;
         self.counts[b + self.class_of[e.code]] += 1;
     }

@@ -10,6 +10,7 @@ const FJ: &str = r#"
 steps = 3000
 [model]
 rate = 0.0
+issue_rate = 0.0
 noise = 0.0
 [issue]
 body = "b"
@@ -198,6 +199,7 @@ fn richardson(
 steps = {steps}
 [model]
 rate = 0.0
+issue_rate = 0.0
 noise = 0.0
 [issue]
 body = "x"

@@ -43,7 +43,7 @@ fn run_prints_the_outcome_and_where_results_are() {
     // 105 steps × (9 actors × 4 metrics + 5 region metrics) + header
     assert_eq!(ts.lines().count(), 105 * 41 + 1);
     let ev = std::fs::read_to_string(out.join("events.csv")).unwrap();
-    assert!(ev.starts_with("run,step,actor,target,code,label,goldstein\n"));
+    assert!(ev.starts_with("run,step,actor,target,code,label,goldstein,issue\n"));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["office"]["status"], "opened");

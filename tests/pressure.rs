@@ -1,11 +1,11 @@
 //! The engine's event rules against hand calculations. Rule 7, pressure and persuasion: one event
 //! of weight G from i to j moves j's stance by Δs_j = η (1 − ρ_j) (|G|/10) (s_i − s_j)/2 · r, with
 //! r = 1 for G > 0, r = compliance_ji for G < 0 and r = 0 for G = 0; drawn and injected events
-//! alike. Rule 2: events happen as often as q says, coercive codes only above the escalation
-//! threshold. Rule 3: reactions to drawn events with relaxation. Rule 6: the moving average.
+//! alike. Rule 2: events happen as often as q says, gated codes only with the posture or the
+//! leverage their gate needs. Rule 3: reactions to drawn events with relaxation. Rule 6: the moving average.
 
 use crate::util::{run, scenario};
-use diplosim::model::{Metric, CATALOGUE};
+use diplosim::model::{Gate, Metric, CATALOGUE};
 
 /// Two actors that ignore each other (A = 0 both ways, so W is the identity and FJ keeps both at
 /// s(0)), events and noise off; one event from `i` to `j` injected at step 1.
@@ -19,6 +19,7 @@ fn two(eta: f64, rho_j: f64, compliance: Option<f64>, code: &str) -> String {
 steps = 1
 [model]
 rate = 0.0
+issue_rate = 0.0
 noise = 0.0
 eta = {eta}
 [issue]
@@ -104,16 +105,23 @@ fn the_stance_stays_in_its_range() {
     close(stance_j_after(3.0, 0.4, Some(-1.0), "150"), 1.0);
 }
 
-/// Drawn events: i always acts on j (A_ij = 1, β = 0 so τ = 1 and q = rate·σ·1 = 1); j never acts
-/// (salience 0); affinities fixed (κ = κ₃ = δ = 0). Each step, by hand from the recorded codes:
-/// s_j(t+1) = clamp(λ_j s_j(t) + ρ_j s_j(0) + Δ(G_t, s(t))), s_i(t+1) = λ_i W_i·s(t) + ρ_i s_i(0).
+/// Drawn events: i always acts on j and j (almost) never on i: q_ij = 1 − exp(−10 · 1⁵ · e^{1.16})
+/// = 1 − 10⁻¹³·⁹ (a tie: A_ij = 1), q_ji = 1 − exp(−10 · 0.01⁵) ≈ 10⁻⁹; no issue signals and no
+/// lasting change (issue_rate = anchor_rate = 0); affinities fixed (κ = κ₃ = δ = 0). Each step, by
+/// hand from the recorded codes: s_j(t+1) = clamp(λ_j s_j(t) + ρ_j s_j(0) + Δ(G_t, s(t))),
+/// s_i(t+1) = λ_i W_i·s(t) + ρ_i s_i(0).
 #[test]
 fn drawn_events_move_stances_by_rule_7_summed_from_state_t() {
     let text = r#"
 [scenario]
 steps = 30
 [model]
-rate = 1.0
+rate = 10.0
+gravity_sender = 5.0
+gravity_target = 0.0
+gravity_tie = 1.16
+issue_rate = 0.0
+anchor_rate = 0.0
 beta = 0.0
 noise = 0.0
 kappa = 0.0
@@ -126,7 +134,7 @@ host = "i"
 [[actor]]
 id = "i"
 name = "I"
-capability = 0.5
+capability = 1.0
 stance = -0.8
 salience = 1.0
 stubbornness = 0.5
@@ -134,7 +142,7 @@ source = "test"
 [[actor]]
 id = "j"
 name = "J"
-capability = 0.5
+capability = 0.01
 stance = 0.6
 salience = 0.0
 stubbornness = 0.4
@@ -167,8 +175,8 @@ source = "test"
             0.0
         };
         let d = 0.5 * 0.6 * (g.abs() / 10.0) * (si - sj) / 2.0 * r;
-        // i's row: W_ii = c_i, W_ij = c_j · 1, normalised: both 0.5.
-        let si_next = 0.5 * (0.5 * si + 0.5 * sj) + 0.5 * -0.8;
+        // i's row: W_ii = c_i = 1, W_ij = c_j · 1 = 0.01, normalised.
+        let si_next = 0.5 * ((si + 0.01 * sj) / 1.01) + 0.5 * -0.8;
         let sj_next = (0.6 * sj + 0.4 * 0.6 + d).clamp(-1.0, 1.0);
         si = si_next;
         sj = sj_next;
@@ -207,8 +215,10 @@ fn cooperation_moving_average_leaves_out_step_zero() {
     }
 }
 
-/// Two actors, i → j only (j has salience 0), stances equal so τ = A_ij exactly, β irrelevant;
-/// affinities frozen (κ = κ₃ = δ = 0), noise off.
+/// Two actors, i → j only (j's background volume toward i is rate · 0.01⁵ ≈ 5 · 10⁻¹¹ a step, and
+/// no issue signals), stances equal so τ = A_ij exactly, β irrelevant; affinities frozen
+/// (κ = κ₃ = δ = 0), noise off. i's volume toward j: q = 1 − exp(−0.5 e^{1.16·tie}), tie when
+/// |A_ij| ≥ 0.3 (gravity_target = 0, c_i = 1).
 fn rule2(affinity: f64, posture: f64, steps: usize) -> String {
     format!(
         r#"
@@ -216,6 +226,10 @@ fn rule2(affinity: f64, posture: f64, steps: usize) -> String {
 steps = {steps}
 [model]
 rate = 0.5
+gravity_sender = 5.0
+gravity_target = 0.0
+gravity_tie = 1.16
+issue_rate = 0.0
 noise = 0.0
 kappa = 0.0
 kappa_third = 0.0
@@ -228,7 +242,7 @@ host = "i"
 [[actor]]
 id = "i"
 name = "I"
-capability = 0.5
+capability = 1.0
 stance = 0.3
 salience = 0.8
 stubbornness = 1.0
@@ -240,7 +254,7 @@ source = "test"
 [[actor]]
 id = "j"
 name = "J"
-capability = 0.5
+capability = 0.01
 stance = 0.3
 salience = 0.0
 stubbornness = 1.0
@@ -262,14 +276,15 @@ source = "test"
     )
 }
 
-/// Rule 2: i acts on j in a step with probability q = rate · σ_i · (0.25 + 0.75 |τ|); over 4,000
-/// steps the count lies within 4 standard deviations of 4,000 q.
+/// Rule 2 (0.5): i acts on j in a step with probability q = 1 − exp(−rate c_i^a c_j^b e^{t·tie});
+/// here 1 − exp(−0.5 e^{1.16}) = 0.797 with a tie (|A| ≥ 0.3) and 1 − exp(−0.5) = 0.393 without,
+/// whatever the tone; over 4,000 steps the count lies within 4 standard deviations of 4,000 q.
 #[test]
 fn events_happen_as_often_as_q_says() {
-    for affinity in [-0.6, 0.0, 0.4] {
+    for (affinity, tie) in [(-0.6, 1.0), (0.0, 0.0), (0.2, 0.0), (0.4, 1.0)] {
         let sc = scenario(&rule2(affinity, 1.0, 4000));
         let (rec, _) = run(&sc, 5);
-        let q: f64 = 0.5 * 0.8 * (0.25 + 0.75 * f64::abs(affinity));
+        let q: f64 = 1.0 - (-0.5 * f64::exp(1.16 * tie)).exp();
         let n = 4000.0;
         let got = rec.events.len() as f64;
         let sd = (n * q * (1.0 - q)).sqrt();
@@ -285,27 +300,61 @@ fn events_happen_as_often_as_q_says() {
     }
 }
 
-/// The posture gate: at τ = −0.9 a coercive code (G ≤ −7) is likely whenever it is open, yet below
-/// the escalation threshold none is drawn; above it they are.
+/// The gates (0.5): at τ = −0.9 military codes (138, 150) are drawn only at posture ≥ the
+/// escalation threshold (1.5), force (190, 191) only at posture ≥ the force threshold (3), and
+/// economic measures (162, 163) never without leverage over the target. The coercive count is the
+/// count of codes with G ≤ −7 (166, "expel or withdraw", is open to all).
 #[test]
-fn coercive_codes_need_the_escalation_threshold() {
-    let below = scenario(&rule2(-0.9, 1.0, 2000));
+fn gated_codes_need_posture_or_leverage() {
+    let gated = |rec: &diplosim::output::record::Recording, g: Gate| {
+        rec.events
+            .iter()
+            .filter(|e| CATALOGUE[e.code].gate() == g)
+            .count()
+    };
+    let below = scenario(&rule2(-0.9, 1.0, 3000));
     let (rec, out) = run(&below, 3);
-    assert!(!rec.events.is_empty());
-    assert!(rec
-        .events
-        .iter()
-        .all(|e| CATALOGUE[e.code].goldstein > -7.0));
-    assert_eq!(out.coercive_events, 0);
-    let above = scenario(&rule2(-0.9, 2.0, 2000));
-    let (rec, out) = run(&above, 3);
-    let coercive = rec
-        .events
-        .iter()
-        .filter(|e| CATALOGUE[e.code].goldstein <= -7.0)
-        .count();
-    assert!(coercive > 50, "{coercive}");
-    assert_eq!(out.coercive_events, coercive);
+    assert!(rec.events.len() > 1000);
+    for g in [Gate::Military, Gate::Force, Gate::Economic] {
+        assert_eq!(gated(&rec, g), 0, "{g:?} at posture 1");
+    }
+    let coercive = |rec: &diplosim::output::record::Recording| {
+        rec.events
+            .iter()
+            .filter(|e| CATALOGUE[e.code].goldstein <= -7.0)
+            .count()
+    };
+    assert_eq!(out.coercive_events, coercive(&rec));
+    let military = scenario(&rule2(-0.9, 2.0, 3000));
+    let (rec, out) = run(&military, 3);
+    assert!(
+        gated(&rec, Gate::Military) > 20,
+        "{}",
+        gated(&rec, Gate::Military)
+    );
+    assert_eq!(gated(&rec, Gate::Force), 0);
+    assert_eq!(out.coercive_events, coercive(&rec));
+    let force = scenario(&rule2(-0.9, 4.0, 3000));
+    let (rec, _) = run(&force, 3);
+    assert!(
+        gated(&rec, Gate::Force) > 20,
+        "{}",
+        gated(&rec, Gate::Force)
+    );
+    assert_eq!(gated(&rec, Gate::Economic), 0);
+    // Leverage opens economic measures (and only toward the target it is over).
+    let text = rule2(-0.9, 1.0, 3000).replace(
+        "from = \"i\"\nto = \"j\"\naffinity = -0.9",
+        "from = \"i\"\nto = \"j\"\naffinity = -0.9\nleverage = 0.3",
+    );
+    assert!(text.contains("leverage = 0.3"));
+    let (rec, _) = run(&scenario(&text), 3);
+    assert!(
+        gated(&rec, Gate::Economic) > 20,
+        "{}",
+        gated(&rec, Gate::Economic)
+    );
+    assert_eq!(gated(&rec, Gate::Military), 0);
 }
 
 /// Rule 3 with relaxation, replayed by hand from the recorded events: j's view of i moves by

@@ -1,8 +1,12 @@
-//! The baseline's event mix against the real record (rule 8 and the calibration of T, β and the
+//! The baseline's event mix against the real record (rules 2 and 8, the class link and the
 //! baseline's relations; README, "The record"). Tolerances, documented there: each pooled class
 //! share within 5 points of ICEWS 2002–2014 for the same pairs of states; the conflict share per
 //! pair within an RMS error of 8 points; rivals above allies, North Korea → South Korea above
 //! China → Japan above Japan → United States, as in the record.
+//!
+//! Since 0.5 the comparison counts the background bilateral events: the record's years hold the
+//! traffic between these states, not the office's issue signals, which 0.5 adds on top (with them
+//! the baseline's verbal-cooperation share is 82.5% against the record's 88.8%, README).
 
 use crate::util::library;
 use diplosim::engine::{simulate, Compiled};
@@ -12,7 +16,7 @@ use diplosim::record::{compare_mix, ClassCounts};
 fn the_baseline_event_mix_is_close_to_the_record() {
     let sc = library().load("baseline", &[]).unwrap();
     let c = Compiled::new(&sc);
-    let mut counts = ClassCounts::new(sc.actors.len());
+    let mut counts = ClassCounts::background(sc.actors.len());
     for r in 0..300 {
         simulate(&c, sc.seed, r, &mut counts);
     }

@@ -40,13 +40,12 @@ fn an_ensemble_report_says_who_blocks_and_when_it_opens() {
         base.contains("every such run in week 32"),
         "the baseline opens in week 32"
     );
-    // 999 of 1,000 runs open in week 32 and one in week 36: not "every such run".
-    let most = report(&["run", "pressure_backfires", "--runs", "1000"]);
+    // In `pressure` the opening week varies from run to run (0.5: weeks 40 to over 80 in 1,000
+    // runs): never "every such run".
     assert!(
-        !most.contains("every such run"),
-        "one run opened in week 36"
+        !pressure.contains("every such run"),
+        "pressure's runs open in different weeks"
     );
-    assert!(most.contains("5–95% of those runs: week 32"));
 }
 
 #[test]
@@ -74,11 +73,12 @@ fn compare_verdicts_weigh_the_difference_against_the_smallest_that_matters() {
             .unwrap_or_else(|| panic!("no {name} in {csv}"))
             .to_string()
     };
-    // Backlash brings approval forward by about 20 weeks in every run: material.
+    // Backlash brings approval forward by about 28 weeks in every run (0.5; about 20 in 0.4):
+    // material.
     let w = line("approval_week");
     assert!(w.ends_with(",1,differs materially"), "{w}");
     let diff: f64 = w.split(',').nth(5).unwrap().parse().unwrap();
-    assert!((-24.0..=-17.0).contains(&diff), "{w}");
+    assert!((-32.0..=-24.0).contains(&diff), "{w}");
     // P(open at the end) is 1 in both: within noise.
     assert!(line("p_opened").ends_with("within noise"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

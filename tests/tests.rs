@@ -1,6 +1,7 @@
 //! All integration tests in one binary (links once), as ripgrep does.
 
 mod analytic;
+mod attention;
 mod backtest;
 mod browser;
 mod calibrate;

@@ -147,10 +147,7 @@ impl CodeSampler {
         let v = rng.next_u64() as f64 * (1.0 / TWO64) * total;
         // `v < w` first holds at an open code (a closed code repeats its predecessor's sum);
         // v = total (rounding) takes the last open code.
-        let at = w[..codes.len()]
-            .iter()
-            .position(|&x| v < x)
-            .unwrap_or(last);
+        let at = w[..codes.len()].iter().position(|&x| v < x).unwrap_or(last);
         codes[at]
     }
 }
@@ -192,17 +189,17 @@ mod tests {
     #[test]
     fn class_probabilities_are_the_fitted_logit() {
         let s = CodeSampler::new(&Params::default());
-        // By hand at τ = −1 with the defaults: exponents 0, −3.47 + 1.03 = −2.44,
-        // −2.92 + 2.33 = −0.59, −2.86 + 2.73 = −0.13.
-        let e = [0.0f64, -2.44, -0.59, -0.13].map(f64::exp);
+        // By hand at τ = −1 with the defaults: exponents 0, −4.11 + 0.74 = −3.37,
+        // −2.57 + 2.61 = 0.04, −3.29 + 1.99 = −1.30.
+        let e = [0.0f64, -3.37, 0.04, -1.30].map(f64::exp);
         let sum: f64 = e.iter().sum();
         let p = s.class_probs(-1.0);
         for c in 0..4 {
             assert!((p[c] - e[c] / sum).abs() < 1e-12, "{c}: {p:?}");
         }
-        // Tone 0: verbal cooperation 1 / (1 + e^−3.47 + e^−2.92 + e^−2.86).
+        // Tone 0: verbal cooperation 1 / (1 + e^−4.11 + e^−2.57 + e^−3.29).
         let p0 = s.class_probs(0.0)[0];
-        let want = 1.0 / (1.0 + (-3.47f64).exp() + (-2.92f64).exp() + (-2.86f64).exp());
+        let want = 1.0 / (1.0 + (-4.11f64).exp() + (-2.57f64).exp() + (-3.29f64).exp());
         assert!((p0 - want).abs() < 1e-12);
     }
 
@@ -241,7 +238,7 @@ mod tests {
             };
             let open_w: f64 = mf.iter().filter(|&&k| open(k, mask)).map(|&k| wt(k)).sum();
             let total: u64 = mf.iter().map(|&k| count[k]).sum();
-            let (mut chi2, mut df) = (0.0, 0.0);
+            let (mut chi2, mut df) = (0.0f64, 0.0f64);
             for &k in &mf {
                 if !open(k, mask) {
                     assert_eq!(count[k], 0, "{} is closed", CATALOGUE[k].code);

@@ -2,7 +2,7 @@
 //! of a drawn one, through [`super::rules::event_effects`]), the vote and the opening (rule 5), and
 //! the indicators of t+1 (rule 6).
 
-use super::rules::{event_effects, find_allies, record_event, State};
+use super::rules::{event_effects, find_allies, lasting, record_event, State};
 use super::{Compiled, Event, Observer, StepView, Vote, POSTURE_MAX};
 use crate::model::Status;
 use crate::scenario::{ActorId, ShockAction};
@@ -21,7 +21,9 @@ pub(super) fn shock<O: Observer>(
     match *action {
         ShockAction::Stance { actor, op } => {
             let i = actor.ix();
+            let before = st.s[i];
             st.s[i] = op.apply(st.s[i]).clamp(-1.0, 1.0);
+            lasting(c, st, i, st.s[i] - before);
         }
         ShockAction::Position { actor, op } => {
             let i = actor.ix();
@@ -77,7 +79,9 @@ fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> 
     if fx.posture != 0.0 {
         st.p[j] = (st.p[j] + fx.posture).min(POSTURE_MAX);
     }
+    let before = st.s[j];
     st.s[j] = (st.s[j] + fx.stance).clamp(-1.0, 1.0);
+    lasting(c, st, j, st.s[j] - before);
     record_event(st, e, obs);
     e.goldstein()
 }
@@ -125,8 +129,11 @@ pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mu
         blockers: blockers.clone(),
     };
     obs.vote(&vote);
-    // The vote is news, and an approval more news (docs/model.md, news and attention).
-    news(c, st, c.params.news_vote);
+    // A vote is news when it is the first or its blockers changed (a vote that fails again as
+    // before is not), and an approval is more news (docs/model.md, news and attention).
+    if st.votes.last().is_none_or(|v| v.blockers != vote.blockers) {
+        news(c, st, c.params.news_vote);
+    }
     if vote.approved {
         news(c, st, c.params.news_decision);
         st.status = Status::Approved;

@@ -281,7 +281,7 @@ impl Compiled {
             keep: volume.keep,
             econ_open,
             issue_targets,
-            decay: 0.5f64.powf(1.0 / sc.params.attention_half_life),
+            decay: libm::pow(0.5, 1.0 / sc.params.attention_half_life),
             news_at,
             code_fx: CATALOGUE
                 .iter()
@@ -313,7 +313,7 @@ impl Volume {
             }
         }
         for i in 0..n {
-            let ci = sc.actors[i].capability.powf(pr.gravity_sender);
+            let ci = libm::pow(sc.actors[i].capability, pr.gravity_sender);
             for j in 0..n {
                 let tie = q[i * n + j];
                 q[i * n + j] = if i == j {
@@ -321,7 +321,7 @@ impl Volume {
                 } else {
                     let lambda = pr.rate
                         * ci
-                        * sc.actors[j].capability.powf(pr.gravity_target)
+                        * libm::pow(sc.actors[j].capability, pr.gravity_target)
                         * libm::exp(pr.gravity_tie * tie);
                     -libm::expm1(-lambda)
                 };
@@ -411,10 +411,11 @@ pub fn simulate_in<O: Observer, R: Rng>(
         std::mem::swap(&mut st.s, &mut x.s_next);
         std::mem::swap(&mut st.p, &mut x.p_next);
         rules::attention(c, st, x);
+        // The shocks' news first, so that a large event meets the attention it brings.
+        decision::news(c, st, c.news_at[next]);
         for action in &c.shocks[next] {
             coop += decision::shock(c, st, action, next, obs);
         }
-        decision::news(c, st, c.news_at[next]);
         if c.issue.is_vote_step(next) {
             decision::vote(c, st, next, obs);
         }

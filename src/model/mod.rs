@@ -8,7 +8,9 @@ pub mod catalogue;
 pub mod metric;
 pub mod params;
 
-pub use catalogue::{code_index, Code, EventClass, Gate, CATALOGUE, COERCIVE, RECORD, RECORD_EVENTS};
+pub use catalogue::{
+    code_index, Code, EventClass, Gate, CATALOGUE, COERCIVE, RECORD, RECORD_EVENTS,
+};
 pub use metric::{CooperationMean, Kind, Metric, Reading, Scope};
 pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
 
