@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive the data-based inputs of the backtest cases (docs/codebook.md, rules A1-A3, C1-C2, K1, and the
+"""Derive the data-based inputs of the backtest cases (docs/codebook.md, rules A1-A3, C1-C2, K1-K2, and the
 stated G2 rules for a state without a UN ideal point, Taiwan).
 
 Requires Python 3.11 with pandas and numpy, and `rdata` for the .rda files (`pip install rdata`).
@@ -389,6 +389,8 @@ for case, cfg in CASES.items():
         k = round(min(max(k, -COMPLIANCE_CAP), COMPLIANCE_CAP), 2)
         out(case, "compliance", tgt, coercer, f"export share {x:.3f}", k, "K1")
         print(f"  compliance[{tgt} -> {coercer}] = clamp(2*({x:.3f} - 0.25)) = {k:+.2f}")
+        # K2 (0.5): the coercer's economic leverage over the target is the same export share.
+        out(case, "leverage", coercer, tgt, f"export share {x:.3f}", round(x, 3), "K2")
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w", newline="") as f:

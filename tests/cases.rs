@@ -111,3 +111,45 @@ fn every_number_of_a_case_names_its_rule_or_assumption() {
         bad.join("\n")
     );
 }
+
+/// Codebook K1 and K2 as applied: every compliance and leverage row of `cases/derived_inputs.csv`
+/// (written by `scripts/case_inputs.py`) is the value of that relation in the resolved case, and in
+/// `tokyo_office` (which extends the baseline) no other pair keeps a leverage.
+#[test]
+fn compliance_and_leverage_are_the_derived_inputs() {
+    let text = std::fs::read_to_string(root().join("cases/derived_inputs.csv")).unwrap();
+    let cases = cases();
+    let mut checked = 0;
+    let mut pairs = std::collections::HashSet::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (case, kind, from, to) = (f[0], f[1], f[2], f[3]);
+        if kind != "compliance" && kind != "leverage" {
+            continue;
+        }
+        let want: f64 = f[f.len() - 2].parse().unwrap();
+        let sc = cases.iter().find(|s| s.name == case).unwrap();
+        let (i, j) = (sc.actor_index(from).unwrap(), sc.actor_index(to).unwrap());
+        let got = sc
+            .relations
+            .iter()
+            .find(|r| r.from == i && r.to == j)
+            .map_or(0.0, |r| if kind == "leverage" { r.leverage } else { r.compliance });
+        assert_eq!(got, want, "{case}: {kind} {from} → {to}");
+        if kind == "leverage" {
+            pairs.insert((case.to_string(), from.to_string(), to.to_string()));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 50);
+    for sc in &cases {
+        for r in sc.relations.iter().filter(|r| r.leverage != 0.0) {
+            let key = (
+                sc.name.clone(),
+                sc.actors[r.from.ix()].id.clone(),
+                sc.actors[r.to.ix()].id.clone(),
+            );
+            assert!(pairs.contains(&key), "{key:?} has a leverage no K2 row gives");
+        }
+    }
+}
