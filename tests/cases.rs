@@ -134,7 +134,13 @@ fn compliance_and_leverage_are_the_derived_inputs() {
             .relations
             .iter()
             .find(|r| r.from == i && r.to == j)
-            .map_or(0.0, |r| if kind == "leverage" { r.leverage } else { r.compliance });
+            .map_or(0.0, |r| {
+                if kind == "leverage" {
+                    r.leverage
+                } else {
+                    r.compliance
+                }
+            });
         assert_eq!(got, want, "{case}: {kind} {from} → {to}");
         if kind == "leverage" {
             pairs.insert((case.to_string(), from.to_string(), to.to_string()));
@@ -149,7 +155,10 @@ fn compliance_and_leverage_are_the_derived_inputs() {
                 sc.actors[r.from.ix()].id.clone(),
                 sc.actors[r.to.ix()].id.clone(),
             );
-            assert!(pairs.contains(&key), "{key:?} has a leverage no K2 row gives");
+            assert!(
+                pairs.contains(&key),
+                "{key:?} has a leverage no K2 row gives"
+            );
         }
     }
 }

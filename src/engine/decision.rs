@@ -81,7 +81,9 @@ fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> 
     }
     let before = st.s[j];
     st.s[j] = (st.s[j] + fx.stance).clamp(-1.0, 1.0);
-    lasting(c, st, j, st.s[j] - before);
+    if e.goldstein() < 0.0 {
+        lasting(c, st, j, st.s[j] - before);
+    }
     record_event(st, e, obs);
     e.goldstein()
 }

@@ -127,7 +127,8 @@ pub(super) struct Scratch {
     pub ds: Vec<f64>,
     /// Issue signals each actor received this step (self-excitation of attention).
     pub recv: Vec<f64>,
-    /// Rule 7's stance change of each actor this step, for the anchors' lasting change.
+    /// The part of rule 7's stance change of each actor this step that pressure (events with
+    /// G < 0) made, for the anchors' lasting change.
     pub pushed: Vec<f64>,
     /// The stance noise's normal draws.
     pub normal: Normal,
@@ -280,10 +281,9 @@ unsafe fn fj_rows<const AVX2: bool>(
 /// The end of rules 1 and 7: `s_j(t+1) = clamp(FJ_j + Σ Δs_j, −1, 1)`, the Δs of the step's drawn
 /// events (summed by [`reactions`], all read from state t). O(N).
 pub(super) fn pressure(x: &mut Scratch) {
-    // `ds` back to zero for the next step's sums, kept in `pushed` for the anchors.
-    for ((s, d), p) in x.s_next.iter_mut().zip(&mut x.ds).zip(&mut x.pushed) {
-        *p = std::mem::take(d);
-        *s = (*s + *p).clamp(-1.0, 1.0);
+    // `ds` back to zero for the next step's sums.
+    for (s, d) in x.s_next.iter_mut().zip(&mut x.ds) {
+        *s = (*s + std::mem::take(d)).clamp(-1.0, 1.0);
     }
 }
 
@@ -443,9 +443,9 @@ pub(super) fn poisson<R: Rng>(mean: f64, p0: f64, rng: &mut R) -> u32 {
     k
 }
 
-/// Lasting change and attention (docs/model.md), once the stances of t+1 are known: the part of
-/// rule 7's stance change (pressure and persuasion by this step's events) that lasts moves the
-/// anchor, `s_i(0) += min(1, μ h_i(t)) Δs_i` (clamped to [−1, 1]); then
+/// Lasting change and attention (docs/model.md), once the stances of t+1 are known: part of the
+/// stance change that pressure made this step (rule 7's Δs of the events with G < 0) lasts and moves
+/// the anchor, `s_i(0) += min(1, μ h_i(t)) Δs_i` (clamped to [−1, 1]); then
 /// `h_i(t+1) = 2^(−1/half-life) h_i(t) + ξ σ_i r_i`, r_i the issue signals i received this step.
 /// The news of step t+1 (shocks, votes, the decision) is added after. O(N).
 pub(super) fn attention(c: &Compiled, st: &mut State, x: &mut Scratch) {
@@ -458,7 +458,7 @@ pub(super) fn attention(c: &Compiled, st: &mut State, x: &mut Scratch) {
     }
 }
 
-/// The lasting part of a stance change `d` of actor i (by events or a `stance` shock): its anchor
+/// The lasting part of a stance change `d` of actor i (by pressure or a `stance` shock): its anchor
 /// moves by `min(1, μ h_i) d`, clamped to [−1, 1].
 #[inline(always)]
 pub(super) fn lasting(c: &Compiled, st: &mut State, i: usize, d: f64) {
@@ -627,6 +627,7 @@ pub(super) fn reactions<O: Observer>(
         let fx = event_effects(c, &st.a, &st.s, &x.allies[j], e, |idx, d| d_a[idx] += d);
         x.bump[j] += fx.posture;
         x.ds[j] += fx.stance;
+        x.pushed[j] += fx.stance * c.code_fx[e.code].resists;
         x.recv[j] += f64::from(u8::from(e.issue));
         record_event(st, e, obs);
         coop += e.goldstein();
