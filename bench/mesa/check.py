@@ -46,7 +46,8 @@ def run_diplosim(resolved: Path, runs: int, out: Path, threads: int):
     subprocess.run([M.diplosim_bin(), "run", str(resolved), "--runs", str(runs), "--events",
                     "all", "--out", str(out), "--no-charts", "--quiet", "--force",
                     "--threads", str(threads)], check=True, cwd=M.PROJECT)
-    ev = pd.read_csv(out / "events.csv", dtype={"code": str})
+    ev = pd.read_csv(out / "events.csv", dtype={"code": str, "actor": "category", "target": "category"},
+                     usecols=["run", "step", "actor", "target", "code", "goldstein", "issue"])
     with open(out / "summary.json") as f:
         summary = json.load(f)
     return ev, summary
