@@ -73,12 +73,12 @@ fn compare_verdicts_weigh_the_difference_against_the_smallest_that_matters() {
             .unwrap_or_else(|| panic!("no {name} in {csv}"))
             .to_string()
     };
-    // Backlash brings approval forward by about 28 weeks in every run (0.5; about 20 in 0.4):
-    // material.
+    // Backlash brings approval forward by about 22 weeks in every run (0.5.0: −21.7 over 120
+    // runs; about 20 in 0.4): material.
     let w = line("approval_week");
     assert!(w.ends_with(",1,differs materially"), "{w}");
     let diff: f64 = w.split(',').nth(5).unwrap().parse().unwrap();
-    assert!((-32.0..=-24.0).contains(&diff), "{w}");
+    assert!((-25.0..=-18.0).contains(&diff), "{w}");
     // P(open at the end) is 1 in both: within noise.
     assert!(line("p_opened").ends_with("within noise"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

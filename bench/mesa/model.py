@@ -12,7 +12,7 @@ Structure, as a Mesa user would write it:
     and proposes: its Friedkin-Johnsen stance (rule 1), its threat (rule 4), and the events it
     sends (rule 2's background events to its partners, the issue signals of its attention);
     ``Actor.advance`` commits state t+1 (stance with rule 7's pushes, posture, the anchor's
-    lasting change, attention).
+    lasting change from pressure, attention).
   * ``DiploModel`` (mesa.Model) holds the relations (numpy matrices), chooses every event's code
     (class, then code) for the whole step at once, sums the reactions (rules 3 and 7), relaxes
     the affinities, and applies news, shocks, the vote, the opening and the indicators, which a
@@ -411,16 +411,17 @@ class Actor(mesa.Agent):
         model = self.model
         prm = model.cm.params
         i = self.idx
-        push = model.ds[i]
-        self.stance = min(1.0, max(-1.0, self.fj + push))
+        self.stance = min(1.0, max(-1.0, self.fj + model.ds[i]))
         self.posture = min(max(0.0, self.posture + self.k * self.threat - self.m * self.posture
                                + self.g) + model.bump[i], POSTURE_MAX)
-        self.lasting(push)
+        self.lasting(model.pushed[i])
         self.attention = (model.cm.decay * self.attention
                           + prm.excitation * self.salience * model.recv[i])
 
     def lasting(self, d: float):
-        """Lasting change (docs/model.md section 6): the anchor absorbs min(1, mu h) of d."""
+        """Lasting change (docs/model.md section 6): the anchor absorbs min(1, mu h) of d, the
+        stance change made by pressure (rule 7's events with G < 0), a `stance` shock or a
+        hostile injected event. Persuasion (G > 0) stays transient."""
         w = min(1.0, self.model.cm.params.anchor_rate * self.attention)
         if w > 0.0 and d != 0.0:
             self.anchor = min(1.0, max(-1.0, self.anchor + w * d))
@@ -447,6 +448,7 @@ class DiploModel(mesa.Model):
         self.coop_history = []      # steps 1.. (the index of drawn steps)
         self.cooperation_ma = 0.0
         self.ds = np.zeros(n)
+        self.pushed = np.zeros(n)
         self.bump = np.zeros(n)
         self.recv = np.zeros(n)
         self.log = []               # per step: arrays (step, actor, target, code, issue)
@@ -535,6 +537,8 @@ class DiploModel(mesa.Model):
         r = np.where(g > 0, 1.0, np.where(g < 0, cm.compliance[tgt, snd], 0.0))
         d = prm.eta * (np.abs(g) / 10.0) / 2.0 * cm.lam[tgt] * (s[snd] - s[tgt]) * r
         self.ds = np.bincount(tgt, weights=d, minlength=n)
+        # Lasting change takes pressure only: the part of Δs from events with G < 0.
+        self.pushed = np.bincount(tgt, weights=np.where(g < 0, d, 0.0), minlength=n)
         self.recv = np.bincount(tgt, weights=issue.astype(float), minlength=n)
         sent = np.bincount(snd, weights=g, minlength=n)
         received = np.bincount(tgt, weights=g, minlength=n)
@@ -609,7 +613,8 @@ class DiploModel(mesa.Model):
         d = prm.eta * (abs(g) / 10.0) / 2.0 * tgt.lam * (src.stance - tgt.stance) * r
         before = tgt.stance
         tgt.stance = min(1.0, max(-1.0, tgt.stance + d))
-        tgt.lasting(tgt.stance - before)
+        if g < 0:   # pressure lasts, persuasion does not
+            tgt.lasting(tgt.stance - before)
         src.tone_sent += g
         tgt.tone_received += g
         self.log.append((np.full(1, t), np.array([i]), np.array([j]), np.array([k]),
@@ -669,6 +674,7 @@ class DiploModel(mesa.Model):
         else:
             dA = np.zeros((cm.n, cm.n))
             self.ds = np.zeros(cm.n)
+            self.pushed = np.zeros(cm.n)
             self.bump = np.zeros(cm.n)
             self.recv = np.zeros(cm.n)
             for a in self.actors:
