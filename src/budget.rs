@@ -47,7 +47,8 @@ fn slots(sc: &Scenario) -> u64 {
 /// background volume Σ q_ij per step, plus the issue signals, issue_rate · Σ σ_i · targets per
 /// unit of attention, attention summed over a run being at most the news (the announcement, every
 /// vote, approval and opening, the shocks' news) times 1/(1 − decay), raised for self-excitation
-/// by its branching factor (capped at ten times), plus one per shock.
+/// by its branching factor b as 1/(1 − b); from b = 0.9 on, where the bursts can run away, every
+/// actor at the cap of 1,000 signals to each target every step; plus one per shock.
 pub fn max_events_per_run(sc: &Scenario) -> u64 {
     let pr = &sc.params;
     let background: f64 = crate::engine::background_q(sc).iter().sum::<f64>() * sc.steps as f64;
@@ -66,8 +67,12 @@ pub fn max_events_per_run(sc: &Scenario) -> u64 {
     let keep = libm::pow(0.5, 1.0 / pr.attention_half_life);
     let span = 1.0 / (1.0 - keep).max(1e-9);
     let branching = pr.excitation * top_salience * pr.issue_rate * targets * span;
-    let excite = 1.0 / (1.0 - branching.min(0.9));
-    let issue = pr.issue_rate * salience * targets * news * span * excite;
+    let issue = if branching < 0.9 {
+        pr.issue_rate * salience * targets * news * span / (1.0 - branching)
+    } else {
+        // Self-excitation near or past 1 can run away: each (actor, target, step) up to its cap.
+        sc.actors.len() as f64 * targets * 1000.0 * sc.steps as f64
+    };
     (background + issue).ceil().min(u64::MAX as f64 / 2.0) as u64 + sc.shocks.len() as u64
 }
 

@@ -13,7 +13,8 @@ side with a tolerance:
     |difference| <= Z * SE, SEs clustered by run (events of one run are not independent);
   * probabilities (P(opened), P(any coercive event)): |difference| <= Z * binomial SE (pooled),
     or equal when both are 0 or 1;
-  * spread (sd of the final stance per actor): |difference| <= Z * SE(sd) ~ sd / sqrt(2n).
+  * spread (sd of the final stance per actor): |difference| <= Z * SE(sd), SE(sd) =
+    sd sqrt((kurtosis - 1) / 4n) with the kurtosis of model.py's runs.
 
 With about 50 measures at Z = 4 a correct implementation fails one with probability ~0.3%.
 
@@ -208,14 +209,19 @@ def main():
             m = mean_se(np.array([r[key][a] for r in mruns]))
             t.mean(f"{what}, {a}", d, m, "{:.4f}")
     for a in cm.ids:
-        sd_d = dsum["final"][a]["stance_dist"]["sd"]
-        sd_m = float(np.std([r["stance"][a] for r in mruns], ddof=1))
+        # SE(sd) = sd sqrt((kurtosis - 1) / 4n), the kurtosis from Mesa's runs for both (the same
+        # distribution under agreement; a mixture, e.g. runs that opened and runs that did not,
+        # has a kurtosis far from a normal's 3).
+        x = np.array([r["stance"][a] for r in mruns])
+        sd_d, sd_m = dsum["final"][a]["stance_dist"]["sd"], float(x.std(ddof=1))
+        kurt = float(((x - x.mean()) ** 4).mean() / x.var() ** 2) if x.var() > 0 else 3.0
+        f = math.sqrt(max(kurt - 1.0, 0.0) / 4.0)
         t.add(f"sd of final stance, {a}", sd_d, sd_m,
-              Z * math.hypot(sd_d / math.sqrt(2 * nd), sd_m / math.sqrt(2 * nm)), "{:.4f}")
+              Z * f * math.hypot(sd_d / math.sqrt(nd), sd_m / math.sqrt(nm)), "{:.4f}")
     # diplosim's own count of drawn coercive events against its events.csv.
     hm = dsum["hostile"]["mean_per_run"]
     mine = per_run(dev, nd, dev["goldstein"] <= M.COERCIVE).mean()
-    if abs(hm - mine) > 1e-9:
+    if abs(hm - mine) > 1e-9 and not any(sh.kind == "event" for sh in cm.sc.shocks):
         print(f"note: diplosim summary hostile.mean_per_run {hm} != events.csv {mine}")
 
     print(f"# {args.scenario}: diplosim ({version}) {nd} runs, Mesa model.py {nm} runs "

@@ -212,6 +212,15 @@ fn describe_catalogue(sc: &Scenario, s: &mut String) {
 
 /// One shock in words, with actor ids.
 pub fn shock_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
+    let what = shock_action_text(sc, sh);
+    if sh.news != 0.0 {
+        format!("{what}; news (visibility {})", sh.news)
+    } else {
+        what
+    }
+}
+
+fn shock_action_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
     let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
     let op = |o: Op| match o {
         Op::Set(v) => format!("set {v}"),

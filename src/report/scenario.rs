@@ -109,8 +109,17 @@ fn issue(sc: &Scenario) -> Table {
     ))
 }
 
-/// A shock in words, with actor names.
+/// A shock in words, with actor names (and its visibility when it is news).
 pub fn shock_text(sc: &Scenario, sh: &Shock) -> String {
+    let what = shock_action_text(sc, sh);
+    if sh.news != 0.0 {
+        format!("{what}; news (visibility {})", sh.news)
+    } else {
+        what
+    }
+}
+
+fn shock_action_text(sc: &Scenario, sh: &Shock) -> String {
     let name = |a: crate::scenario::ActorId| sc.actors[a.ix()].name.as_str();
     let op = |o: Op| match o {
         Op::Set(v) => format!("set to {v}"),
