@@ -21,6 +21,7 @@
 //! made of multiplications and additions only, so that draws do not depend on the platform. Below
 //! T = 0.05 the powers could overflow and each weight is computed directly.
 
+use super::alias::alias_table;
 use crate::model::{EventClass, Gate, Params, CATALOGUE};
 use rand::Rng;
 
@@ -40,6 +41,123 @@ const CLASSES: [EventClass; 4] = EventClass::ALL;
 
 /// Bins of the tone axis [−1, 1] for the tabulated exponentials ([`ExpTable`]).
 const BINS: usize = 512;
+/// Bins of the tone axis for the within-class envelopes ([`Envelopes`]).
+const CODE_BINS: usize = 128;
+/// Largest |g_k|/T² · (bin width) for which the envelopes are used: the acceptance is then at
+/// least e^−0.1 ≈ 0.9, and its Taylor polynomial exact to rounding. T = 0.5 gives 0.0625.
+const MAX_ENVELOPE_SLOPE: f64 = 0.1;
+
+/// Within-class code choice by rejection from tabulated envelopes: on a bin [τ_b, τ_b + h] of
+/// the tone axis each weight fa_k e^{g_k τ/T²} is at most its value at one end (τ*_k = τ_b + h if
+/// g_k > 0, else τ_b); a Walker alias table per (class, open gates of the class, bin) draws k from
+/// those maxima, and k is accepted with probability e^{g_k (τ − τ*_k)/T²} ∈ [e^−0.1, 1] (from
+/// its Taylor polynomial), else drawn again: the accepted code has the weights' distribution, up
+/// to the 2⁻³² resolution of the acceptance uniform.
+#[derive(Debug, Clone)]
+struct Envelopes {
+    /// `table[c][mask & 7]`: index of the table set of class c for that mask (masks that differ
+    /// only in gates the class does not have share one).
+    table: [[usize; 8]; 4],
+    /// Per table set: bins × the class's codes entries, `(keep threshold, alias position)`.
+    keep: Vec<Vec<u64>>,
+    alias: Vec<Vec<u8>>,
+    /// c_k = g_k/T² and off_k = c_k h for g_k > 0 (else 0), per catalogue index.
+    slope: [f64; K],
+    off: [f64; K],
+}
+
+impl Envelopes {
+    fn new(
+        order: &[Vec<usize>; 4],
+        fa: &[f64; K],
+        g: &[f64; K],
+        need: &[Mask; K],
+        t2: f64,
+    ) -> Option<Envelopes> {
+        let h = 2.0 / CODE_BINS as f64;
+        let slope: [f64; K] = std::array::from_fn(|k| g[k] / t2);
+        if slope.iter().any(|c| c.abs() * h > MAX_ENVELOPE_SLOPE) {
+            return None;
+        }
+        let off: [f64; K] = std::array::from_fn(|k| if g[k] > 0.0 { slope[k] * h } else { 0.0 });
+        let mut table = [[0usize; 8]; 4];
+        let (mut keep, mut alias) = (Vec::new(), Vec::new());
+        for c in 0..4 {
+            let has: Mask = order[c].iter().fold(0, |m, &k| m | need[k]);
+            let mut built: Vec<(Mask, usize)> = Vec::new();
+            for mask in 0..8 {
+                let m = mask & has;
+                if let Some(&(_, at)) = built.iter().find(|(x, _)| *x == m) {
+                    table[c][mask] = at;
+                    continue;
+                }
+                let n = order[c].len();
+                let (mut kp, mut al) = (vec![0u64; CODE_BINS * n], vec![0u8; CODE_BINS * n]);
+                let mut w = vec![0.0; n];
+                let mut prob = vec![0.0; n];
+                let mut a = vec![0u8; n];
+                for b in 0..CODE_BINS {
+                    let lo = -1.0 + b as f64 * h;
+                    for (i, &k) in order[c].iter().enumerate() {
+                        let top = if g[k] > 0.0 { lo + h } else { lo };
+                        w[i] = if need[k] & m == need[k] {
+                            fa[k] * libm::exp(slope[k] * top)
+                        } else {
+                            0.0
+                        };
+                    }
+                    if !alias_table(&w, &mut prob, &mut a) {
+                        return None;
+                    }
+                    for i in 0..n {
+                        kp[b * n + i] = (prob[i] * TWO64).min(u64::MAX as f64) as u64;
+                        al[b * n + i] = a[i];
+                    }
+                }
+                keep.push(kp);
+                alias.push(al);
+                built.push((m, keep.len() - 1));
+                table[c][mask] = keep.len() - 1;
+            }
+        }
+        Some(Envelopes {
+            table,
+            keep,
+            alias,
+            slope,
+            off,
+        })
+    }
+
+    /// A code of class c (its position in `order`) at tone τ with gates `mask`.
+    #[inline(always)]
+    fn pick<R: Rng>(&self, order: &[usize], c: usize, tau: f64, mask: Mask, rng: &mut R) -> usize {
+        let h = 2.0 / CODE_BINS as f64;
+        let b = (((tau + 1.0) * (CODE_BINS as f64 / 2.0)) as usize).min(CODE_BINS - 1);
+        let d = tau - (-1.0 + b as f64 * h);
+        let n = order.len();
+        let set = self.table[c][mask & 7];
+        let (keep, alias) = (
+            &self.keep[set][b * n..(b + 1) * n],
+            &self.alias[set][b * n..(b + 1) * n],
+        );
+        loop {
+            let m = u128::from(rng.next_u64()) * n as u128;
+            let col = (m >> 64) as usize;
+            let at = if (m as u64) < keep[col] {
+                col
+            } else {
+                alias[col] as usize
+            };
+            let k = order[at];
+            let y = self.slope[k] * d - self.off[k];
+            let u = f64::from(rng.next_u32()) * (1.0 / 4294967296.0);
+            if u < exp_taylor(y) {
+                return k;
+            }
+        }
+    }
+}
 
 /// exp(c·τ) for a few fixed coefficients c, as a table at the bins' starts τ_b (computed with
 /// `libm::exp`) times exp(c·δ), δ = τ − τ_b ∈ [0, 2/512], from its Taylor polynomial of degree 8
@@ -123,6 +241,9 @@ pub(crate) struct CodeSampler {
     f: [f64; K],
     /// The gate bit each code needs ([`MILITARY`], [`FORCE`], [`ECONOMIC`]; 0 when open).
     need: [Mask; K],
+    /// The within-class envelopes, absent when T is too small for them (then the weights of the
+    /// class are computed for each draw).
+    envelopes: Option<Envelopes>,
     /// 1/(2T²).
     inv_2t2: f64,
     factored: bool,
@@ -150,7 +271,20 @@ impl CodeSampler {
         });
         let first = std::array::from_fn(|c| n[order[c][0]]);
         let u = if factored { 1.0 / (100.0 * t2) } else { 0.0 };
+        let fa: [f64; K] = std::array::from_fn(|k| f[k] * libm::exp(-g[k] * g[k] / (2.0 * t2)));
+        let need: [Mask; K] = std::array::from_fn(|k| match CATALOGUE[k].gate() {
+            Gate::Open => 0,
+            Gate::Military => MILITARY,
+            Gate::Force => FORCE,
+            Gate::Economic => ECONOMIC,
+        });
+        let envelopes = if factored {
+            Envelopes::new(&order, &fa, &g, &need, t2)
+        } else {
+            None
+        };
         CodeSampler {
+            envelopes,
             exps: ExpTable::new(
                 &[pr.class_mc_a, pr.class_vf_a, pr.class_mf_a, 0.0],
                 &[pr.class_mc_b, pr.class_vf_b, pr.class_mf_b, u],
@@ -158,23 +292,18 @@ impl CodeSampler {
             order,
             gap,
             first,
-            fa: std::array::from_fn(|k| f[k] * libm::exp(-g[k] * g[k] / (2.0 * t2))),
+            fa,
             g,
             f,
-            need: std::array::from_fn(|k| match CATALOGUE[k].gate() {
-                Gate::Open => 0,
-                Gate::Military => MILITARY,
-                Gate::Force => FORCE,
-                Gate::Economic => ECONOMIC,
-            }),
+            need,
             inv_2t2: 1.0 / (2.0 * t2),
             factored,
         }
     }
 
-    /// Bytes the sampler holds.
+    /// Bytes the sampler holds (an upper bound: the envelopes for every class and mask).
     pub(crate) fn table_bytes() -> usize {
-        std::mem::size_of::<CodeSampler>() + (BINS + 1) * 4 * 8 + K * 12
+        std::mem::size_of::<CodeSampler>() + (BINS + 1) * 4 * 8 + K * 12 + 4 * 8 * CODE_BINS * K * 9
     }
 
     /// P(class | τ) for the four classes in [`EventClass::ALL`] order.
@@ -211,6 +340,9 @@ impl CodeSampler {
             3
         };
         let order = &self.order[c];
+        if let Some(env) = &self.envelopes {
+            return env.pick(order, c, tau, mask, rng);
+        }
         let mut w = [0.0f64; K];
         let mut total = 0.0;
         let mut last = 0;
@@ -299,10 +431,22 @@ mod tests {
 
     /// 200,000 draws at τ = −0.8, gates closed and all open: the class shares against the link
     /// (χ², 3 degrees of freedom, critical value 27.9 at p = 10⁻⁵) and, within material conflict,
-    /// the code shares against rule 8's weights of its open codes (χ², codes expected ≥ 5 times).
+    /// the code shares against rule 8's weights of its open codes (χ², codes expected ≥ 5 times);
+    /// at T = 0.5 (envelopes) and T = 0.3 (weights computed per draw).
     #[test]
     fn draws_follow_class_then_code() {
-        let s = CodeSampler::new(&Params::default());
+        // T = 0.5 draws from the envelopes, T = 0.3 (too steep for them) from the weights.
+        for t in [0.5, 0.3] {
+            let pr = Params {
+                temperature: t,
+                ..Params::default()
+            };
+            draws_at(&CodeSampler::new(&pr), t);
+        }
+    }
+
+    fn draws_at(s: &CodeSampler, t: f64) {
+        assert_eq!(s.envelopes.is_some(), t == 0.5);
         let mut rng = run_rng(5, 0);
         for mask in [0, MILITARY | FORCE | ECONOMIC] {
             let n = 200_000;
@@ -328,7 +472,7 @@ mod tests {
                 .collect();
             let wt = |k: usize| {
                 let d = CATALOGUE[k].goldstein / 10.0 + 0.8;
-                CATALOGUE[k].base_rate() * (-d * d / 0.5).exp()
+                CATALOGUE[k].base_rate() * (-d * d / (2.0 * t * t)).exp()
             };
             let open_w: f64 = mf.iter().filter(|&&k| open(k, mask)).map(|&k| wt(k)).sum();
             let total: u64 = mf.iter().map(|&k| count[k]).sum();
