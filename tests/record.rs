@@ -6,7 +6,7 @@
 //!
 //! Since 0.5 the comparison counts the background bilateral events: the record's years hold the
 //! traffic between these states, not the office's issue signals, which 0.5 adds on top (with them
-//! the baseline's verbal-cooperation share is 82.5% against the record's 88.8%, README).
+//! the baseline's verbal-cooperation share is 82.3% against the record's 89.5%, README).
 
 use crate::util::library;
 use diplosim::engine::{simulate, Compiled};
