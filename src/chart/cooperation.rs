@@ -36,11 +36,17 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
             "5–95% of runs shaded".to_string(),
         ]
     } else {
-        vec![
+        let mut v = vec![
             "top: bars = index per step".to_string(),
             "(blue cooperative, red hostile);".to_string(),
             format!("black line = {}-{unit} average", input.ma_window),
-        ]
+        ];
+        if input.coercive.iter().any(|&c| c > 0) {
+            v.push("red ▲ at the foot: a step with".into());
+            v.push("coercive events (G ≤ −7), count".into());
+            v.push("above it when more than one".into());
+        }
+        v
     };
     note.extend(marker_note(input));
     if input.tone.iter().any(|b| b.band.is_some()) {
@@ -113,6 +119,7 @@ fn draw_index<DB: DrawingBackend>(top: &DrawingArea<DB, Shift>, input: &ChartInp
             .map_err(e)?;
     } else {
         draw_bars(&mut chart, input)?;
+        draw_coercive(&mut chart, input, y)?;
     }
     chart
         .draw_series(LineSeries::new(
@@ -124,6 +131,43 @@ fn draw_index<DB: DrawingBackend>(top: &DrawingArea<DB, Shift>, input: &ChartInp
                 .map(|(t, v)| (t as f64, *v)),
             ma.stroke_width(2),
         ))
+        .map_err(e)?;
+    Ok(())
+}
+
+/// A single run's coercive events, one red triangle at the foot of the panel per step that has
+/// any (with the count when more than one): a week whose net index is positive can hold one.
+fn draw_coercive<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    input: &ChartInput,
+    y: (f64, f64),
+) -> DResult {
+    let red = RGBColor(190, 30, 30);
+    let foot = y.0 + (y.1 - y.0) * 0.025;
+    let hits: Vec<(usize, u32)> = input
+        .coercive
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .map(|(t, &c)| (t, c))
+        .collect();
+    chart
+        .draw_series(
+            hits.iter()
+                .map(|&(t, _)| TriangleMarker::new((t as f64, foot), 5, red.filled())),
+        )
+        .map_err(e)?;
+    chart
+        .draw_series(hits.iter().filter(|(_, c)| *c > 1).map(|&(t, c)| {
+            Text::new(
+                c.to_string(),
+                (t as f64 - 0.5, foot + (y.1 - y.0) * 0.06),
+                font(10).color(&red),
+            )
+        }))
         .map_err(e)?;
     Ok(())
 }

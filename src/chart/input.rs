@@ -78,6 +78,9 @@ pub struct ChartInput {
     pub blocs: Vec<String>,
     /// Each actor's share of runs in which it blocked (a single run: 1 if it blocked any vote).
     pub blocked: Vec<f64>,
+    /// A single run's coercive events (Goldstein ≤ −7) per step, drawn and injected (empty for
+    /// an ensemble): marked apart from the net index, which can hide them.
+    pub coercive: Vec<u32>,
 }
 
 impl ChartInput {
@@ -117,6 +120,12 @@ impl ChartInput {
             votes: out.votes.iter().map(|v| (v.step, v.approved)).collect(),
         };
         input.affinity = out.final_affinity.clone();
+        input.coercive = vec![0; sc.steps + 1];
+        for ev in &rec.events {
+            if ev.goldstein() <= crate::model::COERCIVE && ev.step <= sc.steps {
+                input.coercive[ev.step] += 1;
+            }
+        }
         input.votes = out.votes.iter().map(|v| v.step).collect();
         for b in out.votes.iter().flat_map(|v| &v.blockers) {
             input.blocked[b.ix()] = 1.0;
@@ -192,6 +201,7 @@ impl ChartInput {
                 .map(|a| a.member_of.first().cloned().unwrap_or_default())
                 .collect(),
             blocked: vec![0.0; sc.actors.len()],
+            coercive: Vec::new(),
         }
     }
 }
