@@ -260,7 +260,41 @@ pub(crate) fn draw_markers<DB: DrawingBackend>(
     input: &ChartInput,
     y: (f64, f64),
 ) -> DResult {
-    let vote = RGBColor(120, 150, 220);
+    // Shocks first, votes on top of them (a vote in a shock's week stays visible). Each shock
+    // step is numbered in a strip at the top of the plot; the key is in the legend note
+    // ([`marker_note`]), so that no label runs over the curves.
+    let shock = RGBColor(235, 120, 20);
+    let mut last_x = f64::NEG_INFINITY;
+    let mut row = 0;
+    for (n, (s, _)) in input.shocks.iter().enumerate() {
+        let x = *s as f64;
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x, y.0), (x, y.1)],
+                6,
+                4,
+                shock.stroke_width(2),
+            ))
+            .map_err(e)?;
+        // Numbers of nearby shocks go on a second (third, …) row of the strip.
+        row = if x - last_x < input.steps as f64 * 0.025 {
+            row + 1
+        } else {
+            0
+        };
+        last_x = x;
+        let yy = y.1 - (y.1 - y.0) * (0.01 + 0.045 * row as f64);
+        // Beside its line, not on it (the dashes would strike it through).
+        let beside = Pos::new(HPos::Left, VPos::Top);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!(" {}", n + 1),
+                (x, yy),
+                font(13).color(&RGBColor(170, 70, 0)).pos(beside),
+            )))
+            .map_err(e)?;
+    }
+    let vote = RGBColor(90, 120, 210);
     for &v in &input.votes {
         let x = v as f64;
         chart
@@ -272,40 +306,22 @@ pub(crate) fn draw_markers<DB: DrawingBackend>(
             ))
             .map_err(e)?;
     }
-    let shock = RGBColor(235, 120, 20);
-    let mut last_x = f64::NEG_INFINITY;
-    let mut row = 0;
-    for (s, label) in &input.shocks {
-        let x = *s as f64;
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x, y.0), (x, y.1)],
-                6,
-                4,
-                shock.stroke_width(2),
-            ))
-            .map_err(e)?;
-        // Stagger labels of nearby shocks so they do not print over each other.
-        row = if x - last_x < input.steps as f64 * 0.12 {
-            row + 1
-        } else {
-            0
-        };
-        last_x = x;
-        let yy = y.1 - (y.1 - y.0) * (0.03 + 0.05 * row as f64);
-        // Labels of late shocks end at their line, so the plot's edge does not cut them.
-        let (text, style) = if x > input.steps as f64 * 0.7 {
-            let right = Pos::new(HPos::Right, VPos::Top);
-            (format!("{label} "), grey_font(12).pos(right))
-        } else {
-            (format!(" {label}"), grey_font(12))
-        };
-        chart
-            .draw_series(std::iter::once(Text::new(text, (x, yy), style)))
-            .map_err(e)?;
-    }
     Ok(())
 }
+
+/// `text` cut to `max` characters with an ellipsis (the report's shock table has it in full).
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Shock keys the legend notes show at most; the rest are counted (the report's shock table
+/// lists them all).
+const SHOCK_KEYS: usize = 6;
 
 /// Lines of the legend note explaining the markers.
 pub(crate) fn marker_note(input: &ChartInput) -> Vec<String> {
@@ -314,7 +330,21 @@ pub(crate) fn marker_note(input: &ChartInput) -> Vec<String> {
         v.push("blue dotted: votes".to_string());
     }
     if !input.shocks.is_empty() {
-        v.push("orange dashed: shocks".to_string());
+        v.push("orange dashed: shocks, numbered:".to_string());
+        for (n, (step, label)) in input.shocks.iter().enumerate().take(SHOCK_KEYS) {
+            v.push(format!(
+                "{} {} {step}: {}",
+                n + 1,
+                input.step_unit,
+                short(label, 24)
+            ));
+        }
+        if input.shocks.len() > SHOCK_KEYS {
+            v.push(format!(
+                "… and {} more (the report lists all)",
+                input.shocks.len() - SHOCK_KEYS
+            ));
+        }
     }
     v
 }
