@@ -170,6 +170,8 @@ pub struct Compiled {
     decay: f64,
     /// Visibility of the news among each step's shocks (Σ of their `news`).
     news_at: Vec<f64>,
+    /// e^{−m} for the issue signals' Poisson draws.
+    exp_neg: codes::ExpNeg,
     /// Rules 3 and 7: each catalogue code's factors.
     code_fx: Vec<CodeFx>,
 }
@@ -183,6 +185,7 @@ impl Compiled {
             + 8 * (5 * n * n + 14 * n)
             + n * n
             + CodeSampler::table_bytes()
+            + codes::ExpNeg::bytes()
             + PairSampler::bytes_of(&Volume::new(sc).u)
     }
 
@@ -283,6 +286,7 @@ impl Compiled {
             issue_targets,
             decay: libm::pow(0.5, 1.0 / sc.params.attention_half_life),
             news_at,
+            exp_neg: codes::ExpNeg::new(),
             code_fx: CATALOGUE
                 .iter()
                 .map(|k| CodeFx::new(&sc.params, k.goldstein))

@@ -401,7 +401,7 @@ pub(super) fn issue_signals<R: Rng>(
         if !(mean > 0.0) {
             continue;
         }
-        let p0 = libm::exp(-mean);
+        let p0 = c.exp_neg.eval(mean);
         for &j in &c.issue_targets {
             if j == i {
                 continue;
