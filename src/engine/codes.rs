@@ -16,8 +16,8 @@
 //! Draws: the class and then the code by rejection from envelopes tabulated on bins of the tone
 //! axis (a Walker alias table per bin, accepted with the exact ratio from a degree-8 Taylor
 //! polynomial, acceptance at least 0.94 at the defaults), a 64- and a 32-bit uniform per attempt;
-//! the code's envelopes need T ≥ 0.4-ish (|g|/T² times the bin width at most 0.1), and below that
-//! the weights of the class are computed for each draw — z = exp(τ/(100T²)) from a 512-point
+//! the code's envelopes need T ≥ 0.395 (|g|/T² times the bin width 2/128 at most 0.1), and below
+//! that the weights of the class are computed for each draw — z = exp(τ/(100T²)) from a 512-point
 //! table times its Taylor polynomial, and its integer powers z^{10 G_k} by repeated squaring —
 //! and the code drawn from their cumulative sum. Only multiplication and addition after the
 //! tables (built with `libm`'s pure-Rust exp), so the same bits on every platform; below T = 0.05
