@@ -73,7 +73,7 @@ fn compare_verdicts_weigh_the_difference_against_the_smallest_that_matters() {
             .unwrap_or_else(|| panic!("no {name} in {csv}"))
             .to_string()
     };
-    // Backlash brings approval forward by about 22 weeks in every run (0.5.0: −21.7 over 120
+    // Backlash brings approval forward by about 22 weeks in every run (0.5.0: −21.2 over 120
     // runs; about 20 in 0.4): material.
     let w = line("approval_week");
     assert!(w.ends_with(",1,differs materially"), "{w}");
