@@ -287,7 +287,18 @@ impl ChartInput {
             format!("scenario {} · seed {} · {runs} runs", sc.name, sc.seed),
         );
         input.stance = per_actor(Metric::Stance);
-        input.posture = per_actor(Metric::Posture);
+        // Postures: the exact mean of the runs as the line (the chart says so), whose medians
+        // would step with the histogram's buckets.
+        input.posture = (0..n)
+            .map(|i| {
+                let mut b = band(Metric::Posture, i);
+                b.mid = steps
+                    .clone()
+                    .map(|t| agg.stats(t, Metric::Posture, i).mean)
+                    .collect();
+                b
+            })
+            .collect();
         input.tone = tone;
         input.cooperation = Band::line(
             steps
