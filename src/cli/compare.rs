@@ -38,6 +38,11 @@ pub struct CompareArgs {
     /// Compare stances averaged over weeks FROM to TO (inclusive) instead of at the end.
     #[arg(long, value_name = "FROM:TO")]
     pub window: Option<String>,
+    /// The smallest difference that matters for a kind of outcome, repeatable: probability
+    /// (default 0.01), weeks (1), coercive (0.1 events a run), cooperation (0.05 of the first
+    /// scenario's mean), stance (0.05). E.g. `--matters stance=0.1`.
+    #[arg(long, value_name = "KIND=VALUE")]
+    pub matters: Vec<String>,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -122,6 +127,14 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     if let Some(w) = &a.window {
         tags.push(format!("window {w}"));
     }
+    let mut matters = crate::compare::Matters::default();
+    for m in &a.matters {
+        matters
+            .set(m)
+            .map_err(|why| Error::Usage(format!("--matters {m}: {why}")))?;
+        // Verdicts change with it: it names the default folder too.
+        tags.push(format!("matters {m}"));
+    }
     {
         let scs: Vec<&Scenario> = specs.iter().filter_map(|s| s.as_ref().err()).collect();
         if !scs.is_empty() && a.runs > 1 {
@@ -168,7 +181,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| crate::compare::default_dir(&names, seed, a.runs, &tags));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
-    let cmp = run_items(specs, a, seed, window)?;
+    let cmp = run_items(specs, a, seed, window, matters)?;
     stage.write("comparison.csv", cmp.csv()?)?;
     if let Some(p) = &cmp.paired {
         let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
@@ -212,6 +225,9 @@ fn command(a: &CompareArgs, seed: u64) -> String {
     if let Some(win) = &a.window {
         w.extend(["--window".into(), win.clone()]);
     }
+    for m in &a.matters {
+        w.extend(["--matters".into(), m.clone()]);
+    }
     super::Origin::new(Vec::new(), &w).command
 }
 
@@ -223,6 +239,7 @@ fn run_items(
     a: &CompareArgs,
     seed: u64,
     window: Option<(usize, usize)>,
+    matters: crate::compare::Matters,
 ) -> Result<Comparison> {
     let all_scenarios = specs.iter().all(|s| s.is_err());
     let pool = super::ensemble::pool(a.threads)?;
@@ -234,7 +251,15 @@ fn run_items(
     if all_scenarios && a.runs > 1 {
         let scs: Vec<Scenario> = specs.into_iter().filter_map(|s| s.err()).collect();
         let (its, p) = pool.install(|| {
-            crate::compare::run_ensembles(scs, a.runs, seed, window, &super::CANCEL, &on_run)
+            crate::compare::run_ensembles(
+                scs,
+                a.runs,
+                seed,
+                window,
+                matters,
+                &super::CANCEL,
+                &on_run,
+            )
         })?;
         items = its;
         paired = Some(p);
@@ -250,6 +275,7 @@ fn run_items(
                             a.runs,
                             seed,
                             None,
+                            matters,
                             &super::CANCEL,
                             &on_run,
                         )

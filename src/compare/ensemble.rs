@@ -84,6 +84,7 @@ pub fn run_ensembles(
     runs: usize,
     seed: u64,
     window: Option<(usize, usize)>,
+    matters: paired::Matters,
     cancel: &std::sync::atomic::AtomicBool,
     on_run: &(dyn Fn() + Sync),
 ) -> Result<(Vec<Item>, paired::Paired)> {
@@ -109,6 +110,6 @@ pub fn run_ensembles(
         items.push(Item::from_aggregate(sc.clone(), &agg));
     }
     let refs: Vec<&Scenario> = scenarios.iter().collect();
-    let p = paired::Paired::new(&refs, &recs, seed, window);
+    let p = paired::Paired::new(&refs, &recs, seed, window, matters);
     Ok((items, p))
 }

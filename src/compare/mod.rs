@@ -8,6 +8,7 @@ mod ensemble;
 pub mod paired;
 
 pub use ensemble::run_ensembles;
+pub use paired::Matters;
 
 use crate::chart::{CompareInput, CompareSeries};
 use crate::engine::{simulate, Compiled};

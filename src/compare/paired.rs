@@ -188,6 +188,86 @@ pub struct Paired {
 
 type Pick = Box<dyn Fn(&Scenario, &RunRecord) -> Option<f64>>;
 
+/// The smallest differences that matter, by kind of outcome (`compare --matters KIND=VALUE`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Matters {
+    /// P(opened), P(approved): 0.01 (one point of probability).
+    pub probability: f64,
+    /// Approval and opening weeks: 1 step.
+    pub weeks: f64,
+    /// Coercive events drawn per run: 0.1.
+    pub coercive: f64,
+    /// The cooperation index: a share of the first scenario's mean, 0.05.
+    pub cooperation: f64,
+    /// Stances (at the end, or over the window): 0.05.
+    pub stance: f64,
+}
+
+impl Default for Matters {
+    fn default() -> Matters {
+        Matters {
+            probability: 0.01,
+            weeks: 1.0,
+            coercive: 0.1,
+            cooperation: 0.05,
+            stance: 0.05,
+        }
+    }
+}
+
+impl Matters {
+    /// The kinds `--matters` takes, with what each sets.
+    pub const KINDS: [(&'static str, &'static str); 5] = [
+        (
+            "probability",
+            "P(opened), P(approved), in probability (default 0.01)",
+        ),
+        ("weeks", "approval and opening weeks, in steps (default 1)"),
+        ("coercive", "coercive events per run (default 0.1)"),
+        (
+            "cooperation",
+            "cooperation index, as a share of the first scenario's mean (default 0.05)",
+        ),
+        ("stance", "stances, in stance units (default 0.05)"),
+    ];
+
+    /// Set the smallest difference of one kind from `KIND=VALUE`; the message says what is wrong.
+    pub fn set(&mut self, spec: &str) -> std::result::Result<(), String> {
+        let kinds = || {
+            Self::KINDS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (kind, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("expected KIND=VALUE, KIND one of {}", kinds()))?;
+        let v: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not a number", value.trim()))?;
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(format!("{kind} must be a finite number ≥ 0, got {value}"));
+        }
+        let slot = match kind.trim() {
+            "probability" => &mut self.probability,
+            "weeks" => &mut self.weeks,
+            "coercive" => &mut self.coercive,
+            "cooperation" => &mut self.cooperation,
+            "stance" => &mut self.stance,
+            other => {
+                return Err(format!(
+                    "unknown kind `{other}`; expected one of {}",
+                    kinds()
+                ))
+            }
+        };
+        *slot = v;
+        Ok(())
+    }
+}
+
 /// The smallest difference that matters: a fixed amount, or a share of the first scenario's mean.
 enum Smallest {
     Fixed(f64),
@@ -202,6 +282,7 @@ impl Paired {
         recs: &[Vec<RunRecord>],
         seed: u64,
         window: Option<(usize, usize)>,
+        matters: Matters,
     ) -> Paired {
         let runs = recs.first().map(|r| r.len()).unwrap_or(0);
         let week = |s: Option<usize>, r: &RunRecord| s.unwrap_or(r.steps + 1) as f64;
@@ -210,31 +291,31 @@ impl Paired {
                 "p_opened".into(),
                 "P(office open at the end)".into(),
                 Box::new(|_, r| Some(f64::from(u8::from(r.opened)))),
-                Smallest::Fixed(0.01),
+                Smallest::Fixed(matters.probability),
             ),
             (
                 "p_approved".into(),
                 "P(approved or open at the end)".into(),
                 Box::new(|_, r| Some(f64::from(u8::from(r.approved)))),
-                Smallest::Fixed(0.01),
+                Smallest::Fixed(matters.probability),
             ),
             (
                 "approval_week".into(),
                 "week of approval (never: the horizon + 1)".into(),
                 Box::new(move |_, r| Some(week(r.approved_step, r))),
-                Smallest::Fixed(1.0),
+                Smallest::Fixed(matters.weeks),
             ),
             (
                 "opening_week".into(),
                 "week of opening (never: the horizon + 1)".into(),
                 Box::new(move |_, r| Some(week(r.opened_step, r))),
-                Smallest::Fixed(1.0),
+                Smallest::Fixed(matters.weeks),
             ),
             (
                 "hostile_drawn".into(),
                 "coercive events drawn per run (Goldstein ≤ −7; injected ones not counted)".into(),
                 Box::new(|_, r| Some(r.drawn_coercive)),
-                Smallest::Fixed(0.1),
+                Smallest::Fixed(matters.coercive),
             ),
             (
                 "cooperation_per_dyad".into(),
@@ -243,7 +324,7 @@ impl Paired {
                     let n = sc.actors.len() as f64;
                     (n > 1.0).then(|| r.coop_mean / (n * (n - 1.0)))
                 }),
-                Smallest::Share(0.05),
+                Smallest::Share(matters.cooperation),
             ),
         ];
         // The regional sum only where every scenario has the same actors: otherwise it moves
@@ -259,7 +340,7 @@ impl Paired {
                 "cooperation_mean".into(),
                 "cooperation index per step (regional sum)".into(),
                 Box::new(|_, r| Some(r.coop_mean)),
-                Smallest::Share(0.05),
+                Smallest::Share(matters.cooperation),
             ));
         }
         for (id, name) in actor_union(scenarios) {
@@ -285,7 +366,7 @@ impl Paired {
                         }
                     })
                 }),
-                Smallest::Fixed(0.05),
+                Smallest::Fixed(matters.stance),
             ));
         }
         let rows = outcomes
@@ -493,11 +574,54 @@ mod tests {
             .unwrap()
     }
 
+    /// `--matters`: each kind sets its outcomes' smallest difference, and the verdict follows it.
+    #[test]
+    fn the_smallest_differences_that_matter_are_configurable() {
+        let mut m = Matters::default();
+        m.set("stance=0.2").unwrap();
+        m.set("weeks = 3").unwrap();
+        assert_eq!((m.stance, m.weeks, m.probability), (0.2, 3.0, 0.01));
+        assert!(m
+            .set("stanse=0.2")
+            .unwrap_err()
+            .contains("unknown kind `stanse`"));
+        assert!(m.set("stance").unwrap_err().contains("KIND=VALUE"));
+        assert!(m.set("stance=-1").unwrap_err().contains("≥ 0"));
+        assert!(m.set("stance=nan").unwrap_err().contains("finite"));
+        let a = load("baseline", 40);
+        let b = load("ally_objects", 40);
+        let ra = records(&a, 40, 1, &Control::none()).unwrap();
+        let rb = records(&b, 40, 1, &Control::none()).unwrap();
+        let strict = Paired::new(
+            &[&a, &b],
+            &[ra.clone(), rb.clone()],
+            1,
+            None,
+            Matters::default(),
+        );
+        let loose = Matters {
+            probability: 2.0,
+            ..Matters::default()
+        };
+        let lax = Paired::new(&[&a, &b], &[ra, rb], 1, None, loose);
+        let row = |p: &Paired| {
+            p.rows
+                .iter()
+                .find(|r| r.name == "p_opened")
+                .unwrap()
+                .verdict(1)
+        };
+        // An objecting ally closes the office in every run: a difference of 1 in probability,
+        // material at 0.01, negligible if only a difference of 2 mattered.
+        assert_eq!(row(&strict), Some("differs materially"));
+        assert_eq!(row(&lax), Some("differs, negligible"));
+    }
+
     #[test]
     fn a_scenario_against_itself_is_within_noise_with_a_zero_interval() {
         let a = load("baseline", 30);
         let r = records(&a, 20, 1, &Control::none()).unwrap();
-        let p = Paired::new(&[&a, &a], &[r.clone(), r], 1, None);
+        let p = Paired::new(&[&a, &a], &[r.clone(), r], 1, None, Matters::default());
         for row in &p.rows {
             let d = row.diffs[1].unwrap();
             assert_eq!((d.mean, d.lo, d.hi), (0.0, 0.0, 0.0), "{}", row.name);
@@ -511,7 +635,7 @@ mod tests {
         let b = load("ally_objects", 40);
         let ra = records(&a, 40, 1, &Control::none()).unwrap();
         let rb = records(&b, 40, 1, &Control::none()).unwrap();
-        let p = Paired::new(&[&a, &b], &[ra, rb], 1, None);
+        let p = Paired::new(&[&a, &b], &[ra, rb], 1, None, Matters::default());
         let opened = &p.rows[0];
         assert_eq!(opened.name, "p_opened");
         assert!(opened.diffs[1].unwrap().differs(), "{opened:?}");
@@ -531,7 +655,7 @@ mod tests {
         assert!((per - sum).abs() < 1e-9, "{per} vs {sum}");
         // The same actors: the regional sum is there.
         let r1 = records(&a, 10, 1, &Control::none()).unwrap();
-        let q = Paired::new(&[&a, &a], &[r1.clone(), r1], 1, None);
+        let q = Paired::new(&[&a, &a], &[r1.clone(), r1], 1, None, Matters::default());
         assert!(q.rows.iter().any(|r| r.name == "cooperation_mean"));
     }
 
