@@ -16,7 +16,9 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
     let body = header(
         root,
         &format!("Cooperation and conflict — {}", input.title),
-        &input.subtitle_for("lines: median of the runs, shading: 5–95% of runs"),
+        &input.subtitle_for(
+            "black line: median of the runs' moving average, shading: 5–95%; blue line: mean index",
+        ),
     )?;
     let (w, h) = body.dim_in_pixel();
     let (plots, side) = body.split_horizontally(w.saturating_sub(230));

@@ -330,10 +330,10 @@ pub(crate) fn marker_note(input: &ChartInput) -> Vec<String> {
         v.push("blue dotted: votes".to_string());
     }
     if !input.shocks.is_empty() {
-        v.push("orange dashed: shocks, numbered:".to_string());
+        v.push("orange dashed: shocks, as numbered".to_string());
         for (n, (step, label)) in input.shocks.iter().enumerate().take(SHOCK_KEYS) {
             v.push(format!(
-                "{} {} {step}: {}",
+                "{} = {} {step}: {}",
                 n + 1,
                 input.step_unit,
                 short(label, 24)

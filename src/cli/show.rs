@@ -1,7 +1,7 @@
 //! `diplosim show NAME|PATH`: the resolved scenario, every number with its source.
 
 use crate::error::Result;
-use crate::model::{CATALOGUE, COERCIVE, PARAM_SPECS};
+use crate::model::{Gate, CATALOGUE, COERCIVE, PARAM_SPECS};
 use crate::scenario::keys::{shown, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{to_toml, Library, Op, Scenario, ShockAction};
 use clap::Args;
@@ -201,12 +201,26 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
 fn describe_catalogue(sc: &Scenario, s: &mut String) {
     let _ = writeln!(
         s,
-        "\nevent catalogue (CAMEO code, Goldstein weight; * needs posture ≥ {})",
-        sc.params.escalation_threshold
+        "\nevent catalogue (CAMEO code, Goldstein weight, events in the record; m needs posture ≥ {}, \
+         f posture ≥ {}, e leverage over the target ≥ {}; ! counts as coercive, G ≤ {})",
+        sc.params.escalation_threshold,
+        sc.params.force_threshold,
+        sc.params.leverage_threshold,
+        COERCIVE
     );
     for c in &CATALOGUE {
-        let star = if c.goldstein <= COERCIVE { "*" } else { " " };
-        let _ = writeln!(s, "  {star}{:<5} {:+5.1}  {}", c.code, c.goldstein, c.label);
+        let gate = match c.gate() {
+            Gate::Open => ' ',
+            Gate::Military => 'm',
+            Gate::Force => 'f',
+            Gate::Economic => 'e',
+        };
+        let bang = if c.goldstein <= COERCIVE { '!' } else { ' ' };
+        let _ = writeln!(
+            s,
+            "  {gate}{bang}{:<5} {:+5.1} {:>5}  {}",
+            c.code, c.goldstein, c.record_count, c.label
+        );
     }
 }
 
