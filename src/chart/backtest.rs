@@ -7,6 +7,7 @@ use crate::backtest::Board;
 use crate::error::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 const MODEL: RGBColor = RGBColor(31, 119, 180);
@@ -108,7 +109,7 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
         .map_err(e)?;
     let bs = bins(&pairs(b));
     let most = bs.iter().map(|x| x.count).max().unwrap_or(1) as f64;
-    for (i, x) in bs.iter().enumerate() {
+    for x in bs {
         let r = (5.0 + 13.0 * (x.count as f64 / most).sqrt()) as i32;
         chart
             .draw_series(std::iter::once(Circle::new(
@@ -117,26 +118,19 @@ fn reliability<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Board, sub
                 MODEL.mix(0.8).filled(),
             )))
             .map_err(e)?;
-        // Labels stay inside the plot: to the left of dots near the right edge.
-        // Neighbouring bins' labels alternate above and below their dots.
-        let dx = if x.forecast > 0.8 { -0.12 } else { 0.03 };
-        let up = if x.observed > 0.9 {
-            false
-        } else if x.observed < 0.1 {
-            true
+        // Each label sits level with its dot, just beyond its edge: to the right, or to the left
+        // near the right edge (the plot spans about 760 pixels for a probability of 1).
+        let gap = 0.012 + f64::from(r) / 760.0;
+        let (x_at, pos) = if x.forecast > 0.85 {
+            (x.forecast - gap, Pos::new(HPos::Right, VPos::Center))
         } else {
-            i % 2 == 0
-        };
-        let dy = if up {
-            0.035
-        } else {
-            -0.03 - 0.035 * (i % 2) as f64
+            (x.forecast + gap, Pos::new(HPos::Left, VPos::Center))
         };
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("n = {}", x.count),
-                (x.forecast + dx, x.observed + dy),
-                font(14),
+                (x_at, x.observed),
+                font(14).pos(pos),
             )))
             .map_err(e)?;
     }
