@@ -297,7 +297,7 @@ impl Compiled {
 
 /// Rule 2's background volume (docs/model.md, volume by partner): i sends j a bilateral event in a
 /// step with probability q_ij = 1 − exp(−rate · c_i^a · c_j^b · e^{t·tie_ij}), tie_ij = 1 when
-/// |A_ij(0)| ≥ ally_threshold. The draw is thinned: j is a candidate of i with probability
+/// A_ij(0) ≠ 0 and |A_ij(0)| ≥ ally_threshold. The draw is thinned: j is a candidate of i with probability
 /// u_i = max_j q_ij, and a candidate is kept with probability q_ij / u_i.
 struct Volume {
     /// u_i, each actor's candidate probability (0 when i sends nothing).
