@@ -228,3 +228,48 @@ fn a_stance_shock_leaves_a_lasting_part_while_attention_is_high() {
     let last = *rec.actor_series(0, 1).last().unwrap();
     assert!((last + 0.7).abs() < 1e-3, "{last}");
 }
+
+/// Fit, then freeze: every fitted `[model]` default is the value `scripts/fit_reactions.py` wrote to
+/// `docs/data/fitted.csv`, rounded to two decimals, and lies inside its 90% interval.
+#[test]
+fn fitted_defaults_are_the_fitted_values() {
+    let text = std::fs::read_to_string(crate::util::root().join("docs/data/fitted.csv")).unwrap();
+    let pairs = [
+        ("class_mc_a", "class_material_cooperation_a"),
+        ("class_mc_b", "class_material_cooperation_b"),
+        ("class_vf_a", "class_verbal_conflict_a"),
+        ("class_vf_b", "class_verbal_conflict_b"),
+        ("class_mf_a", "class_material_conflict_a"),
+        ("class_mf_b", "class_material_conflict_b"),
+        ("gravity_sender", "gravity_sender"),
+        ("gravity_target", "gravity_target"),
+        ("gravity_tie", "gravity_tie"),
+        ("issue_rate", "issue_rate"),
+        ("attention_half_life", "attention_half_life"),
+        ("anchor_rate", "anchor_rate"),
+    ];
+    for (key, row) in pairs {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{row},")))
+            .unwrap_or_else(|| panic!("{row} not in fitted.csv"));
+        let f: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .take(3)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let spec = diplosim::model::param_spec(key).unwrap();
+        assert!(
+            (spec.default - f[0]).abs() <= 0.005 + 1e-9,
+            "{key}: default {} vs fitted {}",
+            spec.default,
+            f[0]
+        );
+        assert!(
+            f[1] <= spec.default && spec.default <= f[2],
+            "{key} outside its interval"
+        );
+        assert!(spec.source.starts_with("fitted: "), "{key}");
+    }
+}
