@@ -16,6 +16,7 @@
 //! - [`backtest`]: forecasts of historical cases scored against what happened.
 //! - [`compare`]: scenarios or output folders side by side, paired differences.
 //! - [`record`]: the ICEWS record of dyads' event classes, and an observer counting the model's events the same way.
+//! - [`cpu`]: which fast paths this CPU allows (one probe; `DIPLOSIM_PORTABLE` forces the portable ones).
 //! - [`budget`]: estimates of a command's memory and output, refused beyond the budgets.
 //! - [`output`]: the files of each result, written to a staging folder and moved into place.
 //! - [`chart`]: PNG and SVG charts (plotters, embedded font).
@@ -29,6 +30,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod cli;
 pub mod compare;
+pub mod cpu;
 pub mod engine;
 pub mod ensemble;
 pub mod error;

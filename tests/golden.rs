@@ -28,8 +28,9 @@ fn checksums(dir: &Path, label: &str, out: &mut String) {
     }
 }
 
-#[test]
-fn every_shipped_scenario_gives_its_golden_bytes() {
+/// The checksums of every shipped scenario's outputs, with the fast paths the CPU allows or, with
+/// `portable`, with the portable paths forced (`DIPLOSIM_PORTABLE=1`).
+fn all_checksums(portable: bool) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
@@ -43,27 +44,29 @@ fn every_shipped_scenario_gives_its_golden_bytes() {
     for name in &names {
         for (kind, runs) in [("single", "1"), ("ensemble", "100")] {
             let dir = tmp.path().join(format!("{name}-{kind}"));
-            diplosim()
-                .args([
-                    "run",
-                    name,
-                    "--quiet",
-                    "--no-charts",
-                    "--runs",
-                    runs,
-                    "--out",
-                ])
-                .arg(&dir)
-                .assert()
-                .success();
+            let mut cmd = diplosim();
+            if portable {
+                cmd.env("DIPLOSIM_PORTABLE", "1");
+            }
+            cmd.args([
+                "run",
+                name,
+                "--quiet",
+                "--no-charts",
+                "--runs",
+                runs,
+                "--out",
+            ])
+            .arg(&dir)
+            .assert()
+            .success();
             checksums(&dir, &format!("{name}/{kind}"), &mut got);
         }
     }
-    let path = root().join("tests/golden/checksums.txt");
-    if std::env::var_os("DIPLOSIM_BLESS").is_some() {
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    got
+}
+
+fn compare(got: &str, want: &str, how: &str) {
     if got != want {
         let diff: Vec<String> = got
             .lines()
@@ -71,9 +74,28 @@ fn every_shipped_scenario_gives_its_golden_bytes() {
             .map(str::to_owned)
             .collect();
         panic!(
-            "outputs differ from tests/golden/checksums.txt (DIPLOSIM_BLESS=1 rewrites it if the \
-             change is deliberate):\n{}",
+            "outputs ({how}) differ from tests/golden/checksums.txt (DIPLOSIM_BLESS=1 rewrites it if \
+             the change is deliberate):\n{}",
             diff.join("\n")
         );
     }
+}
+
+#[test]
+fn every_shipped_scenario_gives_its_golden_bytes() {
+    let got = all_checksums(false);
+    let path = root().join("tests/golden/checksums.txt");
+    if std::env::var_os("DIPLOSIM_BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    compare(&got, &want, "fast paths this CPU allows");
+}
+
+/// The same bytes with every fast path off (AVX2 row sums and relaxation, the AVX-512 ChaCha8
+/// stream, the AVX2 fixed-point pass): what a machine without them writes.
+#[test]
+fn the_portable_paths_give_the_same_golden_bytes() {
+    let want = std::fs::read_to_string(root().join("tests/golden/checksums.txt")).unwrap();
+    compare(&all_checksums(true), &want, "portable paths forced");
 }

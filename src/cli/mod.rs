@@ -141,6 +141,10 @@ pub(crate) fn cancelled() -> bool {
 /// Parse the arguments, run, and return the process exit code.
 pub fn main() -> i32 {
     quiet_closed_pipe();
+    // Every fast path gives the bits of its portable version; this checks it on any machine.
+    if std::env::var_os("DIPLOSIM_PORTABLE").is_some_and(|v| !v.is_empty() && v != "0") {
+        crate::cpu::force_portable();
+    }
     let cli = Cli::parse();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
         Ok(Ok(code)) => code,

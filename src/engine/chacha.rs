@@ -23,18 +23,10 @@ use std::convert::Infallible;
 /// Words of one refill: sixteen blocks of sixteen.
 const WORDS: usize = 256;
 
-/// Whether this CPU can run [`WideRng`] (AVX-512 Foundation; the standard library finds out once
-/// and keeps the answer).
+/// Whether [`WideRng`] may be used (AVX-512 Foundation, [`crate::cpu::avx512f`]).
 #[inline]
 pub fn available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx512f")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::avx512f()
 }
 
 /// The key, stream and next block of a ChaCha8 stream.

@@ -11,18 +11,10 @@
 
 const L: usize = 4;
 
-/// Whether this CPU has AVX2 (the standard library finds out once and keeps the answer, so
-/// asking costs a load).
+/// Whether AVX2 may be used ([`crate::cpu::avx2`]).
 #[inline(always)]
 pub(super) fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    crate::cpu::avx2()
 }
 
 /// `[Σ_j c_j A⁺_j, Σ_j c_j A⁺_j s_j, Σ_j c_j A⁻_j p_j]` over a row `a` of A, with

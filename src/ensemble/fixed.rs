@@ -143,7 +143,7 @@ pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [Pass; 4] {
                     .is_some_and(|last| last + 4 <= xs.len()))
     );
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if crate::cpu::avx2() {
         // SAFETY: the CPU has AVX2 (checked); the reads are in bounds (asserted).
         if let Some(p) = unsafe { pass4_avx2(xs, stride, runs) } {
             return p;
@@ -416,7 +416,7 @@ mod tests {
                 }
             }
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if crate::cpu::avx2() {
                 // SAFETY: AVX2 checked, reads in bounds.
                 match unsafe { pass4_avx2(&xs, stride, runs) } {
                     Some(_) => vector += 1,
@@ -427,7 +427,7 @@ mod tests {
         // Both ways were taken (where the CPU has AVX2): vector batches, and batches with a tie
         // handed back to the scalar pass.
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::cpu::avx2() {
             assert!(vector > 0 && ties > 0, "{vector} vector, {ties} with ties");
         }
         assert!(smalls > 40, "{smalls} full batches compared their sums");
