@@ -226,12 +226,7 @@ fn describe_catalogue(sc: &Scenario, s: &mut String) {
 
 /// One shock in words, with actor ids.
 pub fn shock_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
-    let what = shock_action_text(sc, sh);
-    if sh.news != 0.0 {
-        format!("{what}; news (visibility {})", sh.news)
-    } else {
-        what
-    }
+    sh.with_news(shock_action_text(sc, sh))
 }
 
 fn shock_action_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {

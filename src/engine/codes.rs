@@ -334,9 +334,11 @@ pub(crate) struct CodeSampler {
     /// The class draw by rejection (the link's slopes are at most 20 in size, well within the
     /// envelopes' reach of 25.6).
     classes: ClassEnvelopes,
-    /// exp(a_c + b_c τ) for the three classes after verbal cooperation (for
-    /// `class_probs`), and z = exp(τ/(100 T²)) (index 3) for the weights computed per draw.
-    exps: ExpTable,
+    /// The class link's (a_c, b_c), verbal cooperation first (0, 0), for `class_probs`.
+    #[cfg(test)]
+    link: ([f64; 4], [f64; 4]),
+    /// z = exp(τ/(100 T²)), for the weights computed per draw.
+    z: ExpTable,
     /// `order[c]`: catalogue indices of class c in increasing n_k = 10 G_k (ties by index);
     /// `gap[c][i]` = n of the i-th minus n of the one before (0 for the first); `first[c]` its n.
     order: [Vec<usize>; 4],
@@ -396,10 +398,9 @@ impl CodeSampler {
             classes: ClassEnvelopes::new(a, b)
                 .expect("class link coefficients lie in [−20, 20] (checked on input)"),
             envelopes,
-            exps: ExpTable::new(
-                &[pr.class_mc_a, pr.class_vf_a, pr.class_mf_a, 0.0],
-                &[pr.class_mc_b, pr.class_vf_b, pr.class_mf_b, u],
-            ),
+            #[cfg(test)]
+            link: (a, b),
+            z: ExpTable::new(&[0.0], &[u]),
             order,
             gap,
             first,
@@ -415,7 +416,7 @@ impl CodeSampler {
     /// Bytes the sampler holds (an upper bound: the envelopes for every class and mask).
     pub(crate) fn table_bytes() -> usize {
         std::mem::size_of::<CodeSampler>()
-            + (BINS + 1) * 4 * 8
+            + (BINS + 1) * 8
             + BINS * 4 * 9
             + K * 12
             + 4 * 8 * CODE_BINS * K * 9
@@ -424,13 +425,9 @@ impl CodeSampler {
     /// P(class | τ) for the four classes in [`EventClass::ALL`] order.
     #[cfg(test)]
     pub(crate) fn class_probs(&self, tau: f64) -> [f64; 4] {
-        let (b, d) = ExpTable::locate(tau.clamp(-1.0, 1.0));
-        let e = [
-            1.0,
-            self.exps.eval(0, b, d),
-            self.exps.eval(1, b, d),
-            self.exps.eval(2, b, d),
-        ];
+        let (a, b) = self.link;
+        let tau = tau.clamp(-1.0, 1.0);
+        let e: [f64; 4] = std::array::from_fn(|c| libm::exp(a[c] + b[c] * tau));
         let sum = e[0] + e[1] + e[2] + e[3];
         e.map(|x| x / sum)
     }
@@ -451,7 +448,7 @@ impl CodeSampler {
         let mut last = 0;
         if self.factored {
             // z^{n_k} along increasing n_k: z^{first}, then one power of z per gap.
-            let z = self.exps.eval(3, b, d);
+            let z = self.z.eval(0, b, d);
             let mut zn = powi(z, self.first[c]);
             for (at, (&k, &gap)) in order.iter().zip(&self.gap[c]).enumerate() {
                 if gap != 0 {

@@ -111,12 +111,7 @@ fn issue(sc: &Scenario) -> Table {
 
 /// A shock in words, with actor names (and its visibility when it is news).
 pub fn shock_text(sc: &Scenario, sh: &Shock) -> String {
-    let what = shock_action_text(sc, sh);
-    if sh.news != 0.0 {
-        format!("{what}; news (visibility {})", sh.news)
-    } else {
-        what
-    }
+    sh.with_news(shock_action_text(sc, sh))
 }
 
 fn shock_action_text(sc: &Scenario, sh: &Shock) -> String {

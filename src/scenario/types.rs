@@ -122,6 +122,17 @@ pub struct Shock {
     pub source: String,
 }
 
+impl Shock {
+    /// `what` (the shock in words) followed by its visibility when it is news.
+    pub fn with_news(&self, what: String) -> String {
+        if self.news != 0.0 {
+            format!("{what}; news (visibility {})", self.news)
+        } else {
+            what
+        }
+    }
+}
+
 /// The decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
