@@ -3,6 +3,7 @@
 mod analytic;
 mod attention;
 mod backtest;
+mod bdm;
 mod browser;
 mod calibrate;
 mod cases;

@@ -65,7 +65,7 @@ fn draw_timeline<DB: DrawingBackend>(
 ) -> Result<i32, String> {
     let x_max = input.steps.max(1) as f64;
     let unit = input.step_unit.clone();
-    let y = (-0.4, 3.6);
+    let y = (-1.4, 3.6);
     let mut chart = ChartBuilder::on(plot)
         .margin(12)
         .x_label_area_size(44)
@@ -77,14 +77,13 @@ fn draw_timeline<DB: DrawingBackend>(
         .x_desc(unit)
         .x_label_formatter(&|x: &f64| format!("{x:.0}"))
         .y_desc("status")
-        .y_labels(4)
+        .y_labels(6)
         .y_label_formatter(&|v: &f64| {
             let v = *v;
             let k = v.round();
-            if (v - k).abs() < 1e-6 && (0.0..=3.0).contains(&k) {
-                Status::ALL[k as usize].name().to_string()
-            } else {
-                String::new()
+            match Status::from_value(k) {
+                Some(s) if (v - k).abs() < 1e-6 => s.name().to_string(),
+                _ => String::new(),
             }
         })
         .axis_desc_style(font(15))
@@ -94,7 +93,7 @@ fn draw_timeline<DB: DrawingBackend>(
         .draw()
         .map_err(e)?;
     draw_markers(&mut chart, input, y)?;
-    let values: Vec<f64> = status.iter().map(|s| *s as u8 as f64).collect();
+    let values: Vec<f64> = status.iter().map(|s| s.value()).collect();
     chart
         .draw_series(LineSeries::new(
             steps(&values),
@@ -102,7 +101,7 @@ fn draw_timeline<DB: DrawingBackend>(
         ))
         .map_err(e)?;
     for &(t, ok) in votes {
-        let v = status.get(t).map(|s| *s as u8 as f64).unwrap_or(0.0);
+        let v = status.get(t).map(|s| s.value()).unwrap_or(0.0);
         let c = if ok {
             RGBColor(44, 160, 44)
         } else {

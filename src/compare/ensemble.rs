@@ -33,7 +33,7 @@ impl Item {
             }
         }
         let runs = agg.runs.max(1);
-        let top = (0..4)
+        let top = (0..Status::ALL.len())
             .max_by_key(|&k| (agg.status_at_end[k], k))
             .unwrap_or(0);
         let injected = sc.injected_coercive() as u64 * agg.runs;

@@ -1,11 +1,14 @@
 //! What follows the rules in a step: the shocks of step t+1 (an injected event gets the reactions
-//! of a drawn one, through [`super::rules::event_effects`]), the vote and the opening (rule 5), and
-//! the indicators of t+1 (rule 6).
+//! of a drawn one, through [`super::rules::event_effects`]) and its elections, the vote with its
+//! bargaining stage, shelving and the opening (rule 5, and docs/model.md, decisions in time), the
+//! shocks conditional on the office's status, and the indicators of t+1 (rule 6).
 
+use super::bdm::{OfferKind, Player, Round};
 use super::rules::{event_effects, find_allies, lasting, record_event, State};
-use super::{Compiled, Event, Observer, StepView, Vote, POSTURE_MAX};
+use super::{Compiled, Deal, DealKind, Event, Observer, StepView, Vote, POSTURE_MAX};
 use crate::model::Status;
 use crate::scenario::{ActorId, ShockAction};
+use rand::Rng;
 
 /// Apply one shock at step `t`; returns the Goldstein weight it adds to the step's index.
 /// `add` changes a value (then clamped), `set` overrides it; an injected event gets the reactions
@@ -95,16 +98,25 @@ fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
             st.status = status;
             st.approved_step = None;
             st.opened_step = None;
+            st.shelved_step = None;
+        }
+        Status::Shelved => {
+            if st.status != Status::Shelved {
+                st.status = Status::Shelved;
+                st.shelved_step = Some(t);
+            }
         }
         Status::Approved => {
             st.status = Status::Approved;
             st.approved_step = Some(t);
             st.opened_step = None;
+            st.shelved_step = None;
             st.blockers.clear();
         }
         Status::Opened => {
             if st.status != Status::Opened {
                 st.approved_step.get_or_insert(t);
+                st.shelved_step = None;
                 st.blockers.clear();
                 open(c, st, t);
             }
@@ -112,17 +124,49 @@ fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
     }
 }
 
-/// Rule 5, the vote at step t (a vote step), while the office is proposed or postponed: every
-/// member with stance ≥ threshold consents; all consent → approved, otherwise postponed with the
-/// blockers recorded.
+/// The consent threshold of the proposal at its scope k: θ_k = −1 + k (1 + θ) (θ itself at the
+/// full scope, bit for bit).
+pub(super) fn consent(c: &Compiled, st: &State) -> f64 {
+    if st.scope == 1.0 {
+        c.issue.threshold
+    } else {
+        -1.0 + st.scope * (1.0 + c.issue.threshold)
+    }
+}
+
+/// Whether the body votes at step t: a calendar vote while the decision is open, or, while it is
+/// postponed, a vote called because a deal is within reach: `min_vote_gap` steps or more after
+/// the last vote, every member's stance at least θ_k − reach.
+pub(super) fn votes_at(c: &Compiled, st: &State, t: usize) -> bool {
+    if !st.status.undecided() {
+        return false;
+    }
+    if c.issue.is_vote_step(t) {
+        return true;
+    }
+    st.status == Status::Postponed
+        && st
+            .votes
+            .last()
+            .is_some_and(|v| t >= v.step + c.params.min_vote_gap)
+        && {
+            let bar = consent(c, st) - c.params.reach;
+            c.members.iter().all(|&m| st.s[m] >= bar)
+        }
+}
+
+/// Rule 5, the vote at step t, while the office is proposed or postponed: every member with
+/// stance ≥ θ_k consents; all consent → approved, otherwise postponed with the blockers recorded,
+/// and the bargaining stage follows ([`bargain`]).
 pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
-    if !matches!(st.status, Status::Proposed | Status::Postponed) {
+    if !st.status.undecided() {
         return;
     }
+    let theta = consent(c, st);
     let blockers: Vec<ActorId> = c
         .members
         .iter()
-        .filter(|&&m| st.s[m] < c.issue.threshold)
+        .filter(|&&m| st.s[m] < theta)
         .map(|&m| ActorId(m as u16))
         .collect();
     let vote = Vote {
@@ -136,7 +180,9 @@ pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mu
     if st.votes.last().is_none_or(|v| v.blockers != vote.blockers) {
         news(c, st, c.params.news_vote);
     }
-    if vote.approved {
+    let approved = vote.approved;
+    st.votes.push(vote);
+    if approved {
         news(c, st, c.params.news_decision);
         st.status = Status::Approved;
         st.approved_step = Some(t);
@@ -144,8 +190,237 @@ pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mu
     } else {
         st.status = Status::Postponed;
         st.blockers = blockers;
+        bargain(c, st, t, obs);
     }
-    st.votes.push(vote);
+}
+
+/// The bargaining stage after a failed vote at step t (docs/model.md, decisions in time), in order:
+/// concessions (one round of Bueno de Mesquita's model among the members: each blocker takes the
+/// best offer a consenting member's challenge makes it), linked side payments to blockers still
+/// short of consent, scaling the proposal down, and shelving it (with its substitute).
+fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
+    let n = c.n;
+    let theta = consent(c, st);
+    let members = &c.members;
+    let pr = &c.params;
+    let mut deal = |st: &mut State, d: Deal| {
+        obs.deal(&d);
+        st.deals.push(d);
+    };
+    // 1. Concessions: one BdM round on the stance scale (range 2) among the members.
+    if pr.concession > 0.0 {
+        let players: Vec<Player> = members
+            .iter()
+            .map(|&m| Player {
+                x: st.s[m],
+                c: c.cap[m],
+                s: c.sal[m],
+            })
+            .collect();
+        let mut round = Round::new(&players, 2.0);
+        round.risk_exponents();
+        let supporters: Vec<usize> = (0..members.len())
+            .filter(|&k| players[k].x >= theta)
+            .collect();
+        let mut moves = Vec::new();
+        for b in (0..members.len()).filter(|&k| players[k].x < theta) {
+            if let Some(o) = round.best_offer(b, supporters.iter().copied()) {
+                if o.position > players[b].x {
+                    moves.push(o);
+                }
+            }
+        }
+        for o in moves {
+            let i = members[o.to];
+            let before = st.s[i];
+            let after = (before + pr.concession * (o.position - before)).clamp(-1.0, 1.0);
+            st.s[i] = after;
+            st.anchor[i] = st.anchor[i].max(after);
+            let kind = match o.kind {
+                OfferKind::Compromise => DealKind::Compromise,
+                OfferKind::Capitulation | OfferKind::Confrontation => DealKind::GivesWay,
+            };
+            deal(
+                st,
+                Deal {
+                    step: t,
+                    kind,
+                    actor: ActorId(i as u16),
+                    partner: Some(ActorId(members[o.from] as u16)),
+                    before,
+                    after,
+                },
+            );
+        }
+    }
+    // 2. Linked side payments, paid by the lead supporter out of the supporters' budget.
+    if pr.side_payment > 0.0 {
+        let stake = |st: &State, m: usize| c.cap[m] * c.sal[m] * (st.s[m] - theta);
+        let supporters: Vec<usize> = members.iter().copied().filter(|&m| st.s[m] >= theta).collect();
+        let total: f64 = supporters.iter().map(|&m| stake(st, m)).sum();
+        let mut budget = pr.side_payment * total - st.spent;
+        let payer = supporters
+            .iter()
+            .copied()
+            .fold(None::<usize>, |best, m| match best {
+                Some(b) if stake(st, b) >= stake(st, m) => Some(b),
+                _ => Some(m),
+            });
+        if let Some(payer) = payer {
+            for &b in members {
+                let rho = 1.0 - c.lambda[b];
+                if st.s[b] >= theta || rho >= 1.0 {
+                    continue;
+                }
+                let price = c.cap[b] * c.sal[b] * (theta - st.s[b]) / (1.0 - rho);
+                if price > budget {
+                    continue;
+                }
+                budget -= price;
+                st.spent += price;
+                let before = st.s[b];
+                st.s[b] = theta;
+                st.anchor[b] = st.anchor[b].max(theta);
+                // The linked deal (arms, trade) warms the blocker's view of the payer for good.
+                let idx = b * n + payer;
+                st.a[idx] = (st.a[idx] + price).min(1.0);
+                st.a_base[idx] = (st.a_base[idx] + price).min(1.0);
+                st.a_edits += 1;
+                deal(
+                    st,
+                    Deal {
+                        step: t,
+                        kind: DealKind::Payment,
+                        actor: ActorId(b as u16),
+                        partner: Some(ActorId(payer as u16)),
+                        before,
+                        after: theta,
+                    },
+                );
+            }
+        }
+    }
+    let holdouts: Vec<usize> = members.iter().copied().filter(|&m| st.s[m] < theta).collect();
+    if holdouts.is_empty() {
+        return;
+    }
+    // 3. Scaling down to the scope every holdout accepts, if that is still worth proposing.
+    if pr.min_scope < 1.0 {
+        let base = c.issue.threshold;
+        let k = holdouts
+            .iter()
+            .map(|&b| (1.0 + st.s[b]) / (1.0 + base))
+            .fold(st.scope, f64::min);
+        if k < st.scope && k >= pr.min_scope {
+            let before = st.scope;
+            st.scope = k;
+            deal(
+                st,
+                Deal {
+                    step: t,
+                    kind: DealKind::ScaleDown,
+                    actor: ActorId(c.proposer as u16),
+                    partner: None,
+                    before,
+                    after: k,
+                },
+            );
+            return;
+        }
+    }
+    // 4. Shelving: continuing is worth σ_P (s_P − θ_k) k times the chance that consent beats the
+    // furthest holdout among the members; each failed vote so far cost failure_cost.
+    if pr.failure_cost > 0.0 {
+        let failed = st.votes.iter().filter(|v| !v.approved).count() as f64;
+        let p = c.proposer;
+        let worth = c.sal[p] * (st.s[p] - theta).max(0.0) * st.scope;
+        let players: Vec<Player> = members
+            .iter()
+            .map(|&m| Player {
+                x: st.s[m],
+                c: c.cap[m],
+                s: c.sal[m],
+            })
+            .collect();
+        let round = Round::new(&players, 2.0);
+        let furthest = holdouts
+            .iter()
+            .map(|&b| st.s[b])
+            .fold(f64::INFINITY, f64::min);
+        let odds = round.head_to_head(theta, furthest);
+        if pr.failure_cost * failed > worth * odds {
+            shelve(c, st, t);
+        }
+    }
+}
+
+/// Shelve the proposal at step t (news as a decision), and adopt the substitute if the issue
+/// names one and every member's stance is at least `substitute_threshold`.
+fn shelve(c: &Compiled, st: &mut State, t: usize) {
+    st.status = Status::Shelved;
+    st.shelved_step = Some(t);
+    news(c, st, c.params.news_decision);
+    if c.issue.substitute.is_some()
+        && c
+            .members
+            .iter()
+            .all(|&m| st.s[m] >= c.params.substitute_threshold)
+    {
+        st.substitute_step = Some(t);
+    }
+}
+
+/// The elections of step t: each turns its actor's government over with its probability (one
+/// uniform draw each, in file order); a new government moves stance, anchor and views.
+pub(super) fn elections<R: Rng>(c: &Compiled, st: &mut State, t: usize, rng: &mut R) {
+    let n = c.n;
+    for e in &c.elections[t] {
+        let u = (rng.next_u64() >> 11) as f64 * (1.0 / 9007199254740992.0);
+        if u >= e.probability {
+            continue;
+        }
+        let i = e.actor.ix();
+        st.s[i] = (st.s[i] + e.stance).clamp(-1.0, 1.0);
+        st.anchor[i] = (st.anchor[i] + e.stance).clamp(-1.0, 1.0);
+        for &(j, d) in &e.affinity {
+            let idx = i * n + j.ix();
+            st.a[idx] = (st.a[idx] + d).clamp(-1.0, 1.0);
+            st.a_base[idx] = (st.a_base[idx] + d).clamp(-1.0, 1.0);
+            st.a_edits += 1;
+        }
+        news(c, st, e.news);
+        st.turnovers.push((t, e.actor));
+    }
+}
+
+/// Shocks conditional on the office's status: when the run first reaches a status a conditional
+/// shock waits for, the shock is due `delay` steps later; those due at t apply now. Returns the
+/// Goldstein weight they add to the step's index.
+pub(super) fn conditional<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) -> f64 {
+    if c.conditional.is_empty() {
+        return 0.0;
+    }
+    let reached = |st: &State, s: Status| match s {
+        Status::Approved => st.approved_step.is_some(),
+        Status::Opened => st.opened_step.is_some(),
+        Status::Shelved => st.shelved_step.is_some(),
+        Status::Postponed => st.votes.iter().any(|v| !v.approved),
+        Status::Proposed => true,
+    };
+    for (k, cs) in c.conditional.iter().enumerate() {
+        if st.due[k].is_none() && reached(st, cs.when) {
+            st.due[k] = Some(t + cs.delay);
+        }
+    }
+    let mut coop = 0.0;
+    for k in 0..c.conditional.len() {
+        if st.due[k] == Some(t) {
+            let cs = &c.conditional[k];
+            news(c, st, cs.news);
+            coop += shock(c, st, &cs.action, t, obs);
+        }
+    }
+    coop
 }
 
 /// Rule 5, the opening: `setup_steps` after approval the office opens.
@@ -168,7 +443,7 @@ fn open(c: &Compiled, st: &mut State, t: usize) {
     st.opened_step = Some(t);
     let targets = [Some(c.host), c.body_actor.filter(|&b| b != c.host)];
     for i in 0..n {
-        let shift = c.params.kappa_open * c.sal[i] * st.s[i];
+        let shift = c.params.kappa_open * st.scope * c.sal[i] * st.s[i];
         for target in targets.into_iter().flatten() {
             if target != i {
                 let idx = i * n + target;

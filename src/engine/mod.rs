@@ -15,6 +15,7 @@
 //! of t+1; a vote and an approval are news), the opening (news), and the indicators of t+1.
 
 mod alias;
+pub mod bdm;
 pub mod chacha;
 mod codes;
 mod decision;
@@ -24,7 +25,7 @@ mod pairs;
 mod rules;
 
 use crate::model::{Params, Status, CATALOGUE};
-use crate::scenario::{ActorId, Issue, Scenario, ShockAction};
+use crate::scenario::{ActorId, Election, Issue, Scenario, ShockAction};
 use codes::CodeSampler;
 pub use normal::Normal;
 use pairs::PairSampler;
@@ -74,6 +75,44 @@ pub struct Vote {
     pub blockers: Vec<ActorId>,
 }
 
+/// What a bargaining stage did (docs/model.md, decisions in time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealKind {
+    /// A blocker moved part of the way to a consenting member's position (a BdM compromise).
+    Compromise,
+    /// A blocker moved to a consenting member's position (a lost confrontation or a capitulation).
+    GivesWay,
+    /// A blocker was bought off by a linked side payment from `partner`.
+    Payment,
+    /// The proposer scaled the proposal down (`before` and `after` are the scope).
+    ScaleDown,
+}
+
+impl DealKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DealKind::Compromise => "compromise",
+            DealKind::GivesWay => "gives_way",
+            DealKind::Payment => "payment",
+            DealKind::ScaleDown => "scale_down",
+        }
+    }
+}
+
+/// One move of a bargaining stage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Deal {
+    pub step: usize,
+    pub kind: DealKind,
+    /// The blocker that moved (the proposer for a scale-down).
+    pub actor: ActorId,
+    /// The member whose offer it took, or who paid.
+    pub partner: Option<ActorId>,
+    /// Stance before and after (the scope, for a scale-down).
+    pub before: f64,
+    pub after: f64,
+}
+
 /// What an observer sees after each step's indicators (step 0 is the initial state).
 pub struct StepView<'a> {
     pub step: usize,
@@ -99,6 +138,7 @@ pub trait Observer {
     fn step(&mut self, view: &StepView);
     fn event(&mut self, _event: &Event) {}
     fn vote(&mut self, _vote: &Vote) {}
+    fn deal(&mut self, _deal: &Deal) {}
 }
 
 /// An observer that ignores everything (benchmarks, outcome-only runs).
@@ -122,6 +162,23 @@ pub struct Outcome {
     pub final_affinity: Vec<f64>,
     /// Number of coercive events (Goldstein ≤ −7), drawn or injected.
     pub coercive_events: usize,
+    pub shelved_step: Option<usize>,
+    /// When the issue's substitute was adopted (at the shelving).
+    pub substitute_step: Option<usize>,
+    /// The proposal's scope at the end (1 unless scaled down).
+    pub scope: f64,
+    pub deals: Vec<Deal>,
+    /// Elections that turned a government over: (step, actor).
+    pub turnovers: Vec<(usize, ActorId)>,
+}
+
+/// A shock waiting for the office's status (resolved `when`).
+#[derive(Debug, Clone)]
+struct Conditional {
+    when: Status,
+    delay: usize,
+    action: ShockAction,
+    news: f64,
 }
 
 /// A scenario prepared for fast runs: flat arrays, explicit influence rows normalised, shocks by step.
@@ -153,6 +210,11 @@ pub struct Compiled {
     explicit: Vec<bool>,
     shocks: Vec<Vec<ShockAction>>,
     members: Vec<usize>,
+    proposer: usize,
+    /// Elections by step.
+    elections: Vec<Vec<Election>>,
+    /// Shocks conditional on the office's status, in file order.
+    conditional: Vec<Conditional>,
     host: usize,
     body_actor: Option<usize>,
     issue: Issue,
@@ -221,10 +283,24 @@ impl Compiled {
         }
         let mut shocks = vec![Vec::new(); sc.steps + 1];
         let mut news_at = vec![0.0; sc.steps + 1];
+        let mut conditional = Vec::new();
         for s in &sc.shocks {
-            if s.step <= sc.steps {
+            if let Some(when) = s.when {
+                conditional.push(Conditional {
+                    when,
+                    delay: s.step,
+                    action: s.action.clone(),
+                    news: s.news,
+                });
+            } else if s.step <= sc.steps {
                 shocks[s.step].push(s.action.clone());
                 news_at[s.step] += s.news;
+            }
+        }
+        let mut elections = vec![Vec::new(); sc.steps + 1];
+        for e in &sc.elections {
+            if e.step <= sc.steps {
+                elections[e.step].push(e.clone());
             }
         }
         let lev_t = sc.params.leverage_threshold;
@@ -276,6 +352,9 @@ impl Compiled {
             explicit,
             shocks,
             members: sc.issue.members.iter().map(|m| m.ix()).collect(),
+            proposer: sc.issue.proposer.ix(),
+            elections,
+            conditional,
             host: sc.issue.host.ix(),
             body_actor,
             issue: sc.issue.clone(),
@@ -420,10 +499,12 @@ pub fn simulate_in<O: Observer, R: Rng>(
         for action in &c.shocks[next] {
             coop += decision::shock(c, st, action, next, obs);
         }
-        if c.issue.is_vote_step(next) {
+        decision::elections(c, st, next, rng);
+        if decision::votes_at(c, st, next) {
             decision::vote(c, st, next, obs);
         }
         decision::opening(c, st, next);
+        coop += decision::conditional(c, st, next, obs);
         st.coop.push(coop);
         decision::indicators(c, st, next, obs);
     }

@@ -15,7 +15,7 @@ use super::lanes::row_sums_avx2;
 use super::lanes::{avx2, relax, row_sums};
 use super::normal::Normal;
 use super::pairs::{candidates, GROUP, POSITIONS};
-use super::{Compiled, Event, Observer, Outcome, Vote, POSTURE_MAX};
+use super::{Compiled, Deal, Event, Observer, Outcome, Vote, POSTURE_MAX};
 use crate::model::{Status, COERCIVE};
 use crate::scenario::ActorId;
 use rand::Rng;
@@ -35,6 +35,16 @@ pub(super) struct State {
     pub status: Status,
     pub approved_step: Option<usize>,
     pub opened_step: Option<usize>,
+    pub shelved_step: Option<usize>,
+    pub substitute_step: Option<usize>,
+    /// The proposal's scope k (1 in full; scaled down by bargaining).
+    pub scope: f64,
+    /// Side payments made so far.
+    pub spent: f64,
+    pub deals: Vec<Deal>,
+    pub turnovers: Vec<(usize, ActorId)>,
+    /// When each conditional shock is due (None until its status is reached).
+    pub due: Vec<Option<usize>>,
     pub blockers: Vec<ActorId>,
     pub votes: Vec<Vote>,
     pub tone_sent: Vec<f64>,
@@ -59,6 +69,13 @@ impl State {
             status: Status::Proposed,
             approved_step: None,
             opened_step: None,
+            shelved_step: None,
+            substitute_step: None,
+            scope: 1.0,
+            spent: 0.0,
+            deals: Vec::new(),
+            turnovers: Vec::new(),
+            due: Vec::new(),
             blockers: Vec::new(),
             votes: Vec::new(),
             tone_sent: Vec::new(),
@@ -85,6 +102,14 @@ impl State {
         self.status = Status::Proposed;
         self.approved_step = None;
         self.opened_step = None;
+        self.shelved_step = None;
+        self.substitute_step = None;
+        self.scope = 1.0;
+        self.spent = 0.0;
+        self.deals.clear();
+        self.turnovers.clear();
+        self.due.clear();
+        self.due.resize(c.conditional.len(), None);
         self.blockers.clear();
         self.votes.clear();
         for v in [&mut self.tone_sent, &mut self.tone_received] {
@@ -108,6 +133,11 @@ impl State {
             final_posture: self.p.clone(),
             final_affinity: self.a.clone(),
             coercive_events: self.coercive,
+            shelved_step: self.shelved_step,
+            substitute_step: self.substitute_step,
+            scope: self.scope,
+            deals: std::mem::take(&mut self.deals),
+            turnovers: std::mem::take(&mut self.turnovers),
         }
     }
 }

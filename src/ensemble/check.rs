@@ -38,7 +38,7 @@ impl Aggregate {
             ("opened_at", self.opened_at.len(), steps + 1),
             ("approved_at", self.approved_at.len(), steps + 1),
             ("voted_at", self.voted_at.len(), steps + 1),
-            ("status_at_end", self.status_at_end.len(), 4),
+            ("status_at_end", self.status_at_end.len(), crate::model::Status::ALL.len()),
             ("blocked_at_end", self.blocked_at_end.len(), n),
             ("coercive_by_actor", self.coercive_by_actor.len(), n),
             (
@@ -139,7 +139,8 @@ impl Aggregate {
         {
             return Err("the statuses at the end disagree with the last step's counts".into());
         }
-        let unapproved = end[0].saturating_add(end[1]);
+        // Proposed, postponed and shelved runs are the unapproved ones.
+        let unapproved = end[0].saturating_add(end[1]).saturating_add(end[4]);
         if self.blocked_at_end.iter().any(|&b| b > unapproved) {
             return Err("blockers counted in runs that ended approved".into());
         }

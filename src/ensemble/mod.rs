@@ -112,7 +112,7 @@ impl Aggregate {
             opened_by_step: vec![0; steps + 1],
             opened_at: vec![0; steps + 1],
             approved_at: vec![0; steps + 1],
-            status_at_end: vec![0; 4],
+            status_at_end: vec![0; Status::ALL.len()],
             voted_at: vec![0; steps + 1],
             blocked_at_end: vec![0; n],
             coercive_any: 0,
@@ -466,7 +466,7 @@ fn run_into<R: Rng>(
     if let Some(a) = out.approved_step {
         agg.approved_at[a] += 1;
     }
-    agg.status_at_end[out.status as usize] += 1;
+    agg.status_at_end[out.status.index()] += 1;
     for v in &out.votes {
         agg.voted_at[v.step] += 1;
     }

@@ -204,7 +204,7 @@ metrics! {
         scope: Region,
         kind: Discrete,
         doc: "Office status: 0 proposed, 1 postponed, 2 approved, 3 opened.",
-        read: |v| Reading::Region(v.status as u8 as f64),
+        read: |v| Reading::Region(v.status.value()),
     }
 }
 

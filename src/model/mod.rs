@@ -16,22 +16,27 @@ pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
 
 use serde::Serialize;
 
-/// Status of the office. The numeric value is what `timeseries.csv` writes as `office_status`.
+/// Status of the office. [`Status::value`] is what `timeseries.csv` writes as `office_status`:
+/// shelved −1 (the proposal withdrawn, below proposed, so that "office_status ≥ 2", approved at
+/// some point, keeps its meaning), proposed 0, postponed 1, approved 2, opened 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    Proposed = 0,
-    Postponed = 1,
-    Approved = 2,
-    Opened = 3,
+    Proposed,
+    Postponed,
+    Approved,
+    Opened,
+    Shelved,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    /// Every status, in the order of [`Status::index`] (outputs list them in this order).
+    pub const ALL: [Status; 5] = [
         Status::Proposed,
         Status::Postponed,
         Status::Approved,
         Status::Opened,
+        Status::Shelved,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,7 +45,31 @@ impl Status {
             Status::Postponed => "postponed",
             Status::Approved => "approved",
             Status::Opened => "opened",
+            Status::Shelved => "shelved",
         }
+    }
+
+    /// Position in [`Status::ALL`] (for counts by status).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The number `office_status` writes.
+    pub fn value(self) -> f64 {
+        match self {
+            Status::Shelved => -1.0,
+            s => s as usize as f64,
+        }
+    }
+
+    /// The status whose [`Status::value`] is `v` (None for any other number).
+    pub fn from_value(v: f64) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.value() == v)
+    }
+
+    /// Whether the decision is still open (a vote can take it).
+    pub fn undecided(self) -> bool {
+        matches!(self, Status::Proposed | Status::Postponed)
     }
 
     pub fn parse(s: &str) -> Option<Status> {

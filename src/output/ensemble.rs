@@ -339,7 +339,7 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
     };
     let approved = wilson(agg.approved_by_step[last], runs);
     let opened = wilson(agg.opened_by_step[last], runs);
-    let modal = (0..4)
+    let modal = (0..crate::model::Status::ALL.len())
         .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
         .unwrap_or(0);
     OfficeOut {
@@ -355,7 +355,7 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
             .collect(),
         status_counts: crate::model::Status::ALL
             .iter()
-            .map(|s| (s.name(), agg.status_at_end[*s as usize]))
+            .map(|s| (s.name(), agg.status_at_end[s.index()]))
             .collect(),
         p_opened: r6(opened.estimate),
         p_opened_ci95: [r6(opened.lo), r6(opened.hi)],

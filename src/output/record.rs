@@ -67,7 +67,7 @@ impl Recording {
     pub fn status(&self) -> Vec<Status> {
         self.region[Metric::OfficeStatus.position()]
             .iter()
-            .map(|&v| Status::ALL[v as usize])
+            .map(|&v| Status::from_value(v).unwrap_or(Status::Proposed))
             .collect()
     }
 

@@ -6,7 +6,7 @@ mod questions;
 
 use super::names::{is_id, is_name};
 use super::raw::{
-    RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
+    RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
 };
 use super::source::{KeyPath, Seg, SourceText};
 use super::unknown_keys::fields_of;
@@ -214,6 +214,45 @@ impl Checker<'_> {
         self.int(p().key("first_vote"), i.first_vote, 1, MAX_STEPS);
         self.int(p().key("vote_interval"), i.vote_interval, 1, MAX_STEPS);
         self.int(p().key("setup_steps"), i.setup_steps, 0, MAX_STEPS);
+        self.id(p().key("proposer"), i.proposer.as_ref());
+        self.text(p().key("substitute"), i.substitute.as_ref(), 200);
+    }
+
+    /// `[[election]]`: step, actor, probability, the changes a new government makes, a source.
+    fn elections(&mut self, elections: &[RawElection]) {
+        if elections.len() > MAX_SHOCKS {
+            self.err(
+                &KeyPath::root("election"),
+                format!(
+                    "{} elections; a scenario may have at most {MAX_SHOCKS}",
+                    elections.len()
+                ),
+            );
+        }
+        for (ix, e) in elections.iter().enumerate() {
+            let p = || KeyPath::root("election").index(ix);
+            for (key, missing) in [
+                ("step", e.step.is_none()),
+                ("actor", e.actor.is_none()),
+                ("probability", e.probability.is_none()),
+                ("source", e.source.is_none()),
+            ] {
+                if missing {
+                    self.err(&p(), format!("an election needs `{key}`"));
+                }
+            }
+            self.int(p().key("step"), e.step, 1, MAX_STEPS);
+            self.id(p().key("actor"), e.actor.as_ref());
+            self.num(p().key("probability"), e.probability, Bounds::closed(0.0, 1.0));
+            self.num(p().key("stance"), e.stance, Bounds::closed(-2.0, 2.0));
+            self.num(p().key("news"), e.news, Bounds::closed(0.0, 10.0));
+            for (k, v) in e.affinity.iter().flatten() {
+                self.id(p().key("affinity").key(k), Some(k));
+                self.num(p().key("affinity").key(k), Some(*v), Bounds::closed(-2.0, 2.0));
+            }
+            self.text(p().key("what"), e.what.as_ref(), 200);
+            self.text(p().key("source"), e.source.as_ref(), 4000);
+        }
     }
 
     /// `[[actor]]`: count, ids, duplicates, ranges, per-key sources.
@@ -355,7 +394,31 @@ impl Checker<'_> {
         if s.step.is_none() {
             self.err(&p(), "shock has no `step`".into());
         }
-        self.int(p().key("step"), s.step, 1, MAX_STEPS);
+        // With `when`, `step` is a delay after the status is reached and may be 0.
+        self.int(p().key("step"), s.step, i64::from(s.when.is_none()), MAX_STEPS);
+        self.int(p().key("every"), s.every, 1, MAX_STEPS);
+        self.int(p().key("until"), s.until, 1, MAX_STEPS);
+        if s.until.is_some() && s.every.is_none() {
+            self.err(&p().key("until"), "`until` needs `every` (a shock repeated every so many steps)".into());
+        }
+        if let (Some(step), Some(until)) = (s.step, s.until) {
+            if until < step {
+                self.err(&p().key("until"), format!("until ({until}) comes before step ({step})"));
+            }
+        }
+        if let Some(w) = &s.when {
+            const WHEN: [&str; 4] = ["postponed", "approved", "opened", "shelved"];
+            if !WHEN.contains(&w.as_str()) {
+                self.err_help(
+                    &p().key("when"),
+                    format!("unknown status `{w}` for `when`; expected one of {}", WHEN.join(", ")),
+                    suggest(w, WHEN).map(|s| format!("did you mean `{s}`?")),
+                );
+            }
+            if s.every.is_some() {
+                self.err(&p().key("every"), "a conditional shock (`when`) happens once: it takes no `every`".into());
+            }
+        }
         self.num(p().key("news"), s.news, Bounds::closed(0.0, 10.0));
         self.id(p().key("actor"), s.actor.as_ref());
         self.id(p().key("target"), s.target.as_ref());
@@ -518,6 +581,7 @@ pub fn check_file(src: &SourceText, f: &RawFile, diags: &mut Vec<Diagnostic>) {
     c.actors(&f.actors);
     c.relations(&f.relations);
     c.shocks(&f.shocks);
+    c.elections(&f.elections);
     c.observations(&f.observations);
     c.questions(&f.questions);
     c.sources(f);

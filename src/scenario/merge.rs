@@ -3,7 +3,7 @@
 
 use super::raw::{
     self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion, RawRelation,
-    RawShock,
+    RawElection, RawShock,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,6 +24,8 @@ pub(crate) struct Merged {
     pub actors: Vec<(RawActor, Origin)>,
     pub relations: Vec<(RawRelation, Origin)>,
     pub shocks: Vec<(RawShock, Origin)>,
+    /// Elections add up along the chain, like shocks.
+    pub elections: Vec<(RawElection, Origin)>,
     /// Observations add up along the chain, like shocks.
     pub observations: Vec<(RawObservation, Origin)>,
     /// Questions add up along the chain too.
@@ -52,7 +54,8 @@ impl Merged {
             self.model.patch(m);
         }
         if let Some(i) = &f.issue {
-            patch!(self.issue, i; body, host, threshold, first_vote, vote_interval, setup_steps, source);
+            patch!(self.issue, i; body, host, threshold, first_vote, vote_interval, setup_steps, proposer,
+                substitute, source);
             self.issue_file = Some(fi);
         }
         let mut actor_at: HashMap<Option<String>, usize> = self
@@ -98,6 +101,9 @@ impl Merged {
         }
         for (index, s) in f.shocks.iter().enumerate() {
             self.shocks.push((s.clone(), Origin { file: fi, index }));
+        }
+        for (index, e) in f.elections.iter().enumerate() {
+            self.elections.push((e.clone(), Origin { file: fi, index }));
         }
         for (index, o) in f.observations.iter().enumerate() {
             self.observations

@@ -31,6 +31,9 @@ pub struct RawFile {
     /// Changes of the world at a step.
     #[serde(default, rename = "shock", skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<RawShock>,
+    /// Elections and changes of leader: at a step, a government may turn over.
+    #[serde(default, rename = "election", skip_serializing_if = "Vec::is_empty")]
+    pub elections: Vec<RawElection>,
     /// What was observed in the real record, each with its source; every run checks them.
     #[serde(default, rename = "observation", skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<RawObservation>,
@@ -225,6 +228,14 @@ pub struct RawIssue {
     #[schemars(range(min = 0, max = 10000))]
     pub setup_steps: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Actor id of the proposer, which bargains for the decision and may shelve it. Default: the
+    /// body if it is an actor, else the host.
+    pub proposer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What can be adopted instead when the proposal is shelved, e.g. "partnership programme"
+    /// (omitted: nothing).
+    pub substitute: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance of the issue's numbers.
     pub source: Option<String>,
 }
@@ -326,9 +337,23 @@ pub struct RawRelation {
 #[serde(deny_unknown_fields)]
 pub struct RawShock {
     #[serde(skip_serializing_if = "Option::is_none")]
-    /// Step at which the shock applies (after the rules of that step).
-    #[schemars(range(min = 1, max = 10000))]
+    /// Step at which the shock applies (after the rules of that step); with `when`, the steps
+    /// after the office first reaches that status (0: the same step).
+    #[schemars(range(min = 0, max = 10000))]
     pub step: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Repeat the shock every this many steps from `step` (through `until`, else the last step).
+    #[schemars(range(min = 1, max = 10000))]
+    pub every: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The last step a repeated shock may fall on (needs `every`).
+    #[schemars(range(min = 1, max = 10000))]
+    pub until: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Apply the shock only in runs where the office reaches this status (postponed, approved,
+    /// opened or shelved), `step` steps after it first does.
+    #[schemars(extend("enum" = ["postponed", "approved", "opened", "shelved"]))]
+    pub when: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// stance, position, affinity, posture, event or office.
     #[schemars(extend("enum" = ["stance", "position", "affinity", "posture", "event", "office"]))]
@@ -349,8 +374,8 @@ pub struct RawShock {
     /// For event: a CAMEO code of the catalogue, e.g. "150".
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    /// For office: proposed, postponed, approved or opened.
-    #[schemars(extend("enum" = ["proposed", "postponed", "approved", "opened"]))]
+    /// For office: proposed, postponed, approved, opened or shelved.
+    #[schemars(extend("enum" = ["proposed", "postponed", "approved", "opened", "shelved"]))]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The shock is news with this visibility in [0, 10] (the proposal's announcement is 1):
@@ -360,6 +385,41 @@ pub struct RawShock {
     pub news: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance of the shock.
+    pub source: Option<String>,
+}
+
+/// `[[election]]`: an election or change of leader that may turn a government over.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawElection {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Step of the election (its result takes effect after the rules and shocks of that step).
+    #[schemars(range(min = 1, max = 10000))]
+    pub step: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The actor whose government may turn over.
+    pub actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Probability of turnover in [0, 1], from polls or an incumbency base rate. Required.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub probability: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What a new government does to the actor's stance and its anchor (added). Default 0.
+    #[schemars(range(min = -2.0, max = 2.0))]
+    pub stance: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What a new government does to the actor's views of others (added to A and A(0)), e.g.
+    /// `affinity = { china = 0.2 }`.
+    pub affinity: Option<BTreeMap<String, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Visibility of a turnover as news in [0, 10] (omitted: 0).
+    #[schemars(range(min = 0.0, max = 10.0))]
+    pub news: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The election in words, e.g. "US presidential election".
+    pub what: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where the probability and the changes come from. Required.
     pub source: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use super::keys::actor_default;
 use super::merge::{Merged, Origin};
 use super::source::{KeyPath, SourceText};
 use super::{
-    Actor, ActorId, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction, MAX_ACTORS,
+    Actor, ActorId, Election, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction, MAX_ACTORS,
     MAX_SHOCKS,
 };
 use crate::error::{suggest, Diagnostic, Error, Result};
@@ -250,6 +250,69 @@ impl<'a> Resolver<'a> {
         (body, host_id)
     }
 
+    /// The issue's `proposer`, if it names one, resolved to an actor.
+    fn proposer(&mut self) -> Option<ActorId> {
+        let p = self.m.issue.proposer.clone()?;
+        let id = self.lookup(&p);
+        if id.is_none() {
+            let mut d = self
+                .issue_source()
+                .at(&KeyPath::root("issue").key("proposer"), format!("unknown actor `{p}`"));
+            d.help = suggest(&p, self.ids.iter().map(|s| s.as_str()))
+                .map(|s| format!("did you mean `{s}`?"));
+            self.diags.push(d);
+        }
+        id
+    }
+
+    /// Elections with known actors (an election after the last step is a warning).
+    fn elections(&mut self, steps: usize) -> Vec<Election> {
+        let mut out = Vec::new();
+        for (e, o) in &self.m.elections {
+            let (Some(step), Some(a), Some(probability)) = (e.step, &e.actor, e.probability) else {
+                continue;
+            };
+            let Some(actor) = self.lookup(a) else {
+                self.diags.push(self.unknown(*o, "election", "actor", a));
+                continue;
+            };
+            let mut affinity = Vec::new();
+            for (t, d) in e.affinity.iter().flatten() {
+                match self.lookup(t) {
+                    Some(j) if j != actor => affinity.push((j, *d)),
+                    Some(_) => self.diags.push(self.at(
+                        *o,
+                        "election",
+                        Some("affinity"),
+                        format!("`{t}` is the election's own actor: an actor has no view of itself"),
+                    )),
+                    None => self.diags.push(self.unknown(*o, "election", "affinity", t)),
+                }
+            }
+            if step as usize > steps {
+                let mut d = self.at(
+                    *o,
+                    "election",
+                    Some("step"),
+                    format!("election at step {step} comes after the last step ({steps}) and will not happen"),
+                );
+                d.warning = true;
+                self.warnings.push(d);
+            }
+            out.push(Election {
+                step: step as usize,
+                actor,
+                probability,
+                stance: e.stance.unwrap_or(0.0),
+                affinity,
+                news: e.news.unwrap_or(0.0),
+                what: e.what.clone().unwrap_or_else(|| "election".into()),
+                source: e.source.clone().unwrap_or_default(),
+            });
+        }
+        out
+    }
+
     /// A deciding body that no actor is nor belongs to approves every vote. When its name is a
     /// typo of one that exists (`natto` for `nato`: at most one edit in three characters) that is
     /// an error with the fix; otherwise a warning (a deliberately empty body).
@@ -354,7 +417,8 @@ impl<'a> Resolver<'a> {
                 },
                 _ => continue,
             };
-            if step as usize > steps {
+            let when = s.when.as_deref().and_then(Status::parse);
+            if when.is_none() && step as usize > steps {
                 let mut d = self.at(
                     *o,
                     "shock",
@@ -366,12 +430,26 @@ impl<'a> Resolver<'a> {
                 d.warning = true;
                 self.warnings.push(d);
             }
-            shocks.push(Shock {
-                step: step as usize,
-                action,
-                news: s.news.unwrap_or(0.0),
-                source: s.source.clone().unwrap_or_default(),
-            });
+            // `every` repeats the shock from `step` through `until` (else the last step).
+            let last = match s.every {
+                Some(_) => s.until.map_or(steps, |u| (u as usize).min(steps)),
+                None => step as usize,
+            };
+            let every = s.every.unwrap_or(1).max(1) as usize;
+            let mut at = step as usize;
+            loop {
+                shocks.push(Shock {
+                    step: at,
+                    when,
+                    action: action.clone(),
+                    news: s.news.unwrap_or(0.0),
+                    source: s.source.clone().unwrap_or_default(),
+                });
+                at += every;
+                if at > last {
+                    break;
+                }
+            }
         }
         shocks
     }
@@ -417,6 +495,11 @@ impl<'a> Resolver<'a> {
 }
 
 /// Check the merged chain and build the scenario.
+/// The actor whose id is `id`.
+fn ids_of(actors: &[Actor], id: &str) -> Option<ActorId> {
+    actors.iter().position(|a| a.id == id).map(|i| ActorId(i as u16))
+}
+
 pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     let ids: Vec<String> = m
         .actors
@@ -443,6 +526,8 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
     r.body_has_members(body.as_deref());
     let steps = m.meta.steps.unwrap_or(104).max(1) as usize;
     let shocks = r.shocks(steps);
+    let elections = r.elections(steps);
+    let proposer = r.proposer();
     let file_steps = m.file_steps.unwrap_or(104).max(1) as usize;
     let observations = r.observations(steps, file_steps);
     let questions = r.questions(steps, file_steps);
@@ -478,18 +563,23 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
         runs: m.meta.runs.unwrap_or(1) as usize,
         params,
         issue: Issue {
+            proposer: proposer
+                .or_else(|| ids_of(&actors, &body))
+                .unwrap_or(host),
             body,
             host,
             threshold: m.issue.threshold.unwrap_or(0.0),
             first_vote: m.issue.first_vote.unwrap_or(1) as usize,
             vote_interval: m.issue.vote_interval.unwrap_or(4) as usize,
             setup_steps: m.issue.setup_steps.unwrap_or(0) as usize,
+            substitute: m.issue.substitute.clone(),
             members,
             source: m.issue.source.clone().unwrap_or_default(),
         },
         actors,
         relations,
         shocks,
+        elections,
         observations,
         questions,
         warnings,

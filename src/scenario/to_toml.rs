@@ -1,7 +1,9 @@
 //! The resolved scenario written back as a raw file with every key explicit
 //! (`scenario.resolved.toml`): loading it gives back the same scenario.
 
-use super::raw::{self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock};
+use super::raw::{
+    self, RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock,
+};
 use super::{ActorId, Op, Scenario, Shock, ShockAction};
 use crate::error::{Error, Result};
 
@@ -27,6 +29,8 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             first_vote: Some(s.issue.first_vote as i64),
             vote_interval: Some(s.issue.vote_interval as i64),
             setup_steps: Some(s.issue.setup_steps as i64),
+            proposer: Some(id(s.issue.proposer)),
+            substitute: s.issue.substitute.clone(),
             source: Some(s.issue.source.clone()),
         }),
         actors: s
@@ -63,6 +67,21 @@ pub fn to_raw(s: &Scenario) -> RawFile {
             })
             .collect(),
         shocks: s.shocks.iter().map(|sh| raw_shock(s, sh)).collect(),
+        elections: s
+            .elections
+            .iter()
+            .map(|e| RawElection {
+                step: Some(e.step as i64),
+                actor: Some(id(e.actor)),
+                probability: Some(e.probability),
+                stance: Some(e.stance),
+                affinity: (!e.affinity.is_empty())
+                    .then(|| e.affinity.iter().map(|&(j, d)| (id(j), d)).collect()),
+                news: (e.news != 0.0).then_some(e.news),
+                what: Some(e.what.clone()),
+                source: Some(e.source.clone()),
+            })
+            .collect(),
         observations: s
             .observations
             .iter()
@@ -93,6 +112,7 @@ fn raw_shock(s: &Scenario, sh: &Shock) -> RawShock {
     };
     let mut r = RawShock {
         step: Some(sh.step as i64),
+        when: sh.when.map(|w| w.name().to_string()),
         news: (sh.news != 0.0).then_some(sh.news),
         source: Some(sh.source.clone()),
         ..Default::default()

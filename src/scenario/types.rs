@@ -112,10 +112,13 @@ pub enum ShockAction {
     },
 }
 
-/// A resolved shock.
+/// A resolved shock. A conditional shock (`when`) applies `step` steps after the run's office
+/// first reaches that status (0: in the same step, after the vote and the opening); otherwise
+/// `step` is absolute. `every`/`until` are expanded into one shock per step when resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
     pub step: usize,
+    pub when: Option<Status>,
     pub action: ShockAction,
     /// Visibility as news (0: not news): attention rises by news × salience.
     pub news: f64,
@@ -133,6 +136,22 @@ impl Shock {
     }
 }
 
+/// A resolved election (`[[election]]`): at `step` the government of `actor` turns over with
+/// `probability`; a new government moves its stance and anchor by `stance` and its views of
+/// others by `affinity` (both added, then clamped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Election {
+    pub step: usize,
+    pub actor: ActorId,
+    pub probability: f64,
+    pub stance: f64,
+    pub affinity: Vec<(ActorId, f64)>,
+    /// Visibility of a turnover as news (0: not news).
+    pub news: f64,
+    pub what: String,
+    pub source: String,
+}
+
 /// The decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
@@ -144,6 +163,11 @@ pub struct Issue {
     pub setup_steps: usize,
     /// Actors whose `member_of` holds `body`, and the body itself if it is an actor; in id order.
     pub members: Vec<ActorId>,
+    /// The actor that proposes, bargains for and may shelve the decision: `proposer`, else the body
+    /// if it is an actor, else the host.
+    pub proposer: ActorId,
+    /// What can be adopted instead when the proposal is shelved (e.g. a partnership programme).
+    pub substitute: Option<String>,
     pub source: String,
 }
 
@@ -181,6 +205,7 @@ pub struct Scenario {
     pub actors: Vec<Actor>,
     pub relations: Vec<Relation>,
     pub shocks: Vec<Shock>,
+    pub elections: Vec<Election>,
     /// What was observed in the real record (`[[observation]]`), checked by every run.
     pub observations: Vec<crate::observe::Observation>,
     /// Dated questions with their outcomes (`[[question]]`, historical cases); runs never read them.
@@ -199,7 +224,7 @@ impl Scenario {
         use crate::model::{CATALOGUE, COERCIVE};
         self.shocks
             .iter()
-            .filter(|s| s.step >= 1 && s.step <= self.steps)
+            .filter(|s| s.when.is_none() && s.step >= 1 && s.step <= self.steps)
             .filter(|s| {
                 matches!(s.action, ShockAction::Event { code, .. } if CATALOGUE[code].goldstein <= COERCIVE)
             })
