@@ -120,7 +120,8 @@ COERCIVE = -7.0
 IS_COERCIVE = GOLDSTEIN <= COERCIVE
 POSTURE_MAX = 1e9
 POISSON_CAP = 1000
-STATUSES = ("proposed", "postponed", "approved", "opened")
+STATUSES = ("proposed", "postponed", "approved", "opened", "shelved")
+STATUS_VALUE = {"shelved": -1, "proposed": 0, "postponed": 1, "approved": 2, "opened": 3}
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,7 +129,7 @@ STATUSES = ("proposed", "postponed", "approved", "opened")
 # --------------------------------------------------------------------------------------------
 @dataclass
 class Params:
-    """The [model] keys with diplosim 0.5's defaults (src/model/params.rs)."""
+    """The [model] keys with diplosim 0.6's defaults (src/model/params.rs)."""
 
     beta: float = 0.15
     rate: float = 0.17
@@ -151,6 +152,13 @@ class Params:
     anchor_rate: float = 0.29
     force_threshold: float = 3.0
     leverage_threshold: float = 0.02
+    concession: float = 1.0
+    side_payment: float = 0.5
+    failure_cost: float = 0.05
+    min_scope: float = 1.0
+    reach: float = 0.05
+    min_vote_gap: int = 1
+    substitute_threshold: float = -0.5
     kappa: float = 0.03
     kappa_third: float = 0.01
     delta: float = 0.05
@@ -197,6 +205,20 @@ class Issue:
     first_vote: int = 1
     vote_interval: int = 4
     setup_steps: int = 0
+    proposer: str | None = None      # default: the body if it is an actor, else the host
+    substitute: str | None = None
+
+
+@dataclass
+class Election:
+    """An election that turns `actor`'s government over with `probability` (0.6)."""
+
+    step: int
+    actor: str
+    probability: float
+    stance: float = 0.0
+    affinity: dict = field(default_factory=dict)   # id -> added to A and A(0)
+    news: float = 0.0
 
 
 @dataclass
@@ -212,6 +234,7 @@ class Shock:
     code: str | None = None
     status: str | None = None
     news: float = 0.0
+    when: str | None = None   # conditional (0.6): `step` is the delay after the status is reached
 
 
 @dataclass
@@ -221,6 +244,7 @@ class ScenarioSpec:
     issue: Issue
     params: Params = field(default_factory=Params)
     shocks: list = field(default_factory=list)
+    elections: list = field(default_factory=list)
     name: str = "scenario"
     steps: int = 104
     seed: int = 1
@@ -258,18 +282,40 @@ def load_scenario(spec: str | Path) -> ScenarioSpec:
                           float(r.get("compliance", 0.0)), float(r.get("leverage", 0.0)),
                           r.get("influence"))
                  for r in doc.get("relation", [])]
+    steps = int(meta.get("steps", 104))
     shocks = []
     for s in doc.get("shock", []):
         op = "set" if "set" in s else "add" if "add" in s else None
-        shocks.append(Shock(step=int(s["step"]), kind=s["kind"], actor=s.get("actor"),
-                            target=s.get("target"), op=op,
-                            value=float(s[op]) if op else 0.0, code=s.get("code"),
-                            status=s.get("status"), news=float(s.get("news", 0.0))))
+        when = s.get("when")
+        if when is not None and when not in STATUSES:
+            sys.exit(f"model.py: unknown shock status `when = {when!r}`")
+        # `every`/`until` (0.6) are expanded by `diplosim show --toml`; expand them here too,
+        # as src/scenario/resolve.rs does, should a file still carry them.
+        first = int(s["step"])
+        every = s.get("every")
+        last = (min(int(s.get("until", steps)), steps) if every is not None else first)
+        at = first
+        while True:
+            shocks.append(Shock(step=at, kind=s["kind"], actor=s.get("actor"),
+                                target=s.get("target"), op=op,
+                                value=float(s[op]) if op else 0.0, code=s.get("code"),
+                                status=s.get("status"), news=float(s.get("news", 0.0)),
+                                when=when))
+            at += max(1, int(every or 1))
+            if at > last:
+                break
+    elections = [Election(step=int(e["step"]), actor=e["actor"],
+                          probability=float(e["probability"]),
+                          stance=float(e.get("stance", 0.0)),
+                          affinity={k: float(v) for k, v in (e.get("affinity") or {}).items()},
+                          news=float(e.get("news", 0.0)))
+                 for e in doc.get("election", [])]
     ikeys = {f.name for f in fields(Issue)}
     return ScenarioSpec(actors=actors, relations=relations,
                         issue=Issue(**{k: v for k, v in issue.items() if k in ikeys}),
-                        params=params, shocks=shocks, name=meta.get("name", p.stem),
-                        steps=int(meta.get("steps", 104)), seed=int(meta.get("seed", 1)))
+                        params=params, shocks=shocks, elections=elections,
+                        name=meta.get("name", p.stem),
+                        steps=steps, seed=int(meta.get("seed", 1)))
 
 
 class Compiled:
@@ -332,13 +378,127 @@ class Compiled:
             targets.append(self.host)
         self.issue_targets = np.array(targets, dtype=int)
         self.decay = 0.5 ** (1.0 / prm.attention_half_life)
+        if iss.proposer is not None:
+            self.proposer = self.index[iss.proposer]
+        else:
+            self.proposer = self.body if self.body is not None else self.host
         self.shocks_at = {}
         self.news_at = {}
+        self.conditional = []        # shocks with `when`, in file order (step = the delay)
         for s in sc.shocks:
-            if s.step <= sc.steps:
+            if s.when is not None:
+                self.conditional.append(s)
+            elif s.step <= sc.steps:
                 self.shocks_at.setdefault(s.step, []).append(s)
                 self.news_at[s.step] = self.news_at.get(s.step, 0.0) + s.news
+        self.elections_at = {}
+        for e in sc.elections:
+            if e.step <= sc.steps:
+                self.elections_at.setdefault(e.step, []).append(e)
         self.cap_sal = self.c * self.sigma
+
+
+# --------------------------------------------------------------------------------------------
+# Bueno de Mesquita's expected-utility round (Scholz, Calbert and Smith 2011), for the vote's
+# bargaining stage (docs/model.md, decisions in time). Positions x, capabilities c, saliences s.
+# --------------------------------------------------------------------------------------------
+class BdmRound:
+    Q = 1.0   # the status quo holds for sure if nobody challenges (Scholz et al.)
+
+    def __init__(self, x, c, s, span: float = 2.0):
+        self.x, self.c, self.s = list(x), list(c), list(s)
+        self.span = span
+        self.n = len(self.x)
+        self.r = [1.0] * self.n
+        self._count()
+
+    def _count(self):
+        """Denominator of (2): every k's |vote| over every ordered pair of positions."""
+        self.all_votes = sum(abs(self.vote(k, xa, xb, self.r[k]))
+                             for k in range(self.n) for xa in self.x for xb in self.x)
+
+    def vote(self, k, xa, xb, r):
+        """(1) k's vote for xa over xb: c_k s_k ((|x_k - xb|/R)^r - (|x_k - xa|/R)^r)."""
+        xk = self.x[k]
+        return self.c[k] * self.s[k] * ((abs(xk - xb) / self.span) ** r
+                                        - (abs(xk - xa) / self.span) ** r)
+
+    def probability(self, xi, xj):
+        """(2) P(xi beats xj), each k voting with its own risk exponent."""
+        if xi == xj or self.all_votes == 0.0:
+            return 0.0
+        return sum(max(0.0, self.vote(k, xi, xj, self.r[k])) for k in range(self.n)) \
+            / self.all_votes
+
+    def eu_challenge(self, viewer, i, j):
+        """(3), (4) EU of i challenging j, with the viewer's risk exponent."""
+        r = self.r[viewer]
+        xj = self.x[j]
+        p = self.probability(self.x[i], xj)
+        d = abs(self.x[i] - xj) / self.span
+        us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
+        uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
+        usq = 2.0 - 4.0 * 0.5 ** r
+        sj = self.s[j]
+        return sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - self.Q * usq
+
+    def risk_exponents(self):
+        """(5), (6) dangers at r = 1, then r_i = (1 - R_i/3) / (1 + R_i/3)."""
+        self.r = [1.0] * self.n
+        self._count()
+        d = [sum(self.eu_challenge(i, k, i) for k in range(self.n) if k != i)
+             for i in range(self.n)]
+        hi, lo = max(d), min(d)
+        big = [(2.0 * di - hi - lo) / (hi - lo) if hi > lo else 0.0 for di in d]
+        self.r = [(1.0 - b / 3.0) / (1.0 + b / 3.0) for b in big]
+        self._count()
+
+    def offer(self, frm, to):
+        """(7) What frm's challenge offers `to`: (kind, position, eu_own, eu_other) or None."""
+        xf, xt = self.x[frm], self.x[to]
+        if xf == xt:
+            return None
+        own = self.eu_challenge(to, to, frm)
+        other = self.eu_challenge(to, frm, to)
+        if other > own > 0.0:
+            return ("confrontation", xf, own, other)
+        if other > 0.0 and own < 0.0 and other > -own:
+            return ("compromise", xt + (xf - xt) * abs(own / other), own, other)
+        if other > 0.0 and own < 0.0:
+            return ("capitulation", xf, own, other)
+        return None
+
+    def best_offer(self, to, candidates):
+        """(8) A lost confrontation (least move), then a compromise (lowest |e|-weighted mean of
+        the two positions), then a capitulation (least move); ties to the first candidate."""
+        xt = self.x[to]
+        best = None
+        for frm in candidates:
+            if frm == to:
+                continue
+            o = self.offer(frm, to)
+            if o is None:
+                continue
+            kind, pos, own, other = o
+            if kind == "confrontation":
+                key = (0, abs(pos - xt))
+            elif kind == "compromise":
+                a, b = abs(own), abs(other)
+                key = (1, (a * xt + b * self.x[frm]) / (a + b))
+            else:
+                key = (2, abs(pos - xt))
+            if best is None or key < best[0]:
+                best = (key, frm, kind, pos)
+        return None if best is None else best[1:]
+
+    def head_to_head(self, xa, xb):
+        """P(xa beats xb) counting each vote once (r = 1); 1/2 when nobody cares."""
+        pro = tot = 0.0
+        for k in range(self.n):
+            v = self.vote(k, xa, xb, 1.0)
+            pro += max(0.0, v)
+            tot += abs(v)
+        return pro / tot if tot > 0.0 else 0.5
 
 
 # --------------------------------------------------------------------------------------------

@@ -227,6 +227,36 @@ pub fn narrate(sc: &Scenario, agg: &Aggregate) -> String {
             .collect();
         let _ = writeln!(s, "still blocked at the end by: {}", list.join(", "));
     }
+    let shelved: u64 = agg.shelved_at.iter().sum();
+    if shelved > 0 {
+        let p = wilson(shelved, runs);
+        let _ = writeln!(
+            s,
+            "shelved by {unit} {}: {} of runs (95% CI {}–{}){}",
+            agg.steps,
+            pct(p.estimate),
+            pct(p.lo),
+            pct(p.hi),
+            match &sc.issue.substitute {
+                Some(name) if agg.substitute > 0 => format!(
+                    "; {name} adopted instead in {}",
+                    pct(agg.substitute as f64 / runs as f64)
+                ),
+                _ => String::new(),
+            }
+        );
+    }
+    for (what, counts) in [("bought off", &agg.paid), ("conceded", &agg.conceded), ("government turned over", &agg.turnover)] {
+        let mut list: Vec<(usize, u64)> = counts.iter().copied().enumerate().filter(|(_, c)| *c > 0).collect();
+        list.sort_by_key(|x| std::cmp::Reverse(x.1));
+        if !list.is_empty() {
+            let list: Vec<String> = list
+                .iter()
+                .map(|(i, c)| format!("{} {}", sc.actors[*i].id, pct(*c as f64 / runs as f64)))
+                .collect();
+            let _ = writeln!(s, "{what}: {}", list.join(", "));
+        }
+    }
     let h = wilson(agg.coercive_any, runs);
     let _ = writeln!(
         s,

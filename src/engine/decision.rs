@@ -233,7 +233,10 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
         for o in moves {
             let i = members[o.to];
             let before = st.s[i];
-            let after = (before + pr.concession * (o.position - before)).clamp(-1.0, 1.0);
+            // A member concedes as it listens in rule 1: in proportion to its susceptibility
+            // λ = 1 − ρ (a principled position, ρ → 1, hardly moves).
+            let share = pr.concession * c.lambda[i];
+            let after = (before + share * (o.position - before)).clamp(-1.0, 1.0);
             st.s[i] = after;
             st.anchor[i] = st.anchor[i].max(after);
             let kind = match o.kind {

@@ -32,6 +32,17 @@ impl Aggregate {
         if self.runs != runs {
             return Err(format!("{} runs, but its range holds {runs}", self.runs));
         }
+        // The decision's counts (0.6).
+        for (name, len, want) in [
+            ("shelved_at", self.shelved_at.len(), steps + 1),
+            ("paid", self.paid.len(), n),
+            ("conceded", self.conceded.len(), n),
+            ("turnover", self.turnover.len(), n),
+        ] {
+            if len != want {
+                return Err(format!("{name} has {len} entries, expected {want}"));
+            }
+        }
         let lens: [(&str, usize, usize); 13] = [
             ("approved_by_step", self.approved_by_step.len(), steps + 1),
             ("opened_by_step", self.opened_by_step.len(), steps + 1),
@@ -132,6 +143,11 @@ impl Aggregate {
                     "step {t}: runs that opened or were approved then are not counted as open or approved then"
                 ));
             }
+        }
+        let shelved: u64 = self.shelved_at.iter().sum();
+        let runs = self.runs;
+        if shelved > runs || [&self.paid, &self.conceded, &self.turnover].iter().any(|v| v.iter().any(|&x| x > runs)) || self.substitute > shelved || self.scaled > runs {
+            return Err("the bargaining counts exceed the runs".into());
         }
         let end = &self.status_at_end;
         if end[3] != self.opened_by_step[steps]

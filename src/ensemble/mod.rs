@@ -19,7 +19,7 @@ pub mod stats;
 
 use crate::engine::chacha::WideRng;
 use crate::engine::{
-    run_rng, simulate_in, Compiled, Event, Observer, Outcome, StepView, Workspace,
+    run_rng, simulate_in, Compiled, DealKind, Event, Observer, Outcome, StepView, Workspace,
 };
 use crate::model::{CooperationMean, Kind, Metric, Reading, Scope, Status, CATALOGUE, COERCIVE};
 use crate::observe::{Checker, ObsCounts, Observation};
@@ -57,6 +57,23 @@ pub struct Aggregate {
     pub voted_at: Vec<u64>,
     /// Runs in which each actor blocked the last vote (office not approved at the end).
     pub blocked_at_end: Vec<u64>,
+    /// Runs shelved at each step.
+    #[serde(default)]
+    pub shelved_at: Vec<u64>,
+    /// Runs in which the substitute was adopted.
+    #[serde(default)]
+    pub substitute: u64,
+    /// Runs in which the proposal was scaled down.
+    #[serde(default)]
+    pub scaled: u64,
+    /// Runs in which each actor was bought off by a side payment, made a concession (a
+    /// compromise or giving way), and had its government turned over by an election.
+    #[serde(default)]
+    pub paid: Vec<u64>,
+    #[serde(default)]
+    pub conceded: Vec<u64>,
+    #[serde(default)]
+    pub turnover: Vec<u64>,
     /// Runs with at least one coercive event, and by sender.
     pub coercive_any: u64,
     pub coercive_by_actor: Vec<u64>,
@@ -115,6 +132,12 @@ impl Aggregate {
             status_at_end: vec![0; Status::ALL.len()],
             voted_at: vec![0; steps + 1],
             blocked_at_end: vec![0; n],
+            shelved_at: vec![0; steps + 1],
+            substitute: 0,
+            scaled: 0,
+            paid: vec![0; n],
+            conceded: vec![0; n],
+            turnover: vec![0; n],
             coercive_any: 0,
             coercive_by_actor: vec![0; n],
             coercive_events: 0,
@@ -221,6 +244,12 @@ impl Aggregate {
         add(&mut self.status_at_end, &o.status_at_end);
         add(&mut self.voted_at, &o.voted_at);
         add(&mut self.blocked_at_end, &o.blocked_at_end);
+        add(&mut self.shelved_at, &o.shelved_at);
+        add(&mut self.paid, &o.paid);
+        add(&mut self.conceded, &o.conceded);
+        add(&mut self.turnover, &o.turnover);
+        self.substitute += o.substitute;
+        self.scaled += o.scaled;
         add(&mut self.coercive_by_actor, &o.coercive_by_actor);
         add(&mut self.event_counts, &o.event_counts);
         self.coercive_any += o.coercive_any;
@@ -467,6 +496,29 @@ fn run_into<R: Rng>(
         agg.approved_at[a] += 1;
     }
     agg.status_at_end[out.status.index()] += 1;
+    if let Some(t) = out.shelved_step {
+        agg.shelved_at[t] += 1;
+    }
+    agg.substitute += u64::from(out.substitute_step.is_some());
+    agg.scaled += u64::from(out.scope < 1.0);
+    let mut paid = vec![false; agg.n];
+    let mut conceded = vec![false; agg.n];
+    for d in &out.deals {
+        match d.kind {
+            DealKind::Payment => paid[d.actor.ix()] = true,
+            DealKind::Compromise | DealKind::GivesWay => conceded[d.actor.ix()] = true,
+            DealKind::ScaleDown => {}
+        }
+    }
+    let mut turned = vec![false; agg.n];
+    for &(_, a) in &out.turnovers {
+        turned[a.ix()] = true;
+    }
+    for i in 0..agg.n {
+        agg.paid[i] += u64::from(paid[i]);
+        agg.conceded[i] += u64::from(conceded[i]);
+        agg.turnover[i] += u64::from(turned[i]);
+    }
     for v in &out.votes {
         agg.voted_at[v.step] += 1;
     }

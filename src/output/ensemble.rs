@@ -213,6 +213,23 @@ struct OfficeOut {
     opening_step: StepDist,
     /// Share of runs in which each actor blocked the last vote (office not approved at the end).
     blocker_shares: BTreeMap<String, Share>,
+    /// Share of runs in which the proposer shelved the proposal, with its 95% interval, and the
+    /// shelving step over the runs where it happened.
+    p_shelved: f64,
+    p_shelved_ci95: [f64; 2],
+    shelving_step: StepDist,
+    /// The issue's substitute (if it names one) and the share of runs that adopted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    substitute: Option<String>,
+    p_substitute: f64,
+    /// Share of runs in which the proposal was scaled down.
+    p_scaled_down: f64,
+    /// Per actor: the share of runs in which it was bought off by a side payment, and in which
+    /// it made a concession (actors that did neither are left out).
+    bought_off: BTreeMap<String, Share>,
+    conceded: BTreeMap<String, Share>,
+    /// Per actor: the share of runs in which an election turned its government over.
+    turnover: BTreeMap<String, Share>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +355,15 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
             .collect::<Vec<u64>>()
     };
     let approved = wilson(agg.approved_by_step[last], runs);
+    let shelved = wilson(agg.shelved_at.iter().sum(), runs);
+    let per_actor = |counts: &[u64]| -> BTreeMap<String, Share> {
+        sc.actors
+            .iter()
+            .zip(counts)
+            .filter(|(_, &k)| k > 0)
+            .map(|(a, &k)| (a.id.clone(), share(wilson(k, runs))))
+            .collect()
+    };
     let opened = wilson(agg.opened_by_step[last], runs);
     let modal = (0..crate::model::Status::ALL.len())
         .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
@@ -373,6 +399,15 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
             .filter(|(i, _)| agg.blocked_at_end[*i] > 0)
             .map(|(i, a)| (a.id.clone(), share(wilson(agg.blocked_at_end[i], runs))))
             .collect(),
+        p_shelved: r6(shelved.estimate),
+        p_shelved_ci95: [r6(shelved.lo), r6(shelved.hi)],
+        shelving_step: step_dist(&agg.shelved_at),
+        substitute: sc.issue.substitute.clone(),
+        p_substitute: r6(agg.substitute as f64 / runs.max(1) as f64),
+        p_scaled_down: r6(agg.scaled as f64 / runs.max(1) as f64),
+        bought_off: per_actor(&agg.paid),
+        conceded: per_actor(&agg.conceded),
+        turnover: per_actor(&agg.turnover),
     }
 }
 

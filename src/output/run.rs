@@ -163,12 +163,40 @@ struct VoteOut {
 }
 
 #[derive(Serialize)]
+struct DealOut {
+    step: usize,
+    kind: &'static str,
+    actor: String,
+    /// The member whose offer it took, or who paid (none for a scale-down).
+    partner: Option<String>,
+    /// Stance before and after (the proposal's scope for a scale-down).
+    before: f64,
+    after: f64,
+}
+
+#[derive(Serialize)]
+struct TurnoverOut {
+    step: usize,
+    actor: String,
+}
+
+#[derive(Serialize)]
 struct OfficeOut {
     status: &'static str,
     approved_step: Option<usize>,
     opened_step: Option<usize>,
+    shelved_step: Option<usize>,
+    /// The issue's substitute, if it names one, and when it was adopted.
+    substitute: Option<String>,
+    substitute_step: Option<usize>,
+    /// The proposal's scope at the end (1: in full).
+    scope: f64,
     blockers: Vec<String>,
     votes: Vec<VoteOut>,
+    /// What each bargaining stage did (docs/model.md, decisions in time).
+    deals: Vec<DealOut>,
+    /// Elections that turned a government over.
+    turnovers: Vec<TurnoverOut>,
 }
 
 #[derive(Serialize)]
@@ -221,7 +249,28 @@ pub fn summary_json(sc: &Scenario, rec: &Recording, out: &Outcome) -> Result<Str
             status: out.status.name(),
             approved_step: out.approved_step,
             opened_step: out.opened_step,
+            shelved_step: out.shelved_step,
+            substitute: sc.issue.substitute.clone(),
+            substitute_step: out.substitute_step,
+            scope: out.scope,
             blockers: out.blockers.iter().map(|&a| id(a)).collect(),
+            deals: out
+                .deals
+                .iter()
+                .map(|d| DealOut {
+                    step: d.step,
+                    kind: d.kind.name(),
+                    actor: id(d.actor),
+                    partner: d.partner.map(id),
+                    before: d.before,
+                    after: d.after,
+                })
+                .collect(),
+            turnovers: out
+                .turnovers
+                .iter()
+                .map(|&(step, a)| TurnoverOut { step, actor: id(a) })
+                .collect(),
             votes: out
                 .votes
                 .iter()
