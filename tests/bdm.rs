@@ -64,7 +64,10 @@ fn first_round_risk_exponents_match_the_replication() {
         );
     }
     // By hand: Ireland is the least secure (R = +1 → r = 0.5) and Denmark the most (R = −1 → 2).
-    assert!((r[7] - 0.5).abs() < 1e-12 && (r[8] - 2.0).abs() < 1e-12, "{r:?}");
+    assert!(
+        (r[7] - 0.5).abs() < 1e-12 && (r[8] - 2.0).abs() < 1e-12,
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -118,7 +121,10 @@ fn round_one_moves_are_the_replications() {
     let be = round.best_offer(1, all()).unwrap();
     assert_eq!((be.kind, be.from), (OfferKind::Compromise, 4));
     let lu = round.best_offer(2, all()).unwrap();
-    assert_eq!((lu.kind, lu.from, lu.position), (OfferKind::Confrontation, 1, 7.0));
+    assert_eq!(
+        (lu.kind, lu.from, lu.position),
+        (OfferKind::Confrontation, 1, 7.0)
+    );
     let ie = round.best_offer(7, all()).unwrap();
     assert_eq!((ie.kind, ie.position), (OfferKind::Confrontation, 4.0));
     // Nobody offers the UK anything it would take.
@@ -142,17 +148,36 @@ fn rounds_reproduce_the_published_medians_and_means() {
         let (m, mu) = (after.median_position(), after.mean_position());
         // The independent replication, position by position.
         let want = &rounds[k].1;
-        assert!((m - want[0]).abs() < 1e-6 && (mu - want[1]).abs() < 1e-6, "round {}", k + 1);
+        assert!(
+            (m - want[0]).abs() < 1e-6 && (mu - want[1]).abs() < 1e-6,
+            "round {}",
+            k + 1
+        );
         for (i, x) in next.iter().enumerate() {
-            assert!((x - want[2 + i]).abs() < 1e-6, "round {}, {}", k + 1, ACTORS[i].0);
+            assert!(
+                (x - want[2 + i]).abs() < 1e-6,
+                "round {}, {}",
+                k + 1,
+                ACTORS[i].0
+            );
         }
         // The paper: the mean within 0.07 of its printed decimal (its means are neither all
         // rounded nor all truncated: 7.461 prints 7.4 and 7.590 prints 7.6), and the median
         // truncated to one decimal, except round 2, where every replication has 9.61 and the
         // paper prints 9.9 (a known discrepancy, not reproduced by any published code).
-        assert!((mu - mean[k]).abs() < 0.07, "round {} mean {mu} vs {}", k + 1, mean[k]);
+        assert!(
+            (mu - mean[k]).abs() < 0.07,
+            "round {} mean {mu} vs {}",
+            k + 1,
+            mean[k]
+        );
         if k != 1 {
-            assert_eq!((m * 10.0).floor() / 10.0, median[k], "round {} median {m}", k + 1);
+            assert_eq!(
+                (m * 10.0).floor() / 10.0,
+                median[k],
+                "round {} median {m}",
+                k + 1
+            );
         }
     }
 }

@@ -14,12 +14,20 @@ side with a tolerance:
   * probabilities (P(opened), P(any coercive event)): |difference| <= Z * binomial SE (pooled),
     or equal when both are 0 or 1;
   * spread (sd of the final stance per actor): |difference| <= Z * SE(sd), SE(sd) =
-    sd sqrt((kurtosis - 1) / 4n) with the kurtosis of model.py's runs.
+    sd sqrt((kurtosis - 1) / 4n) with the kurtosis of model.py's runs;
+  * decisions in time (model 0.6): P(approved) and P(opened) from the ensemble's summary.json;
+    P(shelved), P(substitute adopted), P(scaled down), P(a government turned over), the mean
+    approval and shelving weeks (among the runs that got there), votes per run, votes called
+    within reach (off the calendar) per run, bargaining deals per run by kind and the final scope,
+    from --ds-single separate single runs of diplosim (seeds 100000 + k: run 0 of each seed, whose
+    summary.json lists votes, deals, turnovers, shelved_step and substitute_step), as means and
+    probabilities above.
 
 With about 50 measures at Z = 4 a correct implementation fails one with probability ~0.3%.
 
     /tmp/mesa05/bin/python bench/mesa/check.py                       # baseline, 2000 / 1000 runs
     /tmp/mesa05/bin/python bench/mesa/check.py --scenario ally_objects --mesa-runs 600
+    /tmp/mesa05/bin/python bench/mesa/check.py --scenario bench/mesa/decide.toml --ds-runs 1200 --mesa-runs 1000
 Exit status 1 if any measure fails.
 """
 from __future__ import annotations
@@ -27,9 +35,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +62,25 @@ def run_diplosim(resolved: Path, runs: int, out: Path, threads: int):
     with open(out / "summary.json") as f:
         summary = json.load(f)
     return ev, summary
+
+
+SINGLE_SEED = 100000
+
+
+def run_diplosim_single(resolved: Path, runs: int, out: Path, threads: int):
+    """`runs` single runs (seeds SINGLE_SEED + k), each one's summary.json office block."""
+    def one(k):
+        d = out / f"single_{k}"
+        subprocess.run([M.diplosim_bin(), "run", str(resolved), "--seed", str(SINGLE_SEED + k),
+                        "--out", str(d), "--no-charts", "--quiet", "--force"], check=True,
+                       cwd=M.PROJECT)
+        with open(d / "summary.json") as f:
+            office = json.load(f)["office"]
+        shutil.rmtree(d)
+        return office
+
+    with ThreadPoolExecutor(max(1, threads)) as ex:
+        return list(ex.map(one, range(runs)))
 
 
 def run_mesa(resolved: Path, runs: int, out: Path, procs: int, seed: int):
@@ -130,11 +159,58 @@ class Table:
         return fails
 
 
+def decisions(t: Table, cm, off: dict, nd: int, dsingle: list, mruns: list, nm: int):
+    """Model 0.6's decisions in time: diplosim's ensemble for P(approved), its single runs for
+    the rest (Mesa's runs report the same fields)."""
+    p_appr_m = float(np.mean([r["approved_step"] is not None for r in mruns]))
+    t.prob("P(approved)", off["p_approved"], nd, p_appr_m, nm)
+    ns = len(dsingle)
+    if not ns:
+        return
+    iss = cm.sc.issue
+
+    def calendar(step):
+        return step >= iss.first_vote and (step - iss.first_vote) % iss.vote_interval == 0
+
+    def prob(name, f):
+        t.prob(name, float(np.mean([bool(f(o)) for o in dsingle])), ns,
+               float(np.mean([bool(f(r)) for r in mruns])), nm)
+
+    def mean(name, f, fmt="{:.4g}"):
+        d = np.array([f(o) for o in dsingle], float)
+        m = np.array([f(r) for r in mruns], float)
+        t.mean(name, mean_se(d), mean_se(m), fmt)
+
+    def mean_among(name, key):
+        d = np.array([o[key] for o in dsingle if o[key] is not None], float)
+        m = np.array([r[key] for r in mruns if r[key] is not None], float)
+        if len(d) and len(m):
+            t.mean(name, mean_se(d), mean_se(m), "{:.3f}")
+        elif len(d) or len(m):   # the probability above judges whether that is chance
+            print(f"note: {name}: {len(d)} diplosim runs, {len(m)} Mesa runs; not compared")
+
+    prob("P(shelved) (single runs)", lambda o: o["shelved_step"] is not None)
+    prob("P(substitute adopted) (single runs)", lambda o: o["substitute_step"] is not None)
+    prob("P(scaled down) (single runs)", lambda o: o["scope"] < 1.0)
+    prob("P(a government turned over) (single runs)", lambda o: len(o["turnovers"]) > 0)
+    mean_among("approval week (runs approved, single runs)", "approved_step")
+    mean_among("shelving week (runs shelved, single runs)", "shelved_step")
+    mean("votes per run (single runs)", lambda o: len(o["votes"]))
+    mean("votes within reach (off the calendar) per run (single runs)",
+         lambda o: sum(not calendar(v["step"]) for v in o["votes"]))
+    for kind in ("compromise", "gives_way", "payment", "scale_down"):
+        mean(f"deals per run: {kind} (single runs)",
+             lambda o, kind=kind: sum(d["kind"] == kind for d in o["deals"]))
+    mean("final scope (single runs)", lambda o: o["scope"], "{:.4f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="baseline")
     ap.add_argument("--ds-runs", type=int, default=2000)
     ap.add_argument("--mesa-runs", type=int, default=1000)
+    ap.add_argument("--ds-single", type=int, default=None,
+                    help="diplosim single runs for the decision measures (default --ds-runs; 0: none)")
     ap.add_argument("--procs", type=int, default=2, help="model.py processes, diplosim threads")
     ap.add_argument("--seed", type=int, default=12345, help="model.py's seed")
     ap.add_argument("--out", type=Path, default=None, help="keep the outputs here")
@@ -150,6 +226,8 @@ def main():
     cm = M.Compiled(M.load_scenario(resolved))
     nd, nm = args.ds_runs, args.mesa_runs
     dev, dsum = run_diplosim(resolved, nd, out / "diplosim", args.procs)
+    ns = nd if args.ds_single is None else args.ds_single
+    dsingle = run_diplosim_single(resolved, ns, out, args.procs) if ns > 0 else []
     mev, mruns = run_mesa(resolved, nm, out, args.procs, args.seed)
 
     t = Table()
@@ -201,6 +279,7 @@ def main():
         mo = np.array([r["opened_step"] for r in mruns if r["opened_step"] is not None], float)
         if len(mo):
             t.mean("opening week (runs that opened)", mean_se(wk), mean_se(mo), "{:.3f}")
+    decisions(t, cm, off, nd, dsingle, mruns, nm)
     # Final stances and postures.
     for key, what in (("stance", "final stance"), ("posture", "final posture")):
         for a in cm.ids:

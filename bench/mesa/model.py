@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""diplosim's model, version 0.5, written in Mesa 3.5.1.
+"""diplosim's model, version 0.6, written in Mesa 3.5.1.
 
 The project's own Mesa implementation of the current model: DESIGN.md's rules 1-8 with the
 0.5 mechanisms of docs/model.md (news and attention, issue signals, class then code, gates,
-volume by partner, lasting change of anchors, vote news). It is an independent implementation
+volume by partner, lasting change of anchors, vote news) and 0.6's decisions in time (after a
+failed vote a bargaining stage: concessions from one round of Bueno de Mesquita's expected-utility
+model among the members, linked side payments, scaling the proposal down, shelving it with its
+substitute; votes called when a deal is within reach; elections; shocks conditional on the
+office's status; the opening's effect scaled by the proposal's scope; the spec is
+src/engine/decision.rs and src/engine/bdm.rs). It is an independent implementation
 for two purposes: to check diplosim in distribution (check.py) and to time a Mesa model of the
 same rules (scripts/mesa_side_by_side.sh). It does not reproduce diplosim's random stream.
 
@@ -15,8 +20,9 @@ Structure, as a Mesa user would write it:
     lasting change from pressure, attention).
   * ``DiploModel`` (mesa.Model) holds the relations (numpy matrices), chooses every event's code
     (class, then code) for the whole step at once, sums the reactions (rules 3 and 7), relaxes
-    the affinities, and applies news, shocks, the vote, the opening and the indicators, which a
-    ``mesa.DataCollector`` records each step.
+    the affinities, and applies news, shocks, elections, the vote (calendar or within reach) with
+    its bargaining stage (``BdmRound``), the opening, the shocks conditional on the office's
+    status, and the indicators, which a ``mesa.DataCollector`` records each step.
 
 Scenario input: a *resolved* diplosim scenario (``diplosim show NAME --toml`` prints one: every
 [model] key explicit, inheritance applied). A path to such a file, or a scenario name, which is
@@ -195,6 +201,7 @@ class Relation:
     compliance: float = 0.0
     leverage: float = 0.0
     influence: float | None = None
+    linkage: float = 0.0      # what `dst` can offer `src` for its consent (0.6, side payments)
 
 
 @dataclass
@@ -280,7 +287,7 @@ def load_scenario(spec: str | Path) -> ScenarioSpec:
               for a in doc.get("actor", [])]
     relations = [Relation(r["from"], r["to"], float(r.get("affinity", 0.0)),
                           float(r.get("compliance", 0.0)), float(r.get("leverage", 0.0)),
-                          r.get("influence"))
+                          r.get("influence"), float(r.get("linkage", 0.0)))
                  for r in doc.get("relation", [])]
     steps = int(meta.get("steps", 104))
     shocks = []
@@ -335,6 +342,7 @@ class Compiled:
         self.a0 = np.zeros((n, n))
         self.compliance = np.zeros((n, n))   # compliance[j, i]: j's answer to i's pressure
         self.leverage = np.zeros((n, n))     # leverage[i, j]: i's leverage over j
+        self.linkage = np.zeros((n, n))      # linkage[b, p]: what p can offer b for consent
         explicit = [a.self_weight is not None for a in sc.actors]
         w = np.zeros((n, n))
         for r in sc.relations:
@@ -342,6 +350,7 @@ class Compiled:
             self.a0[i, j] = r.affinity
             self.compliance[i, j] = r.compliance
             self.leverage[i, j] = r.leverage
+            self.linkage[i, j] = r.linkage
             if r.influence is not None:
                 explicit[i] = True
                 w[i, j] = r.influence
@@ -603,6 +612,14 @@ class DiploModel(mesa.Model):
         self.opened_step = None
         self.blockers = []
         self.votes = []             # (step, approved, blockers)
+        # 0.6, decisions in time.
+        self.shelved_step = None
+        self.substitute_step = None
+        self.scope = 1.0            # the proposal's scope k
+        self.spent = 0.0            # side payments made so far
+        self.deals = []             # dicts: step, kind, actor, partner, before, after
+        self.turnovers = []         # (step, actor id)
+        self.due = [None] * len(cm.conditional)
         self.coercive_events = 0
         self.cooperation = 0.0
         self.coop_history = []      # steps 1.. (the index of drawn steps)
@@ -740,13 +757,18 @@ class DiploModel(mesa.Model):
         elif sh.kind == "office":
             if sh.status in ("proposed", "postponed"):
                 self.status = sh.status
-                self.approved_step = self.opened_step = None
+                self.approved_step = self.opened_step = self.shelved_step = None
+            elif sh.status == "shelved":
+                if self.status != "shelved":
+                    self.status, self.shelved_step = "shelved", t
             elif sh.status == "approved":
                 self.status, self.approved_step, self.opened_step = "approved", t, None
+                self.shelved_step = None
                 self.blockers = []
             elif sh.status == "opened" and self.status != "opened":
                 if self.approved_step is None:
                     self.approved_step = t
+                self.shelved_step = None
                 self.blockers = []
                 self.open(t)
         else:
@@ -781,22 +803,174 @@ class DiploModel(mesa.Model):
                          np.zeros(1, dtype=bool)))
         return g
 
+    def consent(self) -> float:
+        """The consent threshold at scope k: theta_k = -1 + k (1 + theta)."""
+        th = self.cm.sc.issue.threshold
+        return th if self.scope == 1.0 else -1.0 + self.scope * (1.0 + th)
+
+    def votes_at(self, t: int) -> bool:
+        """A calendar vote while undecided, or, while postponed, a vote called because a deal is
+        within reach: min_vote_gap or more after the last vote, every member >= theta_k - reach."""
+        if self.status not in ("proposed", "postponed"):
+            return False
+        iss, prm = self.cm.sc.issue, self.cm.params
+        if t >= iss.first_vote and (t - iss.first_vote) % iss.vote_interval == 0:
+            return True
+        if self.status != "postponed" or not self.votes or t < self.votes[-1][0] + prm.min_vote_gap:
+            return False
+        bar = self.consent() - prm.reach
+        return all(self.actors[m].stance >= bar for m in self.cm.members)
+
     def vote(self, t: int):
-        """Rule 5: every member with stance >= threshold consents; a vote is news when it is
-        the first or its blockers changed; an approval is news too."""
+        """Rule 5: every member with stance >= theta_k consents; a vote is news when it is
+        the first or its blockers changed; an approval is news too. A failed vote is followed by
+        the bargaining stage."""
         if self.status not in ("proposed", "postponed"):
             return
-        iss = self.cm.sc.issue
+        theta = self.consent()
         blockers = [self.actors[m].key for m in self.cm.members
-                    if self.actors[m].stance < iss.threshold]
+                    if self.actors[m].stance < theta]
         if not self.votes or self.votes[-1][2] != blockers:
             self.news(self.cm.params.news_vote)
+        self.votes.append((t, not blockers, blockers))
         if not blockers:
             self.news(self.cm.params.news_decision)
             self.status, self.approved_step, self.blockers = "approved", t, []
         else:
             self.status, self.blockers = "postponed", blockers
-        self.votes.append((t, not blockers, blockers))
+            self.bargain(t)
+
+    def _deal(self, t, kind, actor, partner, before, after):
+        self.deals.append({"step": t, "kind": kind, "actor": self.cm.ids[actor],
+                           "partner": None if partner is None else self.cm.ids[partner],
+                           "before": before, "after": after})
+
+    def bargain(self, t: int):
+        """After a failed vote: concessions (one BdM round among the members), side payments,
+        scaling down, shelving (docs/model.md, decisions in time)."""
+        cm, prm = self.cm, self.cm.params
+        mem = cm.members
+        act = self.actors
+        theta = self.consent()
+        # 1. Concessions: each blocker takes the best offer a consenting member's challenge makes
+        # it, and moves concession * lambda of the way (stance; the anchor rises to it).
+        if prm.concession > 0.0:
+            x = [act[m].stance for m in mem]
+            rnd = BdmRound(x, cm.c[mem], cm.sigma[mem], 2.0)
+            rnd.risk_exponents()
+            sup = [k for k in range(len(mem)) if x[k] >= theta]
+            moves = []
+            for b in range(len(mem)):
+                if x[b] < theta:
+                    o = rnd.best_offer(b, sup)
+                    if o is not None and o[2] > x[b]:
+                        moves.append((b, *o))
+            for b, frm, kind, pos in moves:
+                a = act[mem[b]]
+                before = a.stance
+                after = min(1.0, max(-1.0, before + prm.concession * a.lam * (pos - before)))
+                a.stance = after
+                a.anchor = max(a.anchor, after)
+                self._deal(t, "compromise" if kind == "compromise" else "gives_way",
+                           mem[b], mem[frm], before, after)
+        # 2. Linked side payments out of the consenting members' budget, each paid by the
+        # consenting member with the most to offer the blocker (linkage; none, no payment).
+        if prm.side_payment > 0.0:
+            sup = [m for m in mem if act[m].stance >= theta]
+            budget = prm.side_payment * sum(cm.c[m] * cm.sigma[m] * (act[m].stance - theta)
+                                            for m in sup) - self.spent
+            for b in mem:
+                a = act[b]
+                rho = 1.0 - a.lam
+                if a.stance >= theta or rho >= 1.0:
+                    continue
+                payer = None
+                for p in sup:      # the largest link, the first among equals
+                    if cm.linkage[b, p] > 0.0 and (payer is None
+                                                   or cm.linkage[b, p] > cm.linkage[b, payer]):
+                        payer = p
+                if payer is None:
+                    continue
+                price = (cm.c[b] * cm.sigma[b] * (theta - a.stance)
+                         / ((1.0 - rho) * cm.linkage[b, payer]))
+                if price > budget:
+                    continue
+                budget -= price
+                self.spent += price
+                before = a.stance
+                a.stance = theta
+                a.anchor = max(a.anchor, theta)
+                self.A[b, payer] = min(1.0, self.A[b, payer] + price)
+                self.A_base[b, payer] = min(1.0, self.A_base[b, payer] + price)
+                self._deal(t, "payment", b, payer, before, theta)
+        holdouts = [m for m in mem if act[m].stance < theta]
+        if not holdouts:
+            return
+        # 3. Scale down to the scope every holdout accepts, if it is at least min_scope.
+        if prm.min_scope < 1.0:
+            base = cm.sc.issue.threshold
+            k = min([self.scope] + [(1.0 + act[b].stance) / (1.0 + base) for b in holdouts])
+            if k < self.scope and k >= prm.min_scope:
+                before, self.scope = self.scope, k
+                self._deal(t, "scale_down", cm.proposer, None, before, k)
+                return
+        # 4. Shelve when the failed votes cost more than continuing is worth to the proposer.
+        if prm.failure_cost > 0.0:
+            failed = sum(1 for v in self.votes if not v[1])
+            p = cm.proposer
+            worth = cm.sigma[p] * max(0.0, act[p].stance - theta) * self.scope
+            rnd = BdmRound([act[m].stance for m in mem], cm.c[mem], cm.sigma[mem], 2.0)
+            furthest = min(act[b].stance for b in holdouts)
+            if prm.failure_cost * failed > worth * rnd.head_to_head(theta, furthest):
+                self.shelve(t)
+
+    def shelve(self, t: int):
+        """Shelve (news as a decision); the substitute is adopted if the issue names one and
+        every member's stance is at least substitute_threshold."""
+        cm = self.cm
+        self.status, self.shelved_step = "shelved", t
+        self.news(cm.params.news_decision)
+        if cm.sc.issue.substitute is not None and all(
+                self.actors[m].stance >= cm.params.substitute_threshold for m in cm.members):
+            self.substitute_step = t
+
+    def elections(self, t: int):
+        """Each election of step t turns its actor's government over with its probability (one
+        uniform draw each, in file order): stance and anchor move, views (and baselines) too."""
+        cm = self.cm
+        for e in cm.elections_at.get(t, ()):
+            if self.rng.random() >= e.probability:
+                continue
+            i = cm.index[e.actor]
+            a = self.actors[i]
+            a.stance = min(1.0, max(-1.0, a.stance + e.stance))
+            a.anchor = min(1.0, max(-1.0, a.anchor + e.stance))
+            for tid, d in e.affinity.items():
+                j = cm.index[tid]
+                self.A[i, j] = min(1.0, max(-1.0, self.A[i, j] + d))
+                self.A_base[i, j] = min(1.0, max(-1.0, self.A_base[i, j] + d))
+            self.news(e.news)
+            self.turnovers.append((t, e.actor))
+
+    def conditional(self, t: int) -> float:
+        """Shocks waiting for a status: due `step` steps after the run first reaches it."""
+        cm = self.cm
+        if not cm.conditional:
+            return 0.0
+        reached = {"approved": self.approved_step is not None,
+                   "opened": self.opened_step is not None,
+                   "shelved": self.shelved_step is not None,
+                   "postponed": any(not v[1] for v in self.votes),
+                   "proposed": True}
+        for k, sh in enumerate(cm.conditional):
+            if self.due[k] is None and reached[sh.when]:
+                self.due[k] = t + sh.step
+        coop = 0.0
+        for k, sh in enumerate(cm.conditional):
+            if self.due[k] == t:
+                self.news(sh.news)
+                coop += self.apply_shock(sh, t)
+        return coop
 
     def open(self, t: int):
         """The opening: news; affinities toward host and body, and their baselines, move by
@@ -806,7 +980,7 @@ class DiploModel(mesa.Model):
         self.status, self.opened_step = "opened", t
         targets = [cm.host] + ([cm.body] if cm.body is not None and cm.body != cm.host else [])
         for a in self.actors:
-            shift = cm.params.kappa_open * a.salience * a.stance
+            shift = cm.params.kappa_open * self.scope * a.salience * a.stance
             for j in targets:
                 if j != a.idx:
                     self.A[a.idx, j] = min(1.0, max(-1.0, self.A[a.idx, j] + shift))
@@ -846,15 +1020,17 @@ class DiploModel(mesa.Model):
         np.clip(A, -1.0, 1.0, out=A)
         np.fill_diagonal(A, 0.0)
         self.A = A
-        # News of the step's shocks, then the shocks, the vote, the opening.
+        # News of the step's shocks, then the shocks, the elections, the vote (calendar or within
+        # reach) with its bargaining stage, the opening, and the shocks waiting for a status.
         self.news(cm.news_at.get(t1, 0.0))
         for sh in cm.shocks_at.get(t1, ()):
             coop += self.apply_shock(sh, t1)
-        iss = cm.sc.issue
-        if t1 >= iss.first_vote and (t1 - iss.first_vote) % iss.vote_interval == 0:
+        self.elections(t1)
+        if self.votes_at(t1):
             self.vote(t1)
-        if self.status == "approved" and t1 >= self.approved_step + iss.setup_steps:
+        if self.status == "approved" and t1 >= self.approved_step + cm.sc.issue.setup_steps:
             self.open(t1)
+        coop += self.conditional(t1)
         # Rule 6: indicators.
         self.cooperation = coop
         self.coop_history.append(coop)
@@ -875,7 +1051,13 @@ class DiploModel(mesa.Model):
             "status": self.status,
             "approved_step": self.approved_step,
             "opened_step": self.opened_step,
+            "shelved_step": self.shelved_step,
+            "substitute_step": self.substitute_step,
+            "scope": self.scope,
             "blockers": self.blockers,
+            "votes": [{"step": v[0], "approved": v[1], "blockers": v[2]} for v in self.votes],
+            "deals": self.deals,
+            "turnovers": [{"step": st, "actor": a} for st, a in self.turnovers],
             "stance": {a.key: a.stance for a in self.actors},
             "posture": {a.key: a.posture for a in self.actors},
             "anchor": {a.key: a.anchor for a in self.actors},

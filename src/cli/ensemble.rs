@@ -246,8 +246,17 @@ pub fn narrate(sc: &Scenario, agg: &Aggregate) -> String {
             }
         );
     }
-    for (what, counts) in [("bought off", &agg.paid), ("conceded", &agg.conceded), ("government turned over", &agg.turnover)] {
-        let mut list: Vec<(usize, u64)> = counts.iter().copied().enumerate().filter(|(_, c)| *c > 0).collect();
+    for (what, counts) in [
+        ("bought off", &agg.paid),
+        ("conceded", &agg.conceded),
+        ("government turned over", &agg.turnover),
+    ] {
+        let mut list: Vec<(usize, u64)> = counts
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, c)| *c > 0)
+            .collect();
         list.sort_by_key(|x| std::cmp::Reverse(x.1));
         if !list.is_empty() {
             let list: Vec<String> = list

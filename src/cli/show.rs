@@ -164,7 +164,7 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
     for r in &sc.relations {
         let _ = writeln!(
             s,
-            "  {:<14} → {:<14} A={}{}{}{}  {}",
+            "  {:<14} → {:<14} A={}{}{}{}{}  {}",
             id(r.from),
             id(r.to),
             sign(r.affinity),
@@ -178,6 +178,11 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
             },
             if r.leverage != 0.0 {
                 format!(" leverage={}", r.leverage)
+            } else {
+                String::new()
+            },
+            if r.linkage != 0.0 {
+                format!(" linkage={}", r.linkage)
             } else {
                 String::new()
             },

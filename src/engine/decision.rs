@@ -256,54 +256,64 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
             );
         }
     }
-    // 2. Linked side payments, paid by the lead supporter out of the supporters' budget.
+    // 2. Linked side payments out of the consenting members' budget, each paid by the consenting
+    // member with the most to offer the blocker (`linkage`; none, no payment).
     if pr.side_payment > 0.0 {
         let stake = |st: &State, m: usize| c.cap[m] * c.sal[m] * (st.s[m] - theta);
-        let supporters: Vec<usize> = members.iter().copied().filter(|&m| st.s[m] >= theta).collect();
-        let total: f64 = supporters.iter().map(|&m| stake(st, m)).sum();
-        let mut budget = pr.side_payment * total - st.spent;
-        let payer = supporters
+        let supporters: Vec<usize> = members
             .iter()
             .copied()
-            .fold(None::<usize>, |best, m| match best {
-                Some(b) if stake(st, b) >= stake(st, m) => Some(b),
-                _ => Some(m),
-            });
-        if let Some(payer) = payer {
-            for &b in members {
-                let rho = 1.0 - c.lambda[b];
-                if st.s[b] >= theta || rho >= 1.0 {
-                    continue;
-                }
-                let price = c.cap[b] * c.sal[b] * (theta - st.s[b]) / (1.0 - rho);
-                if price > budget {
-                    continue;
-                }
-                budget -= price;
-                st.spent += price;
-                let before = st.s[b];
-                st.s[b] = theta;
-                st.anchor[b] = st.anchor[b].max(theta);
-                // The linked deal (arms, trade) warms the blocker's view of the payer for good.
-                let idx = b * n + payer;
-                st.a[idx] = (st.a[idx] + price).min(1.0);
-                st.a_base[idx] = (st.a_base[idx] + price).min(1.0);
-                st.a_edits += 1;
-                deal(
-                    st,
-                    Deal {
-                        step: t,
-                        kind: DealKind::Payment,
-                        actor: ActorId(b as u16),
-                        partner: Some(ActorId(payer as u16)),
-                        before,
-                        after: theta,
-                    },
-                );
+            .filter(|&m| st.s[m] >= theta)
+            .collect();
+        let total: f64 = supporters.iter().map(|&m| stake(st, m)).sum();
+        let mut budget = pr.side_payment * total - st.spent;
+        for &b in members {
+            let rho = 1.0 - c.lambda[b];
+            if st.s[b] >= theta || rho >= 1.0 {
+                continue;
             }
+            let link = |p: usize| c.linkage[b * n + p];
+            let payer = supporters.iter().copied().filter(|&p| link(p) > 0.0).fold(
+                None::<usize>,
+                |best, p| match best {
+                    Some(q) if link(q) >= link(p) => Some(q),
+                    _ => Some(p),
+                },
+            );
+            let Some(payer) = payer else { continue };
+            // A partial link (what the payer can offer covers part of what b wants) costs more.
+            let price = c.cap[b] * c.sal[b] * (theta - st.s[b]) / ((1.0 - rho) * link(payer));
+            if price > budget {
+                continue;
+            }
+            budget -= price;
+            st.spent += price;
+            let before = st.s[b];
+            st.s[b] = theta;
+            st.anchor[b] = st.anchor[b].max(theta);
+            // The linked deal (arms, trade) warms the blocker's view of the payer for good.
+            let idx = b * n + payer;
+            st.a[idx] = (st.a[idx] + price).min(1.0);
+            st.a_base[idx] = (st.a_base[idx] + price).min(1.0);
+            st.a_edits += 1;
+            deal(
+                st,
+                Deal {
+                    step: t,
+                    kind: DealKind::Payment,
+                    actor: ActorId(b as u16),
+                    partner: Some(ActorId(payer as u16)),
+                    before,
+                    after: theta,
+                },
+            );
         }
     }
-    let holdouts: Vec<usize> = members.iter().copied().filter(|&m| st.s[m] < theta).collect();
+    let holdouts: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&m| st.s[m] < theta)
+        .collect();
     if holdouts.is_empty() {
         return;
     }
@@ -364,8 +374,7 @@ fn shelve(c: &Compiled, st: &mut State, t: usize) {
     st.shelved_step = Some(t);
     news(c, st, c.params.news_decision);
     if c.issue.substitute.is_some()
-        && c
-            .members
+        && c.members
             .iter()
             .all(|&m| st.s[m] >= c.params.substitute_threshold)
     {

@@ -226,6 +226,8 @@ pub struct Compiled {
     keep: Vec<f64>,
     /// Whether i's economic leverage over j opens economic measures (row-major).
     econ_open: Vec<bool>,
+    /// `linkage[b*n + p]`: what p can offer b for its consent (side payments need it > 0).
+    linkage: Vec<f64>,
     /// The targets of issue signals: the body (if an actor) and the host.
     issue_targets: Vec<usize>,
     /// Attention kept from one step to the next, 2^(−1/half-life).
@@ -244,7 +246,7 @@ impl Compiled {
     pub fn bytes_of(sc: &Scenario) -> usize {
         let n = sc.actors.len();
         std::mem::size_of::<Compiled>()
-            + 8 * (5 * n * n + 14 * n)
+            + 8 * (6 * n * n + 14 * n)
             + n * n
             + CodeSampler::table_bytes()
             + codes::ExpNeg::bytes()
@@ -308,6 +310,10 @@ impl Compiled {
         for r in &sc.relations {
             econ_open[r.from.ix() * n + r.to.ix()] = r.leverage > 0.0 && r.leverage >= lev_t;
         }
+        let mut linkage = vec![0.0; n * n];
+        for r in &sc.relations {
+            linkage[r.from.ix() * n + r.to.ix()] = r.linkage;
+        }
         let volume = Volume::new(sc);
         let body_actor = sc.actor_index(&sc.issue.body).map(|a| a.ix());
         let mut issue_targets: Vec<usize> = body_actor.into_iter().collect();
@@ -362,6 +368,7 @@ impl Compiled {
             pairs: PairSampler::new(&volume.u),
             keep: volume.keep,
             econ_open,
+            linkage,
             issue_targets,
             decay: libm::pow(0.5, 1.0 / sc.params.attention_half_life),
             news_at,

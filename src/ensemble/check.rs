@@ -49,7 +49,11 @@ impl Aggregate {
             ("opened_at", self.opened_at.len(), steps + 1),
             ("approved_at", self.approved_at.len(), steps + 1),
             ("voted_at", self.voted_at.len(), steps + 1),
-            ("status_at_end", self.status_at_end.len(), crate::model::Status::ALL.len()),
+            (
+                "status_at_end",
+                self.status_at_end.len(),
+                crate::model::Status::ALL.len(),
+            ),
             ("blocked_at_end", self.blocked_at_end.len(), n),
             ("coercive_by_actor", self.coercive_by_actor.len(), n),
             (
@@ -146,7 +150,13 @@ impl Aggregate {
         }
         let shelved: u64 = self.shelved_at.iter().sum();
         let runs = self.runs;
-        if shelved > runs || [&self.paid, &self.conceded, &self.turnover].iter().any(|v| v.iter().any(|&x| x > runs)) || self.substitute > shelved || self.scaled > runs {
+        if shelved > runs
+            || [&self.paid, &self.conceded, &self.turnover]
+                .iter()
+                .any(|v| v.iter().any(|&x| x > runs))
+            || self.substitute > shelved
+            || self.scaled > runs
+        {
             return Err("the bargaining counts exceed the runs".into());
         }
         let end = &self.status_at_end;

@@ -74,7 +74,7 @@ fn relations(sc: &Scenario) -> Table {
         row.push(r.source.clone());
         t.rows.push(row);
     }
-    t.with_note("Pairs not listed start at affinity 0, compliance 0 and leverage 0.")
+    t.with_note("Pairs not listed start at affinity 0, compliance 0, leverage 0 and linkage 0.")
 }
 
 fn issue(sc: &Scenario) -> Table {

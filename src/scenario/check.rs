@@ -6,7 +6,8 @@ mod questions;
 
 use super::names::{is_id, is_name};
 use super::raw::{
-    RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity, RawShock,
+    RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity,
+    RawShock,
 };
 use super::source::{KeyPath, Seg, SourceText};
 use super::unknown_keys::fields_of;
@@ -243,12 +244,20 @@ impl Checker<'_> {
             }
             self.int(p().key("step"), e.step, 1, MAX_STEPS);
             self.id(p().key("actor"), e.actor.as_ref());
-            self.num(p().key("probability"), e.probability, Bounds::closed(0.0, 1.0));
+            self.num(
+                p().key("probability"),
+                e.probability,
+                Bounds::closed(0.0, 1.0),
+            );
             self.num(p().key("stance"), e.stance, Bounds::closed(-2.0, 2.0));
             self.num(p().key("news"), e.news, Bounds::closed(0.0, 10.0));
             for (k, v) in e.affinity.iter().flatten() {
                 self.id(p().key("affinity").key(k), Some(k));
-                self.num(p().key("affinity").key(k), Some(*v), Bounds::closed(-2.0, 2.0));
+                self.num(
+                    p().key("affinity").key(k),
+                    Some(*v),
+                    Bounds::closed(-2.0, 2.0),
+                );
             }
             self.text(p().key("what"), e.what.as_ref(), 200);
             self.text(p().key("source"), e.source.as_ref(), 4000);
@@ -364,6 +373,7 @@ impl Checker<'_> {
             self.num(p().key("affinity"), r.affinity, SIGNED);
             self.num(p().key("compliance"), r.compliance, SIGNED);
             self.num(p().key("leverage"), r.leverage, Bounds::closed(0.0, 1.0));
+            self.num(p().key("linkage"), r.linkage, Bounds::closed(0.0, 1.0));
             self.num(
                 p().key("influence"),
                 r.influence,
@@ -395,15 +405,26 @@ impl Checker<'_> {
             self.err(&p(), "shock has no `step`".into());
         }
         // With `when`, `step` is a delay after the status is reached and may be 0.
-        self.int(p().key("step"), s.step, i64::from(s.when.is_none()), MAX_STEPS);
+        self.int(
+            p().key("step"),
+            s.step,
+            i64::from(s.when.is_none()),
+            MAX_STEPS,
+        );
         self.int(p().key("every"), s.every, 1, MAX_STEPS);
         self.int(p().key("until"), s.until, 1, MAX_STEPS);
         if s.until.is_some() && s.every.is_none() {
-            self.err(&p().key("until"), "`until` needs `every` (a shock repeated every so many steps)".into());
+            self.err(
+                &p().key("until"),
+                "`until` needs `every` (a shock repeated every so many steps)".into(),
+            );
         }
         if let (Some(step), Some(until)) = (s.step, s.until) {
             if until < step {
-                self.err(&p().key("until"), format!("until ({until}) comes before step ({step})"));
+                self.err(
+                    &p().key("until"),
+                    format!("until ({until}) comes before step ({step})"),
+                );
             }
         }
         if let Some(w) = &s.when {
@@ -411,12 +432,18 @@ impl Checker<'_> {
             if !WHEN.contains(&w.as_str()) {
                 self.err_help(
                     &p().key("when"),
-                    format!("unknown status `{w}` for `when`; expected one of {}", WHEN.join(", ")),
+                    format!(
+                        "unknown status `{w}` for `when`; expected one of {}",
+                        WHEN.join(", ")
+                    ),
                     suggest(w, WHEN).map(|s| format!("did you mean `{s}`?")),
                 );
             }
             if s.every.is_some() {
-                self.err(&p().key("every"), "a conditional shock (`when`) happens once: it takes no `every`".into());
+                self.err(
+                    &p().key("every"),
+                    "a conditional shock (`when`) happens once: it takes no `every`".into(),
+                );
             }
         }
         self.num(p().key("news"), s.news, Bounds::closed(0.0, 10.0));

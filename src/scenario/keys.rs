@@ -95,7 +95,7 @@ pub const ACTOR_KEYS: [ActorKey; 9] = [
 ];
 
 /// Every per-relation number, in the order tables show them.
-pub const RELATION_KEYS: [RelationKey; 4] = [
+pub const RELATION_KEYS: [RelationKey; 5] = [
     RelationKey {
         key: "affinity",
         symbol: "A(0)",
@@ -116,6 +116,13 @@ pub const RELATION_KEYS: [RelationKey; 4] = [
         default: Some(0.0),
         get: |r| Some(r.leverage),
         meaning: "economic leverage of from over to in [0, 1]: share of to's exports bought by from; economic measures need ≥ leverage_threshold",
+    },
+    RelationKey {
+        key: "linkage",
+        symbol: "linkage",
+        default: Some(0.0),
+        get: |r| Some(r.linkage),
+        meaning: "what to can offer from for its consent, in [0, 1] (codebook K3): to may buy off blocker from with a linked side payment only when it is > 0",
     },
     RelationKey {
         key: "influence",

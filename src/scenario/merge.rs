@@ -2,8 +2,8 @@
 //! patches only the keys it names; actors patch by id, relations by (from, to); shocks add up.
 
 use super::raw::{
-    self, RawActor, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion, RawRelation,
-    RawElection, RawShock,
+    self, RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion,
+    RawRelation, RawShock,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -91,7 +91,7 @@ impl Merged {
             let key = (r.from.clone(), r.to.clone());
             match rel_at.get(&key).map(|&i| &mut self.relations[i]) {
                 Some((dst, _)) => {
-                    patch!(dst, r; affinity, influence, compliance, leverage, source);
+                    patch!(dst, r; affinity, influence, compliance, leverage, linkage, source);
                 }
                 None => {
                     rel_at.insert(key, self.relations.len());

@@ -328,6 +328,13 @@ pub struct RawRelation {
     #[schemars(range(min = 0.0, max = 1.0))]
     pub leverage: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// What to can offer from for its consent (arms, a trade deal, a licence), in [0, 1]
+    /// (codebook K3: 1 when from had publicly asked to for it before the scenario starts). When
+    /// from blocks the decision, to may buy it off with a linked side payment only if this is
+    /// > 0. Omitted: 0, nothing to link.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub linkage: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
     pub source: Option<String>,
 }

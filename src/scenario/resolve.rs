@@ -7,8 +7,8 @@ use super::keys::actor_default;
 use super::merge::{Merged, Origin};
 use super::source::{KeyPath, SourceText};
 use super::{
-    Actor, ActorId, Election, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction, MAX_ACTORS,
-    MAX_SHOCKS,
+    Actor, ActorId, Election, Issue, Op, Relation, Scenario, Sensitivity, Shock, ShockAction,
+    MAX_ACTORS, MAX_SHOCKS,
 };
 use crate::error::{suggest, Diagnostic, Error, Result};
 use crate::model::{code_index, Status};
@@ -160,13 +160,14 @@ impl<'a> Resolver<'a> {
                 && r.influence.is_none()
                 && r.compliance.is_none()
                 && r.leverage.is_none()
+                && r.linkage.is_none()
             {
                 self.diags.push(self.at(
                     *o,
                     "relation",
                     None,
                     format!(
-                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`, `leverage`"
+                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`, `leverage`, `linkage`"
                     ),
                 ));
             }
@@ -178,6 +179,7 @@ impl<'a> Resolver<'a> {
                     influence: r.influence,
                     compliance: r.compliance.unwrap_or(0.0),
                     leverage: r.leverage.unwrap_or(0.0),
+                    linkage: r.linkage.unwrap_or(0.0),
                     source: r.source.clone().unwrap_or_default(),
                 });
             }
@@ -255,9 +257,10 @@ impl<'a> Resolver<'a> {
         let p = self.m.issue.proposer.clone()?;
         let id = self.lookup(&p);
         if id.is_none() {
-            let mut d = self
-                .issue_source()
-                .at(&KeyPath::root("issue").key("proposer"), format!("unknown actor `{p}`"));
+            let mut d = self.issue_source().at(
+                &KeyPath::root("issue").key("proposer"),
+                format!("unknown actor `{p}`"),
+            );
             d.help = suggest(&p, self.ids.iter().map(|s| s.as_str()))
                 .map(|s| format!("did you mean `{s}`?"));
             self.diags.push(d);
@@ -284,7 +287,9 @@ impl<'a> Resolver<'a> {
                         *o,
                         "election",
                         Some("affinity"),
-                        format!("`{t}` is the election's own actor: an actor has no view of itself"),
+                        format!(
+                            "`{t}` is the election's own actor: an actor has no view of itself"
+                        ),
                     )),
                     None => self.diags.push(self.unknown(*o, "election", "affinity", t)),
                 }
@@ -497,7 +502,10 @@ impl<'a> Resolver<'a> {
 /// Check the merged chain and build the scenario.
 /// The actor whose id is `id`.
 fn ids_of(actors: &[Actor], id: &str) -> Option<ActorId> {
-    actors.iter().position(|a| a.id == id).map(|i| ActorId(i as u16))
+    actors
+        .iter()
+        .position(|a| a.id == id)
+        .map(|i| ActorId(i as u16))
 }
 
 pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
@@ -563,9 +571,7 @@ pub(crate) fn resolve(m: Merged, sources: &[SourceText]) -> Result<Scenario> {
         runs: m.meta.runs.unwrap_or(1) as usize,
         params,
         issue: Issue {
-            proposer: proposer
-                .or_else(|| ids_of(&actors, &body))
-                .unwrap_or(host),
+            proposer: proposer.or_else(|| ids_of(&actors, &body)).unwrap_or(host),
             body,
             host,
             threshold: m.issue.threshold.unwrap_or(0.0),

@@ -63,6 +63,7 @@ pub fn to_raw(s: &Scenario) -> RawFile {
                 influence: r.influence,
                 compliance: (r.compliance != 0.0).then_some(r.compliance),
                 leverage: (r.leverage != 0.0).then_some(r.leverage),
+                linkage: (r.linkage != 0.0).then_some(r.linkage),
                 source: Some(r.source.clone()),
             })
             .collect(),

@@ -58,6 +58,9 @@ pub struct Relation {
     pub compliance: f64,
     /// Economic leverage of `from` over `to` in [0, 1]: the share of to's exports bought by from.
     pub leverage: f64,
+    /// What `to` can offer `from` for its consent, in [0, 1] (codebook K3): `to` may buy off
+    /// `from` with a linked side payment only when it is > 0.
+    pub linkage: f64,
     pub source: String,
 }
 

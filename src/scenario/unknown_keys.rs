@@ -142,6 +142,7 @@ mod tests {
                 "influence",
                 "compliance",
                 "leverage",
+                "linkage",
                 "source"
             ]
         );
