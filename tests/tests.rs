@@ -11,6 +11,7 @@ mod charts;
 mod checking;
 mod cli;
 mod corpus;
+mod decide;
 mod decision;
 mod determinism;
 mod ensemble;

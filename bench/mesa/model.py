@@ -257,6 +257,24 @@ class ScenarioSpec:
     seed: int = 1
 
 
+# Keys of the scenario tables model.py reads (src/scenario/raw.rs, 0.6); `source`, `sources`,
+# `what`, `name`, `title`, ... are text and change nothing.
+KNOWN_KEYS = {
+    "scenario": {"name", "title", "description", "extends", "steps", "step_unit", "seed", "runs"},
+    "issue": {"body", "host", "threshold", "first_vote", "vote_interval", "setup_steps",
+              "proposer", "substitute", "source"},
+    "actor": {"id", "name", "capability", "stance", "salience", "stubbornness", "posture",
+              "reactivity", "fatigue", "grievance", "self_weight", "member_of", "source",
+              "sources"},
+    "relation": {"from", "to", "affinity", "influence", "compliance", "leverage", "linkage",
+                 "source"},
+    "shock": {"step", "every", "until", "when", "kind", "actor", "target", "set", "add", "code",
+              "status", "news", "source"},
+    "election": {"step", "actor", "probability", "stance", "affinity", "news", "what", "source"},
+}
+IGNORED_TABLES = {"model", "observation", "question", "sensitivity"}   # [model] checked above
+
+
 def diplosim_bin() -> str:
     return os.environ.get("DIPLOSIM", str(PROJECT / "target" / "release" / "diplosim"))
 
@@ -280,6 +298,17 @@ def load_scenario(spec: str | Path) -> ScenarioSpec:
     unknown = set(doc.get("model", {})) - pkeys
     if unknown:
         sys.exit(f"model.py: unknown [model] keys {sorted(unknown)}")
+    # The other tables' keys too (src/scenario/raw.rs), so that a key diplosim gains (as 0.6's
+    # relation `linkage`) cannot be silently ignored here.
+    unknown = set(doc) - set(KNOWN_KEYS) - IGNORED_TABLES
+    if unknown:
+        sys.exit(f"model.py: unknown tables {sorted(unknown)}")
+    for table, known in KNOWN_KEYS.items():
+        rows = doc.get(table, [])
+        for row in rows if isinstance(rows, list) else [rows]:
+            unknown = set(row) - known
+            if unknown:
+                sys.exit(f"model.py: unknown [{table}] keys {sorted(unknown)}")
     params = Params(**doc.get("model", {}))
     akeys = {f.name for f in fields(ActorSpec)}
     actors = [ActorSpec(**{**{k: v for k, v in a.items() if k in akeys},

@@ -237,6 +237,9 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
             // λ = 1 − ρ (a principled position, ρ → 1, hardly moves).
             let share = pr.concession * c.lambda[i];
             let after = (before + share * (o.position - before)).clamp(-1.0, 1.0);
+            if after == before {
+                continue;
+            }
             st.s[i] = after;
             st.anchor[i] = st.anchor[i].max(after);
             let kind = match o.kind {
