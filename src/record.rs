@@ -188,7 +188,7 @@ pub fn dyad_of(from_id: &str, to_id: &str) -> Option<&'static Dyad> {
 #[derive(Debug, Clone)]
 pub struct ClassCounts {
     n: usize,
-    /// Leave issue signals out.
+    /// Leave issue signals and injected events out.
     background_only: bool,
     /// `counts[(i*n + j)*4 + class]`.
     counts: Vec<u64>,
@@ -239,7 +239,7 @@ impl ClassCounts {
 impl Observer for ClassCounts {
     fn step(&mut self, _view: &StepView) {}
     fn event(&mut self, e: &Event) {
-        if self.background_only && e.issue {
+        if self.background_only && (e.issue || e.injected) {
             return;
         }
         let b = (e.actor.ix() * self.n + e.target.ix()) * 4;

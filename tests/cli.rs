@@ -259,15 +259,27 @@ fn extends_cycles_are_reported_with_the_chain() {
         .stderr(predicate::str::contains("b.toml → ").and(predicate::str::contains("a.toml")));
 }
 
+/// `ally_holds.toml` in `dir`: `ally_objects` without bargaining (model 0.6's concessions off), so
+/// that France holds out and blocks every vote, as `ally_objects` did before 0.6.
+fn ally_holds(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("ally_holds.toml");
+    std::fs::write(
+        &p,
+        "[scenario]\nextends = \"ally_objects\"\n[model]\nconcession = 0.0\nfailure_cost = 0.0\n",
+    )
+    .unwrap();
+    p
+}
+
 #[test]
 fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
+    let holds = ally_holds(tmp.path());
     diplosim()
+        .args(["compare", "baseline"])
+        .arg(&holds)
         .args([
-            "compare",
-            "baseline",
-            "ally_objects",
             "--steps",
             "40",
             "--runs",
@@ -288,7 +300,7 @@ fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
     let base = lines.next().unwrap();
     let objects = lines.next().unwrap();
     assert!(base.starts_with("baseline,") && base.contains(",opened,6,32,"));
-    assert!(objects.starts_with("ally_objects,") && objects.contains(",postponed,,,,france,"));
+    assert!(objects.starts_with("ally_holds,") && objects.contains(",postponed,,,,france,"));
     assert!(out.join("compare_stance.png").is_file() && out.join("compare_stance.svg").is_file());
     let svg = std::fs::read_to_string(out.join("compare_stance.svg")).unwrap();
     assert!(svg.contains("France") && svg.contains("Japan"));
@@ -303,11 +315,11 @@ fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
 fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
+    let holds = ally_holds(tmp.path());
     diplosim()
+        .args(["compare", "baseline"])
+        .arg(&holds)
         .args([
-            "compare",
-            "baseline",
-            "ally_objects",
             "--steps",
             "40",
             "--runs",
@@ -322,7 +334,7 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
         .stdout(predicate::str::contains(
             "difference from baseline (95% interval, paired over 60 runs",
         ))
-        .stdout(predicate::str::is_match(r"p_opened +ally_objects: -1\.000 .* differs").unwrap())
+        .stdout(predicate::str::is_match(r"p_opened +ally_holds: -1\.000 .* differs").unwrap())
         .stdout(predicate::str::contains("final posture china"))
         .stdout(predicate::str::contains("cooperation_per_dyad"));
     let diffs = std::fs::read_to_string(out.join("differences.csv")).unwrap();
@@ -336,7 +348,7 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
     assert!(diffs.contains("\nstance_france,baseline,,,,,,,,\n"));
     // France blocks every vote: P(open) falls by one whole probability, materially.
     assert!(
-        diffs.contains("\np_opened,ally_objects,0,0,0,-1,-1,-1,0.01,differs materially\n"),
+        diffs.contains("\np_opened,ally_holds,0,0,0,-1,-1,-1,0.01,differs materially\n"),
         "{diffs}"
     );
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();

@@ -98,7 +98,10 @@ fn the_substitute_is_adopted_at_the_shelving_only_if_every_member_can_accept_it(
             &format!("failure_cost = 0.05\nsubstitute_threshold = {thr}"),
             "",
         )
-        .replace("setup_steps = 2", "setup_steps = 2\nsubstitute = \"a partnership\"")
+        .replace(
+            "setup_steps = 2",
+            "setup_steps = 2\nsubstitute = \"a partnership\"",
+        )
     };
     assert_eq!(run(&scenario(&file(-0.95)), 1).1.substitute_step, Some(25));
     assert_eq!(run(&scenario(&file(-0.85)), 1).1.substitute_step, None);
@@ -113,7 +116,12 @@ fn a_linked_side_payment_buys_a_holdout_and_a_vote_is_called_at_once() {
     let link = "[[relation]]\nfrom = \"club\"\nto = \"b\"\naffinity = 0.1\nsource = \"test\"\n";
     let file = |linkage: &str| {
         // kappa_open 0: the opening leaves views as they are.
-        club(b, "concession = 0.0\nfailure_cost = 0.0\nkappa_open = 0.0", link).replace(
+        club(
+            b,
+            "concession = 0.0\nfailure_cost = 0.0\nkappa_open = 0.0",
+            link,
+        )
+        .replace(
             "affinity = 0.1\nsource = \"test\"\n",
             &format!("affinity = 0.1\n{linkage}source = \"test\"\n"),
         )
@@ -127,14 +135,21 @@ fn a_linked_side_payment_buys_a_holdout_and_a_vote_is_called_at_once() {
     let (_, out) = run(&sc, 1);
     let d = out.deals[0];
     assert_eq!(d.kind, DealKind::Payment);
-    assert_eq!((d.step, d.actor.ix(), d.partner.map(|p| p.ix())), (1, 1, Some(0)));
+    assert_eq!(
+        (d.step, d.actor.ix(), d.partner.map(|p| p.ix())),
+        (1, 1, Some(0))
+    );
     assert_eq!(d.after, 0.0);
     assert!(d.before < 0.0);
     let price = 0.5 * 0.6 * (0.0 - d.before) / (0.5 * 1.0);
     assert!(price <= 0.245 && 10.0 * price > 0.245, "price {price}");
     // The linked deal warms B's view of the club by the price, for good (A and A(0)).
     let a_bc = out.final_affinity[2];
-    assert!((a_bc - (0.1 + price)).abs() < 1e-12, "{a_bc} vs {}", 0.1 + price);
+    assert!(
+        (a_bc - (0.1 + price)).abs() < 1e-12,
+        "{a_bc} vs {}",
+        0.1 + price
+    );
     // B now consents; within reach, the body votes at the next step, not the calendar's 5.
     let steps: Vec<usize> = out.votes.iter().map(|v| v.step).collect();
     assert_eq!(steps, [1, 2]);
@@ -155,14 +170,25 @@ fn a_concession_moves_the_blocker_lambda_of_the_way_to_the_offer_bdm_makes() {
         "",
     ));
     let (_, out) = run(&sc, 1);
-    let d = out.deals.first().expect("B concedes at the first failed vote");
+    let d = out
+        .deals
+        .first()
+        .expect("B concedes at the first failed vote");
     assert_eq!(d.step, 1);
     assert!(matches!(d.kind, DealKind::Compromise | DealKind::GivesWay));
     // The offer, computed independently from the members as they stood at the vote (the club's
     // stance is frozen at 0.7; B's is the deal's `before`).
     let players = [
-        Player { x: 0.7, c: 1.0, s: 0.7 },
-        Player { x: d.before, c: 0.3, s: 0.3 },
+        Player {
+            x: 0.7,
+            c: 1.0,
+            s: 0.7,
+        },
+        Player {
+            x: d.before,
+            c: 0.3,
+            s: 0.3,
+        },
     ];
     let mut round = Round::new(&players, 2.0);
     round.risk_exponents();
@@ -219,15 +245,26 @@ fn elections_turn_governments_over_with_their_probability() {
     // B's view of the host by κ_o σ s = 0.2 · 0.6 · 0.6.
     assert_eq!(out.opened_step, Some(3));
     let want = 0.1 + 0.2 + 0.2 * 0.6 * 0.6;
-    assert!((out.final_affinity[2] - want).abs() < 1e-12, "{}", out.final_affinity[2]);
+    assert!(
+        (out.final_affinity[2] - want).abs() < 1e-12,
+        "{}",
+        out.final_affinity[2]
+    );
     // Never: nothing moves.
-    assert!(run(&scenario(&club(b, "", &el(0.0))), 1).1.turnovers.is_empty());
+    assert!(run(&scenario(&club(b, "", &el(0.0))), 1)
+        .1
+        .turnovers
+        .is_empty());
     // 0.3 over 4,000 runs: the share within 4 standard errors (0.029) of 0.3.
     let sc = scenario(&club(b, "", &el(0.3)));
     let c = Compiled::new(&sc);
     let n = 4000;
     let turned = (0..n)
-        .filter(|&r| !diplosim::engine::simulate(&c, 7, r, &mut Nothing).turnovers.is_empty())
+        .filter(|&r| {
+            !diplosim::engine::simulate(&c, 7, r, &mut Nothing)
+                .turnovers
+                .is_empty()
+        })
         .count();
     let share = turned as f64 / n as f64;
     assert!((share - 0.3).abs() < 0.029, "share {share}");
@@ -238,7 +275,12 @@ fn every_and_until_write_out_the_same_shocks() {
     let lib = library();
     let sc = lib.load("pressure", &[]).unwrap();
     // (The baseline's four shocks conditional on the opening come first, at delay 0.)
-    let steps: Vec<usize> = sc.shocks.iter().filter(|s| s.when.is_none()).map(|s| s.step).collect();
+    let steps: Vec<usize> = sc
+        .shocks
+        .iter()
+        .filter(|s| s.when.is_none())
+        .map(|s| s.step)
+        .collect();
     let want: Vec<usize> = (6..=50).step_by(4).chain((6..=50).step_by(4)).collect();
     assert_eq!(steps, want);
     assert_eq!(sc.shocks.len(), 4 + 24);
@@ -263,12 +305,22 @@ fn a_conditional_shock_happens_when_and_only_when_its_status_is_reached() {
     let mut at_opening: Vec<(&str, &str)> = rec
         .events
         .iter()
-        .filter(|e| e.step == opened && !e.issue && diplosim::model::CATALOGUE[e.code].code == "111")
+        .filter(|e| {
+            e.step == opened && !e.issue && diplosim::model::CATALOGUE[e.code].code == "111"
+        })
         .map(|e| (id(e.actor.ix()), id(e.target.ix())))
         .collect();
     at_opening.sort();
-    for pair in [("china", "japan"), ("china", "nato"), ("russia", "japan"), ("russia", "nato")] {
-        assert!(at_opening.contains(&pair), "{pair:?} missing at week {opened}: {at_opening:?}");
+    for pair in [
+        ("china", "japan"),
+        ("china", "nato"),
+        ("russia", "japan"),
+        ("russia", "nato"),
+    ] {
+        assert!(
+            at_opening.contains(&pair),
+            "{pair:?} missing at week {opened}: {at_opening:?}"
+        );
     }
     // With a delay, k steps after; a status never reached, never.
     let file = |when: &str, step: usize| {
@@ -281,7 +333,11 @@ fn a_conditional_shock_happens_when_and_only_when_its_status_is_reached() {
     let (rec, out) = run(&scenario(&file("approved", 2)), 1);
     assert_eq!(out.approved_step, Some(1));
     let p = rec.series(diplosim::model::Metric::Posture, 1);
-    assert!(p[3] - p[2] > 0.9, "the posture jump is at step 3: {:?}", &p[..5]);
+    assert!(
+        p[3] - p[2] > 0.9,
+        "the posture jump is at step 3: {:?}",
+        &p[..5]
+    );
     let (rec, _) = run(&scenario(&file("shelved", 0)), 1);
     let p = rec.series(diplosim::model::Metric::Posture, 1);
     assert!(p.windows(2).all(|w| (w[1] - w[0]).abs() < 0.5));
@@ -308,6 +364,9 @@ fn bad_decision_keys_name_file_line_and_key() {
         assert_eq!(out.status.code(), Some(2), "case {k}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(want), "case {k}: {err}");
-        assert!(err.contains(&format!("bad{k}.toml:")), "case {k} names the file: {err}");
+        assert!(
+            err.contains(&format!("bad{k}.toml:")),
+            "case {k} names the file: {err}"
+        );
     }
 }

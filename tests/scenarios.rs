@@ -73,11 +73,21 @@ fn baseline_is_seeded_from_the_article() {
 }
 
 #[test]
-fn ally_objects_postpones_and_names_the_blocker() {
+fn ally_objects_blocks_the_first_vote_then_concedes_or_holds_without_bargaining() {
     let sc = library().load("ally_objects", &[]).unwrap();
+    let france = sc.actor_index("france").unwrap();
+    let (_, out) = run(&sc, 1);
+    // France blocks the first vote (week 6) and concedes in its bargaining stage (0.6).
+    assert_eq!(out.votes[0].step, 6);
+    assert_eq!(out.votes[0].blockers, [france]);
+    assert!(out.deals.iter().any(|d| d.step == 6 && d.actor == france));
+    assert!(out.approved_step.is_some_and(|a| a > 6));
+    // Without bargaining it blocks every vote.
+    let sc = library()
+        .load("ally_objects", &["model.concession=0".into(), "model.failure_cost=0".into()])
+        .unwrap();
     let (_, out) = run(&sc, 1);
     assert_eq!(out.status, diplosim::model::Status::Postponed);
-    let france = sc.actor_index("france").unwrap();
     assert_eq!(out.blockers, [france]);
 }
 

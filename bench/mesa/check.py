@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -71,9 +72,16 @@ def run_diplosim_single(resolved: Path, runs: int, out: Path, threads: int):
     """`runs` single runs (seeds SINGLE_SEED + k), each one's summary.json office block."""
     def one(k):
         d = out / f"single_{k}"
-        subprocess.run([M.diplosim_bin(), "run", str(resolved), "--seed", str(SINGLE_SEED + k),
-                        "--out", str(d), "--no-charts", "--quiet", "--force"], check=True,
-                       cwd=M.PROJECT)
+        cmd = [M.diplosim_bin(), "run", str(resolved), "--seed", str(SINGLE_SEED + k),
+               "--out", str(d), "--no-charts", "--quiet", "--force"]
+        for attempt in range(4):   # the binary may be replaced by a rebuild meanwhile
+            try:
+                subprocess.run(cmd, check=True, cwd=M.PROJECT)
+                break
+            except (OSError, subprocess.CalledProcessError):
+                if attempt == 3:
+                    raise
+                time.sleep(30)
         with open(d / "summary.json") as f:
             office = json.load(f)["office"]
         shutil.rmtree(d)
@@ -300,7 +308,7 @@ def main():
     # diplosim's own count of drawn coercive events against its events.csv.
     hm = dsum["hostile"]["mean_per_run"]
     mine = per_run(dev, nd, dev["goldstein"] <= M.COERCIVE).mean()
-    if abs(hm - mine) > 1e-9 and not any(sh.kind == "event" for sh in cm.sc.shocks):
+    if abs(hm - mine) > 5e-7 and not any(sh.kind == "event" for sh in cm.sc.shocks):
         print(f"note: diplosim summary hostile.mean_per_run {hm} != events.csv {mine}")
 
     print(f"# {args.scenario}: diplosim ({version}) {nd} runs, Mesa model.py {nm} runs "

@@ -646,6 +646,7 @@ class DiploModel(mesa.Model):
         self.substitute_step = None
         self.scope = 1.0            # the proposal's scope k
         self.spent = 0.0            # side payments made so far
+        self.gap_at_vote = float("inf")  # lowest member's stance - theta_k at the last vote
         self.deals = []             # dicts: step, kind, actor, partner, before, after
         self.turnovers = []         # (step, actor id)
         self.due = [None] * len(cm.conditional)
@@ -787,17 +788,20 @@ class DiploModel(mesa.Model):
             if sh.status in ("proposed", "postponed"):
                 self.status = sh.status
                 self.approved_step = self.opened_step = self.shelved_step = None
+                self.substitute_step = None
             elif sh.status == "shelved":
+                # Withdrawn, as the proposer's shelving (news, substitute), whatever came before.
                 if self.status != "shelved":
-                    self.status, self.shelved_step = "shelved", t
+                    self.approved_step = self.opened_step = None
+                    self.shelve(t)
             elif sh.status == "approved":
                 self.status, self.approved_step, self.opened_step = "approved", t, None
-                self.shelved_step = None
+                self.shelved_step = self.substitute_step = None
                 self.blockers = []
             elif sh.status == "opened" and self.status != "opened":
                 if self.approved_step is None:
                     self.approved_step = t
-                self.shelved_step = None
+                self.shelved_step = self.substitute_step = None
                 self.blockers = []
                 self.open(t)
         else:
@@ -839,7 +843,8 @@ class DiploModel(mesa.Model):
 
     def votes_at(self, t: int) -> bool:
         """A calendar vote while undecided, or, while postponed, a vote called because a deal is
-        within reach: min_vote_gap or more after the last vote, every member >= theta_k - reach."""
+        within reach: min_vote_gap or more after the last vote, every member >= theta_k - reach,
+        and the lowest member closer to consent than at the last vote (before its bargaining)."""
         if self.status not in ("proposed", "postponed"):
             return False
         iss, prm = self.cm.sc.issue, self.cm.params
@@ -847,8 +852,9 @@ class DiploModel(mesa.Model):
             return True
         if self.status != "postponed" or not self.votes or t < self.votes[-1][0] + prm.min_vote_gap:
             return False
-        bar = self.consent() - prm.reach
-        return all(self.actors[m].stance >= bar for m in self.cm.members)
+        theta = self.consent()
+        low = min(self.actors[m].stance for m in self.cm.members)
+        return low >= theta - prm.reach and low - theta > self.gap_at_vote
 
     def vote(self, t: int):
         """Rule 5: every member with stance >= theta_k consents; a vote is news when it is
@@ -857,6 +863,7 @@ class DiploModel(mesa.Model):
         if self.status not in ("proposed", "postponed"):
             return
         theta = self.consent()
+        self.gap_at_vote = min(self.actors[m].stance for m in self.cm.members) - theta
         blockers = [self.actors[m].key for m in self.cm.members
                     if self.actors[m].stance < theta]
         if not self.votes or self.votes[-1][2] != blockers:
@@ -898,6 +905,8 @@ class DiploModel(mesa.Model):
                 a = act[mem[b]]
                 before = a.stance
                 after = min(1.0, max(-1.0, before + prm.concession * a.lam * (pos - before)))
+                if after == before:     # a zero concession (stubbornness 1) is no deal
+                    continue
                 a.stance = after
                 a.anchor = max(a.anchor, after)
                 self._deal(t, "compromise" if kind == "compromise" else "gives_way",

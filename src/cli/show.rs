@@ -119,6 +119,12 @@ fn describe_issue(sc: &Scenario, s: &mut String) {
             members.join(", ")
         }
     );
+    let _ = writeln!(
+        s,
+        "  proposer {} (bargains after a failed vote, may shelve); substitute if shelved: {}",
+        id(i.proposer),
+        i.substitute.as_deref().unwrap_or("none")
+    );
     if !i.source.is_empty() {
         let _ = writeln!(s, "  source: {}", i.source);
     }
@@ -194,9 +200,37 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
         let _ = writeln!(s, "\nshocks");
         for sh in &sc.shocks {
             let what = shock_text(sc, sh);
-            let _ = writeln!(s, "  {} {:<4} {what}", sc.step_unit, sh.step);
+            let at = match sh.when {
+                None => format!("{} {}", sc.step_unit, sh.step),
+                Some(_) => sh.timing(),
+            };
+            let _ = writeln!(s, "  {at:<9} {what}");
             if !sh.source.is_empty() {
                 let _ = writeln!(s, "           source: {}", sh.source);
+            }
+        }
+    }
+    if !sc.elections.is_empty() {
+        let _ = writeln!(s, "\nelections (a new government moves stance and anchor, and views)");
+        for e in &sc.elections {
+            let views: Vec<String> = e
+                .affinity
+                .iter()
+                .map(|&(j, d)| format!(", view of {} {d:+}", sc.actors[j.ix()].id))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {} {:<4} {} ({}): P(turnover) {}, stance {:+}{}",
+                sc.step_unit,
+                e.step,
+                id(e.actor),
+                e.what,
+                e.probability,
+                e.stance,
+                views.concat()
+            );
+            if !e.source.is_empty() {
+                let _ = writeln!(s, "           source: {}", e.source);
             }
         }
     }

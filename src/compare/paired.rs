@@ -574,6 +574,19 @@ mod tests {
             .unwrap()
     }
 
+    /// `ally_objects` without bargaining: France holds out, and the office never opens.
+    fn holdout(steps: u32) -> Scenario {
+        Library::new(Path::new("scenarios"))
+            .load(
+                "ally_objects",
+                &[
+                    format!("scenario.steps={steps}"),
+                    "model.concession=0".into(),
+                ],
+            )
+            .unwrap()
+    }
+
     /// `--matters`: each kind sets its outcomes' smallest difference, and the verdict follows it.
     #[test]
     fn the_smallest_differences_that_matter_are_configurable() {
@@ -589,7 +602,7 @@ mod tests {
         assert!(m.set("stance=-1").unwrap_err().contains("≥ 0"));
         assert!(m.set("stance=nan").unwrap_err().contains("finite"));
         let a = load("baseline", 40);
-        let b = load("ally_objects", 40);
+        let b = holdout(40);
         let ra = records(&a, 40, 1, &Control::none()).unwrap();
         let rb = records(&b, 40, 1, &Control::none()).unwrap();
         let strict = Paired::new(
@@ -611,7 +624,7 @@ mod tests {
                 .unwrap()
                 .verdict(1)
         };
-        // An objecting ally closes the office in every run: a difference of 1 in probability,
+        // An objecting ally that does not bargain closes the office in every run: a difference of 1 in probability,
         // material at 0.01, negligible if only a difference of 2 mattered.
         assert_eq!(row(&strict), Some("differs materially"));
         assert_eq!(row(&lax), Some("differs, negligible"));
@@ -632,7 +645,7 @@ mod tests {
     #[test]
     fn an_ally_objecting_differs_and_absent_actors_have_no_difference() {
         let a = load("baseline", 40);
-        let b = load("ally_objects", 40);
+        let b = holdout(40);
         let ra = records(&a, 40, 1, &Control::none()).unwrap();
         let rb = records(&b, 40, 1, &Control::none()).unwrap();
         let p = Paired::new(&[&a, &b], &[ra, rb], 1, None, Matters::default());

@@ -93,7 +93,7 @@ impl<'a> Round<'a> {
     /// over x_b, with risk exponent r.
     pub fn vote(&self, k: usize, xa: f64, xb: f64, r: f64) -> f64 {
         let p = &self.players[k];
-        let d = |x: f64| ((p.x - x).abs() / self.range).powf(r);
+        let d = |x: f64| libm::pow((p.x - x).abs() / self.range, r);
         p.c * p.s * (d(xb) - d(xa))
     }
 
@@ -116,9 +116,9 @@ impl<'a> Round<'a> {
     pub fn utilities(&self, i: usize, xj: f64, r: f64) -> (f64, f64, f64) {
         let d = (self.players[i].x - xj).abs() / self.range;
         (
-            2.0 - 4.0 * (0.5 - 0.5 * d).powf(r),
-            2.0 - 4.0 * (0.5 + 0.5 * d).powf(r),
-            2.0 - 4.0 * 0.5f64.powf(r),
+            2.0 - 4.0 * libm::pow(0.5 - 0.5 * d, r),
+            2.0 - 4.0 * libm::pow(0.5 + 0.5 * d, r),
+            2.0 - 4.0 * libm::pow(0.5, r),
         )
     }
 

@@ -53,6 +53,7 @@ pub(super) fn shock<O: Observer>(
                 target,
                 code,
                 issue: false,
+                injected: true,
             };
             return inject(c, st, &e, obs);
         }
@@ -99,11 +100,14 @@ fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
             st.approved_step = None;
             st.opened_step = None;
             st.shelved_step = None;
+            st.substitute_step = None;
         }
+        // Withdrawn, as the proposer's shelving (news, the substitute), whatever came before.
         Status::Shelved => {
             if st.status != Status::Shelved {
-                st.status = Status::Shelved;
-                st.shelved_step = Some(t);
+                st.approved_step = None;
+                st.opened_step = None;
+                shelve(c, st, t);
             }
         }
         Status::Approved => {
@@ -111,12 +115,14 @@ fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
             st.approved_step = Some(t);
             st.opened_step = None;
             st.shelved_step = None;
+            st.substitute_step = None;
             st.blockers.clear();
         }
         Status::Opened => {
             if st.status != Status::Opened {
                 st.approved_step.get_or_insert(t);
                 st.shelved_step = None;
+                st.substitute_step = None;
                 st.blockers.clear();
                 open(c, st, t);
             }
@@ -136,7 +142,9 @@ pub(super) fn consent(c: &Compiled, st: &State) -> f64 {
 
 /// Whether the body votes at step t: a calendar vote while the decision is open, or, while it is
 /// postponed, a vote called because a deal is within reach: `min_vote_gap` steps or more after
-/// the last vote, every member's stance at least θ_k − reach.
+/// the last vote, every member's stance at least θ_k − reach, and the lowest member closer to
+/// consent than at the last vote (the holdouts moved, or the proposal was scaled down: a body
+/// does not meet again to fail as before).
 pub(super) fn votes_at(c: &Compiled, st: &State, t: usize) -> bool {
     if !st.status.undecided() {
         return false;
@@ -150,8 +158,9 @@ pub(super) fn votes_at(c: &Compiled, st: &State, t: usize) -> bool {
             .last()
             .is_some_and(|v| t >= v.step + c.params.min_vote_gap)
         && {
-            let bar = consent(c, st) - c.params.reach;
-            c.members.iter().all(|&m| st.s[m] >= bar)
+            let theta = consent(c, st);
+            let low = c.members.iter().fold(f64::INFINITY, |m, &i| m.min(st.s[i]));
+            low >= theta - c.params.reach && low - theta > st.gap_at_vote
         }
 }
 
@@ -163,6 +172,7 @@ pub(super) fn vote<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mu
         return;
     }
     let theta = consent(c, st);
+    st.gap_at_vote = c.members.iter().fold(f64::INFINITY, |m, &i| m.min(st.s[i])) - theta;
     let blockers: Vec<ActorId> = c
         .members
         .iter()

@@ -11,8 +11,11 @@
 //! each actor's attention; reactions summed from state t plus relaxation, affinities clipped, and
 //! the stance changes of rule 7 (pressure and persuasion) added to rule 1's result before its
 //! clamp; posture (Richardson, rule 4); the anchors' lasting change and the attention of t+1;
-//! then shocks of step t+1 (and their news), the vote if t+1 is a vote step (it reads the stances
-//! of t+1; a vote and an approval are news), the opening (news), and the indicators of t+1.
+//! then shocks of step t+1 (and their news), its elections, the vote if t+1 is a calendar vote
+//! step or a deal is within reach (it reads the stances of t+1; a vote and an approval are news;
+//! a failed vote is followed by its bargaining stage and may be shelved), the opening (news), the
+//! shocks conditional on the office's status that fall due, and the indicators of t+1
+//! (docs/model.md, section 7).
 
 mod alias;
 pub mod bdm;
@@ -58,6 +61,8 @@ pub struct Event {
     /// An issue signal (an event about the issue, sent for attention) rather than a background
     /// bilateral event or an injected one.
     pub issue: bool,
+    /// Injected by a shock (written out or conditional), not drawn by the model.
+    pub injected: bool,
 }
 
 impl Event {

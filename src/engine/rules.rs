@@ -41,6 +41,9 @@ pub(super) struct State {
     pub scope: f64,
     /// Side payments made so far.
     pub spent: f64,
+    /// The lowest member's stance less the consent threshold at the last vote (before its
+    /// bargaining stage).
+    pub gap_at_vote: f64,
     pub deals: Vec<Deal>,
     pub turnovers: Vec<(usize, ActorId)>,
     /// When each conditional shock is due (None until its status is reached).
@@ -73,6 +76,7 @@ impl State {
             substitute_step: None,
             scope: 1.0,
             spent: 0.0,
+            gap_at_vote: f64::INFINITY,
             deals: Vec::new(),
             turnovers: Vec::new(),
             due: Vec::new(),
@@ -106,6 +110,7 @@ impl State {
         self.substitute_step = None;
         self.scope = 1.0;
         self.spent = 0.0;
+        self.gap_at_vote = f64::INFINITY;
         self.deals.clear();
         self.turnovers.clear();
         self.due.clear();
@@ -390,6 +395,7 @@ pub(super) fn draw_events<R: Rng>(
             target: ActorId(j as u16),
             code,
             issue: false,
+            injected: false,
         });
     }
 }
@@ -450,6 +456,7 @@ pub(super) fn issue_signals<R: Rng>(
                     target: ActorId(j as u16),
                     code,
                     issue: true,
+                    injected: false,
                 });
             }
         }

@@ -248,6 +248,7 @@ mod tests {
             target: ActorId(b),
             code: code_index(code).unwrap(),
             issue: false,
+            injected: false,
         };
         r.events = vec![
             ev(1, 0, 1, "111"),

@@ -66,6 +66,15 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
     let unit = &sc.step_unit;
     r.headline.push(match (out.approved_step, out.opened_step) {
         (_, Some(o)) => format!("In this run the office opened in {unit} {o}."),
+        (_, None) if out.shelved_step.is_some() => format!(
+            "In this run the proposer shelved the proposal in {unit} {}, blocked by {}{}.",
+            out.shelved_step.unwrap_or(0),
+            names(sc, out.blockers.iter().map(|b| b.ix())),
+            match (&sc.issue.substitute, out.substitute_step) {
+                (Some(name), Some(_)) => format!("; the {name} was adopted instead"),
+                _ => String::new(),
+            }
+        ),
         (Some(a), None) => format!(
             "In this run the office was approved in {unit} {a} but had not opened by the end."
         ),
@@ -142,8 +151,59 @@ fn timeline(sc: &Scenario, rec: &Recording, out: &Outcome) -> Section {
     if let Some(o) = out.opened_step {
         items.push((o, 1, "opening".into(), "the office opens".into()));
     }
+    if let Some(t) = out.shelved_step {
+        items.push((
+            t,
+            1,
+            "shelving".into(),
+            "the proposer shelves the proposal".into(),
+        ));
+    }
+    for d in &out.deals {
+        let who = &sc.actors[d.actor.ix()].name;
+        let partner = d
+            .partner
+            .map(|p| sc.actors[p.ix()].name.as_str())
+            .unwrap_or("");
+        let what = match d.kind {
+            crate::engine::DealKind::Compromise => {
+                format!(
+                    "{who} compromises toward {partner}: stance {} → {}",
+                    signed(d.before, 2),
+                    signed(d.after, 2)
+                )
+            }
+            crate::engine::DealKind::GivesWay => {
+                format!(
+                    "{who} gives way to {partner}: stance {} → {}",
+                    signed(d.before, 2),
+                    signed(d.after, 2)
+                )
+            }
+            crate::engine::DealKind::Payment => format!(
+                "{who} is bought off by {partner} with a linked side payment: stance {} → {}",
+                signed(d.before, 2),
+                signed(d.after, 2)
+            ),
+            crate::engine::DealKind::ScaleDown => {
+                format!(
+                    "{who} scales the proposal down to {:.2} of its scope",
+                    d.after
+                )
+            }
+        };
+        items.push((d.step, 0, "bargaining".into(), what));
+    }
+    for &(t, a) in &out.turnovers {
+        items.push((
+            t,
+            2,
+            "election".into(),
+            format!("{}'s government turns over", sc.actors[a.ix()].name),
+        ));
+    }
     for sh in &sc.shocks {
-        if sh.step <= sc.steps {
+        if sh.when.is_none() && sh.step <= sc.steps {
             items.push((
                 sh.step,
                 2,
@@ -236,7 +296,11 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         ],
         &[1, 2],
     );
-    for (what, counts) in [("approved", &agg.approved_at), ("opened", &agg.opened_at)] {
+    let mut kinds = vec![("approved", &agg.approved_at), ("opened", &agg.opened_at)];
+    if agg.shelved_at.iter().any(|&k| k > 0) {
+        kinds.push(("shelved", &agg.shelved_at));
+    }
+    for (what, counts) in kinds {
         match week_quantiles(counts) {
             Some((lo, mid, hi, n)) => {
                 when.row([
@@ -254,10 +318,10 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
                 ]);
                 r.headline.push(format!(
                     "{} in {} of runs, {} {mid} at the median ({}).",
-                    if what == "approved" {
-                        "Approved"
-                    } else {
-                        "Opened"
+                    match what {
+                        "approved" => "Approved",
+                        "opened" => "Opened",
+                        _ => "Shelved by the proposer",
                     },
                     pct(n as f64 / runs.max(1) as f64),
                     unit,
@@ -319,6 +383,56 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         r.key_tables.push(t);
     }
     r.key_tables.push(when);
+    if let (Some(name), true) = (&sc.issue.substitute, agg.shelved_at.iter().any(|&k| k > 0)) {
+        r.headline.push(format!(
+            "The substitute ({name}) adopted at the shelving in {} of runs.",
+            pct(agg.substitute as f64 / runs.max(1) as f64)
+        ));
+    }
+    // Bargaining and elections: who conceded, who was bought off, whose government changed.
+    let moved: Vec<usize> = (0..sc.actors.len())
+        .filter(|&i| agg.conceded[i] + agg.paid[i] + agg.turnover[i] > 0)
+        .collect();
+    if !moved.is_empty() || agg.scaled > 0 {
+        let mut t = Table::new(
+            "Bargaining and elections: share of runs in which each actor conceded after a failed vote, was bought off by a linked side payment, or had its government turned over",
+            &["actor", "conceded", "bought off", "government turned over"],
+            &[1, 2, 3],
+        );
+        for &i in &moved {
+            let share = |k: u64| pct(k as f64 / runs.max(1) as f64);
+            t.row([
+                sc.actors[i].name.clone(),
+                share(agg.conceded[i]),
+                share(agg.paid[i]),
+                share(agg.turnover[i]),
+            ]);
+        }
+        if agg.scaled > 0 {
+            t = t.with_note(&format!(
+                "The proposal was scaled down in {} of runs.",
+                pct(agg.scaled as f64 / runs.max(1) as f64)
+            ));
+        }
+        let bought: Vec<String> = moved
+            .iter()
+            .filter(|&&i| agg.paid[i] > 0)
+            .map(|&i| {
+                format!(
+                    "{} {}",
+                    sc.actors[i].name,
+                    pct(agg.paid[i] as f64 / runs.max(1) as f64)
+                )
+            })
+            .collect();
+        if !bought.is_empty() {
+            r.headline.push(format!(
+                "Bought off by a linked side payment: {}.",
+                bought.join(", ")
+            ));
+        }
+        r.key_tables.push(t);
+    }
     let injected = sc.injected_coercive();
     let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
     let h = wilson(drawn_runs, runs);

@@ -16,7 +16,11 @@ pub fn section(sc: &Scenario) -> Section {
     Section {
         heading: "The scenario: every number and its source".into(),
         paragraphs,
-        tables: vec![actors(sc), relations(sc), issue(sc), shocks(sc), model(sc)],
+        tables: if sc.elections.is_empty() {
+            vec![actors(sc), relations(sc), issue(sc), shocks(sc), model(sc)]
+        } else {
+            vec![actors(sc), relations(sc), issue(sc), shocks(sc), elections(sc), model(sc)]
+        },
     }
 }
 
@@ -103,6 +107,14 @@ fn issue(sc: &Scenario) -> Table {
         "setup after approval".to_string(),
         format!("{} {}s", i.setup_steps, sc.step_unit),
     ]);
+    t.row([
+        "proposer (bargains, may shelve)".to_string(),
+        sc.actors[i.proposer.ix()].name.clone(),
+    ]);
+    t.row([
+        "substitute if shelved".to_string(),
+        i.substitute.clone().unwrap_or_else(|| "none".into()),
+    ]);
     t.with_note(format!(
         "source: {}",
         if i.source.is_empty() { "-" } else { &i.source }
@@ -154,10 +166,34 @@ fn shock_action_text(sc: &Scenario, sh: &Shock) -> String {
 fn shocks(sc: &Scenario) -> Table {
     let mut t = Table::new("Shocks", &[sc.step_unit.as_str(), "what", "source"], &[0]);
     for sh in &sc.shocks {
-        t.row([sh.step.to_string(), shock_text(sc, sh), sh.source.clone()]);
+        t.row([sh.timing(), shock_text(sc, sh), sh.source.clone()]);
     }
     if sc.shocks.is_empty() {
         t.row(["-", "none", ""]);
+    }
+    t
+}
+
+fn elections(sc: &Scenario) -> Table {
+    let mut t = Table::new(
+        "Elections: a new government moves its stance (and anchor) and views by the amounts given",
+        &[sc.step_unit.as_str(), "election", "P(turnover)", "stance", "views", "source"],
+        &[0, 2, 3],
+    );
+    for e in &sc.elections {
+        let views: Vec<String> = e
+            .affinity
+            .iter()
+            .map(|&(j, d)| format!("{} {d:+}", sc.actors[j.ix()].name))
+            .collect();
+        t.row([
+            e.step.to_string(),
+            format!("{}: {}", sc.actors[e.actor.ix()].name, e.what),
+            format!("{}", e.probability),
+            format!("{:+}", e.stance),
+            if views.is_empty() { "-".into() } else { views.join(", ") },
+            e.source.clone(),
+        ]);
     }
     t
 }

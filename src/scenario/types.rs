@@ -129,6 +129,15 @@ pub struct Shock {
 }
 
 impl Shock {
+    /// When the shock happens, in words: "6" (a step), or "when opened", "2 after approved".
+    pub fn timing(&self) -> String {
+        match self.when {
+            None => self.step.to_string(),
+            Some(w) if self.step == 0 => format!("when {}", w.name()),
+            Some(w) => format!("{} after {}", self.step, w.name()),
+        }
+    }
+
     /// `what` (the shock in words) followed by its visibility when it is news.
     pub fn with_news(&self, what: String) -> String {
         if self.news != 0.0 {

@@ -128,6 +128,7 @@ mod tests {
                 "actor",
                 "relation",
                 "shock",
+                "election",
                 "observation",
                 "question",
                 "sensitivity"
