@@ -279,13 +279,7 @@ fn compare_writes_a_table_a_csv_and_the_overlay_chart() {
     diplosim()
         .args(["compare", "baseline"])
         .arg(&holds)
-        .args([
-            "--steps",
-            "40",
-            "--runs",
-            "1",
-            "--out",
-        ])
+        .args(["--steps", "40", "--runs", "1", "--out"])
         .arg(&out)
         .assert()
         .success()
@@ -320,13 +314,7 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
         .args(["compare", "baseline"])
         .arg(&holds)
         .args([
-            "--steps",
-            "40",
-            "--runs",
-            "60",
-            "--metric",
-            "posture",
-            "--out",
+            "--steps", "40", "--runs", "60", "--metric", "posture", "--out",
         ])
         .arg(&out)
         .assert()

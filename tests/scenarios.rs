@@ -84,7 +84,10 @@ fn ally_objects_blocks_the_first_vote_then_concedes_or_holds_without_bargaining(
     assert!(out.approved_step.is_some_and(|a| a > 6));
     // Without bargaining it blocks every vote.
     let sc = library()
-        .load("ally_objects", &["model.concession=0".into(), "model.failure_cost=0".into()])
+        .load(
+            "ally_objects",
+            &["model.concession=0".into(), "model.failure_cost=0".into()],
+        )
         .unwrap();
     let (_, out) = run(&sc, 1);
     assert_eq!(out.status, diplosim::model::Status::Postponed);

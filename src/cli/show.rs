@@ -211,7 +211,10 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
         }
     }
     if !sc.elections.is_empty() {
-        let _ = writeln!(s, "\nelections (a new government moves stance and anchor, and views)");
+        let _ = writeln!(
+            s,
+            "\nelections (a new government moves stance and anchor, and views)"
+        );
         for e in &sc.elections {
             let views: Vec<String> = e
                 .affinity

@@ -19,7 +19,14 @@ pub fn section(sc: &Scenario) -> Section {
         tables: if sc.elections.is_empty() {
             vec![actors(sc), relations(sc), issue(sc), shocks(sc), model(sc)]
         } else {
-            vec![actors(sc), relations(sc), issue(sc), shocks(sc), elections(sc), model(sc)]
+            vec![
+                actors(sc),
+                relations(sc),
+                issue(sc),
+                shocks(sc),
+                elections(sc),
+                model(sc),
+            ]
         },
     }
 }
@@ -177,7 +184,14 @@ fn shocks(sc: &Scenario) -> Table {
 fn elections(sc: &Scenario) -> Table {
     let mut t = Table::new(
         "Elections: a new government moves its stance (and anchor) and views by the amounts given",
-        &[sc.step_unit.as_str(), "election", "P(turnover)", "stance", "views", "source"],
+        &[
+            sc.step_unit.as_str(),
+            "election",
+            "P(turnover)",
+            "stance",
+            "views",
+            "source",
+        ],
         &[0, 2, 3],
     );
     for e in &sc.elections {
@@ -191,7 +205,11 @@ fn elections(sc: &Scenario) -> Table {
             format!("{}: {}", sc.actors[e.actor.ix()].name, e.what),
             format!("{}", e.probability),
             format!("{:+}", e.stance),
-            if views.is_empty() { "-".into() } else { views.join(", ") },
+            if views.is_empty() {
+                "-".into()
+            } else {
+                views.join(", ")
+            },
             e.source.clone(),
         ]);
     }
