@@ -46,7 +46,8 @@ fn slots(sc: &Scenario) -> u64 {
 /// Events a run of `sc` may record (their expected number, 0.5 rules, docs/model.md): the
 /// background volume Σ q_ij per step, plus the issue signals, issue_rate · Σ σ_i · targets per
 /// unit of attention, attention summed over a run being at most the news (the announcement, every
-/// vote, approval and opening, the shocks' news) times 1/(1 − decay), raised for self-excitation
+/// vote (one every `min_vote_gap` steps at most), approval and opening, the shocks' and elections'
+/// news) times 1/(1 − decay), raised for self-excitation
 /// by its branching factor b as 1/(1 − b); from b = 0.9 on, where the bursts can run away, every
 /// actor at the cap of 1,000 signals to each target every step; plus one per shock.
 pub fn max_events_per_run(sc: &Scenario) -> u64 {
@@ -55,15 +56,19 @@ pub fn max_events_per_run(sc: &Scenario) -> u64 {
     let salience: f64 = sc.actors.iter().map(|a| a.salience).sum();
     let top_salience = sc.actors.iter().fold(0.0f64, |m, a| m.max(a.salience));
     let targets = 2.0;
+    // Calendar votes, or (0.6) a vote every `min_vote_gap` steps once a deal is within reach.
     let votes = if sc.issue.first_vote <= sc.steps {
-        1 + (sc.steps - sc.issue.first_vote) / sc.issue.vote_interval.max(1)
+        let calendar = 1 + (sc.steps - sc.issue.first_vote) / sc.issue.vote_interval.max(1);
+        calendar.max(1 + (sc.steps - sc.issue.first_vote) / pr.min_vote_gap.max(1))
     } else {
         0
     };
+    // Approval and opening, or a shelving; every election turning its government over.
     let news = pr.news_public
         + pr.news_vote * votes as f64
         + 2.0 * pr.news_decision
-        + sc.shocks.iter().map(|s| s.news).sum::<f64>();
+        + sc.shocks.iter().map(|s| s.news).sum::<f64>()
+        + sc.elections.iter().map(|e| e.news).sum::<f64>();
     let keep = libm::pow(0.5, 1.0 / pr.attention_half_life);
     let span = 1.0 / (1.0 - keep).max(1e-9);
     let branching = pr.excitation * top_salience * pr.issue_rate * targets * span;

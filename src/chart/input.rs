@@ -43,6 +43,8 @@ pub enum OfficeData {
     Probability {
         approved: Vec<f64>,
         opened: Vec<f64>,
+        /// Share of runs shelved by each step (empty when no run was shelved).
+        shelved: Vec<f64>,
         runs: usize,
     },
 }
@@ -139,7 +141,11 @@ impl ChartInput {
         use crate::scenario::ShockAction as S;
         let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.clone();
         let mut shocks: Vec<(usize, Vec<String>)> = Vec::new();
-        for s in sc.shocks.iter().filter(|s| s.step <= sc.steps) {
+        for s in sc
+            .shocks
+            .iter()
+            .filter(|s| s.when.is_none() && s.step <= sc.steps)
+        {
             let label = match &s.action {
                 S::Stance { actor, .. } => format!("{} stance", id(*actor)),
                 S::Position { actor, .. } => format!("{} position", id(*actor)),
@@ -318,6 +324,17 @@ impl ChartInput {
                 .iter()
                 .map(|&c| c as f64 / runs as f64)
                 .collect(),
+            shelved: if agg.shelved_at.iter().any(|&c| c > 0) {
+                agg.shelved_at
+                    .iter()
+                    .scan(0u64, |acc, &c| {
+                        *acc += c;
+                        Some(*acc as f64 / runs as f64)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             runs: runs as usize,
         };
         input.affinity = agg.mean_affinity();

@@ -42,8 +42,9 @@ fn draw_on<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, input: &ChartInput
         OfficeData::Probability {
             approved,
             opened,
+            shelved,
             runs,
-        } => draw_probability(&plot, &side, input, (approved, opened), *runs)?,
+        } => draw_probability(&plot, &side, input, (approved, opened, shelved), *runs)?,
     };
     let mut y = note_y;
     for line in &note {
@@ -122,7 +123,7 @@ fn draw_probability<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     side: &DrawingArea<DB, Shift>,
     input: &ChartInput,
-    (approved, opened): (&[f64], &[f64]),
+    (approved, opened, shelved): (&[f64], &[f64], &[f64]),
     runs: usize,
 ) -> Result<i32, String> {
     let x_max = input.steps.max(1) as f64;
@@ -168,5 +169,23 @@ fn draw_probability<DB: DrawingBackend>(
     .map_err(e)?;
     side.draw(&Text::new("open", (50, 38), font(15)))
         .map_err(e)?;
-    Ok(80)
+    if shelved.is_empty() {
+        return Ok(80);
+    }
+    // Shelved by each step (cumulative: a shelved proposal stays shelved unless a shock revives it).
+    let ps = RGBColor(214, 39, 40);
+    chart
+        .draw_series(LineSeries::new(
+            steps(shelved),
+            ShapeStyle::from(&ps).stroke_width(3),
+        ))
+        .map_err(e)?;
+    side.draw(&PathElement::new(
+        vec![(10, 70), (42, 70)],
+        ps.stroke_width(3),
+    ))
+    .map_err(e)?;
+    side.draw(&Text::new("shelved", (50, 62), font(15)))
+        .map_err(e)?;
+    Ok(104)
 }

@@ -8,6 +8,15 @@
 //! body's members on the stance scale; `tests/bdm.rs` reproduces the replication's European
 //! Community car-emissions example. Formulas and their numbering: docs/model.md, decisions in time.
 
+/// x^r, exactly x at r = 1 (every exponent while the risk exponents are found).
+fn pow(x: f64, r: f64) -> f64 {
+    if r == 1.0 {
+        x
+    } else {
+        libm::pow(x, r)
+    }
+}
+
 /// One actor of a bargaining round.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Player {
@@ -61,6 +70,10 @@ pub struct Round<'a> {
     /// Σ_k Σ_a Σ_b |v_k(x_a, x_b)| (each k with its risk exponent), the denominator of the
     /// probability of success.
     all_votes: f64,
+    /// `p[i*n + j]`: (2) for the players' positions, P(x_i beats x_j), with the current exponents
+    /// (each vote v_k(x_a, x_b) = c_k s_k (d_kb − d_ka), d_ka = (|x_k − x_a|/R)^{r_k}, tabulated once:
+    /// a round then costs n² powers and O(n³) additions rather than O(n³) powers).
+    p: Vec<f64>,
 }
 
 impl<'a> Round<'a> {
@@ -71,29 +84,57 @@ impl<'a> Round<'a> {
             range,
             r: vec![1.0; players.len()],
             all_votes: 0.0,
+            p: Vec::new(),
         };
-        round.count_votes();
+        round.refresh();
         round
     }
 
-    /// The denominator of (2) with the current risk exponents.
-    fn count_votes(&mut self) {
-        let mut sum = 0.0;
-        for k in 0..self.players.len() {
-            for a in self.players {
-                for b in self.players {
-                    sum += self.vote(k, a.x, b.x, self.r[k]).abs();
-                }
+    /// The denominator of (2) and the table of P with the current risk exponents.
+    fn refresh(&mut self) {
+        let n = self.players.len();
+        let mut d = vec![0.0; n * n];
+        for (k, pk) in self.players.iter().enumerate() {
+            for (a, pa) in self.players.iter().enumerate() {
+                d[k * n + a] = pow((pk.x - pa.x).abs() / self.range, self.r[k]);
             }
         }
+        // Σ_a Σ_b |e_a − e_b| = 2 Σ_i e_(i) (2i − n + 1) over the sorted e.
+        let mut sum = 0.0;
+        let mut e = vec![0.0; n];
+        for (k, pk) in self.players.iter().enumerate() {
+            e.copy_from_slice(&d[k * n..(k + 1) * n]);
+            e.sort_by(f64::total_cmp);
+            let spread: f64 = e
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| v * (2.0 * i as f64 - (n as f64 - 1.0)))
+                .sum();
+            sum += pk.c * pk.s * 2.0 * spread;
+        }
         self.all_votes = sum;
+        self.p = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                if self.players[i].x == self.players[j].x || sum == 0.0 {
+                    continue;
+                }
+                let num: f64 = self
+                    .players
+                    .iter()
+                    .enumerate()
+                    .map(|(k, pk)| (pk.c * pk.s * (d[k * n + j] - d[k * n + i])).max(0.0))
+                    .sum();
+                self.p[i * n + j] = num / sum;
+            }
+        }
     }
 
     /// (1) v_k(x_a, x_b) = c_k s_k ((|x_k − x_b| / R)^r − (|x_k − x_a| / R)^r): k's vote for x_a
     /// over x_b, with risk exponent r.
     pub fn vote(&self, k: usize, xa: f64, xb: f64, r: f64) -> f64 {
         let p = &self.players[k];
-        let d = |x: f64| libm::pow((p.x - x).abs() / self.range, r);
+        let d = |x: f64| pow((p.x - x).abs() / self.range, r);
         p.c * p.s * (d(xb) - d(xa))
     }
 
@@ -116,9 +157,9 @@ impl<'a> Round<'a> {
     pub fn utilities(&self, i: usize, xj: f64, r: f64) -> (f64, f64, f64) {
         let d = (self.players[i].x - xj).abs() / self.range;
         (
-            2.0 - 4.0 * libm::pow(0.5 - 0.5 * d, r),
-            2.0 - 4.0 * libm::pow(0.5 + 0.5 * d, r),
-            2.0 - 4.0 * libm::pow(0.5, r),
+            2.0 - 4.0 * pow(0.5 - 0.5 * d, r),
+            2.0 - 4.0 * pow(0.5 + 0.5 * d, r),
+            2.0 - 4.0 * pow(0.5, r),
         )
     }
 
@@ -127,7 +168,7 @@ impl<'a> Round<'a> {
     pub fn eu_challenge(&self, viewer: usize, i: usize, j: usize) -> f64 {
         let r = self.r[viewer];
         let xj = self.players[j].x;
-        let p = self.probability(self.players[i].x, xj);
+        let p = self.p[i * self.players.len() + j];
         let (us, uf, usq) = self.utilities(i, xj, r);
         let sj = self.players[j].s;
         sj * (p * us + (1.0 - p) * uf) + (1.0 - sj) * us - Q * usq
@@ -145,8 +186,10 @@ impl<'a> Round<'a> {
     /// exponent r_i = (1 − R_i/3) / (1 + R_i/3), in [0.5, 2]. Sets [`Round::r`] and returns it.
     /// With every danger equal (one actor, or all alike) each R_i is 0 and r_i is 1.
     pub fn risk_exponents(&mut self) -> &[f64] {
-        self.r.iter_mut().for_each(|r| *r = 1.0);
-        self.count_votes();
+        if self.r.iter().any(|&r| r != 1.0) {
+            self.r.iter_mut().for_each(|r| *r = 1.0);
+            self.refresh();
+        }
         let d: Vec<f64> = (0..self.players.len()).map(|i| self.danger(i)).collect();
         let max = d.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(x));
         let min = d.iter().fold(f64::INFINITY, |m, &x| m.min(x));
@@ -162,7 +205,7 @@ impl<'a> Round<'a> {
             })
             .collect();
         self.r = r;
-        self.count_votes();
+        self.refresh();
         &self.r
     }
 
@@ -279,12 +322,12 @@ impl<'a> Round<'a> {
         }
     }
 
-    /// The probability that consent at x_a beats x_b among the players, counting every vote once
-    /// (with r = 1): Σ_k max(0, v_k(x_a, x_b)) / Σ_k |v_k(x_a, x_b)|, ½ when nobody cares.
-    pub fn head_to_head(&self, xa: f64, xb: f64) -> f64 {
+    /// The probability that x_a beats x_b among `players`, counting every vote once (with r = 1):
+    /// Σ_k max(0, v_k(x_a, x_b)) / Σ_k |v_k(x_a, x_b)|, ½ when nobody cares.
+    pub fn head_to_head(players: &[Player], range: f64, xa: f64, xb: f64) -> f64 {
         let (mut pro, mut all) = (0.0, 0.0);
-        for k in 0..self.players.len() {
-            let v = self.vote(k, xa, xb, 1.0);
+        for p in players {
+            let v = p.c * p.s * (((p.x - xb).abs() - (p.x - xa).abs()) / range);
             pro += v.max(0.0);
             all += v.abs();
         }

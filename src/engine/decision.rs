@@ -368,12 +368,11 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
                 s: c.sal[m],
             })
             .collect();
-        let round = Round::new(&players, 2.0);
         let furthest = holdouts
             .iter()
             .map(|&b| st.s[b])
             .fold(f64::INFINITY, f64::min);
-        let odds = round.head_to_head(theta, furthest);
+        let odds = Round::head_to_head(&players, 2.0, theta, furthest);
         if pr.failure_cost * failed > worth * odds {
             shelve(c, st, t);
         }

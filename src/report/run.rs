@@ -409,7 +409,7 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
             ]);
         }
         if agg.scaled > 0 {
-            t = t.with_note(&format!(
+            t = t.with_note(format!(
                 "The proposal was scaled down in {} of runs.",
                 pct(agg.scaled as f64 / runs.max(1) as f64)
             ));
