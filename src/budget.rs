@@ -46,8 +46,8 @@ fn slots(sc: &Scenario) -> u64 {
 /// Events a run of `sc` may record (their expected number, 0.5 rules, docs/model.md): the
 /// background volume Σ q_ij per step, plus the issue signals, issue_rate · Σ σ_i · targets per
 /// unit of attention, attention summed over a run being at most the news (the announcement, every
-/// vote (one every `min_vote_gap` steps at most), approval and opening, the shocks' and elections'
-/// news) times 1/(1 − decay), raised for self-excitation
+/// calendar vote, approval and opening, the shocks' and elections' news) times 1/(1 − decay),
+/// raised for self-excitation
 /// by its branching factor b as 1/(1 − b); from b = 0.9 on, where the bursts can run away, every
 /// actor at the cap of 1,000 signals to each target every step; plus one per shock.
 pub fn max_events_per_run(sc: &Scenario) -> u64 {
@@ -56,10 +56,10 @@ pub fn max_events_per_run(sc: &Scenario) -> u64 {
     let salience: f64 = sc.actors.iter().map(|a| a.salience).sum();
     let top_salience = sc.actors.iter().fold(0.0f64, |m, a| m.max(a.salience));
     let targets = 2.0;
-    // Calendar votes, or (0.6) a vote every `min_vote_gap` steps once a deal is within reach.
+    // Calendar votes. Votes called within reach (0.6) are news only when their blockers change,
+    // and come only when the holdouts move toward consent: not counted in this expected number.
     let votes = if sc.issue.first_vote <= sc.steps {
-        let calendar = 1 + (sc.steps - sc.issue.first_vote) / sc.issue.vote_interval.max(1);
-        calendar.max(1 + (sc.steps - sc.issue.first_vote) / pr.min_vote_gap.max(1))
+        1 + (sc.steps - sc.issue.first_vote) / sc.issue.vote_interval.max(1)
     } else {
         0
     };
