@@ -7,7 +7,7 @@
 #   MESA_VENV  Python venv with mesa (default /tmp/mesa05; created as bench/mesa/README.md says
 #              when missing: python3.12 from pyenv, then pip install 'mesa[network]==3.5.1')
 #
-# Same model: bench/mesa/model.py implements model 0.5 (DESIGN.md rules 1-8 with docs/model.md:
+# Same model: bench/mesa/model.py implements model 0.6 (DESIGN.md rules 1-8 with docs/model.md:
 # news and attention, issue signals, class then code, gates, volume by partner, lasting change),
 # and bench/mesa/check.py checks that it agrees with diplosim in distribution. Fairness: each
 # scenario (baseline, and synthetic N = 10, 50, 200 actors from gen_synth.py) is resolved once by
@@ -198,4 +198,4 @@ echo "$started; nproc $(nproc); load average (1/5/15 min) at start $load_start, 
   "REPS=$reps (medians)$([ "${QUICK:-0}" = 1 ] && echo '; QUICK=1: smoke test, numbers meaningless');" \
   "diplosim $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src 2>/dev/null || echo '+local changes'), mesa $mesa_version." \
   "Threads = diplosim --threads and Mesa --procs. Both tools read the same resolved files and implement" \
-  "model 0.5 (bench/mesa/check.py checks their agreement)."
+  "model 0.6 (bench/mesa/check.py checks their agreement)."
