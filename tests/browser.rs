@@ -1,6 +1,7 @@
 //! `report.html` in a real browser: headless Chromium loads each kind of report from disk and
-//! takes a screenshot; the test fails on a blank page, on a resource that is fetched or missing
-//! (a broken image: reports must be self-contained), or on a console message. Chromium must be
+//! takes a screenshot at 1,200 px; the test fails on a blank page, on a resource that is fetched or
+//! missing (a broken image: reports must be self-contained), on a console message, or on a page
+//! wider than the window (one that scrolls sideways at 1,200 px). Chromium must be
 //! installed (`apt-get install chromium`; `.ci/run` does it): without it the test fails and says
 //! so rather than skipping. The screenshots stay in `target/report-screenshots/` to look at.
 
@@ -91,6 +92,48 @@ fn load(html: &Path, png: &Path) -> String {
     log.join().unwrap()
 }
 
+/// The page's width against the window's at 1,200 px: a copy of the page with a script that
+/// writes `document.documentElement.scrollWidth` and `clientWidth` into the title, read back from
+/// Chromium's `--dump-dom`. Returns (scroll width, client width).
+fn widths(html: &Path) -> (u32, u32) {
+    let probe = html.with_file_name("width-probe.html");
+    let mut text = std::fs::read_to_string(html).unwrap();
+    text.push_str(
+        "<script>document.title = 'W=' + document.documentElement.scrollWidth + ',' + \
+         document.documentElement.clientWidth + '=W';</script>",
+    );
+    std::fs::write(&probe, text).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1200,3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", probe.display()))
+        .stderr(Stdio::null())
+        .output()
+        .expect("cannot start Chromium");
+    let _ = std::fs::remove_file(&probe);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let inner = dom
+        .split("W=")
+        .nth(1)
+        .and_then(|s| s.split("=W").next())
+        .unwrap_or_else(|| panic!("no width in the dumped page of {}", html.display()));
+    let mut it = inner.split(',').map(|v| v.trim().parse::<u32>().unwrap());
+    (it.next().unwrap(), it.next().unwrap())
+}
+
 /// Share of pixels in the screenshot's top 1,500 rows that are not near-white.
 fn ink(png: &Path) -> f64 {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
@@ -134,6 +177,12 @@ fn problems(html: &Path, png: &Path, log: &str) -> Vec<String> {
             }
         }
     }
+    let (scroll, client) = widths(html);
+    if scroll > client {
+        found.push(format!(
+            "the page scrolls sideways at 1,200 px: {scroll} px wide in a {client} px window"
+        ));
+    }
     if !png.is_file() {
         found.push("no screenshot was written".into());
     } else if ink(png) < 0.01 {
@@ -162,7 +211,7 @@ fn only_namespaces(text: &str) -> bool {
 fn every_kind_of_report_renders_in_a_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path();
-    let kinds: [(&'static str, &'static str); 6] = [
+    let kinds: [(&'static str, &'static str); 7] = [
         // Every shipped case, few runs: the backtest's tables, charts and case sections.
         ("backtest", "backtest --cases CASES --runs 20"),
         ("run", "run korean_tension --steps 40"),
@@ -174,6 +223,11 @@ fn every_kind_of_report_renders_in_a_browser() {
         (
             "grid",
             "sweep baseline --steps 20 --vary issue.threshold=0:0.8:3 --runs 10",
+        ),
+        // The calibrate report (its closest-points table was 1,579 px wide once), small.
+        (
+            "calibrate",
+            "calibrate record_2023 --samples 16 --runs 4 --rounds 1 --no-charts",
         ),
         // Without charts: a dozen tornado charts take seconds in a debug build; the page must
         // still render (the grid's charts test inlined sweep charts).
@@ -229,7 +283,8 @@ fn the_check_catches_a_broken_page() {
     let html = tmp.path().join("bad.html");
     std::fs::write(
         &html,
-        "<html><body><img src=\"missing.png\"><script>console.error('boom')</script></body></html>",
+        "<html><body><img src=\"missing.png\"><script>console.error('boom')</script>\
+         <div style=\"width:1600px\">wide</div></body></html>",
     )
     .unwrap();
     let png = tmp.path().join("bad.png");
@@ -241,6 +296,7 @@ fn the_check_catches_a_broken_page() {
         "blank page",
         "`<img`",
         "`<script`",
+        "scrolls sideways at 1,200 px",
     ] {
         assert!(found.contains(want), "{want} not caught in:\n{found}");
     }

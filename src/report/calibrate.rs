@@ -85,9 +85,14 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
         heading: "The points closest to the record (most observations held per run first, then most runs with all held)".into(),
         ..Default::default()
     };
-    let keys: Vec<&str> = cal.priors.iter().map(|q| q.key.as_str()).collect();
+    // A key may break after each dot (a zero-width space), so that ten columns fit 1,200 px.
+    let keys: Vec<String> = cal
+        .priors
+        .iter()
+        .map(|q| q.key.replace('.', ".\u{200B}"))
+        .collect();
     let mut header = vec!["round", "P(all hold)"];
-    header.extend(keys.iter().copied());
+    header.extend(keys.iter().map(|k| k.as_str()));
     let numeric: Vec<usize> = (0..header.len()).collect();
     let mut t = Table::new("", &header, &numeric);
     for i in cal.closest(5) {
