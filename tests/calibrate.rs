@@ -161,6 +161,77 @@ fn calibrate_gives_the_same_bytes_on_any_number_of_threads() {
         .arg(dir.path().join("t1/calibrated.toml"))
         .assert()
         .success();
+    posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir.path(), &p);
+}
+
+/// `run --posterior DIR` (issue 27): each run draws its parameters from the posterior by (seed,
+/// run), so the outputs are the same bytes on 1 and 2 threads, and the manifest's command makes
+/// them again; the folder says what the forecast includes.
+fn posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir: &Path, tiny: &Path) {
+    let cal = dir.join("t1");
+    let run = |t: &str, out: &str| {
+        diplosim()
+            .args(["run", tiny.to_str().unwrap(), "--runs", "60", "--posterior"])
+            .arg(&cal)
+            .args(["--quiet", "--no-charts", "--threads", t, "--out"])
+            .arg(dir.join(out))
+            .assert()
+            .success();
+    };
+    run("1", "p1");
+    run("2", "p2");
+    for f in [
+        "summary.json",
+        "ensemble.csv",
+        "posterior_forecast.json",
+        "report.html",
+    ] {
+        let a = std::fs::read(dir.join("p1").join(f)).unwrap();
+        let b = std::fs::read(dir.join("p2").join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs between 1 and 2 threads with --posterior"
+        );
+    }
+    let man: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("p1/manifest.json")).unwrap()).unwrap();
+    assert!(man["posterior"]["hash"]
+        .as_str()
+        .unwrap()
+        .starts_with("fnv1a64:"));
+    let cmd = man["command"].as_str().unwrap();
+    assert!(cmd.contains("--posterior"), "{cmd}");
+    let mut words: Vec<String> = cmd.split(' ').skip(1).map(String::from).collect();
+    words.extend(["--quiet", "--no-charts", "--out"].map(String::from));
+    words.push(dir.join("p3").display().to_string());
+    diplosim().args(&words).assert().success();
+    assert_eq!(
+        std::fs::read(dir.join("p1/summary.json")).unwrap(),
+        std::fs::read(dir.join("p3/summary.json")).unwrap(),
+        "the manifest's command reproduces the forecast"
+    );
+    let f: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("p1/posterior_forecast.json")).unwrap())
+            .unwrap();
+    for k in ["with_uncertainty", "at_medians"] {
+        let p = f[k]["p_opened"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{k}: {p}");
+    }
+    let html = std::fs::read_to_string(dir.join("p1/report.html")).unwrap();
+    assert!(html.contains("Parameter uncertainty included") && html.contains("posterior medians"));
+    // A single run, and a folder without a posterior, are refused with exit 2.
+    diplosim()
+        .args(["run", tiny.to_str().unwrap(), "--posterior"])
+        .arg(&cal)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--runs 2 or more"));
+    diplosim()
+        .args(["run", tiny.to_str().unwrap(), "--runs", "10", "--posterior"])
+        .arg(dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("posterior.csv"));
 }
 
 #[test]

@@ -78,7 +78,7 @@ proptest! {
             Ok(sc) => {
                 let c = diplosim::engine::Compiled::new(&sc);
                 let cancel = std::sync::atomic::AtomicBool::new(false);
-                let agg = diplosim::ensemble::run_range_checked(&c, &sc.observations, 1, 0..4, false, &cancel, &|_| {}, &mut |_, _| {}).unwrap();
+                let agg = diplosim::ensemble::run_range_checked(&diplosim::ensemble::Models::One(&c), &sc.observations, 1, 0..4, false, &cancel, &|_| {}, &mut |_, _| {}).unwrap();
                 prop_assert!(agg.observed.held.iter().all(|&h| h <= 4));
                 prop_assert!(sc.observations.len() <= 64);
             }

@@ -458,7 +458,7 @@ fn f13_every_shipped_scenario_s_ensemble_passes_the_consistency_check() {
         let sc = lib.load_path(&f, &[]).unwrap();
         let c = Compiled::new(&sc);
         let agg = diplosim::ensemble::run_range_checked(
-            &c,
+            &diplosim::ensemble::Models::One(&c),
             &sc.observations,
             5,
             0..24,

@@ -645,6 +645,7 @@ class DiploModel(mesa.Model):
         self.shelved_step = None
         self.substitute_step = None
         self.scope = 1.0            # the proposal's scope k
+        self.bar = None             # theta_k once scaled down: the holdout's stance, exactly
         self.spent = 0.0            # side payments made so far
         self.gap_at_vote = float("inf")  # lowest member's stance - theta_k at the last vote
         self.deals = []             # dicts: step, kind, actor, partner, before, after
@@ -839,7 +840,7 @@ class DiploModel(mesa.Model):
     def consent(self) -> float:
         """The consent threshold at scope k: theta_k = -1 + k (1 + theta)."""
         th = self.cm.sc.issue.threshold
-        return th if self.scope == 1.0 else -1.0 + self.scope * (1.0 + th)
+        return th if self.bar is None else self.bar
 
     def votes_at(self, t: int) -> bool:
         """A calendar vote while undecided, or, while postponed, a vote called because a deal is
@@ -950,6 +951,7 @@ class DiploModel(mesa.Model):
             k = min([self.scope] + [(1.0 + act[b].stance) / (1.0 + base) for b in holdouts])
             if k < self.scope and k >= prm.min_scope:
                 before, self.scope = self.scope, k
+                self.bar = min(act[b].stance for b in holdouts)
                 self._deal(t, "scale_down", cm.proposer, None, before, k)
                 return
         # 4. Shelve when the failed votes cost more than continuing is worth to the proposer.

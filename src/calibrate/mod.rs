@@ -17,6 +17,7 @@
 //! the runner is sequential and in point order, so the result does not depend on threads.
 
 pub mod design;
+pub mod draws;
 mod files;
 mod posterior;
 

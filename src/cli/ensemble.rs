@@ -4,9 +4,10 @@
 //! ([`crate::ensemble`], [`crate::output`]).
 
 use super::OutputArgs;
+use crate::calibrate::draws::Draws;
 use crate::engine::{Compiled, Event};
 use crate::ensemble::shard::{Shard, ShardState};
-use crate::ensemble::{run_range_checked, stats::wilson, Aggregate};
+use crate::ensemble::{run_range_checked, stats::wilson, Aggregate, Models};
 use crate::error::{Error, Result};
 use crate::model::Metric;
 use crate::output::ensemble::write_ensemble;
@@ -74,14 +75,33 @@ pub(crate) fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
     pb
 }
 
-/// Run the ensemble of `sc` (or one shard of it) and write its folder.
+/// A forecast whose runs draw their parameters from a calibration's posterior
+/// (`run NAME --posterior DIR`), with the scenario at the posterior medians beside it.
+pub struct PosteriorRun {
+    pub draws: Draws,
+    /// The scenario at each of `draws`' points, compiled, in its order.
+    pub compiled: Vec<Compiled>,
+    /// The scenario at the posterior medians.
+    pub median: Compiled,
+}
+
+/// Run the ensemble of `sc` (or one shard of it) and write its folder; with `posterior`, each
+/// run's parameters are drawn from it (`sc` is the scenario before the draw, whose resolved
+/// file is written).
 pub fn run_ensemble(
     sc: &Scenario,
     a: &EnsembleArgs,
     output: &OutputArgs,
     origin: &super::Origin,
+    posterior: Option<&PosteriorRun>,
 ) -> Result<i32> {
     let all_events = a.all_events()?;
+    if posterior.is_some() && a.shard.is_some() {
+        return Err(Error::Usage(
+            "--posterior with --shard is not supported: run the whole ensemble on one machine"
+                .into(),
+        ));
+    }
     let runs = sc.runs as u64;
     let shard = a
         .shard
@@ -116,11 +136,18 @@ pub fn run_ensemble(
             w.write(sc, r, evs);
         }
     };
+    let models = match posterior {
+        Some(p) => Models::Posterior {
+            draws: &p.draws,
+            compiled: &p.compiled,
+        },
+        None => Models::One(&compiled),
+    };
     let pb = progress(end - start, output.quiet);
     let on_runs = |k| pb.inc(k);
     let result = pool.install(|| {
         run_range_checked(
-            &compiled,
+            &models,
             &sc.observations,
             sc.seed,
             start..end,
@@ -138,6 +165,41 @@ pub fn run_ensemble(
 
     let mut man = Manifest::new(sc, &resolved, threads);
     origin.stamp(&mut man);
+    // The same runs at the posterior medians, for the report's comparison.
+    let mut notes = Vec::new();
+    if let Some(p) = posterior {
+        let pb = progress(end - start, output.quiet);
+        let on_runs = |k| pb.inc(k);
+        let med = pool
+            .install(|| {
+                run_range_checked(
+                    &Models::One(&p.median),
+                    &[],
+                    sc.seed,
+                    start..end,
+                    false,
+                    &super::CANCEL,
+                    &on_runs,
+                    &mut |_, _| {},
+                )
+            })
+            .map_err(|_| Error::Interrupted)?;
+        pb.finish_and_clear();
+        notes = posterior_notes(p, &agg, &med);
+        stage.write(
+            "posterior_forecast.json",
+            posterior_json(sc, p, &agg, &med)?,
+        )?;
+        man.posterior = Some(crate::output::run::PosteriorSource {
+            file: p.draws.file.display().to_string(),
+            hash: p.draws.hash.clone(),
+            keys: p.draws.keys.clone(),
+            round: p.draws.round,
+            weighted_points: p.draws.weighted_points,
+            ess: p.draws.ess,
+            points: p.draws.points.len(),
+        });
+    }
     stage.write("scenario.resolved.toml", &resolved)?;
     if let Some(s) = shard {
         man.shard = Some(format!("{}/{}", s.k, s.n));
@@ -157,10 +219,13 @@ pub fn run_ensemble(
         };
         return finish_shard(stage, &state, &man, output.quiet);
     }
-    write_ensemble(&stage, sc, &agg, &man, !output.no_charts)?;
+    write_ensemble(&stage, sc, &agg, &man, !output.no_charts, &notes)?;
     let dir = stage.commit()?;
     if !output.quiet {
         print!("{}", narrate(sc, &agg));
+        for n in &notes {
+            println!("{n}");
+        }
         print!(
             "{}",
             super::observations::ensemble_lines(sc, &agg.observed, agg.runs)
@@ -305,5 +370,94 @@ fn median_opening(agg: &Aggregate) -> Option<usize> {
     agg.opened_at.iter().position(|&c| {
         seen += c;
         rank < seen
+    })
+}
+
+/// The decision's shares in an aggregate: opened, approved (or open), shelved at the end.
+fn shares(agg: &Aggregate) -> [f64; 3] {
+    let runs = agg.runs.max(1) as f64;
+    [
+        agg.opened_by_step[agg.steps] as f64 / runs,
+        agg.approved_by_step[agg.steps] as f64 / runs,
+        agg.shelved_at.iter().sum::<u64>() as f64 / runs,
+    ]
+}
+
+/// What a `--posterior` forecast includes, and the same runs at the posterior medians.
+fn posterior_notes(p: &PosteriorRun, agg: &Aggregate, med: &Aggregate) -> Vec<String> {
+    let d = &p.draws;
+    let [o, a, s] = shares(agg);
+    let [mo, ma, ms] = shares(med);
+    vec![
+        format!(
+            "Parameter uncertainty included: each run draws its {} ({}) from the calibration posterior in {} (round {}, {} weighted points, effective sample size {:.0}; {} distinct points drawn by weight, by (seed, run)).",
+            if d.keys.len() == 1 { "uncertain parameter".to_string() } else { format!("{} uncertain parameters", d.keys.len()) },
+            d.keys.join(", "),
+            d.file.display(),
+            d.round,
+            d.weighted_points,
+            d.ess,
+            d.points.len()
+        ),
+        format!(
+            "With that uncertainty: opened {}, approved {}, shelved {} by the end. At the posterior medians alone, the same runs: opened {}, approved {}, shelved {}.",
+            pct(o), pct(a), pct(s), pct(mo), pct(ma), pct(ms)
+        ),
+    ]
+}
+
+#[derive(serde::Serialize)]
+struct Shares {
+    p_opened: f64,
+    p_approved: f64,
+    p_shelved: f64,
+}
+
+#[derive(serde::Serialize)]
+struct PosteriorForecast<'a> {
+    scenario: &'a str,
+    seed: u64,
+    runs: u64,
+    posterior: &'a std::path::Path,
+    posterior_hash: &'a str,
+    keys: &'a [String],
+    medians: std::collections::BTreeMap<&'a str, f64>,
+    /// Each run's parameters drawn from the posterior.
+    with_uncertainty: Shares,
+    /// The same runs (seeds) at the posterior medians.
+    at_medians: Shares,
+}
+
+/// `posterior_forecast.json`: the forecast with parameter uncertainty beside the median one.
+fn posterior_json(
+    sc: &Scenario,
+    p: &PosteriorRun,
+    agg: &Aggregate,
+    med: &Aggregate,
+) -> Result<String> {
+    let sh = |g: &Aggregate| {
+        let [o, a, s] = shares(g);
+        Shares {
+            p_opened: o,
+            p_approved: a,
+            p_shelved: s,
+        }
+    };
+    to_json(&PosteriorForecast {
+        scenario: &sc.name,
+        seed: sc.seed,
+        runs: agg.runs,
+        posterior: &p.draws.file,
+        posterior_hash: &p.draws.hash,
+        keys: &p.draws.keys,
+        medians: p
+            .draws
+            .keys
+            .iter()
+            .map(|k| k.as_str())
+            .zip(p.draws.medians.iter().copied())
+            .collect(),
+        with_uncertainty: sh(agg),
+        at_medians: sh(med),
     })
 }

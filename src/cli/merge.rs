@@ -40,7 +40,7 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     let mut man = Manifest::new(&sc, &folders.resolved, 1);
     man.overrides = folders.overrides.clone();
     man.command = folders.command.clone();
-    write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts)?;
+    write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts, &[])?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &agg));

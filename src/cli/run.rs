@@ -1,7 +1,7 @@
 //! `diplosim run`: one seeded run (or an ensemble with `--runs N`, handed to
 //! [`super::ensemble`]), written atomically, and the few lines printed about it.
 
-use super::ensemble::{run_ensemble, EnsembleArgs};
+use super::ensemble::{run_ensemble, EnsembleArgs, PosteriorRun};
 use super::Origin;
 use crate::engine::{simulate, Compiled, Outcome};
 use crate::error::Result;
@@ -28,6 +28,11 @@ pub struct RunArgs {
     /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Draw each run's uncertain parameters from the posterior a `diplosim calibrate` folder
+    /// holds (its posterior.csv), the draw fixed by (seed, run); the report sets the forecast
+    /// beside the one at the posterior medians. Needs an ensemble (--runs 2 or more).
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub ensemble: EnsembleArgs,
     #[command(flatten)]
@@ -58,6 +63,10 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
         ov.push(format!("scenario.steps={s}"));
     }
     ov.extend(a.set.iter().cloned());
+    if let Some(d) = &a.posterior {
+        // Names the default folder apart from the same run without it.
+        ov.push(format!("posterior={}", d.display()));
+    }
     let mut words = vec!["run".to_string(), a.scenario.clone().unwrap_or_default()];
     words.extend(["--seed".to_string(), sc.seed.to_string()]);
     if sc.runs > 1 {
@@ -69,6 +78,9 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
     for s in &a.set {
         words.extend(["--set".to_string(), s.clone()]);
     }
+    if let Some(d) = &a.posterior {
+        words.extend(["--posterior".to_string(), d.display().to_string()]);
+    }
     Origin::new(ov, &words)
 }
 
@@ -77,8 +89,17 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let sc = lib.load(name, &overrides(a))?;
     eprint!("{}", crate::error::render_warnings(&sc.warnings));
     let origin = origin(a, &sc);
+    if let Some(dir) = &a.posterior {
+        if sc.runs < 2 {
+            return Err(crate::error::Error::Usage(
+                "--posterior draws each run's parameters from a posterior: give an ensemble (--runs 2 or more)".into(),
+            ));
+        }
+        let p = posterior_run(lib, name, &overrides(a), &sc, dir)?;
+        return run_ensemble(&sc, &a.ensemble, &a.output, &origin, Some(&p));
+    }
     if sc.runs > 1 || a.ensemble.shard.is_some() {
-        return run_ensemble(&sc, &a.ensemble, &a.output, &origin);
+        return run_ensemble(&sc, &a.ensemble, &a.output, &origin, None);
     }
     let dest = a
         .output
@@ -107,6 +128,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         command: &origin.command,
         seed: sc.seed,
         runs: 1,
+        notes: &[],
     };
     crate::report::write(&stage, &crate::report::run::single(&sc, &rec, &out, &prov))?;
     let dir = stage.commit()?;
@@ -117,6 +139,55 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         println!("results: {}/", dir.display());
     }
     Ok(0)
+}
+
+/// The scenario at each point of `dir`'s posterior (and at its medians), compiled: each point's
+/// values go after the command line's overrides, checked as `--set` is. Every point must keep
+/// the scenario's actors and length.
+fn posterior_run(
+    lib: &Library,
+    name: &str,
+    fixed: &[String],
+    sc: &Scenario,
+    dir: &std::path::Path,
+) -> Result<PosteriorRun> {
+    use crate::error::Error;
+    let draws = crate::calibrate::draws::Draws::read(dir)?;
+    let loader = crate::sweep::PointLoader::new(lib, name, fixed.to_vec())?;
+    let at = |e: Error| match e {
+        Error::Invalid(_) | Error::Usage(_) => Error::Usage(format!(
+            "--posterior {}: its parameters ({}) do not apply to scenario `{}`: {e}",
+            dir.display(),
+            draws.keys.join(", "),
+            sc.name
+        )),
+        other => other,
+    };
+    let scenarios = loader.load_all(&draws.assignments()).map_err(at)?;
+    let median: Vec<(String, f64)> = draws
+        .keys
+        .iter()
+        .cloned()
+        .zip(draws.medians.iter().copied())
+        .collect();
+    let median = loader.load(&median).map_err(at)?;
+    for s in scenarios.iter().chain(std::iter::once(&median)) {
+        if s.actors.len() != sc.actors.len()
+            || s.steps != sc.steps
+            || s.params.ma_window != sc.params.ma_window
+        {
+            return Err(Error::Usage(format!(
+                "--posterior {}: a point changes the scenario's actors, steps or ma_window ({}): every run of an ensemble must have the same",
+                dir.display(),
+                draws.keys.join(", ")
+            )));
+        }
+    }
+    Ok(PosteriorRun {
+        compiled: scenarios.iter().map(Compiled::new).collect(),
+        median: Compiled::new(&median),
+        draws,
+    })
 }
 
 /// What happened, in a few lines: the office, the votes, stances, notable events.
@@ -191,6 +262,27 @@ fn office_line(sc: &Scenario, out: &Outcome) -> String {
                 .unwrap_or("-".into())
         ),
         (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
+        (None, None) if out.shelved_step.is_some() => {
+            let b: Vec<&str> = out
+                .blockers
+                .iter()
+                .map(|&x| sc.actors[x.ix()].id.as_str())
+                .collect();
+            format!(
+                "office SHELVED in {unit} {} after {} vote(s){}{}",
+                out.shelved_step.unwrap_or(0),
+                out.votes.len(),
+                if b.is_empty() {
+                    String::new()
+                } else {
+                    format!("; blocked by {}", b.join(", "))
+                },
+                match (&sc.issue.substitute, out.substitute_step) {
+                    (Some(name), Some(_)) => format!("; {name} adopted instead"),
+                    _ => String::new(),
+                }
+            )
+        }
         _ if out.votes.is_empty() => "office still PROPOSED: no vote took place".to_string(),
         _ => {
             let b: Vec<&str> = out

@@ -34,7 +34,7 @@ impl Item {
         }
         let runs = agg.runs.max(1);
         let top = (0..Status::ALL.len())
-            .max_by_key(|&k| (agg.status_at_end[k], k))
+            .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
             .unwrap_or(0);
         let injected = sc.injected_coercive() as u64 * agg.runs;
         Item {

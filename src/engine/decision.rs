@@ -130,14 +130,12 @@ fn force_status(c: &Compiled, st: &mut State, status: Status, t: usize) {
     }
 }
 
-/// The consent threshold of the proposal at its scope k: θ_k = −1 + k (1 + θ) (θ itself at the
-/// full scope, bit for bit).
+/// The consent threshold of the proposal at its scope k: θ_k = −1 + k (1 + θ), θ itself at the
+/// full scope.
 pub(super) fn consent(c: &Compiled, st: &State) -> f64 {
-    if st.scope == 1.0 {
-        c.issue.threshold
-    } else {
-        -1.0 + st.scope * (1.0 + c.issue.threshold)
-    }
+    // Once scaled down, θ_k is the stance of the holdout the scope was cut to, exactly (computing
+    // −1 + k(1 + θ) can land a rounding error above it).
+    st.bar.unwrap_or(c.issue.threshold)
 }
 
 /// Whether the body votes at step t: a calendar vote while the decision is open, or, while it is
@@ -340,6 +338,12 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
         if k < st.scope && k >= pr.min_scope {
             let before = st.scope;
             st.scope = k;
+            st.bar = Some(
+                holdouts
+                    .iter()
+                    .map(|&b| st.s[b])
+                    .fold(f64::INFINITY, f64::min),
+            );
             deal(
                 st,
                 Deal {

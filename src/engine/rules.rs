@@ -39,6 +39,8 @@ pub(super) struct State {
     pub substitute_step: Option<usize>,
     /// The proposal's scope k (1 in full; scaled down by bargaining).
     pub scope: f64,
+    /// The consent threshold θ_k once the proposal is scaled down (None: the θ).
+    pub bar: Option<f64>,
     /// Side payments made so far.
     pub spent: f64,
     /// The lowest member's stance less the consent threshold at the last vote (before its
@@ -75,6 +77,7 @@ impl State {
             shelved_step: None,
             substitute_step: None,
             scope: 1.0,
+            bar: None,
             spent: 0.0,
             gap_at_vote: f64::INFINITY,
             deals: Vec::new(),
@@ -109,6 +112,7 @@ impl State {
         self.shelved_step = None;
         self.substitute_step = None;
         self.scope = 1.0;
+        self.bar = None;
         self.spent = 0.0;
         self.gap_at_vote = f64::INFINITY;
         self.deals.clear();

@@ -160,6 +160,9 @@ impl Aggregate {
             return Err("the bargaining counts exceed the runs".into());
         }
         let end = &self.status_at_end;
+        if end[4] != shelved {
+            return Err("the runs that ended shelved and the shelving steps disagree".into());
+        }
         if end[3] != self.opened_by_step[steps]
             || end[2].checked_add(end[3]) != Some(self.approved_by_step[steps])
         {

@@ -559,6 +559,37 @@ pub const CLAIM: u64 = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted;
 
+/// What an ensemble's runs simulate: one compiled scenario, or (`run --posterior DIR`) one of a
+/// calibration's posterior points, drawn for each run by weight from a stream keyed by
+/// (seed, run) ([`crate::calibrate::draws::Draws::pick`]). Every point has the same actors and
+/// steps.
+pub enum Models<'a> {
+    One(&'a Compiled),
+    Posterior {
+        draws: &'a crate::calibrate::draws::Draws,
+        /// One per point of `draws`, in its order.
+        compiled: &'a [Compiled],
+    },
+}
+
+impl Models<'_> {
+    /// The compiled scenario of run `r`.
+    fn of_run(&self, seed: u64, r: u64) -> &Compiled {
+        match self {
+            Models::One(c) => c,
+            Models::Posterior { draws, compiled } => &compiled[draws.pick(seed, r)],
+        }
+    }
+
+    /// Any of them (they share actors, steps and the moving average's window).
+    fn any(&self) -> &Compiled {
+        match self {
+            Models::One(c) => c,
+            Models::Posterior { compiled, .. } => &compiled[0],
+        }
+    }
+}
+
 /// Runs `range` of the ensemble on the current rayon pool (call it inside `pool.install`).
 /// `on_runs(k)` reports k more runs done (for progress, every [`CLAIM`] runs or fewer);
 /// `cancel` is polled between runs. Run `first_events` (if in range) keeps its events,
@@ -573,13 +604,22 @@ pub fn run_range(
     on_runs: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(u64, &[Event]),
 ) -> Result<Aggregate, Interrupted> {
-    run_range_checked(c, &[], seed, range, all_events, cancel, on_runs, sink)
+    run_range_checked(
+        &Models::One(c),
+        &[],
+        seed,
+        range,
+        all_events,
+        cancel,
+        on_runs,
+        sink,
+    )
 }
 
 /// As [`run_range`], also counting in the aggregate how often each of `observations` held.
 #[allow(clippy::too_many_arguments)]
 pub fn run_range_checked(
-    c: &Compiled,
+    models: &Models,
     observations: &[Observation],
     seed: u64,
     range: std::ops::Range<u64>,
@@ -594,6 +634,7 @@ pub fn run_range_checked(
     // range goes in chunks so that only one chunk's events are held before they are written in
     // run order.
     let chunk = if all_events { 4096 } else { u64::MAX };
+    let c = models.any();
     let mut total: Option<Aggregate> = None;
     let mut start = range.start;
     while start < range.end {
@@ -618,6 +659,7 @@ pub fn run_range_checked(
                         break 'claims;
                     }
                     let keep = all_events || r == 0;
+                    let c = models.of_run(seed, r);
                     let mut rng = run_rng(seed, r);
                     // The same stream, sixteen blocks a refill where the CPU has AVX-512.
                     let (_, e) = match WideRng::new(&rng) {

@@ -199,11 +199,11 @@ metrics! {
     OfficeStatus {
         name: "office_status",
         unit: "status code",
-        axis: "0 proposed · 1 postponed · 2 approved · 3 opened",
-        range: Some((-0.2, 3.2)),
+        axis: "−1 shelved · 0 proposed · 1 postponed · 2 approved · 3 opened",
+        range: Some((-1.2, 3.2)),
         scope: Region,
         kind: Discrete,
-        doc: "Office status: 0 proposed, 1 postponed, 2 approved, 3 opened.",
+        doc: "Office status: −1 shelved, 0 proposed, 1 postponed, 2 approved, 3 opened.",
         read: |v| Reading::Region(v.status.value()),
     }
 }

@@ -72,6 +72,7 @@ pub fn write_ensemble(
     agg: &Aggregate,
     man: &Manifest,
     charts: bool,
+    notes: &[String],
 ) -> Result<()> {
     stage.write("ensemble.csv", ensemble_csv(sc, agg)?)?;
     stage.write("event_counts.csv", event_counts_csv(sc, agg)?)?;
@@ -84,6 +85,7 @@ pub fn write_ensemble(
         command: &man.command,
         seed: sc.seed,
         runs: sc.runs,
+        notes,
     };
     crate::report::write(stage, &crate::report::run::ensemble(sc, agg, &prov))
 }

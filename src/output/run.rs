@@ -29,8 +29,25 @@ pub struct Manifest {
     pub threads: usize,
     /// `K/N` for a shard, else null.
     pub shard: Option<String>,
+    /// With `run --posterior DIR`: the posterior the runs drew their parameters from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorSource>,
     /// The only value that differs between identical runs.
     pub created: String,
+}
+
+/// The calibration a `--posterior` forecast drew from (`manifest.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PosteriorSource {
+    pub file: String,
+    pub hash: String,
+    pub keys: Vec<String>,
+    pub round: usize,
+    /// Points with weight in that round, their effective sample size, and the distinct points
+    /// the runs drew from (at most 256, by systematic resampling).
+    pub weighted_points: usize,
+    pub ess: f64,
+    pub points: usize,
 }
 
 impl Manifest {
@@ -53,6 +70,7 @@ impl Manifest {
             threads,
             shard: None,
             created: rfc3339(secs),
+            posterior: None,
         }
     }
 }

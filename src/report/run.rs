@@ -15,6 +15,8 @@ pub struct Provenance<'a> {
     pub command: &'a str,
     pub seed: u64,
     pub runs: usize,
+    /// Lines the headline carries after its first (e.g. what a `--posterior` forecast includes).
+    pub notes: &'a [String],
 }
 
 /// The scenario's own question (the text after "Question:" in its description), or the generic one.
@@ -67,9 +69,16 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
     r.headline.push(match (out.approved_step, out.opened_step) {
         (_, Some(o)) => format!("In this run the office opened in {unit} {o}."),
         (_, None) if out.shelved_step.is_some() => format!(
-            "In this run the proposer shelved the proposal in {unit} {}, blocked by {}{}.",
+            "In this run the proposal was shelved in {unit} {}{}{}.",
             out.shelved_step.unwrap_or(0),
-            names(sc, out.blockers.iter().map(|b| b.ix())),
+            if out.blockers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " by its proposer, blocked by {}",
+                    names(sc, out.blockers.iter().map(|b| b.ix()))
+                )
+            },
             match (&sc.issue.substitute, out.substitute_step) {
                 (Some(name), Some(_)) => format!("; the {name} was adopted instead"),
                 _ => String::new(),
@@ -277,6 +286,7 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         pct(open.lo),
         pct(open.hi)
     ));
+    r.headline.extend(p.notes.iter().cloned());
     let appr = wilson(agg.approved_by_step[agg.steps], runs);
     r.headline.push(format!(
         "Approved (or open) at the end: {} (95% interval {}–{}).",

@@ -557,11 +557,19 @@ impl Checker<'_> {
         match (kind, &s.status) {
             ("office", None) => self.err(
                 &p(),
-                "an `office` shock needs `status` (proposed, postponed, approved, opened)".into(),
+                "an `office` shock needs `status` (proposed, postponed, approved, opened, shelved)"
+                    .into(),
             ),
             ("office", Some(st)) if Status::parse(st).is_none() => self.err_help(
                 &p().key("status"),
-                format!("unknown status `{st}`; expected proposed, postponed, approved or opened"),
+                format!(
+                    "unknown status `{st}`; expected one of {}",
+                    Status::ALL
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 suggest(st, Status::ALL.iter().map(|s| s.name()))
                     .map(|s| format!("did you mean `{s}`?")),
             ),

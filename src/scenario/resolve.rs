@@ -423,6 +423,24 @@ impl<'a> Resolver<'a> {
                 _ => continue,
             };
             let when = s.when.as_deref().and_then(Status::parse);
+            // A conditional event is injected only in the runs that reach its status, and the
+            // outputs count the coercive events the model drew by subtracting those a scenario
+            // injects in every run: a conditional coercive event would be counted as drawn.
+            if let (Some(_), ShockAction::Event { code, .. }) = (when, &action) {
+                if crate::model::CATALOGUE[*code].goldstein <= crate::model::COERCIVE {
+                    self.diags.push(self.at(
+                        *o,
+                        "shock",
+                        Some("when"),
+                        format!(
+                            "a conditional shock (`when`) cannot inject a coercive event (CAMEO {}, Goldstein ≤ {}): the outputs could not tell it from the model's own; give it a fixed `step`",
+                            crate::model::CATALOGUE[*code].code,
+                            crate::model::COERCIVE
+                        ),
+                    ));
+                    continue;
+                }
+            }
             if when.is_none() && step as usize > steps {
                 let mut d = self.at(
                     *o,
@@ -441,6 +459,23 @@ impl<'a> Resolver<'a> {
                 None => step as usize,
             };
             let every = s.every.unwrap_or(1).max(1) as usize;
+            let copies = if last >= step as usize {
+                (last - step as usize) / every + 1
+            } else {
+                1
+            };
+            if shocks.len() + copies > MAX_SHOCKS {
+                self.diags.push(self.at(
+                    *o,
+                    "shock",
+                    Some("every"),
+                    format!(
+                        "with `every` the scenario would have {} shocks; at most {MAX_SHOCKS}",
+                        shocks.len() + copies
+                    ),
+                ));
+                break;
+            }
             let mut at = step as usize;
             loop {
                 shocks.push(Shock {
