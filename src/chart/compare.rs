@@ -32,10 +32,12 @@ pub struct CompareInput {
 pub fn render_compare(dir: &Path, name: &str, input: &CompareInput) -> Result<()> {
     ensure_font()?;
     let k = input.panels.len().max(1);
-    let cols = if k == 1 { 1 } else { 3.min(k) };
+    // Two panels a row: at three the report (about 1,100 px wide) drew each panel some 300 px
+    // wide and its labels at two thirds of their size.
+    let cols = if k == 1 { 1 } else { 2 };
     let rows = k.div_ceil(cols);
     let w = if k == 1 { 1200 } else { 1400 };
-    let h = 130 + rows as u32 * 300;
+    let h = 130 + rows as u32 * 340;
     save(dir, name, (w, h), |a| draw(a, input, rows, cols))
 }
 
