@@ -353,6 +353,10 @@ fn bad_decision_keys_name_file_line_and_key() {
         ("[[election]]\nstep = 5\nactor = \"japn\"\nprobability = 0.5\nsource = \"x\"\n", "unknown actor `japn`"),
         ("[[relation]]\nfrom = \"china\"\nto = \"japan\"\nlinkage = 1.5\nsource = \"x\"\n", "linkage must be in [0, 1]"),
         ("[issue]\nproposer = \"natoo\"\n", "unknown actor `natoo`"),
+        // A conditional coercive event could not be told from the model's own in the outputs.
+        ("[[shock]]\nstep = 0\nwhen = \"opened\"\nkind = \"event\"\nactor = \"china\"\ntarget = \"japan\"\ncode = \"190\"\nsource = \"x\"\n", "cannot inject a coercive event"),
+        // `every` may not multiply the shocks past the limit a resolved file must load back under.
+        ("steps = 6000\n[[shock]]\nstep = 1\nevery = 1\nkind = \"posture\"\nactor = \"japan\"\nadd = 0.0\nsource = \"x\"\n[[shock]]\nstep = 1\nevery = 1\nkind = \"posture\"\nactor = \"china\"\nadd = 0.0\nsource = \"x\"\n", "at most 10000"),
     ];
     for (k, (text, want)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("bad{k}.toml"));
