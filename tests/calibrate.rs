@@ -219,6 +219,39 @@ fn posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir: &P
     }
     let html = std::fs::read_to_string(dir.join("p1/report.html")).unwrap();
     assert!(html.contains("Parameter uncertainty included") && html.contains("posterior medians"));
+    // compare: run r of each scenario draws the same point; the same bytes on 1 and 2 threads.
+    for t in ["1", "2"] {
+        diplosim()
+            .args([
+                "compare",
+                tiny.to_str().unwrap(),
+                tiny.to_str().unwrap(),
+                "--runs",
+                "40",
+                "--posterior",
+            ])
+            .arg(&cal)
+            .args(["--quiet", "--no-charts", "--threads", t, "--out"])
+            .arg(dir.join(format!("c{t}")))
+            .assert()
+            .success();
+    }
+    for f in ["differences.csv", "comparison.csv", "report.html"] {
+        let a = std::fs::read(dir.join("c1").join(f)).unwrap();
+        let b = std::fs::read(dir.join("c2").join(f)).unwrap();
+        assert!(
+            a == b,
+            "compare {f} differs between 1 and 2 threads with --posterior"
+        );
+    }
+    // A scenario against itself under the same draws: every paired difference is exactly 0.
+    let diffs = std::fs::read_to_string(dir.join("c1/differences.csv")).unwrap();
+    assert!(
+        diffs.contains("within noise") && !diffs.contains("differs"),
+        "{diffs}"
+    );
+    let html = std::fs::read_to_string(dir.join("c1/report.html")).unwrap();
+    assert!(html.contains("Parameter uncertainty included"));
     // A single run, and a folder without a posterior, are refused with exit 2.
     diplosim()
         .args(["run", tiny.to_str().unwrap(), "--posterior"])

@@ -43,6 +43,11 @@ pub struct CompareArgs {
     /// scenario's mean), stance (0.05). E.g. `--matters stance=0.1`.
     #[arg(long, value_name = "KIND=VALUE")]
     pub matters: Vec<String>,
+    /// Draw each run's uncertain parameters from the posterior a `diplosim calibrate` folder
+    /// holds: run r of every scenario draws the same point (by seed and r), so the paired
+    /// differences carry parameter uncertainty. Scenarios only, with --runs 2 or more.
+    #[arg(long, value_name = "DIR")]
+    pub posterior: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -98,6 +103,8 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     crate::sweep::check_size(a.items.len(), a.runs)?;
     let mut seed = a.seed;
     let mut specs: Vec<Result<Item, Scenario>> = Vec::new();
+    // Each scenario's spec and overrides, to load it again at a posterior's points.
+    let mut loads: Vec<(String, Vec<String>)> = Vec::new();
     let mut tags: Vec<String> = a
         .steps
         .iter()
@@ -118,6 +125,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             ov.push(format!("scenario.steps={s}"));
         }
         let sc = lib.load(spec, &ov)?;
+        loads.push((spec.clone(), ov));
         // The first scenario run sets the seed of the others.
         seed.get_or_insert(sc.seed);
         specs.push(Err(sc));
@@ -127,6 +135,19 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     if let Some(w) = &a.window {
         tags.push(format!("window {w}"));
     }
+    let posterior = match &a.posterior {
+        None => None,
+        Some(dir) => {
+            if specs.iter().any(|s| s.is_ok()) || a.runs < 2 {
+                return Err(Error::Usage(
+                    "--posterior compares paired ensembles: give scenarios (not folders) and --runs of 2 or more".into(),
+                ));
+            }
+            tags.push(format!("posterior {}", dir.display()));
+            let scs: Vec<&Scenario> = specs.iter().filter_map(|s| s.as_ref().err()).collect();
+            Some(compare_posterior(lib, dir, &loads, &scs)?)
+        }
+    };
     let mut matters = crate::compare::Matters::default();
     for m in &a.matters {
         matters
@@ -181,7 +202,20 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| crate::compare::default_dir(&names, seed, a.runs, &tags));
     let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
-    let cmp = run_items(specs, a, seed, window, matters)?;
+    let mut cmp = run_items(specs, a, seed, window, matters, posterior.as_ref())?;
+    if let Some(p) = &posterior {
+        let d = &p.draws;
+        cmp.notes.push(format!(
+            "Parameter uncertainty included: run r of every scenario draws the same point of the calibration posterior in {} ({} uncertain parameters: {}; round {}, {} weighted points, effective sample size {:.0}; {} distinct points), so the paired differences carry it.",
+            d.file.display(),
+            d.keys.len(),
+            d.keys.join(", "),
+            d.round,
+            d.weighted_points,
+            d.ess,
+            d.points.len()
+        ));
+    }
     stage.write("comparison.csv", cmp.csv()?)?;
     if let Some(p) = &cmp.paired {
         let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
@@ -228,6 +262,9 @@ fn command(a: &CompareArgs, seed: u64) -> String {
     for m in &a.matters {
         w.extend(["--matters".into(), m.clone()]);
     }
+    if let Some(d) = &a.posterior {
+        w.extend(["--posterior".into(), d.display().to_string()]);
+    }
     super::Origin::new(Vec::new(), &w).command
 }
 
@@ -240,6 +277,7 @@ fn run_items(
     seed: u64,
     window: Option<(usize, usize)>,
     matters: crate::compare::Matters,
+    posterior: Option<&crate::compare::Posterior>,
 ) -> Result<Comparison> {
     let all_scenarios = specs.iter().all(|s| s.is_err());
     let pool = super::ensemble::pool(a.threads)?;
@@ -257,6 +295,7 @@ fn run_items(
                 seed,
                 window,
                 matters,
+                posterior,
                 &super::CANCEL,
                 &on_run,
             )
@@ -276,6 +315,7 @@ fn run_items(
                             seed,
                             None,
                             matters,
+                            None,
                             &super::CANCEL,
                             &on_run,
                         )
@@ -374,4 +414,43 @@ fn table(cmp: &Comparison, metric: Metric) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Every scenario of a comparison at every point of `dir`'s posterior, compiled: each point's
+/// values go after that scenario's own overrides, checked as `--set` is; a point may not change a
+/// scenario's actors, steps or moving-average window.
+fn compare_posterior(
+    lib: &Library,
+    dir: &Path,
+    loads: &[(String, Vec<String>)],
+    scs: &[&Scenario],
+) -> Result<crate::compare::Posterior> {
+    let draws = crate::calibrate::draws::Draws::read(dir)?;
+    let points = draws.assignments();
+    let mut compiled = Vec::with_capacity(loads.len());
+    for ((spec, ov), sc) in loads.iter().zip(scs) {
+        let loader = crate::sweep::PointLoader::new(lib, spec, ov.clone())?;
+        let at = loader.load_all(&points).map_err(|e| match e {
+            Error::Invalid(_) | Error::Usage(_) => Error::Usage(format!(
+                "--posterior {}: its parameters ({}) do not apply to scenario `{}`: {e}",
+                dir.display(),
+                draws.keys.join(", "),
+                sc.name
+            )),
+            other => other,
+        })?;
+        if at.iter().any(|s| {
+            s.actors.len() != sc.actors.len()
+                || s.steps != sc.steps
+                || s.params.ma_window != sc.params.ma_window
+        }) {
+            return Err(Error::Usage(format!(
+                "--posterior {}: a point changes scenario `{}`'s actors, steps or ma_window: every run must have the same",
+                dir.display(),
+                sc.name
+            )));
+        }
+        compiled.push(at.iter().map(crate::engine::Compiled::new).collect());
+    }
+    Ok(crate::compare::Posterior { draws, compiled })
 }

@@ -4,7 +4,7 @@
 
 use super::{paired, Item};
 use crate::engine::Compiled;
-use crate::ensemble::{run_range, Aggregate};
+use crate::ensemble::{run_range, run_range_checked, Aggregate, Models};
 use crate::error::{Error, Result};
 use crate::model::{Metric, Scope, Status};
 use crate::scenario::Scenario;
@@ -77,14 +77,23 @@ fn lower_median(counts: &[u64]) -> Option<f64> {
 }
 
 /// Run every scenario as an ensemble of `runs` runs from `seed`, with common random numbers
+/// With `compare --posterior DIR`: the posterior's points and each scenario compiled at every one
+/// of them (`compiled[scenario][point]`).
+pub struct Posterior {
+    pub draws: crate::calibrate::draws::Draws,
+    pub compiled: Vec<Vec<Compiled>>,
+}
+
 /// (run r of each uses `run_rng(seed, r)`): the items for the table and charts, and the paired
 /// differences from the first scenario. Call it inside `pool.install` to choose the threads.
+#[allow(clippy::too_many_arguments)]
 pub fn run_ensembles(
     scenarios: Vec<Scenario>,
     runs: usize,
     seed: u64,
     window: Option<(usize, usize)>,
     matters: paired::Matters,
+    posterior: Option<&Posterior>,
     cancel: &std::sync::atomic::AtomicBool,
     on_run: &(dyn Fn() + Sync),
 ) -> Result<(Vec<Item>, paired::Paired)> {
@@ -94,18 +103,47 @@ pub fn run_ensembles(
     };
     let mut recs = Vec::new();
     let mut items = Vec::new();
-    for sc in &scenarios {
-        recs.push(paired::records(sc, runs, seed, &ctl)?);
-        let c = Compiled::new(sc);
-        let agg = run_range(
-            &c,
-            seed,
-            0..runs as u64,
-            false,
-            cancel,
-            &|k| (0..k).for_each(|_| on_run()),
-            &mut |_, _| {},
-        )
+    for (i, sc) in scenarios.iter().enumerate() {
+        let agg = match posterior {
+            // Run r of every scenario draws the same posterior point (by seed and r).
+            Some(p) => {
+                let pick = |r: u64| p.draws.pick(seed, r);
+                recs.push(paired::records_drawn(
+                    sc,
+                    &p.compiled[i],
+                    &pick,
+                    runs,
+                    seed,
+                    &ctl,
+                )?);
+                run_range_checked(
+                    &Models::Posterior {
+                        draws: &p.draws,
+                        compiled: &p.compiled[i],
+                    },
+                    &[],
+                    seed,
+                    0..runs as u64,
+                    false,
+                    cancel,
+                    &|k| (0..k).for_each(|_| on_run()),
+                    &mut |_, _| {},
+                )
+            }
+            None => {
+                recs.push(paired::records(sc, runs, seed, &ctl)?);
+                let c = Compiled::new(sc);
+                run_range(
+                    &c,
+                    seed,
+                    0..runs as u64,
+                    false,
+                    cancel,
+                    &|k| (0..k).for_each(|_| on_run()),
+                    &mut |_, _| {},
+                )
+            }
+        }
         .map_err(|_| Error::Interrupted)?;
         items.push(Item::from_aggregate(sc.clone(), &agg));
     }

@@ -7,7 +7,7 @@
 mod ensemble;
 pub mod paired;
 
-pub use ensemble::run_ensembles;
+pub use ensemble::{run_ensembles, Posterior};
 pub use paired::Matters;
 
 use crate::chart::{CompareInput, CompareSeries};
@@ -276,6 +276,8 @@ pub struct Comparison {
     pub items: Vec<Item>,
     /// Paired differences from the first item, when every item was run here as an ensemble.
     pub paired: Option<paired::Paired>,
+    /// Lines the report's headline adds after its answer (what a `--posterior` comparison includes).
+    pub notes: Vec<String>,
 }
 
 /// A number as the comparison table prints it: whole numbers bare, others to 3 decimals, `-` if
@@ -302,6 +304,7 @@ impl Comparison {
         Comparison {
             items,
             paired: None,
+            notes: Vec::new(),
         }
     }
 

@@ -25,7 +25,7 @@ use crate::error::Result;
 use crate::model::{CooperationMean, Status};
 use crate::scenario::Scenario;
 use crate::sweep::outcomes::mean_ci;
-use crate::sweep::runner::{evaluate, Control, Extract};
+use crate::sweep::runner::{evaluate, evaluate_drawn, Control, Extract};
 
 /// One run's outcomes.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +99,21 @@ pub fn records(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<V
     };
     let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &ex, ctl)?;
     Ok(v.pop().unwrap_or_default())
+}
+
+/// As [`records`], run r of `sc` using `compiled[pick(r)]` (a posterior's points).
+pub fn records_drawn(
+    sc: &Scenario,
+    compiled: &[Compiled],
+    pick: &(dyn Fn(u64) -> usize + Sync),
+    runs: usize,
+    seed: u64,
+    ctl: &Control,
+) -> Result<Vec<RunRecord>> {
+    let ex = Records {
+        injected: sc.injected_coercive(),
+    };
+    evaluate_drawn(compiled, pick, runs, seed, &ex, ctl)
 }
 
 /// A mean with its 95% interval.

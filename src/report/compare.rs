@@ -31,7 +31,10 @@ pub fn report(cmp: &Comparison, metric: Metric, command: &str) -> Report {
         ..Default::default()
     };
     match &cmp.paired {
-        Some(p) => headline_paired(&mut r, cmp, p),
+        Some(p) => {
+            headline_paired(&mut r, cmp, p);
+            r.headline.extend(cmp.notes.iter().cloned());
+        }
         None => r.headline.push(
             "These items were not all run here as ensembles, so no paired intervals: differences below may be noise. Compare scenario names with --runs 200 or more to tell."
                 .into(),

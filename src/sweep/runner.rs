@@ -109,6 +109,38 @@ pub fn evaluate<E: Extract>(
     Ok(reduced)
 }
 
+/// As [`evaluate`] for one scenario whose run r uses `compiled[pick(r)]` (the points of a
+/// posterior, `compare --posterior`), seeded by `run_rng(seed, r)`: one reduction.
+pub fn evaluate_drawn<E: Extract>(
+    compiled: &[Compiled],
+    pick: &(dyn Fn(u64) -> usize + Sync),
+    runs: usize,
+    seed: u64,
+    ex: &E,
+    ctl: &Control,
+) -> Result<E::Point> {
+    let recs: Option<Vec<E::Run>> = (0..runs)
+        .into_par_iter()
+        .with_min_len(16)
+        .map_init(Workspace::default, |ws, r| {
+            if (ctl.cancel)() {
+                return None;
+            }
+            let c = &compiled[pick(r as u64)];
+            let mut obs = ex.observer(c);
+            let mut rng = run_rng(seed, r as u64);
+            let out = match WideRng::new(&rng) {
+                Some(mut wide) => simulate_in(c, &mut wide, &mut obs, ws),
+                None => simulate_in(c, &mut rng, &mut obs, ws),
+            };
+            (ctl.on_run)();
+            Some(ex.run(c, obs, out))
+        })
+        .collect();
+    let recs = recs.ok_or(Error::Interrupted)?;
+    Ok(ex.point(&recs))
+}
+
 /// Every (point, run) pair of a group as one parallel task, collected in order; None if cancelled.
 fn run_group<E: Extract>(
     compiled: &[Compiled],
