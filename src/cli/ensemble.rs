@@ -312,8 +312,11 @@ pub fn narrate(sc: &Scenario, agg: &Aggregate) -> String {
         );
     }
     for (what, counts) in [
-        ("bought off", &agg.paid),
-        ("conceded", &agg.conceded),
+        ("bought off by a linked side payment", &agg.paid),
+        (
+            "conceded after a failed vote (moved toward consent; may still block)",
+            &agg.conceded,
+        ),
         ("government turned over", &agg.turnover),
     ] {
         let mut list: Vec<(usize, u64)> = counts

@@ -223,14 +223,19 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
                 .collect();
             let _ = writeln!(
                 s,
-                "  {} {:<4} {} ({}): P(turnover) {}, stance {:+}{}",
+                "  {} {:<4} {} ({}): P(turnover) {}, stance {:+}{}{}",
                 sc.step_unit,
                 e.step,
                 id(e.actor),
                 e.what,
                 e.probability,
                 e.stance,
-                views.concat()
+                views.concat(),
+                if e.news != 0.0 {
+                    format!("; news (visibility {})", e.news)
+                } else {
+                    String::new()
+                }
             );
             if !e.source.is_empty() {
                 let _ = writeln!(s, "           source: {}", e.source);

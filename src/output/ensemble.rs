@@ -148,13 +148,15 @@ fn step_dist(h: &[u64]) -> StepDist {
         }
         None
     };
-    let mean = (n > 0).then(|| {
-        h.iter()
-            .enumerate()
-            .map(|(t, &c)| t as f64 * c as f64)
-            .sum::<f64>()
-            / n as f64
-    });
+    let mean = (n > 0)
+        .then(|| {
+            h.iter()
+                .enumerate()
+                .map(|(t, &c)| t as f64 * c as f64)
+                .sum::<f64>()
+                / n as f64
+        })
+        .map(r6);
     StepDist {
         runs: n,
         mean,

@@ -211,6 +211,26 @@ fn timeline(sc: &Scenario, rec: &Recording, out: &Outcome) -> Section {
             format!("{}'s government turns over", sc.actors[a.ix()].name),
         ));
     }
+    // Shocks waiting for a status, at the step they fell due in this run (if they did).
+    for sh in sc.shocks.iter().filter(|s| s.when.is_some()) {
+        let reached = match sh.when {
+            Some(crate::model::Status::Approved) => out.approved_step,
+            Some(crate::model::Status::Opened) => out.opened_step,
+            Some(crate::model::Status::Shelved) => out.shelved_step,
+            Some(crate::model::Status::Postponed) => {
+                out.votes.iter().find(|v| !v.approved).map(|v| v.step)
+            }
+            _ => None,
+        };
+        if let Some(at) = reached.map(|t| t + sh.step).filter(|&t| t <= sc.steps) {
+            items.push((
+                at,
+                2,
+                format!("shock ({})", sh.timing()),
+                super::scenario::shock_text(sc, sh),
+            ));
+        }
+    }
     for sh in &sc.shocks {
         if sh.when.is_none() && sh.step <= sc.steps {
             items.push((
