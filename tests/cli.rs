@@ -329,14 +329,16 @@ fn compare_runs_an_ensemble_and_says_which_differences_are_real() {
     assert!(diffs.starts_with(
         "outcome,scenario,mean,lo95,hi95,diff,diff_lo95,diff_hi95,smallest_that_matters,verdict\n"
     ));
+    // A proportion's interval is Wilson's: for 60 of 60, [n/(n + z²), 1] = [60/63.8415, 1] =
+    // [0.939828, 1]; for 0 of 60, [0, z²/(n + z²)] = [0, 0.0601719] (z = 1.95996).
     assert!(
-        diffs.contains("\np_opened,baseline,1,1,1,,,,,\n"),
+        diffs.contains("\np_opened,baseline,1,0.939828,1,,,,,\n"),
         "{diffs}"
     );
     assert!(diffs.contains("\nstance_france,baseline,,,,,,,,\n"));
     // France blocks every vote: P(open) falls by one whole probability, materially.
     assert!(
-        diffs.contains("\np_opened,ally_holds,0,0,0,-1,-1,-1,0.01,differs materially\n"),
+        diffs.contains("\np_opened,ally_holds,0,0,0.0601719,-1,-1,-1,0.01,differs materially\n"),
         "{diffs}"
     );
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();

@@ -545,9 +545,26 @@ fn row(
         .zip(recs)
         .map(|(sc, rs)| rs.iter().map(|r| pick(sc, r)).collect())
         .collect();
+    // A series of 0s and 1s is a proportion: its interval is Wilson's (inside [0, 1], as `run`
+    // reports it), and a paired difference of two stays inside [−1, 1].
+    let binary = |xs: &[f64]| xs.iter().all(|&x| x == 0.0 || x == 1.0);
     let values: Vec<Option<Estimate>> = series
         .iter()
-        .map(|s| s.as_deref().map(Estimate::of))
+        .map(|s| {
+            s.as_deref().map(|xs| {
+                if binary(xs) && !xs.is_empty() {
+                    let k = xs.iter().filter(|&&x| x == 1.0).count() as u64;
+                    let w = crate::ensemble::stats::wilson(k, xs.len() as u64);
+                    Estimate {
+                        mean: w.estimate,
+                        lo: w.lo,
+                        hi: w.hi,
+                    }
+                } else {
+                    Estimate::of(xs)
+                }
+            })
+        })
         .collect();
     let diffs = series
         .iter()
@@ -556,7 +573,12 @@ fn row(
             (0, _, _) | (_, None, _) | (_, _, None) => None,
             (_, Some(a), Some(b)) => {
                 let d: Vec<f64> = b.iter().zip(a).map(|(x, y)| x - y).collect();
-                Some(Estimate::of(&d))
+                let mut e = Estimate::of(&d);
+                if binary(a) && binary(b) {
+                    e.lo = e.lo.max(-1.0);
+                    e.hi = e.hi.min(1.0);
+                }
+                Some(e)
             }
         })
         .collect();
