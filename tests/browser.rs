@@ -42,25 +42,31 @@ fn make(cwd: &Path, args: &[&str]) {
         .success();
 }
 
+/// Headless Chromium in a 1,200 px window with the fresh profile `profile`, without the
+/// background connections a closed network refuses.
+fn headless(profile: &Path) -> Command {
+    let mut c = Command::new(chromium());
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--window-size=1200,3000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
 /// Load `html` in headless Chromium, screenshot it to `png`, and return Chromium's log.
 fn load(html: &Path, png: &Path) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=1",
-            "--window-size=1200,3000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let mut child = headless(profile.path())
+        .args(["--enable-logging=stderr", "--v=1"])
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()))
         .stdout(Stdio::piped())
@@ -104,21 +110,8 @@ fn widths(html: &Path) -> (u32, u32) {
     );
     std::fs::write(&probe, text).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1200,3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = headless(profile.path())
+        .arg("--dump-dom")
         .arg(format!("file://{}", probe.display()))
         .stderr(Stdio::null())
         .output()

@@ -416,9 +416,8 @@ fn table(cmp: &Comparison, metric: Metric) -> String {
     s
 }
 
-/// Every scenario of a comparison at every point of `dir`'s posterior, compiled: each point's
-/// values go after that scenario's own overrides, checked as `--set` is; a point may not change a
-/// scenario's actors, steps or moving-average window.
+/// Every scenario of a comparison at every point of `dir`'s posterior, compiled
+/// ([`super::ensemble::compile_points`]).
 fn compare_posterior(
     lib: &Library,
     dir: &Path,
@@ -427,30 +426,10 @@ fn compare_posterior(
 ) -> Result<crate::compare::Posterior> {
     let draws = crate::calibrate::draws::Draws::read(dir)?;
     let points = draws.assignments();
-    let mut compiled = Vec::with_capacity(loads.len());
-    for ((spec, ov), sc) in loads.iter().zip(scs) {
-        let loader = crate::sweep::PointLoader::new(lib, spec, ov.clone())?;
-        let at = loader.load_all(&points).map_err(|e| match e {
-            Error::Invalid(_) | Error::Usage(_) => Error::Usage(format!(
-                "--posterior {}: its parameters ({}) do not apply to scenario `{}`: {e}",
-                dir.display(),
-                draws.keys.join(", "),
-                sc.name
-            )),
-            other => other,
-        })?;
-        if at.iter().any(|s| {
-            s.actors.len() != sc.actors.len()
-                || s.steps != sc.steps
-                || s.params.ma_window != sc.params.ma_window
-        }) {
-            return Err(Error::Usage(format!(
-                "--posterior {}: a point changes scenario `{}`'s actors, steps or ma_window: every run must have the same",
-                dir.display(),
-                sc.name
-            )));
-        }
-        compiled.push(at.iter().map(crate::engine::Compiled::new).collect());
-    }
+    let compiled = loads
+        .iter()
+        .zip(scs)
+        .map(|((spec, ov), sc)| super::ensemble::compile_points(lib, spec, ov, sc, &draws, &points))
+        .collect::<Result<Vec<_>>>()?;
     Ok(crate::compare::Posterior { draws, compiled })
 }

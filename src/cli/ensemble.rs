@@ -464,3 +464,41 @@ fn posterior_json(
         at_medians: sh(med),
     })
 }
+
+/// Scenario `sc` (loaded from `spec` with the overrides `fixed`) at each of `points` (a
+/// posterior's), compiled: each point's values go after `fixed`, checked as `--set` is, and may not
+/// change the scenario's actors, steps or moving-average window (every run of an ensemble has the
+/// same).
+pub(crate) fn compile_points(
+    lib: &crate::scenario::Library,
+    spec: &str,
+    fixed: &[String],
+    sc: &Scenario,
+    draws: &Draws,
+    points: &[crate::sweep::Assignment],
+) -> Result<Vec<Compiled>> {
+    let dir = draws.file.parent().unwrap_or(std::path::Path::new("."));
+    let loader = crate::sweep::PointLoader::new(lib, spec, fixed.to_vec())?;
+    let at = loader.load_all(points).map_err(|e| match e {
+        Error::Invalid(_) | Error::Usage(_) => Error::Usage(format!(
+            "--posterior {}: its parameters ({}) do not apply to scenario `{}`: {e}",
+            dir.display(),
+            draws.keys.join(", "),
+            sc.name
+        )),
+        other => other,
+    })?;
+    if at.iter().any(|s| {
+        s.actors.len() != sc.actors.len()
+            || s.steps != sc.steps
+            || s.params.ma_window != sc.params.ma_window
+    }) {
+        return Err(Error::Usage(format!(
+            "--posterior {}: a point changes scenario `{}`'s actors, steps or ma_window ({}): every run of an ensemble must have the same",
+            dir.display(),
+            sc.name,
+            draws.keys.join(", ")
+        )));
+    }
+    Ok(at.iter().map(Compiled::new).collect())
+}

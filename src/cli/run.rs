@@ -151,41 +151,21 @@ fn posterior_run(
     sc: &Scenario,
     dir: &std::path::Path,
 ) -> Result<PosteriorRun> {
-    use crate::error::Error;
     let draws = crate::calibrate::draws::Draws::read(dir)?;
-    let loader = crate::sweep::PointLoader::new(lib, name, fixed.to_vec())?;
-    let at = |e: Error| match e {
-        Error::Invalid(_) | Error::Usage(_) => Error::Usage(format!(
-            "--posterior {}: its parameters ({}) do not apply to scenario `{}`: {e}",
-            dir.display(),
-            draws.keys.join(", "),
-            sc.name
-        )),
-        other => other,
-    };
-    let scenarios = loader.load_all(&draws.assignments()).map_err(at)?;
-    let median: Vec<(String, f64)> = draws
-        .keys
-        .iter()
-        .cloned()
-        .zip(draws.medians.iter().copied())
-        .collect();
-    let median = loader.load(&median).map_err(at)?;
-    for s in scenarios.iter().chain(std::iter::once(&median)) {
-        if s.actors.len() != sc.actors.len()
-            || s.steps != sc.steps
-            || s.params.ma_window != sc.params.ma_window
-        {
-            return Err(Error::Usage(format!(
-                "--posterior {}: a point changes the scenario's actors, steps or ma_window ({}): every run of an ensemble must have the same",
-                dir.display(),
-                draws.keys.join(", ")
-            )));
-        }
-    }
+    let mut points = draws.assignments();
+    points.push(
+        draws
+            .keys
+            .iter()
+            .cloned()
+            .zip(draws.medians.iter().copied())
+            .collect(),
+    );
+    let mut compiled = super::ensemble::compile_points(lib, name, fixed, sc, &draws, &points)?;
+    let median = compiled.pop().expect("the medians were appended");
     Ok(PosteriorRun {
-        compiled: scenarios.iter().map(Compiled::new).collect(),
-        median: Compiled::new(&median),
+        compiled,
+        median,
         draws,
     })
 }
@@ -254,6 +234,12 @@ pub fn narrate(sc: &Scenario, rec: &Recording, out: &Outcome) -> String {
 /// The office's fate in one line.
 fn office_line(sc: &Scenario, out: &Outcome) -> String {
     let unit = &sc.step_unit;
+    let blockers = out
+        .blockers
+        .iter()
+        .map(|&x| sc.actors[x.ix()].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     match (out.approved_step, out.opened_step) {
         (_, Some(o)) => format!(
             "office OPENED in {unit} {o} (approved in {unit} {})",
@@ -263,19 +249,14 @@ fn office_line(sc: &Scenario, out: &Outcome) -> String {
         ),
         (Some(ap), None) => format!("office APPROVED in {unit} {ap}, not yet open at the end"),
         (None, None) if out.shelved_step.is_some() => {
-            let b: Vec<&str> = out
-                .blockers
-                .iter()
-                .map(|&x| sc.actors[x.ix()].id.as_str())
-                .collect();
             format!(
                 "office SHELVED in {unit} {} after {} vote(s){}{}",
                 out.shelved_step.unwrap_or(0),
                 out.votes.len(),
-                if b.is_empty() {
+                if blockers.is_empty() {
                     String::new()
                 } else {
-                    format!("; blocked by {}", b.join(", "))
+                    format!("; blocked by {blockers}")
                 },
                 match (&sc.issue.substitute, out.substitute_step) {
                     (Some(name), Some(_)) => format!("; {name} adopted instead"),
@@ -284,17 +265,9 @@ fn office_line(sc: &Scenario, out: &Outcome) -> String {
             )
         }
         _ if out.votes.is_empty() => "office still PROPOSED: no vote took place".to_string(),
-        _ => {
-            let b: Vec<&str> = out
-                .blockers
-                .iter()
-                .map(|&x| sc.actors[x.ix()].id.as_str())
-                .collect();
-            format!(
-                "office POSTPONED after {} vote(s); blocked by {}",
-                out.votes.len(),
-                b.join(", ")
-            )
-        }
+        _ => format!(
+            "office POSTPONED after {} vote(s); blocked by {blockers}",
+            out.votes.len()
+        ),
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{paired, Item};
 use crate::engine::Compiled;
-use crate::ensemble::{run_range, run_range_checked, Aggregate, Models};
+use crate::ensemble::{run_range_checked, Aggregate, Models};
 use crate::error::{Error, Result};
 use crate::model::{Metric, Scope, Status};
 use crate::scenario::Scenario;
@@ -104,8 +104,9 @@ pub fn run_ensembles(
     let mut recs = Vec::new();
     let mut items = Vec::new();
     for (i, sc) in scenarios.iter().enumerate() {
-        let agg = match posterior {
-            // Run r of every scenario draws the same posterior point (by seed and r).
+        // Run r of every scenario draws the same posterior point (by seed and r), if any.
+        let single;
+        let models = match posterior {
             Some(p) => {
                 let pick = |r: u64| p.draws.pick(seed, r);
                 recs.push(paired::records_drawn(
@@ -116,34 +117,27 @@ pub fn run_ensembles(
                     seed,
                     &ctl,
                 )?);
-                run_range_checked(
-                    &Models::Posterior {
-                        draws: &p.draws,
-                        compiled: &p.compiled[i],
-                    },
-                    &[],
-                    seed,
-                    0..runs as u64,
-                    false,
-                    cancel,
-                    &|k| (0..k).for_each(|_| on_run()),
-                    &mut |_, _| {},
-                )
+                Models::Posterior {
+                    draws: &p.draws,
+                    compiled: &p.compiled[i],
+                }
             }
             None => {
                 recs.push(paired::records(sc, runs, seed, &ctl)?);
-                let c = Compiled::new(sc);
-                run_range(
-                    &c,
-                    seed,
-                    0..runs as u64,
-                    false,
-                    cancel,
-                    &|k| (0..k).for_each(|_| on_run()),
-                    &mut |_, _| {},
-                )
+                single = Compiled::new(sc);
+                Models::One(&single)
             }
-        }
+        };
+        let agg = run_range_checked(
+            &models,
+            &[],
+            seed,
+            0..runs as u64,
+            false,
+            cancel,
+            &|k| (0..k).for_each(|_| on_run()),
+            &mut |_, _| {},
+        )
         .map_err(|_| Error::Interrupted)?;
         items.push(Item::from_aggregate(sc.clone(), &agg));
     }

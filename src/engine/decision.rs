@@ -217,14 +217,7 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
     };
     // 1. Concessions: one BdM round on the stance scale (range 2) among the members.
     if pr.concession > 0.0 {
-        let players: Vec<Player> = members
-            .iter()
-            .map(|&m| Player {
-                x: st.s[m],
-                c: c.cap[m],
-                s: c.sal[m],
-            })
-            .collect();
+        let players = players(c, st);
         let mut round = Round::new(&players, 2.0);
         round.risk_exponents();
         let supporters: Vec<usize> = (0..members.len())
@@ -364,14 +357,7 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
         let failed = st.votes.iter().filter(|v| !v.approved).count() as f64;
         let p = c.proposer;
         let worth = c.sal[p] * (st.s[p] - theta).max(0.0) * st.scope;
-        let players: Vec<Player> = members
-            .iter()
-            .map(|&m| Player {
-                x: st.s[m],
-                c: c.cap[m],
-                s: c.sal[m],
-            })
-            .collect();
+        let players = players(c, st);
         let furthest = holdouts
             .iter()
             .map(|&b| st.s[b])
@@ -381,6 +367,18 @@ fn bargain<O: Observer>(c: &Compiled, st: &mut State, t: usize, obs: &mut O) {
             shelve(c, st, t);
         }
     }
+}
+
+/// The members as players of a BdM round: position = stance, capability, salience.
+fn players(c: &Compiled, st: &State) -> Vec<Player> {
+    c.members
+        .iter()
+        .map(|&m| Player {
+            x: st.s[m],
+            c: c.cap[m],
+            s: c.sal[m],
+        })
+        .collect()
 }
 
 /// Shelve the proposal at step t (news as a decision), and adopt the substitute if the issue

@@ -123,18 +123,7 @@ pub fn evaluate_drawn<E: Extract>(
         .into_par_iter()
         .with_min_len(16)
         .map_init(Workspace::default, |ws, r| {
-            if (ctl.cancel)() {
-                return None;
-            }
-            let c = &compiled[pick(r as u64)];
-            let mut obs = ex.observer(c);
-            let mut rng = run_rng(seed, r as u64);
-            let out = match WideRng::new(&rng) {
-                Some(mut wide) => simulate_in(c, &mut wide, &mut obs, ws),
-                None => simulate_in(c, &mut rng, &mut obs, ws),
-            };
-            (ctl.on_run)();
-            Some(ex.run(c, obs, out))
+            one_run(&compiled[pick(r as u64)], r as u64, seed, ex, ctl, ws)
         })
         .collect();
     let recs = recs.ok_or(Error::Interrupted)?;
@@ -153,22 +142,32 @@ fn run_group<E: Extract>(
         .into_par_iter()
         .with_min_len(16)
         .map_init(Workspace::default, |ws, k| {
-            let (p, r) = (k / runs, k % runs);
-            if (ctl.cancel)() {
-                return None;
-            }
-            let c = &compiled[p];
-            let mut obs = ex.observer(c);
-            let mut rng = run_rng(seed, r as u64);
-            // The same stream, sixteen blocks a refill where the CPU has AVX-512.
-            let out = match WideRng::new(&rng) {
-                Some(mut wide) => simulate_in(c, &mut wide, &mut obs, ws),
-                None => simulate_in(c, &mut rng, &mut obs, ws),
-            };
-            (ctl.on_run)();
-            Some(ex.run(c, obs, out))
+            one_run(&compiled[k / runs], (k % runs) as u64, seed, ex, ctl, ws)
         })
         .collect()
+}
+
+/// Run r of `c`, seeded by `run_rng(seed, r)`, reduced by `ex`; None if cancelled.
+fn one_run<E: Extract>(
+    c: &Compiled,
+    r: u64,
+    seed: u64,
+    ex: &E,
+    ctl: &Control,
+    ws: &mut Workspace,
+) -> Option<E::Run> {
+    if (ctl.cancel)() {
+        return None;
+    }
+    let mut obs = ex.observer(c);
+    let mut rng = run_rng(seed, r);
+    // The same stream, sixteen blocks a refill where the CPU has AVX-512.
+    let out = match WideRng::new(&rng) {
+        Some(mut wide) => simulate_in(c, &mut wide, &mut obs, ws),
+        None => simulate_in(c, &mut rng, &mut obs, ws),
+    };
+    (ctl.on_run)();
+    Some(ex.run(c, obs, out))
 }
 
 #[cfg(test)]
