@@ -193,6 +193,27 @@ fn posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir: &P
             "{f} differs between 1 and 2 threads with --posterior"
         );
     }
+    // Each run starts from its own point's initial state, so step 0 is a distribution like the
+    // later steps (0.6.0 kept the first run's state, whichever thread ran it first): a's stance
+    // is drawn over [−1, 1] by the calibration, b's is not calibrated and stays 0.2 exactly.
+    let csv = std::fs::read_to_string(dir.join("p1/ensemble.csv")).unwrap();
+    let row = |who: &str| -> Vec<f64> {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("0,{who},stance,")))
+            .unwrap();
+        line.split(',')
+            .skip(3)
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    let a = row("a");
+    assert!(
+        a[1] > 0.05 && a[2] < a[6] && a[2] >= -1.0 && a[6] <= 1.0,
+        "{a:?}"
+    );
+    assert!(a[2] <= a[0] && a[0] <= a[6], "{a:?}");
+    assert_eq!(row("b"), vec![0.2, 0.0, 0.2, 0.2, 0.2, 0.2, 0.2]);
     let man: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("p1/manifest.json")).unwrap()).unwrap();
     assert!(man["posterior"]["hash"]

@@ -66,7 +66,11 @@ impl Aggregate {
             (
                 "step0",
                 self.step0.len(),
-                if runs > 0 { self.slots() } else { 0 },
+                if runs > 0 && !self.varied_start() {
+                    self.slots()
+                } else {
+                    0
+                },
             ),
             (
                 "coercive_per_run",
@@ -127,6 +131,22 @@ impl Aggregate {
             cells
                 .check(steps * width(m, n), runs)
                 .map_err(|e| format!("{}: {e}", m.name()))?;
+        }
+        if self.varied_start() {
+            if self.start.len() != Metric::ALL.len() {
+                return Err("step 0 has cells for the wrong number of metrics".into());
+            }
+            for (&m, cells) in Metric::ALL.iter().zip(&self.start) {
+                if cells.keys() != keys_of(m, n, ma_window) {
+                    return Err(format!(
+                        "{} at step 0: histogram of the wrong kind",
+                        m.name()
+                    ));
+                }
+                cells
+                    .check(width(m, n), runs)
+                    .map_err(|e| format!("{} at step 0: {e}", m.name()))?;
+            }
         }
         Ok(())
     }

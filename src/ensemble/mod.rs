@@ -42,6 +42,12 @@ pub struct Aggregate {
     pub runs: u64,
     /// Values of step 0 (the same in every run), by slot, as f64 bits; empty before the first run.
     step0: Vec<u64>,
+    /// Step 0's cells, one per metric, when runs start from different states (`run --posterior`:
+    /// each run's parameters are a posterior point, so its initial stances and postures differ);
+    /// empty when every run starts alone from the scenario's state, kept in `step0`, which then
+    /// stays empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    start: Vec<Cells>,
     /// Per metric (in [`Metric::ALL`] order), its cells for steps 1..=steps.
     metrics: Vec<Cells>,
     /// Runs with status ≥ approved / = opened at each step.
@@ -121,6 +127,7 @@ impl Aggregate {
             ma_window,
             runs: 0,
             step0: Vec::new(),
+            start: Vec::new(),
             metrics: Metric::ALL
                 .iter()
                 .map(|&m| Cells::new(keys_of(m, n, ma_window), steps * width(m, n)))
@@ -150,6 +157,21 @@ impl Aggregate {
         }
     }
 
+    /// An aggregate of runs that need not start from the same state: step 0 is counted in cells,
+    /// as the later steps are.
+    pub fn with_varied_start(mut self) -> Aggregate {
+        self.start = Metric::ALL
+            .iter()
+            .map(|&m| Cells::new(keys_of(m, self.n, self.ma_window), width(m, self.n)))
+            .collect();
+        self
+    }
+
+    /// Whether runs may start from different states ([`Aggregate::with_varied_start`]).
+    pub fn varied_start(&self) -> bool {
+        !self.start.is_empty()
+    }
+
     fn slots_for(n: usize) -> usize {
         n * Metric::PER_ACTOR + Metric::REGION
     }
@@ -170,6 +192,19 @@ impl Aggregate {
 
     /// Statistics of `metric` at step t, for actor i (ignored for a region-wide metric).
     pub fn stats(&self, t: usize, metric: Metric, i: usize) -> CellStats {
+        if t == 0 && self.varied_start() {
+            let cells = &self.start[metric as usize];
+            let cell = if metric.scope() == Scope::Actor { i } else { 0 };
+            let div = self.divisor(metric, 0);
+            let s = cells.summary(cell, div);
+            return CellStats {
+                mean: s.mean,
+                sd: s.sd,
+                q: cells.quantiles(cell, QUANTILES, div),
+                min: s.min,
+                max: s.max,
+            };
+        }
         if t == 0 {
             let x = self
                 .step0
@@ -232,6 +267,9 @@ impl Aggregate {
         self.runs += o.runs;
         if self.step0.is_empty() {
             self.step0.clone_from(&o.step0);
+        }
+        for (a, b) in self.start.iter_mut().zip(&o.start) {
+            a.merge(b);
         }
         for (a, b) in self.metrics.iter_mut().zip(&o.metrics) {
             a.merge(b);
@@ -383,7 +421,18 @@ impl Observer for RunObserver<'_> {
     fn step(&mut self, v: &StepView) {
         let agg = &mut *self.agg;
         let t = v.step;
-        if t == 0 {
+        if t == 0 && agg.varied_start() {
+            // Initial states that differ by run: counted as the later steps are.
+            let n = agg.n;
+            for &m in Metric::ALL {
+                let div = agg.divisor(m, 0) as f64;
+                let cells = &mut agg.start[m as usize];
+                match m.read(v) {
+                    Reading::Actors(xs) => cells.add_runs(&xs[..n], n, 1, 0..n),
+                    Reading::Region(x) => cells.add_runs(&[x * div], 1, 1, 0..1),
+                }
+            }
+        } else if t == 0 {
             // The initial state: the same in every run, kept once.
             if agg.step0.is_empty() {
                 agg.step0 = vec![0; agg.slots()];
@@ -581,6 +630,16 @@ impl Models<'_> {
         }
     }
 
+    /// An empty aggregate for their runs: posterior points start from different states.
+    pub fn aggregate(&self) -> Aggregate {
+        let c = self.any();
+        let agg = Aggregate::new(c.n, c.steps, c.ma_window());
+        match self {
+            Models::One(_) => agg,
+            Models::Posterior { .. } => agg.with_varied_start(),
+        }
+    }
+
     /// Any of them (they share actors, steps and the moving average's window).
     fn any(&self) -> &Compiled {
         match self {
@@ -634,7 +693,6 @@ pub fn run_range_checked(
     // range goes in chunks so that only one chunk's events are held before they are written in
     // run order.
     let chunk = if all_events { 4096 } else { u64::MAX };
-    let c = models.any();
     let mut total: Option<Aggregate> = None;
     let mut start = range.start;
     while start < range.end {
@@ -643,7 +701,7 @@ pub fn run_range_checked(
         let threads = rayon::current_num_threads() as u64;
         let claim = ((end - start) / (64 * threads)).clamp(1, CLAIM);
         let parts = rayon::broadcast(|_| {
-            let mut agg = Aggregate::new(c.n, c.steps, c.ma_window());
+            let mut agg = models.aggregate();
             let mut pending = Pending::new(&agg);
             let mut ws = Workspace::default();
             let mut evs = Vec::new();
@@ -692,6 +750,7 @@ pub fn run_range_checked(
             pending.flush(&mut agg);
             drop(pending);
             agg.metrics.iter_mut().for_each(Cells::shrink);
+            agg.start.iter_mut().for_each(Cells::shrink);
             (agg, evs)
         });
         if cancel.load(Ordering::Relaxed) {
@@ -712,5 +771,5 @@ pub fn run_range_checked(
         }
         start = end;
     }
-    Ok(total.unwrap_or_else(|| Aggregate::new(c.n, c.steps, c.ma_window())))
+    Ok(total.unwrap_or_else(|| models.aggregate()))
 }
