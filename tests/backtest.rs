@@ -545,3 +545,83 @@ fn outcomes_written_differently_in_the_files_change_no_forecast_byte() {
         );
     }
 }
+
+/// `backtest --posterior DIR` (issue 27): a posterior of one point is that point's forecast, its
+/// runs seeded by (seed + 1, r) as the allocation says, so it equals the plain backtest of the
+/// case written at that point with seed 2; the medians' score beside it is the plain backtest's
+/// with seed 1. The same bytes on 1 and 2 threads; a posterior over an actor's key is refused.
+#[test]
+fn a_posterior_backtest_is_the_mixture_of_its_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let noisy = case("false")
+        .replace("name = \"fixed\"", "name = \"noisy\"")
+        .replace("stubbornness = 1.0", "stubbornness = 0.3");
+    // The case as shipped (noise 0.05) and the case at the posterior's point (noise 0.2).
+    write_case(
+        &tmp.path().join("cases"),
+        "noisy",
+        &noisy.replace("noise = 0.0", "noise = 0.05"),
+    );
+    write_case(
+        &tmp.path().join("at_point"),
+        "noisy",
+        &noisy.replace("noise = 0.0", "noise = 0.2"),
+    );
+    let post = tmp.path().join("post");
+    std::fs::create_dir_all(&post).unwrap();
+    std::fs::write(
+        post.join("posterior.csv"),
+        "round,point,model.noise,runs,held_all,likelihood,weight\n0,0,0.5,4,0,0,0\n1,0,0.2,4,1,0.25,1\n",
+    )
+    .unwrap();
+    let bt = |cases: &str, extra: &[&str], out: &str| {
+        diplosim()
+            .args(["backtest", "--cases"])
+            .arg(tmp.path().join(cases))
+            .args(["--runs", "60", "--no-charts", "--quiet"])
+            .args(extra)
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .assert()
+    };
+    let p = post.to_str().unwrap();
+    bt("cases", &["--posterior", p, "--threads", "1"], "p1").success();
+    bt("cases", &["--posterior", p, "--threads", "2"], "p2").success();
+    bt("at_point", &["--seed", "2"], "s2").success();
+    bt("at_point", &["--seed", "1"], "s1").success();
+    let read = |d: &str, f: &str| std::fs::read(tmp.path().join(d).join(f)).unwrap();
+    for f in ["backtest.csv", "summary.json"] {
+        assert_eq!(read("p1", f), read("p2", f), "{f}");
+    }
+    assert_eq!(
+        forecast_columns(&tmp.path().join("p1/backtest.csv")),
+        forecast_columns(&tmp.path().join("s2/backtest.csv"))
+    );
+    let json = |d: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(d, "summary.json")).unwrap()
+    };
+    let (p1, s1) = (json("p1"), json("s1"));
+    assert_eq!(p1["posterior"]["round"], 1, "the last round with weight");
+    assert_eq!(p1["posterior"]["medians"][0]["median"], 0.2);
+    assert_eq!(
+        p1["posterior"]["at_medians"]["mean_score"],
+        s1["mean_score"]
+    );
+    assert_ne!(p1["mean_score"], s1["mean_score"], "seeds 2 and 1 differ");
+    let man: serde_json::Value = serde_json::from_slice(&read("p1", "manifest.json")).unwrap();
+    assert!(man["command"].as_str().unwrap().contains("--posterior"));
+    assert!(man["posterior"]["hash"]
+        .as_str()
+        .unwrap()
+        .starts_with("fnv1a64:"));
+    // A posterior over an actor's key does not apply across cases: exit 2, nothing written.
+    std::fs::write(
+        post.join("posterior.csv"),
+        "round,point,actor.a.stance,runs,held_all,likelihood,weight\n0,0,0.2,4,1,0.25,1\n",
+    )
+    .unwrap();
+    bt("cases", &["--posterior", p], "bad")
+        .code(2)
+        .stderr(predicates::str::contains("actor.a.stance"));
+    assert!(!tmp.path().join("bad").exists());
+}

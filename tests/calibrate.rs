@@ -257,7 +257,12 @@ fn posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir: &P
             .assert()
             .success();
     }
-    for f in ["differences.csv", "comparison.csv", "report.html"] {
+    for f in [
+        "differences.csv",
+        "differences_at_medians.csv",
+        "comparison.csv",
+        "report.html",
+    ] {
         let a = std::fs::read(dir.join("c1").join(f)).unwrap();
         let b = std::fs::read(dir.join("c2").join(f)).unwrap();
         assert!(
@@ -271,8 +276,20 @@ fn posterior_forecasts_are_deterministic_and_reproduce_from_the_manifest(dir: &P
         diffs.contains("within noise") && !diffs.contains("differs"),
         "{diffs}"
     );
+    let at = std::fs::read_to_string(dir.join("c1/differences_at_medians.csv")).unwrap();
+    assert!(
+        at.contains("within noise") && !at.contains("differs"),
+        "{at}"
+    );
     let html = std::fs::read_to_string(dir.join("c1/report.html")).unwrap();
     assert!(html.contains("Parameter uncertainty included"));
+    // Beside it, the same runs at the posterior medians: against itself, 0 materially either way.
+    assert!(
+        html.contains("At the posterior medians alone")
+            && html.contains("0 outcomes differ materially against 0")
+            && html.contains("Parameter uncertainty changes no verdict"),
+        "the medians' comparison is in the headline"
+    );
     // A single run, and a folder without a posterior, are refused with exit 2.
     diplosim()
         .args(["run", tiny.to_str().unwrap(), "--posterior"])

@@ -117,6 +117,7 @@ pub fn manifest_json(
     cases_hash: &[(String, String)],
     command: &str,
     threads: usize,
+    posterior: Option<&super::posterior::Beside>,
 ) -> Result<String> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -137,6 +138,14 @@ pub fn manifest_json(
         "threads": threads,
         "created": crate::output::rfc3339(secs),
     });
+    let mut v = v;
+    if let Some(b) = posterior {
+        v["posterior"] = json!({
+            "file": b.draws.file.display().to_string(),
+            "hash": b.draws.hash,
+            "keys": b.draws.keys,
+        });
+    }
     serde_json::to_string_pretty(&v)
         .map(|s| s + "\n")
         .map_err(|e| Error::Run(format!("cannot write manifest.json: {e}")))
@@ -147,6 +156,7 @@ pub fn summary_json(
     b: &Board,
     cases_hash: &[(String, String)],
     loo: Option<&super::loo::Loo>,
+    posterior: Option<&super::posterior::Beside>,
 ) -> Result<String> {
     let cases: Vec<Value> = b
         .cases
@@ -213,8 +223,28 @@ pub fn summary_json(
             "folds": folds,
         })
     });
+    let posterior = posterior.map_or(Value::Null, |b| {
+        let d = &b.draws;
+        json!({
+            "file": d.file.display().to_string(),
+            "hash": d.hash,
+            "round": d.round,
+            "weighted_points": d.weighted_points,
+            "effective_sample_size": round_sig(d.ess, 6),
+            "points": d.points.len(),
+            "medians": d.keys.iter().zip(&d.medians).map(|(k, m)| json!({"key": k, "median": round_sig(*m, 6)})).collect::<Vec<_>>(),
+            "runs": "each case's runs split among the points by weight (systematic allocation); the runs of point j seeded by (seed + j + 1, r)",
+            "at_medians": {
+                "mean_score": scores(&b.medians.mean),
+                "mean_log_score": scores(&b.medians.log),
+                "skill": skills(&b.medians.skill),
+                "cases": b.medians.cases.iter().map(|c| json!({"case": c.name, "mean_score": scores(&c.mean)})).collect::<Vec<_>>(),
+            },
+        })
+    });
     let v = json!({
         "leave_one_out": loo,
+        "posterior": posterior,
         "version": env!("CARGO_PKG_VERSION"),
         "seed": b.seed,
         "runs_per_case": b.runs,

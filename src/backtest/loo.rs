@@ -103,6 +103,36 @@ pub fn allocate(w: &[f64], runs: usize) -> Vec<usize> {
     out
 }
 
+/// Runs (of `runs` split among `points` by the weights `w`, [`allocate`]) in which each of case
+/// `sc`'s question checks held, in [`Question::checks`] order; `loader` loads the case at a point,
+/// and the runs given to point j are seeded by (seed + j + 1, r).
+pub fn held_mixture(
+    loader: &PointLoader,
+    points: &[Assignment],
+    w: &[f64],
+    sc: &Scenario,
+    runs: usize,
+    seed: u64,
+    ctl: &Control,
+) -> Result<Vec<u64>> {
+    let alloc = allocate(w, runs);
+    let checks: Vec<_> = sc.questions.iter().flat_map(Question::checks).collect();
+    let mut held = vec![0u64; checks.len()];
+    for (j, &m) in alloc.iter().enumerate() {
+        if m == 0 {
+            continue;
+        }
+        let at = loader.load(&points[j])?;
+        let seed_j = seed.wrapping_add(j as u64 + 1);
+        for (_, each) in evaluate(std::slice::from_ref(&at), m, seed_j, &AllHold(&checks), ctl)? {
+            for (a, b) in held.iter_mut().zip(each) {
+                *a += b;
+            }
+        }
+    }
+    Ok(held)
+}
+
 /// Forecast every case with the parameters calibrated on the others. `files[i]` is the file
 /// `cases[i]` was loaded from.
 ///
@@ -188,22 +218,7 @@ pub fn forecast_loo(
         } else {
             vec![1.0; points.len()]
         };
-        let alloc = allocate(&mix, runs);
-        let checks: Vec<_> = sc.questions.iter().flat_map(Question::checks).collect();
-        let mut held = vec![0u64; checks.len()];
-        for (j, &m) in alloc.iter().enumerate() {
-            if m == 0 {
-                continue;
-            }
-            let at = loader.load(&points[j])?;
-            let seed_j = s.seed.wrapping_add(j as u64 + 1);
-            for (_, each) in evaluate(std::slice::from_ref(&at), m, seed_j, &AllHold(&checks), ctl)?
-            {
-                for (a, b) in held.iter_mut().zip(each) {
-                    *a += b;
-                }
-            }
-        }
+        let held = held_mixture(loader, &points, &mix, sc, runs, s.seed, ctl)?;
         forecasts.push(forecast_of(sc, &held, runs, s.seed));
         folds.push(Fold {
             case: sc.name.clone(),

@@ -16,6 +16,7 @@
 
 mod files;
 pub mod loo;
+pub mod posterior;
 pub mod score;
 
 pub use files::{backtest_csv, manifest_json, summary_json};

@@ -157,6 +157,15 @@ impl Draws {
             .map(|p| self.keys.iter().cloned().zip(p.iter().copied()).collect())
             .collect()
     }
+
+    /// The posterior medians, as `--set` assignments.
+    pub fn median_assignment(&self) -> Vec<(String, f64)> {
+        self.keys
+            .iter()
+            .cloned()
+            .zip(self.medians.iter().copied())
+            .collect()
+    }
 }
 
 /// At most `max` distinct points carrying `pop`'s weights: all of them when they are few enough,

@@ -47,6 +47,11 @@ pub struct BacktestArgs {
     /// With --loo: runs per point and training case (a point's likelihood is the product over the observations of the share of runs in which each held).
     #[arg(long, default_value_t = 48, requires = "loo")]
     pub point_runs: usize,
+    /// Draw every case's shared [model] parameters from the posterior a `diplosim calibrate`
+    /// folder holds (model.* keys only: the cases have their own actors), runs split among its
+    /// points by weight; the same cases at the posterior medians are scored beside them.
+    #[arg(long, value_name = "DIR", conflicts_with = "loo")]
+    pub posterior: Option<PathBuf>,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -129,6 +134,14 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     }
     // Every flag and the total work are checked, then the destination is locked, before any work.
     let mut work = (cases.len() as u64).saturating_mul(a.runs);
+    let draws = match &a.posterior {
+        Some(d) => {
+            // Twice the runs: with the posterior's uncertainty, and at its medians.
+            work = work.saturating_mul(2);
+            Some(crate::backtest::posterior::read(d)?)
+        }
+        None => None,
+    };
     if a.loo {
         if a.samples < 8 || a.samples > 100_000 || a.point_runs == 0 || a.point_runs > 100_000 {
             return Err(Error::Usage(format!(
@@ -159,7 +172,7 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
     let runs = a.runs as usize;
     let pool = super::ensemble::pool(a.threads)?;
-    let mut total = a.runs * cases.len() as u64;
+    let mut total = a.runs * cases.len() as u64 * if draws.is_some() { 2 } else { 1 };
     if a.loo {
         total += (a.samples
             * a.point_runs
@@ -171,7 +184,19 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
         cancel: &super::cancelled,
         on_run: &on_run,
     };
-    let (forecasts, loo) = if a.loo {
+    let mut beside = None;
+    let (forecasts, loo) = if let Some(d) = draws {
+        let (f, med) = pool.install(|| {
+            crate::backtest::posterior::forecast_posterior(
+                lib, &files, &cases, &d, runs, a.seed, &ctl,
+            )
+        })?;
+        beside = Some(crate::backtest::posterior::Beside {
+            medians: score(&cases, &med, a.seed),
+            draws: d,
+        });
+        (f, None)
+    } else if a.loo {
         let s = LooSettings {
             samples: a.samples,
             point_runs: a.point_runs,
@@ -205,22 +230,34 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     let command = command_line(a);
     stage.write(
         "manifest.json",
-        manifest_json(&board, &hashes, &command, pool.current_num_threads())?,
+        manifest_json(
+            &board,
+            &hashes,
+            &command,
+            pool.current_num_threads(),
+            beside.as_ref(),
+        )?,
     )?;
     stage.write("backtest.csv", backtest_csv(&board)?)?;
-    stage.write("summary.json", summary_json(&board, &hashes, loo.as_ref())?)?;
+    stage.write(
+        "summary.json",
+        summary_json(&board, &hashes, loo.as_ref(), beside.as_ref())?,
+    )?;
     if !a.output.no_charts {
         crate::chart::backtest::render(&stage.tmp, &board)?;
     }
     crate::report::write(
         &stage,
-        &crate::report::backtest::backtest(&cases, &board, loo.as_ref(), &command),
+        &crate::report::backtest::backtest(&cases, &board, loo.as_ref(), beside.as_ref(), &command),
     )?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&board));
         if let Some(l) = &loo {
             print!("{}", narrate_loo(l));
+        }
+        if let Some(b) = &beside {
+            print!("{}", narrate_posterior(b));
         }
         println!("results: {}/", dir.display());
     }
@@ -233,6 +270,10 @@ fn default_dir(a: &BacktestArgs, cases: &[Scenario]) -> PathBuf {
     let mut name = format!("seed-{}-runs-{}", a.seed, a.runs);
     if a.loo {
         name.push_str(&format!("-loo-{}x{}", a.samples, a.point_runs));
+    }
+    if let Some(d) = &a.posterior {
+        let tag = overrides_tag(&[d.display().to_string()]).unwrap_or_default();
+        name.push_str(&format!("-posterior-{tag}"));
     }
     let default_set = a.case.is_empty() && a.cases_dir == Path::new("cases");
     if !default_set {
@@ -258,6 +299,9 @@ fn command_line(a: &BacktestArgs) -> String {
         "--seed".into(),
         a.seed.to_string(),
     ]);
+    if let Some(d) = &a.posterior {
+        words.extend(["--posterior".into(), d.display().to_string()]);
+    }
     if a.loo {
         words.extend([
             "--loo".into(),
@@ -325,6 +369,22 @@ pub fn narrate(b: &Board) -> String {
         );
     }
     t
+}
+
+/// The posterior's forecast beside the one at its medians, as printed.
+pub fn narrate_posterior(b: &crate::backtest::posterior::Beside) -> String {
+    let d = &b.draws;
+    format!(
+        "parameters drawn from the posterior in {} ({} distinct point{} of round {}, effective sample size {:.0}); at the posterior medians alone ({}): mean score {:.3}, skill vs base rate {}\n",
+        d.file.display(),
+        d.points.len(),
+        if d.points.len() == 1 { "" } else { "s" },
+        d.round,
+        d.ess,
+        b.medians_text(),
+        b.medians.mean.model,
+        b.medians.skill[0].text()
+    )
 }
 
 /// Each fold's posterior, as printed.

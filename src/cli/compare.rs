@@ -206,14 +206,17 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     if let Some(p) = &posterior {
         let d = &p.draws;
         cmp.notes.push(format!(
-            "Parameter uncertainty included: run r of every scenario draws the same point of the calibration posterior in {} ({} uncertain parameters: {}; round {}, {} weighted points, effective sample size {:.0}; {} distinct points), so the paired differences carry it.",
+            "Parameter uncertainty included: run r of every scenario draws the same point of the calibration posterior in {} ({} uncertain parameter{}: {}; round {}, {} weighted point{}, effective sample size {:.0}; {} distinct point{}), so the paired differences carry it.",
             d.file.display(),
             d.keys.len(),
+            plural(d.keys.len()),
             d.keys.join(", "),
             d.round,
             d.weighted_points,
+            plural(d.weighted_points),
             d.ess,
-            d.points.len()
+            d.points.len(),
+            plural(d.points.len())
         ));
     }
     stage.write("comparison.csv", cmp.csv()?)?;
@@ -221,6 +224,9 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
         stage.write("differences.csv", p.csv(&names)?)?;
         stage.write("peaks.csv", p.peaks_csv(&names)?)?;
+        if let Some(m) = &cmp.at_medians {
+            stage.write("differences_at_medians.csv", m.csv(&names)?)?;
+        }
     }
     if !a.output.no_charts {
         render_compare(
@@ -281,7 +287,8 @@ fn run_items(
 ) -> Result<Comparison> {
     let all_scenarios = specs.iter().all(|s| s.is_err());
     let pool = super::ensemble::pool(a.threads)?;
-    let total = specs.iter().filter(|s| s.is_err()).count() * a.runs * 2;
+    let scenarios = specs.iter().filter(|s| s.is_err()).count();
+    let total = scenarios * a.runs * if posterior.is_some() { 3 } else { 2 };
     let pb = super::ensemble::progress(total as u64, a.output.quiet);
     let on_run = || pb.inc(1);
     let mut items = Vec::new();
@@ -325,9 +332,24 @@ fn run_items(
             });
         }
     }
+    let at_medians = match posterior {
+        Some(post) => Some(pool.install(|| {
+            crate::compare::paired_at_medians(
+                post,
+                a.runs,
+                seed,
+                window,
+                matters,
+                &super::CANCEL,
+                &on_run,
+            )
+        })?),
+        None => None,
+    };
     pb.finish_and_clear();
     let mut cmp = Comparison::new(items);
     cmp.paired = paired;
+    cmp.at_medians = at_medians;
     Ok(cmp)
 }
 
@@ -431,5 +453,23 @@ fn compare_posterior(
         .zip(scs)
         .map(|((spec, ov), sc)| super::ensemble::compile_points(lib, spec, ov, sc, &draws, &points))
         .collect::<Result<Vec<_>>>()?;
-    Ok(crate::compare::Posterior { draws, compiled })
+    let median = draws.median_assignment();
+    let medians = loads
+        .iter()
+        .map(|(spec, ov)| crate::sweep::PointLoader::new(lib, spec, ov.clone())?.load(&median))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::compare::Posterior {
+        draws,
+        compiled,
+        medians,
+    })
+}
+
+/// "s" unless there is one.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

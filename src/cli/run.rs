@@ -153,14 +153,7 @@ fn posterior_run(
 ) -> Result<PosteriorRun> {
     let draws = crate::calibrate::draws::Draws::read(dir)?;
     let mut points = draws.assignments();
-    points.push(
-        draws
-            .keys
-            .iter()
-            .cloned()
-            .zip(draws.medians.iter().copied())
-            .collect(),
-    );
+    points.push(draws.median_assignment());
     let mut compiled = super::ensemble::compile_points(lib, name, fixed, sc, &draws, &points)?;
     let median = compiled.pop().expect("the medians were appended");
     Ok(PosteriorRun {

@@ -82,6 +82,9 @@ fn lower_median(counts: &[u64]) -> Option<f64> {
 pub struct Posterior {
     pub draws: crate::calibrate::draws::Draws,
     pub compiled: Vec<Vec<Compiled>>,
+    /// Each scenario at the posterior medians (the comparison set beside the one with
+    /// uncertainty).
+    pub medians: Vec<Scenario>,
 }
 
 /// (run r of each uses `run_rng(seed, r)`): the items for the table and charts, and the paired
@@ -144,4 +147,28 @@ pub fn run_ensembles(
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let p = paired::Paired::new(&refs, &recs, seed, window, matters);
     Ok((items, p))
+}
+
+/// The paired comparison of the scenarios at the posterior medians (`post.medians`), with the
+/// same seeds: what the comparison would say without the parameter uncertainty.
+pub fn paired_at_medians(
+    post: &Posterior,
+    runs: usize,
+    seed: u64,
+    window: Option<(usize, usize)>,
+    matters: paired::Matters,
+    cancel: &std::sync::atomic::AtomicBool,
+    on_run: &(dyn Fn() + Sync),
+) -> Result<paired::Paired> {
+    let ctl = crate::sweep::Control {
+        cancel: &|| cancel.load(std::sync::atomic::Ordering::Relaxed),
+        on_run,
+    };
+    let recs = post
+        .medians
+        .iter()
+        .map(|sc| paired::records(sc, runs, seed, &ctl))
+        .collect::<Result<Vec<_>>>()?;
+    let refs: Vec<&Scenario> = post.medians.iter().collect();
+    Ok(paired::Paired::new(&refs, &recs, seed, window, matters))
 }

@@ -7,7 +7,7 @@
 mod ensemble;
 pub mod paired;
 
-pub use ensemble::{run_ensembles, Posterior};
+pub use ensemble::{paired_at_medians, run_ensembles, Posterior};
 pub use paired::Matters;
 
 use crate::chart::{CompareInput, CompareSeries};
@@ -278,6 +278,8 @@ pub struct Comparison {
     pub paired: Option<paired::Paired>,
     /// Lines the report's headline adds after its answer (what a `--posterior` comparison includes).
     pub notes: Vec<String>,
+    /// With `--posterior`: the paired differences of the same runs at the posterior medians.
+    pub at_medians: Option<paired::Paired>,
 }
 
 /// A number as the comparison table prints it: whole numbers bare, others to 3 decimals, `-` if
@@ -305,6 +307,7 @@ impl Comparison {
             items,
             paired: None,
             notes: Vec::new(),
+            at_medians: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub fn report(cmp: &Comparison, metric: Metric, command: &str) -> Report {
         Some(p) => {
             headline_paired(&mut r, cmp, p);
             r.headline.extend(cmp.notes.iter().cloned());
+            if let Some(m) = &cmp.at_medians {
+                beside_medians(&mut r, cmp, p, m);
+            }
         }
         None => r.headline.push(
             "These items were not all run here as ensembles, so no paired intervals: differences below may be noise. Compare scenario names with --runs 200 or more to tell."
@@ -172,6 +175,78 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
     if !p.peaks.is_empty() {
         r.key_tables.push(peaks.with_note(
             "The week where the paired mean difference from the first scenario is largest in size, over every week both runs have. It is the largest of many differences, so its interval is optimistic; 0.05 of stance is the smallest that matters.",
+        ));
+    }
+}
+
+/// Outcomes whose difference from the first scenario is material, for scenario k.
+fn material_count(p: &Paired, k: usize) -> usize {
+    p.rows
+        .iter()
+        .filter(|row| row.diffs[k].is_some_and(|d| d.material(row.smallest)))
+        .count()
+}
+
+/// A `--posterior` comparison beside the same runs at the posterior medians: one headline line a
+/// scenario, and the differences side by side where the verdicts disagree.
+fn beside_medians(r: &mut Report, cmp: &Comparison, p: &Paired, m: &Paired) {
+    let first = &cmp.items[0].sc.name;
+    for (k, it) in cmp.items.iter().enumerate().skip(1) {
+        let open = |q: &Paired| {
+            q.rows
+                .iter()
+                .find(|row| row.name == "p_opened")
+                .and_then(|row| row.diffs[k])
+                .map_or("-".to_string(), |d| {
+                    format!(
+                        "{:+.1} points ({:+.1} to {:+.1})",
+                        100.0 * d.mean,
+                        100.0 * d.lo,
+                        100.0 * d.hi
+                    )
+                })
+        };
+        r.headline.push(format!(
+            "At the posterior medians alone (the same runs), {} against {first}: P(office open at the end) {} against {} with the uncertainty; {} outcomes differ materially against {}.",
+            it.sc.name,
+            open(m),
+            open(p),
+            material_count(m, k),
+            material_count(p, k)
+        ));
+    }
+    let mut t = Table::new(
+        "Where parameter uncertainty changes a verdict: differences from the first scenario with the posterior's uncertainty and at its medians",
+        &[
+            "outcome",
+            "scenario",
+            "with uncertainty (95% interval)",
+            "verdict",
+            "at the medians (95% interval)",
+            "verdict",
+        ],
+        &[],
+    );
+    for (row, mrow) in p.rows.iter().zip(&m.rows) {
+        for k in 1..cmp.items.len() {
+            let (a, b) = (row.verdict(k), mrow.verdict(k));
+            if a != b {
+                t.row([
+                    row.label.clone(),
+                    cmp.items[k].sc.name.clone(),
+                    est(&row.diffs[k]),
+                    a.unwrap_or("-").to_string(),
+                    est(&mrow.diffs[k]),
+                    b.unwrap_or("-").to_string(),
+                ]);
+            }
+        }
+    }
+    if t.rows.is_empty() {
+        r.headline.push("Parameter uncertainty changes no verdict: every difference gets the same verdict with it and at the posterior medians (differences_at_medians.csv has the numbers).".into());
+    } else {
+        r.key_tables.push(t.with_note(
+            "Only the outcomes whose verdict differs are listed; differences_at_medians.csv has them all.",
         ));
     }
 }
