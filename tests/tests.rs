@@ -21,6 +21,7 @@ mod hardening;
 mod keys;
 mod mutate;
 mod mutate3;
+mod parquet;
 mod portable;
 mod pressure;
 mod record;

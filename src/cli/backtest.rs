@@ -169,7 +169,8 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| default_dir(a, &cases));
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&out, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let runs = a.runs as usize;
     let pool = super::ensemble::pool(a.threads)?;
     let mut total = a.runs * cases.len() as u64 * if draws.is_some() { 2 } else { 1 };

@@ -70,7 +70,8 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         ))
     });
     // The destination is checked and locked before any work.
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&out, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let pool = super::ensemble::pool(a.threads)?;
     let pb = super::ensemble::progress(settings.total_runs(), a.output.quiet);
     let on_run = || pb.inc(1);
@@ -99,6 +100,17 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         "diplosim calibrate {} --samples {} --runs {} --rounds {} --seed {}",
         a.scenario, a.samples, a.runs, a.rounds, base.seed
     );
+    stage.write(
+        "manifest.json",
+        crate::output::command_manifest(
+            "calibrate",
+            &[&base],
+            base.seed,
+            a.runs,
+            &command,
+            pool.current_num_threads(),
+        )?,
+    )?;
     crate::report::write(
         &stage,
         &crate::report::calibrate::calibrate(&base, &cal, &command),

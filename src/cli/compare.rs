@@ -201,7 +201,8 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| crate::compare::default_dir(&names, seed, a.runs, &tags));
-    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&dest, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let mut cmp = run_items(specs, a, seed, window, matters, posterior.as_ref())?;
     if let Some(p) = &posterior {
         let d = &p.draws;
@@ -235,6 +236,18 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             &cmp.chart_input(metric),
         )?;
     }
+    let threads = super::ensemble::pool(a.threads)?.current_num_threads();
+    stage.write(
+        "manifest.json",
+        crate::output::command_manifest(
+            "compare",
+            &cmp.items.iter().map(|i| &i.sc).collect::<Vec<_>>(),
+            seed,
+            a.runs,
+            &command(a, seed),
+            threads,
+        )?,
+    )?;
     let report = crate::report::compare::report(&cmp, metric, &command(a, seed));
     crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;

@@ -102,6 +102,11 @@ pub fn run_ensemble(
                 .into(),
         ));
     }
+    if a.shard.is_some() && output.format != crate::output::parquet::Format::Csv {
+        return Err(Error::Usage(
+            "--format with --shard: a shard's folder is read back by `diplosim merge`, which writes the tables; give --format to merge".into(),
+        ));
+    }
     let runs = sc.runs as u64;
     let shard = a
         .shard
@@ -120,7 +125,8 @@ pub fn run_ensemble(
         est,
         &format!("this ensemble ({} runs on {threads} threads)", end - start),
     )?;
-    let stage = Staging::new(&dest, output.out.is_none() || output.force)?;
+    let stage =
+        Staging::new(&dest, output.out.is_none() || output.force)?.with_format(output.format);
     let resolved = to_toml(sc)?;
     let compiled = Compiled::new(sc);
 

@@ -34,7 +34,8 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| default_dir(&sc, &folders.overrides));
-    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&dest, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     stage.write("events.csv", folders.events()?)?;
     stage.write("scenario.resolved.toml", &folders.resolved)?;
     let mut man = Manifest::new(&sc, &folders.resolved, 1);

@@ -74,6 +74,9 @@ pub struct OutputArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Tables as CSV, as typed Parquet files (for pandas, polars, arrow), or both.
+    #[arg(long, value_enum, default_value_t = crate::output::parquet::Format::Csv)]
+    pub format: crate::output::parquet::Format,
 }
 
 /// What a command was asked, for the folder name and the report: the overrides that are not
@@ -146,7 +149,11 @@ pub fn main() -> i32 {
         crate::cpu::force_portable();
     }
     let cli = Cli::parse();
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(cli))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Before any output folder exists, so that a signal can never leave a partial one.
+        signals::install();
+        dispatch(cli)
+    })) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
             eprintln!("{}", render_error(&e));
@@ -195,10 +202,26 @@ pub(crate) fn render_error(e: &Error) -> String {
     }
 }
 
+/// Run a command inside another program (the Python package): `args` as the command line
+/// after `diplosim`, parsed as the binary parses them, with no signal handler (the host
+/// program has its own: it stops the work with [`cancel`]). A parse error is
+/// [`Error::Usage`] with clap's message; `--help` and `--version` are refused the same way.
+pub fn embedded(args: &[String]) -> Result<i32> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("diplosim".to_string()).chain(args.iter().cloned()))
+            .map_err(|e| Error::Usage(e.render().to_string().trim_end().to_string()))?;
+    CANCEL.store(false, std::sync::atomic::Ordering::SeqCst);
+    dispatch(cli)
+}
+
+/// Stop the running command as Ctrl-C does: it returns [`Error::Interrupted`] and leaves no
+/// output folder.
+pub fn cancel() {
+    CANCEL.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn dispatch(cli: Cli) -> Result<i32> {
     let lib = Library::new(&cli.scenarios);
-    // Before any output folder exists, so that a signal can never leave a partial one.
-    signals::install();
     match cli.command {
         Command::List => list::list(&lib),
         Command::Show(a) => show::show(&lib, &a),

@@ -107,7 +107,8 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
         .clone()
         .unwrap_or_else(|| default_dir(&sc, &origin.overrides));
     crate::budget::check(crate::budget::single(&sc), "this run")?;
-    let stage = Staging::new(&dest, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&dest, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let resolved = to_toml(&sc)?;
     let compiled = Compiled::new(&sc);
     let mut rec = Recording::new(sc.actors.len(), sc.steps);

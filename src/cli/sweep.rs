@@ -185,7 +185,8 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     let stage = Staging::new(
         &dest(a, base, "grid", runs),
         a.output.out.is_none() || a.output.force,
-    )?;
+    )?
+    .with_format(a.output.format);
     let stats = run_points(loader, &grid.points, runs, base, a)?;
     let names = outcome_names(base);
     stage.write("sweep.csv", grid.csv(&names, &stats)?)?;
@@ -243,7 +244,8 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     check_size(an.len(), runs)?;
     loader.check_ranges(&an.ranges)?;
     let out = dest(a, base, method.name(), runs);
-    let stage = Staging::new(&out, a.output.out.is_none() || a.output.force)?;
+    let stage =
+        Staging::new(&out, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let stats = run_points(loader, &an.points(), runs, base, a)?;
     let names = outcome_names(base);
     let results = an.indices(&names, &stats);

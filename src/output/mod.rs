@@ -4,6 +4,7 @@
 
 pub mod ensemble;
 pub mod observations;
+pub mod parquet;
 pub mod record;
 pub mod run;
 pub mod shards;
@@ -223,4 +224,44 @@ mod tests {
         assert_eq!(fnv1a64(b""), "cbf29ce484222325");
         assert_eq!(fnv1a64(b"a"), "af63dc4c8601ec8c");
     }
+}
+
+/// `manifest.json` of a command whose folder holds several scenarios or no single run
+/// (`compare`, `calibrate`): tool, version, kind, each scenario's name and resolved hash, seed,
+/// runs, the command that makes the folder again, threads and when it was made.
+pub fn command_manifest(
+    kind: &str,
+    scenarios: &[&Scenario],
+    seed: u64,
+    runs: usize,
+    command: &str,
+    threads: usize,
+) -> Result<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let scs = scenarios
+        .iter()
+        .map(|sc| {
+            Ok(serde_json::json!({
+                "scenario": sc.name,
+                "scenario_hash": format!("fnv1a64:{}", fnv1a64(crate::scenario::to_toml(sc)?.as_bytes())),
+            }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let v = serde_json::json!({
+        "tool": "diplosim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "kind": kind,
+        "scenarios": scs,
+        "seed": seed,
+        "runs": runs,
+        "command": command,
+        "threads": threads,
+        "created": rfc3339(secs),
+    });
+    serde_json::to_string_pretty(&v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Run(format!("cannot write manifest.json: {e}")))
 }

@@ -72,6 +72,8 @@ pub struct Staging {
     left: Leftovers,
     lock: Option<DirLock>,
     done: bool,
+    /// Which tables go in: CSV, Parquet copies made at commit, or both.
+    format: super::parquet::Format,
 }
 
 impl Staging {
@@ -100,6 +102,7 @@ impl Staging {
             left: Leftovers::default(),
             lock: None,
             done: false,
+            format: super::parquet::Format::Csv,
         };
         st.left.created = create_parents(&parent)?;
         st.publish();
@@ -140,9 +143,16 @@ impl Staging {
         std::fs::write(&p, bytes).map_err(|e| Error::Write { path: p, source: e })
     }
 
-    /// Move into place: the files are synced, then the new folder goes in and only then is the
+    /// Write the tables as `format` says at commit ([`super::parquet::convert_folder`]).
+    pub fn with_format(mut self, format: super::parquet::Format) -> Staging {
+        self.format = format;
+        self
+    }
+
+    /// Move into place (after the Parquet copies `with_format` asks for): the files are synced, then the new folder goes in and only then is the
     /// old one (if any) removed; if the move fails the old folder is left as it was.
     pub fn commit(mut self) -> Result<PathBuf> {
+        super::parquet::convert_folder(&self.tmp, self.format)?;
         sync_tree(&self.tmp).map_err(|e| Error::Write {
             path: self.tmp.clone(),
             source: e,

@@ -1,0 +1,321 @@
+//! Parquet copies of a folder's CSV tables (`--format parquet|both`), for notebooks: the same
+//! values in typed columns. Each table is converted from the CSV the command wrote, at commit,
+//! so a Parquet file holds exactly the CSV's values:
+//!
+//! - counters (`run`, `step`, `round`, `point`, `runs`, `week`, `held_*`, `issue`) as int64;
+//! - names (`actor`, `target`, `metric`, `code`, `label`, `scenario`, `verdict`, …) as
+//!   dictionary-encoded strings (a CAMEO code keeps its leading zero);
+//! - `backtest.csv`'s per-category columns (`held`, `model`, `base_rate`, …: space-separated in
+//!   the CSV) as lists of int64 or float64;
+//! - every other column as float64; an empty cell or `-` (absent) is null.
+//!
+//! A column declared numeric whose cells do not all parse (a scenario's own text where a number
+//! was expected) is written as a string column rather than refused.
+//!
+//! The file's key-value metadata carries the folder's manifest under `diplosim.manifest`, less
+//! what changes between identical runs (`created`, `threads`), so the same command gives the
+//! same bytes. Tables are read and written in batches: memory does not grow with the rows.
+
+use crate::error::{Error, Result};
+use arrow_array::builder::{
+    Float64Builder, Int64Builder, ListBuilder, StringBuilder, StringDictionaryBuilder,
+};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Which tables a command writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// CSV only (as before).
+    #[default]
+    Csv,
+    /// Parquet only: each `NAME.csv` becomes `NAME.parquet`.
+    Parquet,
+    /// Both, side by side.
+    Both,
+}
+
+/// How a column is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Float,
+    /// Dictionary-encoded string.
+    Name,
+    /// Plain string (free text, or a numeric column that did not parse).
+    Text,
+    IntList,
+    FloatList,
+}
+
+impl Kind {
+    fn data_type(self) -> DataType {
+        match self {
+            Kind::Int => DataType::Int64,
+            Kind::Float => DataType::Float64,
+            Kind::Name => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+            Kind::Text => DataType::Utf8,
+            Kind::IntList => DataType::List(Arc::new(Field::new("item", DataType::Int64, true))),
+            Kind::FloatList => {
+                DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
+            }
+        }
+    }
+}
+
+/// Columns that name things, in any table.
+const NAMES: &[&str] = &[
+    "actor",
+    "target",
+    "metric",
+    "code",
+    "label",
+    "scenario",
+    "origin",
+    "office_status",
+    "blockers",
+    "outcome",
+    "verdict",
+    "case",
+    "question",
+    "kind",
+    "categories",
+    "parameter",
+];
+
+/// Counters, in any table.
+const INTS: &[&str] = &[
+    "run", "step", "round", "point", "runs", "week", "held_all", "issue",
+];
+
+/// The declared kind of column `col` of table `table` (its file stem).
+pub fn kind_of(table: &str, col: &str) -> Kind {
+    if table == "backtest" {
+        match col {
+            "held" => return Kind::IntList,
+            "model" | "base_rate" | "persistence" | "uniform" => return Kind::FloatList,
+            _ => {}
+        }
+    }
+    if NAMES.contains(&col) {
+        Kind::Name
+    } else if INTS.contains(&col) || (table == "posterior" && col.starts_with("held_")) {
+        Kind::Int
+    } else {
+        Kind::Float
+    }
+}
+
+/// Whether `cell` fits `kind` (absent cells fit every numeric kind).
+fn fits(kind: Kind, cell: &str) -> bool {
+    let absent = cell.is_empty() || cell == "-";
+    match kind {
+        Kind::Int => absent || cell.parse::<i64>().is_ok(),
+        Kind::Float => absent || cell.parse::<f64>().is_ok(),
+        Kind::IntList => cell.split_whitespace().all(|x| x.parse::<i64>().is_ok()),
+        Kind::FloatList => cell.split_whitespace().all(|x| x.parse::<f64>().is_ok()),
+        Kind::Name | Kind::Text => true,
+    }
+}
+
+/// Rows per record batch.
+const BATCH: usize = 65_536;
+
+fn reader(csv: &Path) -> Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(csv)
+        .map_err(|e| Error::Run(format!("cannot read {} back: {e}", csv.display())))
+}
+
+/// The kinds of `csv`'s columns: declared, then checked against every cell (first pass).
+pub fn kinds(table: &str, csv: &Path) -> Result<(Vec<String>, Vec<Kind>)> {
+    let mut rd = reader(csv)?;
+    let bad = |e: csv::Error| Error::Run(format!("cannot read {} back: {e}", csv.display()));
+    let head: Vec<String> = rd
+        .headers()
+        .map_err(bad)?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut kinds: Vec<Kind> = head.iter().map(|c| kind_of(table, c)).collect();
+    for rec in rd.records() {
+        let rec = rec.map_err(bad)?;
+        for (k, cell) in kinds.iter_mut().zip(rec.iter()) {
+            if !fits(*k, cell) {
+                *k = Kind::Text;
+            }
+        }
+    }
+    Ok((head, kinds))
+}
+
+/// One column's builder.
+enum Builder {
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Name(StringDictionaryBuilder<Int32Type>),
+    Text(StringBuilder),
+    IntList(ListBuilder<Int64Builder>),
+    FloatList(ListBuilder<Float64Builder>),
+}
+
+impl Builder {
+    fn new(k: Kind) -> Builder {
+        match k {
+            Kind::Int => Builder::Int(Int64Builder::new()),
+            Kind::Float => Builder::Float(Float64Builder::new()),
+            Kind::Name => Builder::Name(StringDictionaryBuilder::new()),
+            Kind::Text => Builder::Text(StringBuilder::new()),
+            Kind::IntList => Builder::IntList(ListBuilder::new(Int64Builder::new())),
+            Kind::FloatList => Builder::FloatList(ListBuilder::new(Float64Builder::new())),
+        }
+    }
+
+    /// Append a cell (it fits: [`kinds`] checked it).
+    fn push(&mut self, cell: &str) {
+        let absent = cell.is_empty() || cell == "-";
+        match self {
+            Builder::Int(b) => b.append_option(if absent { None } else { cell.parse().ok() }),
+            Builder::Float(b) => b.append_option(if absent { None } else { cell.parse().ok() }),
+            Builder::Name(b) => {
+                b.append_value(cell);
+            }
+            Builder::Text(b) => b.append_value(cell),
+            Builder::IntList(b) => {
+                for x in cell.split_whitespace() {
+                    b.values().append_option(x.parse().ok());
+                }
+                b.append(true);
+            }
+            Builder::FloatList(b) => {
+                for x in cell.split_whitespace() {
+                    b.values().append_option(x.parse().ok());
+                }
+                b.append(true);
+            }
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Name(b) => Arc::new(b.finish()),
+            Builder::Text(b) => Arc::new(b.finish()),
+            Builder::IntList(b) => Arc::new(b.finish()),
+            Builder::FloatList(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// Write `csv` (table `table`) as the Parquet file `out`, with `metadata` in its key-value
+/// metadata.
+pub fn convert(table: &str, csv: &Path, out: &Path, metadata: &[(String, String)]) -> Result<()> {
+    let (head, kinds) = kinds(table, csv)?;
+    let schema = Arc::new(Schema::new(
+        head.iter()
+            .zip(&kinds)
+            .map(|(h, k)| Field::new(h, k.data_type(), true))
+            .collect::<Vec<_>>(),
+    ));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(
+            metadata
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+                .collect(),
+        ))
+        .build();
+    let werr = |e: parquet::errors::ParquetError| {
+        Error::Run(format!("cannot write {}: {e}", out.display()))
+    };
+    let file = std::fs::File::create(out).map_err(|e| Error::Write {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
+    let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(werr)?;
+    let mut rd = reader(csv)?;
+    let mut cols: Vec<Builder> = kinds.iter().map(|&k| Builder::new(k)).collect();
+    let mut rows = 0;
+    let flush = |cols: &mut Vec<Builder>, w: &mut ArrowWriter<std::fs::File>| -> Result<()> {
+        let arrays: Vec<ArrayRef> = cols.iter_mut().map(Builder::finish).collect();
+        let batch = RecordBatch::try_new(schema.clone(), arrays)
+            .map_err(|e| Error::Run(format!("cannot write {}: {e}", out.display())))?;
+        w.write(&batch).map_err(werr)
+    };
+    for rec in rd.records() {
+        let rec =
+            rec.map_err(|e| Error::Run(format!("cannot read {} back: {e}", csv.display())))?;
+        for (b, cell) in cols.iter_mut().zip(rec.iter()) {
+            b.push(cell);
+        }
+        rows += 1;
+        if rows == BATCH {
+            flush(&mut cols, &mut w)?;
+            rows = 0;
+        }
+    }
+    if rows > 0 {
+        flush(&mut cols, &mut w)?;
+    }
+    w.close().map_err(werr)?;
+    Ok(())
+}
+
+/// The folder's manifest as Parquet metadata: `manifest.json` less `created` and `threads`
+/// (which differ between runs that give the same results); nothing without a manifest.
+fn metadata(dir: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
+        return Vec::new();
+    };
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    if let Some(o) = v.as_object_mut() {
+        o.remove("created");
+        o.remove("threads");
+    }
+    vec![("diplosim.manifest".into(), v.to_string())]
+}
+
+/// Convert every `*.csv` of `dir` (name order) as `format` asks: add a `.parquet` beside each,
+/// and with [`Format::Parquet`] remove the CSV.
+pub fn convert_folder(dir: &Path, format: Format) -> Result<()> {
+    if format == Format::Csv {
+        return Ok(());
+    }
+    let meta = metadata(dir);
+    let mut tables: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    tables.sort();
+    for csv in tables {
+        let stem = csv
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("table")
+            .to_string();
+        convert(&stem, &csv, &csv.with_extension("parquet"), &meta)?;
+        if format == Format::Parquet {
+            std::fs::remove_file(&csv).map_err(|e| Error::Write {
+                path: csv.clone(),
+                source: e,
+            })?;
+        }
+    }
+    Ok(())
+}
