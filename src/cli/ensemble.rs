@@ -28,7 +28,7 @@ pub struct EnsembleArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Which runs' events go to events.csv in an ensemble: `first` (run 0) or `all`.
-    #[arg(long, value_name = "first|all", default_value = "first")]
+    #[arg(long, value_name = "first|all", default_value = "first", value_parser = ["first", "all"])]
     pub events: String,
 }
 

@@ -220,11 +220,18 @@ impl Builder {
 /// metadata.
 pub fn convert(table: &str, csv: &Path, out: &Path, metadata: &[(String, String)]) -> Result<()> {
     let (head, kinds) = kinds(table, csv)?;
-    let schema = Arc::new(Schema::new(
+    // The metadata goes in the file's key-value metadata (`pyarrow.parquet.read_metadata`,
+    // polars' `read_parquet_metadata`) and in the Arrow schema stored with it (a table's
+    // `schema.metadata` in pyarrow).
+    let schema = Arc::new(Schema::new_with_metadata(
         head.iter()
             .zip(&kinds)
             .map(|(h, k)| Field::new(h, k.data_type(), true))
             .collect::<Vec<_>>(),
+        metadata
+            .iter()
+            .cloned()
+            .collect::<std::collections::HashMap<_, _>>(),
     ));
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
