@@ -71,13 +71,10 @@ def test_the_saved_folder_is_the_command_line_s(tmp_path):
     for n in names:
         a, b = (py / n).read_bytes(), (tmp_path / "cli" / n).read_bytes()
         if n == "manifest.json":
+            # When it was made may differ by a second.
             ma, mb = json.loads(a), json.loads(b)
-            for k in ("created", "threads"):
-                ma.pop(k), mb.pop(k)
+            ma.pop("created"), mb.pop("created")
             assert ma == mb
-        elif n == "report.html":
-            # The report names when it was made; everything else is the same.
-            assert len(a) == len(b)
         else:
             assert a == b, n
     assert r.summary == json.loads((tmp_path / "cli" / "summary.json").read_text())
