@@ -46,3 +46,15 @@ pub fn avx512f() -> bool {
         false
     }
 }
+
+/// For tests of a fast path: say on the terminal that the part needing `feature` was skipped on
+/// this CPU (written to stderr directly, which the test harness does not capture), rather than
+/// pass in silence.
+#[doc(hidden)]
+pub fn say_skipped(test: &str, feature: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped on this CPU (no {feature}): {test}'s {feature} part"
+    );
+}

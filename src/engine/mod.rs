@@ -26,6 +26,7 @@ mod lanes;
 mod normal;
 mod pairs;
 mod rules;
+mod state;
 
 use crate::model::{Params, Status, CATALOGUE};
 use crate::scenario::{ActorId, Election, Issue, Scenario, ShockAction};

@@ -10,232 +10,14 @@
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
 
 use super::codes::{ECONOMIC, FORCE, MILITARY};
-#[cfg(target_arch = "x86_64")]
-use super::lanes::row_sums_avx2;
-use super::lanes::{avx2, relax, row_sums};
+use super::lanes::{relax, row_pass};
 use super::normal::Normal;
 use super::pairs::{candidates, GROUP, POSITIONS};
-use super::{Compiled, Deal, Event, Observer, Outcome, Vote, POSTURE_MAX};
-use crate::model::{Status, COERCIVE};
+pub(super) use super::state::{Scratch, State};
+use super::{Compiled, Event, Observer, POSTURE_MAX};
+use crate::model::COERCIVE;
 use crate::scenario::ActorId;
 use rand::Rng;
-
-/// Mutable state of one run.
-pub(super) struct State {
-    pub s: Vec<f64>,
-    /// s(0), the Friedkin–Johnsen anchor (moved by `position` shocks).
-    pub anchor: Vec<f64>,
-    /// A(t), row-major: `a[i*n + j]` is i's view of j.
-    pub a: Vec<f64>,
-    /// A(0), the baseline affinities relax toward (moved by the opening).
-    pub a_base: Vec<f64>,
-    pub p: Vec<f64>,
-    /// h(t): each actor's attention to the issue (news × salience, decaying).
-    pub h: Vec<f64>,
-    pub status: Status,
-    pub approved_step: Option<usize>,
-    pub opened_step: Option<usize>,
-    pub shelved_step: Option<usize>,
-    pub substitute_step: Option<usize>,
-    /// The proposal's scope k (1 in full; scaled down by bargaining).
-    pub scope: f64,
-    /// The consent threshold θ_k once the proposal is scaled down (None: the issue's θ).
-    pub bar: Option<f64>,
-    /// Side payments made so far.
-    pub spent: f64,
-    /// The lowest member's stance less the consent threshold at the last vote (before its
-    /// bargaining stage).
-    pub gap_at_vote: f64,
-    pub deals: Vec<Deal>,
-    pub turnovers: Vec<(usize, ActorId)>,
-    /// When each conditional shock is due (None until its status is reached).
-    pub due: Vec<Option<usize>>,
-    pub blockers: Vec<ActorId>,
-    pub votes: Vec<Vote>,
-    pub tone_sent: Vec<f64>,
-    pub tone_received: Vec<f64>,
-    /// Cooperation index of every step so far (step 0 included).
-    pub coop: Vec<f64>,
-    pub coercive: usize,
-    /// Edits of `a` other than relaxation (shocks, injected events, the opening), counted so that
-    /// lists derived from A know to be found anew.
-    pub a_edits: u64,
-}
-
-impl State {
-    pub fn new(c: &Compiled) -> State {
-        let mut st = State {
-            s: Vec::new(),
-            anchor: Vec::new(),
-            a: Vec::new(),
-            a_base: Vec::new(),
-            p: Vec::new(),
-            h: Vec::new(),
-            status: Status::Proposed,
-            approved_step: None,
-            opened_step: None,
-            shelved_step: None,
-            substitute_step: None,
-            scope: 1.0,
-            bar: None,
-            spent: 0.0,
-            gap_at_vote: f64::INFINITY,
-            deals: Vec::new(),
-            turnovers: Vec::new(),
-            due: Vec::new(),
-            blockers: Vec::new(),
-            votes: Vec::new(),
-            tone_sent: Vec::new(),
-            tone_received: Vec::new(),
-            coop: Vec::with_capacity(c.steps + 1),
-            coercive: 0,
-            a_edits: 0,
-        };
-        st.reset(c);
-        st
-    }
-
-    /// The initial state of a run of `c`, in the vectors this state already holds.
-    pub fn reset(&mut self, c: &Compiled) {
-        self.s.clone_from(&c.s0);
-        self.anchor.clone_from(&c.s0);
-        self.a.clone_from(&c.a0);
-        self.a_base.clone_from(&c.a0);
-        self.p.clone_from(&c.p0);
-        // The proposal becomes public at step 0.
-        self.h.clear();
-        self.h
-            .extend(c.sal.iter().map(|s| c.params.news_public * s));
-        self.status = Status::Proposed;
-        self.approved_step = None;
-        self.opened_step = None;
-        self.shelved_step = None;
-        self.substitute_step = None;
-        self.scope = 1.0;
-        self.bar = None;
-        self.spent = 0.0;
-        self.gap_at_vote = f64::INFINITY;
-        self.deals.clear();
-        self.turnovers.clear();
-        self.due.clear();
-        self.due.resize(c.conditional.len(), None);
-        self.blockers.clear();
-        self.votes.clear();
-        for v in [&mut self.tone_sent, &mut self.tone_received] {
-            v.clear();
-            v.resize(c.n, 0.0);
-        }
-        self.coop.clear();
-        self.coercive = 0;
-        self.a_edits = 0;
-    }
-
-    /// How the run ended (the final vectors copied, so that the state can be reset for the next).
-    pub fn outcome(&mut self) -> Outcome {
-        Outcome {
-            status: self.status,
-            approved_step: self.approved_step,
-            opened_step: self.opened_step,
-            blockers: std::mem::take(&mut self.blockers),
-            votes: std::mem::take(&mut self.votes),
-            final_stance: self.s.clone(),
-            final_posture: self.p.clone(),
-            final_affinity: self.a.clone(),
-            coercive_events: self.coercive,
-            shelved_step: self.shelved_step,
-            substitute_step: self.substitute_step,
-            scope: self.scope,
-            deals: std::mem::take(&mut self.deals),
-            turnovers: std::mem::take(&mut self.turnovers),
-        }
-    }
-}
-
-/// Per-run working memory, reused every step: the next state and the step's events.
-pub(super) struct Scratch {
-    pub s_next: Vec<f64>,
-    pub p_next: Vec<f64>,
-    /// Summed affinity changes of the step's events, row-major like A. It, `bump` and `ds` are
-    /// zero between steps: [`reactions`] adds into them, and the rules that read them clear them.
-    pub d_a: Vec<f64>,
-    /// Posture added to each target of a coercive event this step.
-    pub bump: Vec<f64>,
-    /// Rule 4's threat to each actor in A(t).
-    pub threat: Vec<f64>,
-    /// Rule 7: stance change of each target from this step's events.
-    pub ds: Vec<f64>,
-    /// Issue signals each actor received this step (self-excitation of attention).
-    pub recv: Vec<f64>,
-    /// The part of rule 7's stance change of each actor this step that pressure (events with
-    /// G < 0) made, for the anchors' lasting change.
-    pub pushed: Vec<f64>,
-    /// The stance noise's normal draws.
-    pub normal: Normal,
-    pub events: Vec<Event>,
-    /// Rule 2's lists ([`draw_events`]): the step's candidate pairs, then the kept pairs,
-    /// each with room for every ordered pair and a group's spare writes.
-    cand: Vec<u32>,
-    kept: Vec<u32>,
-    /// Allies of each target in A(t), kept while they hold: `allies_ok[j]` is cleared when an
-    /// affinity toward j crosses the ally threshold in relaxation, and every list is found anew
-    /// after A is edited otherwise (`State::a_edits` moved past `allies_edits`).
-    allies: Vec<Vec<usize>>,
-    allies_ok: Vec<bool>,
-    allies_edits: u64,
-}
-
-impl Scratch {
-    pub fn new(n: usize) -> Scratch {
-        let mut x = Scratch {
-            s_next: Vec::new(),
-            p_next: Vec::new(),
-            d_a: Vec::new(),
-            bump: Vec::new(),
-            threat: Vec::new(),
-            ds: Vec::new(),
-            recv: Vec::new(),
-            pushed: Vec::new(),
-            normal: Normal::default(),
-            events: Vec::new(),
-            cand: Vec::new(),
-            kept: Vec::new(),
-            allies: Vec::new(),
-            allies_ok: Vec::new(),
-            allies_edits: 0,
-        };
-        x.reset(n);
-        x
-    }
-
-    /// Working memory for a run of n actors, in the vectors this scratch already holds (every
-    /// rule writes what it reads later in the step; the ally lists are marked stale).
-    pub fn reset(&mut self, n: usize) {
-        for v in [
-            &mut self.s_next,
-            &mut self.p_next,
-            &mut self.bump,
-            &mut self.threat,
-            &mut self.ds,
-            &mut self.recv,
-            &mut self.pushed,
-        ] {
-            v.clear();
-            v.resize(n, 0.0);
-        }
-        self.d_a.clear();
-        self.d_a.resize(n * n, 0.0);
-        self.events.clear();
-        let room = n * n.saturating_sub(1) + GROUP;
-        for v in [&mut self.cand, &mut self.kept] {
-            v.clear();
-            v.resize(room, 0);
-        }
-        self.allies.resize_with(n, Vec::new);
-        self.allies_ok.clear();
-        self.allies_ok.resize(n, false);
-        self.allies_edits = 0;
-    }
-}
 
 /// Rule 1, Friedkin–Johnsen: `λ_i Σ_j W_ij s_j(t) + (1 − λ_i) s_i(0) + ε_i` into `s_next`, with
 /// W's row i the explicit influence weights, or `r_ii = c_i`, `r_ij = c_j max(A_ij, 0)` normalised.
@@ -250,59 +32,8 @@ pub(super) fn stances<R: Rng>(
     normal: &mut Normal,
     rng: &mut R,
 ) {
-    if avx2() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: the CPU has AVX2 (checked).
-        unsafe {
-            fj_rows_avx2(c, st, s_next, threat)
-        }
-    } else {
-        // SAFETY: without AVX2 instructions.
-        unsafe { fj_rows::<false>(c, st, s_next, threat) }
-    }
-    let noise = c.params.noise;
-    if noise > 0.0 {
-        for x in s_next.iter_mut() {
-            *x += noise * normal.draw(rng);
-        }
-    }
-}
-
-/// [`fj_rows`] compiled for AVX2 (the same bits: no fused multiply-add is enabled).
-///
-/// # Safety
-/// The CPU must have AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn fj_rows_avx2(c: &Compiled, st: &State, s_next: &mut [f64], threat: &mut [f64]) {
-    // SAFETY: the caller's promise.
-    unsafe { fj_rows::<true>(c, st, s_next, threat) }
-}
-
-/// Rule 1 without its noise, and rule 4's threat: one pass over A(t), row by row, its sums in
-/// AVX2 if `AVX2`.
-///
-/// # Safety
-/// With `AVX2`, the CPU must have AVX2.
-#[inline(always)]
-unsafe fn fj_rows<const AVX2: bool>(
-    c: &Compiled,
-    st: &State,
-    s_next: &mut [f64],
-    threat: &mut [f64],
-) {
     let n = c.n;
-    for i in 0..n {
-        let row = &st.a[i * n..(i + 1) * n];
-        #[cfg(target_arch = "x86_64")]
-        let [sum, acc, th] = if AVX2 {
-            // SAFETY: the caller's promise.
-            unsafe { row_sums_avx2(row, &c.cap, &st.s, &st.p) }
-        } else {
-            row_sums(row, &c.cap, &st.s, &st.p)
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let [sum, acc, th] = row_sums(row, &c.cap, &st.s, &st.p);
+    row_pass(n, &st.a, &c.cap, &st.s, &st.p, |i, [sum, acc, th]| {
         threat[i] = th * c.inv_others[i];
         let ws = if c.explicit[i] {
             let w = &c.w_explicit[i * n..(i + 1) * n];
@@ -314,6 +45,12 @@ unsafe fn fj_rows<const AVX2: bool>(
             (acc + c.cap[i] * st.s[i]) / (sum + c.cap[i])
         };
         s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
+    });
+    let noise = c.params.noise;
+    if noise > 0.0 {
+        for x in s_next.iter_mut() {
+            *x += noise * normal.draw(rng);
+        }
     }
 }
 
@@ -716,76 +453,5 @@ pub(super) fn relax_affinities(c: &Compiled, st: &mut State, x: &mut Scratch) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::run_rng;
-    use crate::scenario::Library;
-
-    /// Rule 2 from a scenario's initial state, 20,000 times: the background events of each
-    /// ordered pair against q_ij = 1 − exp(−rate c_i^a c_j^b e^{t·tie_ij}), tie_ij = 1 when
-    /// |A_ij(0)| ≥ ally_threshold, computed here from the scenario. Pearson's χ² over the pairs
-    /// with 0 < q < 1 (each a sends / does not send count) against its critical value at
-    /// p = 10⁻⁶ (Wilson–Hilferty); pairs with q = 0 never send. Fixed seed. Returns (χ², critical
-    /// value).
-    fn pair_frequencies(name: &str) -> (f64, f64) {
-        let lib = Library::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"));
-        let sc = lib.load(name, &[]).unwrap();
-        let c = Compiled::new(&sc);
-        let n = c.n;
-        let st = State::new(&c);
-        let mut x = Scratch::new(n);
-        let mut rng = run_rng(17, 0);
-        let m = 20_000;
-        let mut count = vec![0u64; n * n];
-        for _ in 0..m {
-            draw_events(&c, &st, 1, &mut x, &mut rng);
-            for e in &x.events {
-                assert!(!e.issue);
-                count[e.actor.ix() * n + e.target.ix()] += 1;
-            }
-            let order = |e: &Event| (e.actor, e.target);
-            assert!(x.events.windows(2).all(|w| order(&w[0]) < order(&w[1])));
-        }
-        let pr = &sc.params;
-        let (mut chi2, mut df) = (0.0f64, 0.0f64);
-        for i in 0..n {
-            for j in (0..n).filter(|&j| j != i) {
-                let a = sc
-                    .relations
-                    .iter()
-                    .find(|r| r.from.ix() == i && r.to.ix() == j)
-                    .map_or(0.0, |r| r.affinity);
-                let tie = if a != 0.0 && a.abs() >= pr.ally_threshold {
-                    1.0
-                } else {
-                    0.0
-                };
-                let lambda = pr.rate
-                    * sc.actors[i].capability.powf(pr.gravity_sender)
-                    * sc.actors[j].capability.powf(pr.gravity_target)
-                    * (pr.gravity_tie * tie).exp();
-                let q = 1.0 - (-lambda).exp();
-                if q == 0.0 {
-                    assert_eq!(count[i * n + j], 0, "{name}: {i} → {j} has q = 0");
-                    continue;
-                }
-                let want = m as f64 * q;
-                chi2 += (count[i * n + j] as f64 - want).powi(2) / (want * (1.0 - q));
-                df += 1.0;
-            }
-        }
-        let h = 2.0 / (9.0 * df);
-        (chi2, df * (1.0 - h + 4.753 * h.sqrt()).powi(3))
-    }
-
-    #[test]
-    fn each_pair_sends_with_probability_q() {
-        // The baseline: 9 actors, each with one full group of eight partners (72 pairs).
-        let (chi2, crit) = pair_frequencies("baseline");
-        assert!(chi2 < crit, "baseline: χ² = {chi2} ≥ {crit}");
-        // The North Atlantic Council and the Indo-Pacific: 40 actors, 39 partners in four full
-        // groups and a last group of seven (its eighth bit masked); up to 1,560 pairs.
-        let (chi2, crit) = pair_frequencies("nac");
-        assert!(chi2 < crit, "nac: χ² = {chi2} ≥ {crit}");
-    }
-}
+#[path = "rules_tests.rs"]
+mod tests;

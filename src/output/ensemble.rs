@@ -87,7 +87,7 @@ pub fn write_ensemble(
         runs: sc.runs,
         notes,
     };
-    crate::report::write(stage, &crate::report::run::ensemble(sc, agg, &prov))
+    crate::report::write(stage, &crate::report::ensemble::ensemble(sc, agg, &prov))
 }
 
 #[derive(Serialize)]

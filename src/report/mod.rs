@@ -12,6 +12,7 @@
 pub mod backtest;
 pub mod calibrate;
 pub mod compare;
+pub mod ensemble;
 pub mod run;
 pub mod scenario;
 pub mod sweep;

@@ -1,0 +1,97 @@
+//! Each run's outcomes as a paired comparison reads them ([`RunRecord`]), and the runs of one
+//! scenario (or of a posterior's points) that make them.
+
+use crate::engine::{Compiled, Observer, Outcome, StepView};
+use crate::error::Result;
+use crate::model::{CooperationMean, Status};
+use crate::scenario::Scenario;
+use crate::sweep::runner::{evaluate, evaluate_drawn, Control, Extract};
+
+/// One run's outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub opened: bool,
+    /// Approved (or open) at the end.
+    pub approved: bool,
+    /// Step of approval and of opening; None if never within the run.
+    pub approved_step: Option<usize>,
+    pub opened_step: Option<usize>,
+    /// The run's last step.
+    pub steps: usize,
+    pub drawn_coercive: f64,
+    pub coop_mean: f64,
+    pub stance: Vec<f64>,
+    /// Every actor's stance at every step, step-major (steps 0..=T × actors), for windows and
+    /// the week of the largest difference.
+    pub stance_path: Vec<f32>,
+}
+
+/// Mean cooperation index over steps 1..=T, and every actor's stance at every step.
+pub struct CoopObserver(CooperationMean, Vec<f32>);
+
+impl Observer for CoopObserver {
+    fn step(&mut self, v: &StepView) {
+        self.0.add(v.step, v.cooperation);
+        self.1.extend(v.stance.iter().map(|&s| s as f32));
+    }
+}
+
+/// The per-run extractor of one scenario (it knows what the scenario injects).
+struct Records {
+    injected: usize,
+}
+
+impl Extract for Records {
+    type Observer = CoopObserver;
+    type Run = RunRecord;
+    type Point = Vec<RunRecord>;
+    fn observer(&self, c: &Compiled) -> CoopObserver {
+        CoopObserver(
+            CooperationMean::default(),
+            Vec::with_capacity((c.steps + 1) * c.n),
+        )
+    }
+    fn run(&self, c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
+        RunRecord {
+            opened: out.status == Status::Opened,
+            approved: matches!(out.status, Status::Approved | Status::Opened),
+            approved_step: out.approved_step,
+            opened_step: out.opened_step,
+            steps: c.steps,
+            drawn_coercive: out.coercive_events.saturating_sub(self.injected) as f64,
+            coop_mean: obs.0.mean(),
+            stance: out.final_stance,
+            stance_path: obs.1,
+        }
+    }
+    fn point(&self, runs: &[RunRecord]) -> Vec<RunRecord> {
+        runs.to_vec()
+    }
+    fn run_words(&self, base: &Scenario) -> usize {
+        10 + base.actors.len() + (base.steps + 1) * base.actors.len() / 2
+    }
+}
+
+/// Runs 0..R of `sc` seeded by (seed, r), on the current rayon pool.
+pub fn records(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<Vec<RunRecord>> {
+    let ex = Records {
+        injected: sc.injected_coercive(),
+    };
+    let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &ex, ctl)?;
+    Ok(v.pop().unwrap_or_default())
+}
+
+/// As [`records`], run r of `sc` using `compiled[pick(r)]` (a posterior's points).
+pub fn records_drawn(
+    sc: &Scenario,
+    compiled: &[Compiled],
+    pick: &(dyn Fn(u64) -> usize + Sync),
+    runs: usize,
+    seed: u64,
+    ctl: &Control,
+) -> Result<Vec<RunRecord>> {
+    let ex = Records {
+        injected: sc.injected_coercive(),
+    };
+    evaluate_drawn(compiled, pick, runs, seed, &ex, ctl)
+}
