@@ -34,9 +34,8 @@ pub struct BacktestArgs {
     /// Seed: run r of every case is seeded by (seed, r).
     #[arg(long, default_value_t = 1, value_parser = super::seed_range())]
     pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub parallel: super::Parallel,
     /// Leave one case out: forecast each case with the shared [model] parameters (the model.*
     /// keys of the cases' [sensitivity.ranges]) calibrated on the other cases' [[observation]]s.
     #[arg(long)]
@@ -172,7 +171,7 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     let stage =
         Staging::new(&out, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let runs = a.runs as usize;
-    let pool = super::ensemble::pool(a.threads)?;
+    let pool = super::ensemble::pool(a.parallel.threads)?;
     let mut total = a.runs * cases.len() as u64 * if draws.is_some() { 2 } else { 1 };
     if a.loo {
         total += (a.samples

@@ -32,9 +32,8 @@ pub struct CalibrateArgs {
     /// Seed (default: the scenario's).
     #[arg(long, value_parser = super::seed_range())]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub parallel: super::Parallel,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -72,7 +71,7 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
     // The destination is checked and locked before any work.
     let stage =
         Staging::new(&out, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
-    let pool = super::ensemble::pool(a.threads)?;
+    let pool = super::ensemble::pool(a.parallel.threads)?;
     let pb = super::ensemble::progress(settings.total_runs(), a.output.quiet);
     let on_run = || pb.inc(1);
     let ctl = Control {

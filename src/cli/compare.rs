@@ -32,9 +32,8 @@ pub struct CompareArgs {
     /// single runs (one seed can reverse a conclusion: use an ensemble).
     #[arg(long, default_value_t = 200)]
     pub runs: usize,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub parallel: super::Parallel,
     /// Compare stances averaged over weeks FROM to TO (inclusive) instead of at the end.
     #[arg(long, value_name = "FROM:TO")]
     pub window: Option<String>,
@@ -160,6 +159,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         let scs: Vec<&Scenario> = specs.iter().filter_map(|s| s.as_ref().err()).collect();
         if !scs.is_empty() && a.runs > 1 {
             let threads = a
+                .parallel
                 .threads
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             crate::budget::check(
@@ -236,7 +236,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             &cmp.chart_input(metric),
         )?;
     }
-    let threads = super::ensemble::pool(a.threads)?.current_num_threads();
+    let threads = super::ensemble::pool(a.parallel.threads)?.current_num_threads();
     stage.write(
         "manifest.json",
         crate::output::command_manifest(
@@ -299,7 +299,7 @@ fn run_items(
     posterior: Option<&crate::compare::Posterior>,
 ) -> Result<Comparison> {
     let all_scenarios = specs.iter().all(|s| s.is_err());
-    let pool = super::ensemble::pool(a.threads)?;
+    let pool = super::ensemble::pool(a.parallel.threads)?;
     let scenarios = specs.iter().filter(|s| s.is_err()).count();
     let total = scenarios * a.runs * if posterior.is_some() { 3 } else { 2 };
     let pb = super::ensemble::progress(total as u64, a.output.quiet);

@@ -21,9 +21,8 @@ use std::io::IsTerminal;
 /// Flags of `run` that matter to ensembles.
 #[derive(Debug, Args)]
 pub struct EnsembleArgs {
-    /// Worker threads for ensembles (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub parallel: super::Parallel,
     /// Run only part K of N of an ensemble (K in 1..=N), for `diplosim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -114,7 +113,7 @@ pub fn run_ensemble(
         .map(|s| Shard::parse(s, runs))
         .transpose()?;
     let (start, end) = shard.map(|s| s.range(runs)).unwrap_or((0, runs));
-    let pool = pool(a.threads)?;
+    let pool = pool(a.parallel.threads)?;
     let threads = pool.current_num_threads();
     let dest = output.out.clone().unwrap_or_else(|| match shard {
         Some(s) => default_shard_dir(sc, &origin.overrides, s.k, s.n),

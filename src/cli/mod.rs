@@ -79,6 +79,14 @@ pub struct OutputArgs {
     pub format: crate::output::parquet::Format,
 }
 
+/// `--threads`, declared once for every command that runs simulations.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Parallel {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
 /// What a command was asked, for the folder name and the report: the overrides that are not
 /// already in the folder name (`--steps`, `--set`, in order) and a canonical command line that
 /// reproduces the results (without `--threads`, `--out` or `--quiet`, which change no result).

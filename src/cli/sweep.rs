@@ -44,9 +44,8 @@ pub struct SweepArgs {
     /// Fixed overrides applied at every point.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub parallel: super::Parallel,
     #[command(flatten)]
     pub output: super::OutputArgs,
 }
@@ -123,7 +122,7 @@ fn run_points(
     let est = crate::budget::sweep(base, points.len() as u64);
     crate::budget::check(est, &format!("this sweep ({} points)", points.len()))?;
     // Points load on the pool too; a bad point is still reported before a bad --threads.
-    let pool = super::ensemble::pool(a.threads);
+    let pool = super::ensemble::pool(a.parallel.threads);
     let scenarios = match &pool {
         Ok(p) => p.install(|| loader.load_all(points)),
         Err(_) => loader.load_all(points),
@@ -168,7 +167,7 @@ fn write_resolved_and_manifest(
     a: &SweepArgs,
 ) -> Result<()> {
     let resolved = crate::scenario::to_toml(base)?;
-    let mut man = crate::output::run::Manifest::new(base, &resolved, a.threads.unwrap_or(0));
+    let mut man = crate::output::run::Manifest::new(base, &resolved, a.parallel.threads.unwrap_or(0));
     man.runs = runs;
     man.overrides = fixed_overrides(a);
     man.command = command(a);
