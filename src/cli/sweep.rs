@@ -167,7 +167,8 @@ fn write_resolved_and_manifest(
     a: &SweepArgs,
 ) -> Result<()> {
     let resolved = crate::scenario::to_toml(base)?;
-    let mut man = crate::output::run::Manifest::new(base, &resolved, a.parallel.threads.unwrap_or(0));
+    let mut man =
+        crate::output::run::Manifest::new(base, &resolved, a.parallel.threads.unwrap_or(0));
     man.runs = runs;
     man.overrides = fixed_overrides(a);
     man.command = command(a);

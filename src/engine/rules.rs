@@ -10,7 +10,7 @@
 //! order never matters; `simulate_with` swaps the scratch in as state t+1.
 
 use super::codes::{ECONOMIC, FORCE, MILITARY};
-use super::lanes::{relax, row_pass};
+use super::lanes::{relax, row_pass, Rows};
 use super::normal::Normal;
 use super::pairs::{candidates, GROUP, POSITIONS};
 pub(super) use super::state::{Scratch, State};
@@ -32,9 +32,40 @@ pub(super) fn stances<R: Rng>(
     normal: &mut Normal,
     rng: &mut R,
 ) {
-    let n = c.n;
-    row_pass(n, &st.a, &c.cap, &st.s, &st.p, |i, [sum, acc, th]| {
-        threat[i] = th * c.inv_others[i];
+    row_pass(
+        c.n,
+        &st.a,
+        &c.cap,
+        &st.s,
+        &st.p,
+        &mut FjRows {
+            c,
+            st,
+            s_next,
+            threat,
+        },
+    );
+    let noise = c.params.noise;
+    if noise > 0.0 {
+        for x in s_next.iter_mut() {
+            *x += noise * normal.draw(rng);
+        }
+    }
+}
+
+/// Rule 1 without its noise, and rule 4's threat, from one row of A(t) and its sums.
+struct FjRows<'a> {
+    c: &'a Compiled,
+    st: &'a State,
+    s_next: &'a mut [f64],
+    threat: &'a mut [f64],
+}
+
+impl Rows for FjRows<'_> {
+    #[inline(always)]
+    fn row(&mut self, i: usize, [sum, acc, th]: [f64; 3]) {
+        let (c, st, n) = (self.c, self.st, self.c.n);
+        self.threat[i] = th * c.inv_others[i];
         let ws = if c.explicit[i] {
             let w = &c.w_explicit[i * n..(i + 1) * n];
             w.iter().zip(&st.s).map(|(w, s)| w * s).sum::<f64>()
@@ -44,13 +75,7 @@ pub(super) fn stances<R: Rng>(
             // is added after.
             (acc + c.cap[i] * st.s[i]) / (sum + c.cap[i])
         };
-        s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
-    });
-    let noise = c.params.noise;
-    if noise > 0.0 {
-        for x in s_next.iter_mut() {
-            *x += noise * normal.draw(rng);
-        }
+        self.s_next[i] = c.lambda[i] * ws + (1.0 - c.lambda[i]) * st.anchor[i];
     }
 }
 
