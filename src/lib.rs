@@ -19,6 +19,8 @@
 //! - [`cpu`]: which fast paths this CPU allows (one probe; `DIPLOSIM_PORTABLE` forces the portable ones).
 //! - [`budget`]: estimates of a command's memory and output, refused beyond the budgets.
 //! - [`output`]: the files of each result, written to a staging folder and moved into place.
+//! - [`publish`]: one function per kind of result: its files, charts and report, in a staging folder.
+//! - [`hash`]: FNV-1a fingerprints (scenarios, shards, posteriors).
 //! - [`chart`]: PNG and SVG charts (plotters, embedded font).
 //! - [`report`]: the self-contained `report.html` of every result folder.
 //! - [`cli`]: the command line (clap): parse, call the library, narrate.
@@ -34,9 +36,11 @@ pub mod cpu;
 pub mod engine;
 pub mod ensemble;
 pub mod error;
+pub mod hash;
 pub mod model;
 pub mod observe;
 pub mod output;
+pub mod publish;
 pub mod record;
 pub mod report;
 pub mod scenario;

@@ -134,7 +134,7 @@ pub fn summary_json(sc: &Scenario, cal: &Calibration) -> Result<String> {
             .iter()
             .zip(&cal.best_each)
             .map(|(o, b)| ObsOut {
-                label: o.label(sc),
+                label: sc.observation_label(o),
                 source: o.source.clone(),
                 best_p_holds: *b,
             })

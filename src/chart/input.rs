@@ -1,10 +1,10 @@
 //! What the run charts read: [`ChartInput`], built from a single recorded run or from an
 //! ensemble's aggregate (medians with 5–95% bands), so that each chart is drawn once for both.
 
+use crate::engine::record::Recording;
 use crate::engine::Outcome;
 use crate::ensemble::Aggregate;
 use crate::model::{Metric, Status};
-use crate::output::record::Recording;
 use crate::scenario::Scenario;
 
 /// A series over steps: the line (a single run's values, or an ensemble's median) and, for

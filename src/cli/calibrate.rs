@@ -149,7 +149,7 @@ pub fn narrate(sc: &Scenario, cal: &Calibration) -> String {
         let _ = writeln!(t, "NO point made every observation hold in any run: there is no posterior. The model, within these ranges, cannot reproduce the record as stated.");
         let _ = writeln!(t, "best P(holds) of each observation at any point:");
         for (o, b) in sc.observations.iter().zip(&cal.best_each) {
-            let _ = writeln!(t, "  {:>5.1}%  {}", 100.0 * b, o.label(sc));
+            let _ = writeln!(t, "  {:>5.1}%  {}", 100.0 * b, sc.observation_label(o));
         }
         let _ = writeln!(t, "closest points (most observations held per run):");
         for i in cal.closest(3) {

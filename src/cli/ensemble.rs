@@ -10,7 +10,6 @@ use crate::ensemble::shard::{Shard, ShardState};
 use crate::ensemble::{run_range_checked, stats::wilson, Aggregate, Models};
 use crate::error::{Error, Result};
 use crate::model::Metric;
-use crate::output::ensemble::write_ensemble;
 use crate::output::run::{to_json, EventStream, Manifest};
 use crate::output::{default_dir, default_shard_dir, shards, Staging};
 use crate::report::pct;
@@ -141,9 +140,10 @@ pub fn run_ensemble(
             w.write(sc, r, evs);
         }
     };
+    let draw = |s: u64, r: u64| posterior.map_or(0, |p| p.draws.pick(s, r));
     let models = match posterior {
         Some(p) => Models::Posterior {
-            draws: &p.draws,
+            pick: &draw,
             compiled: &p.compiled,
         },
         None => Models::One(&compiled),
@@ -224,7 +224,7 @@ pub fn run_ensemble(
         };
         return finish_shard(stage, &state, &man, output.quiet);
     }
-    write_ensemble(&stage, sc, &agg, &man, !output.no_charts, &notes)?;
+    crate::publish::ensemble(&stage, sc, &agg, &man, !output.no_charts, &notes)?;
     let dir = stage.commit()?;
     if !output.quiet {
         print!("{}", narrate(sc, &agg));

@@ -3,7 +3,6 @@
 
 use super::ensemble::narrate;
 use crate::error::Result;
-use crate::output::ensemble::write_ensemble;
 use crate::output::run::Manifest;
 use crate::output::shards::ShardFolders;
 use crate::output::{default_dir, Staging};
@@ -41,7 +40,7 @@ pub fn merge(lib: &Library, a: &MergeArgs) -> Result<i32> {
     let mut man = Manifest::new(&sc, &folders.resolved, 1);
     man.overrides = folders.overrides.clone();
     man.command = folders.command.clone();
-    write_ensemble(&stage, &sc, &agg, &man, !a.output.no_charts, &[])?;
+    crate::publish::ensemble(&stage, &sc, &agg, &man, !a.output.no_charts, &[])?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &agg));

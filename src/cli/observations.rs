@@ -26,7 +26,7 @@ pub fn run_lines(sc: &Scenario, verdicts: &[Verdict]) -> String {
             s,
             "  {:<8} {} (observed {})",
             if v.held { "held" } else { "NOT held" },
-            o.label(sc),
+            sc.observation_label(o),
             round(v.value)
         );
     }
@@ -56,7 +56,7 @@ pub fn ensemble_lines(sc: &Scenario, counts: &ObsCounts, runs: u64) -> String {
             pct(p.estimate),
             pct(p.lo),
             pct(p.hi),
-            o.label(sc)
+            sc.observation_label(o)
         );
     }
     s

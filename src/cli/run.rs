@@ -3,11 +3,11 @@
 
 use super::ensemble::{run_ensemble, EnsembleArgs, PosteriorRun};
 use super::Origin;
+use crate::engine::record::Recording;
 use crate::engine::{simulate, Compiled, Outcome};
 use crate::error::Result;
 use crate::model::CATALOGUE;
-use crate::output::record::Recording;
-use crate::output::run::{write_single, Manifest};
+use crate::output::run::Manifest;
 use crate::output::{default_dir, Staging};
 use crate::scenario::{to_toml, Library, Scenario};
 use clap::Args;
@@ -118,20 +118,15 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     }
     let mut manifest = Manifest::new(&sc, &resolved, 1);
     origin.stamp(&mut manifest);
-    write_single(&stage, &sc, &resolved, &rec, &out, &manifest)?;
-    if !a.output.no_charts {
-        crate::chart::render_run(
-            &stage.tmp,
-            &crate::chart::ChartInput::from_run(&sc, &rec, &out),
-        )?;
-    }
-    let prov = crate::report::run::Provenance {
-        command: &origin.command,
-        seed: sc.seed,
-        runs: 1,
-        notes: &[],
-    };
-    crate::report::write(&stage, &crate::report::run::single(&sc, &rec, &out, &prov))?;
+    crate::publish::single(
+        &stage,
+        &sc,
+        &resolved,
+        &rec,
+        &out,
+        &manifest,
+        !a.output.no_charts,
+    )?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &rec, &out));

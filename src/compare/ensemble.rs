@@ -106,6 +106,7 @@ pub fn run_ensembles(
     };
     let mut recs = Vec::new();
     let mut items = Vec::new();
+    let draw = |s: u64, r: u64| posterior.map_or(0, |p| p.draws.pick(s, r));
     for (i, sc) in scenarios.iter().enumerate() {
         // Run r of every scenario draws the same posterior point (by seed and r), if any.
         let single;
@@ -121,7 +122,7 @@ pub fn run_ensembles(
                     &ctl,
                 )?);
                 Models::Posterior {
-                    draws: &p.draws,
+                    pick: &draw,
                     compiled: &p.compiled[i],
                 }
             }

@@ -12,10 +12,10 @@ pub use ensemble::{paired_at_medians, run_ensembles, Posterior};
 pub use paired::Matters;
 
 use crate::chart::{CompareInput, CompareSeries};
+use crate::engine::record::Recording;
 use crate::engine::{simulate, Compiled};
 use crate::error::{Error, Result};
 use crate::model::{Metric, Scope, Status};
-use crate::output::record::Recording;
 use crate::output::CsvText;
 use crate::scenario::{Library, Scenario};
 use std::collections::BTreeMap;

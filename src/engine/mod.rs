@@ -25,6 +25,7 @@ mod decision;
 mod lanes;
 mod normal;
 mod pairs;
+pub mod record;
 mod rules;
 mod state;
 
@@ -119,25 +120,8 @@ pub struct Deal {
     pub after: f64,
 }
 
-/// What an observer sees after each step's indicators (step 0 is the initial state).
-pub struct StepView<'a> {
-    pub step: usize,
-    pub stance: &'a [f64],
-    pub posture: &'a [f64],
-    /// Sum of Goldstein weights each actor sent this step.
-    pub tone_sent: &'a [f64],
-    /// Sum of Goldstein weights each actor received this step.
-    pub tone_received: &'a [f64],
-    /// Compromise forecast F = Σ c σ s / Σ c σ.
-    pub forecast: f64,
-    /// Capability-weighted standard deviation of stances.
-    pub polarization: f64,
-    /// Sum of Goldstein weights of this step's events.
-    pub cooperation: f64,
-    /// Mean of `cooperation` over the last `ma_window` steps (fewer at the start).
-    pub cooperation_ma: f64,
-    pub status: Status,
-}
+/// What an observer sees after each step (defined with the metrics that read it).
+pub use crate::model::StepView;
 
 /// Receives a run as it happens.
 pub trait Observer {

@@ -280,13 +280,15 @@ pub struct Interrupted;
 
 /// What an ensemble's runs simulate: one compiled scenario, or (`run --posterior DIR`) one of a
 /// calibration's posterior points, drawn for each run by weight from a stream keyed by
-/// (seed, run) ([`crate::calibrate::draws::Draws::pick`]). Every point has the same actors and
+/// (seed, run) (a calibration's `Draws::pick`). Every point has the same actors and
 /// steps.
 pub enum Models<'a> {
     One(&'a Compiled),
     Posterior {
-        draws: &'a crate::calibrate::draws::Draws,
-        /// One per point of `draws`, in its order.
+        /// The point of run r of an ensemble seeded with s: `pick(s, r)`, an index into
+        /// `compiled` (a calibration's `Draws::pick`).
+        pick: &'a (dyn Fn(u64, u64) -> usize + Sync),
+        /// One per point, in the posterior's order.
         compiled: &'a [Compiled],
     },
 }
@@ -296,7 +298,7 @@ impl Models<'_> {
     fn of_run(&self, seed: u64, r: u64) -> &Compiled {
         match self {
             Models::One(c) => c,
-            Models::Posterior { draws, compiled } => &compiled[draws.pick(seed, r)],
+            Models::Posterior { pick, compiled } => &compiled[pick(seed, r)],
         }
     }
 

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// `fnv1a64:` of the aggregate's JSON (the bytes `shard.json` holds for it).
 pub fn aggregate_checksum(a: &Aggregate) -> String {
     let json = serde_json::to_vec(a).unwrap_or_default();
-    format!("fnv1a64:{}", crate::output::fnv1a64(&json))
+    format!("fnv1a64:{}", crate::hash::fnv1a64(&json))
 }
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

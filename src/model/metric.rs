@@ -6,8 +6,6 @@
 //! changing its order is one edit. A metric is either per actor (one value per actor and step,
 //! written with the actor's id) or region-wide (one value per step, written with actor `*`).
 
-use crate::engine::StepView;
-
 /// Whether a metric has one value per actor or one for the whole region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -40,6 +38,26 @@ impl Kind {
             Kind::Tenths => Some(10),
         }
     }
+}
+
+/// What an observer sees after each step's indicators (step 0 is the initial state).
+pub struct StepView<'a> {
+    pub step: usize,
+    pub stance: &'a [f64],
+    pub posture: &'a [f64],
+    /// Sum of Goldstein weights each actor sent this step.
+    pub tone_sent: &'a [f64],
+    /// Sum of Goldstein weights each actor received this step.
+    pub tone_received: &'a [f64],
+    /// Compromise forecast F = Σ c σ s / Σ c σ.
+    pub forecast: f64,
+    /// Capability-weighted standard deviation of stances.
+    pub polarization: f64,
+    /// Sum of Goldstein weights of this step's events.
+    pub cooperation: f64,
+    /// Mean of `cooperation` over the last `ma_window` steps (fewer at the start).
+    pub cooperation_ma: f64,
+    pub status: super::Status,
 }
 
 /// A metric's value(s) at one step, read from a [`StepView`].

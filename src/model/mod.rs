@@ -11,8 +11,18 @@ pub mod params;
 pub use catalogue::{
     code_index, Code, EventClass, Gate, CATALOGUE, COERCIVE, RECORD, RECORD_EVENTS,
 };
-pub use metric::{CooperationMean, Kind, Metric, Reading, Scope};
+pub use metric::{CooperationMean, Kind, Metric, Reading, Scope, StepView};
 pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
+
+/// Index of an actor in a scenario's actors (`Scenario::actors`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActorId(pub u16);
+
+impl ActorId {
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
 
 use serde::Serialize;
 

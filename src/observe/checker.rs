@@ -3,9 +3,9 @@
 //! per step and per event, nothing per step stored — so it costs little inside large ensembles.
 
 use super::{Observation, Observed, Stat};
+use crate::engine::record::Recording;
 use crate::engine::{Compiled, Event, Observer, Outcome, StepView};
 use crate::model::{Metric, Reading};
-use crate::output::record::Recording;
 use crate::sweep::runner::Extract;
 
 /// One observation's result in one run.
@@ -225,8 +225,8 @@ mod tests {
     use super::*;
     use crate::engine::Event;
     use crate::model::code_index;
+    use crate::model::ActorId;
     use crate::observe::{EventFilter, Test};
-    use crate::scenario::ActorId;
 
     /// Two actors, steps 0..=4: actor 0's stance 0, 0.5, −0.25, 0, 1 (actor 1's is 9 throughout),
     /// forecast 0.1·t; events 0→1 at step 1 (111, verbal conflict), step 3 (111 and 150,

@@ -18,8 +18,8 @@ pub mod question;
 pub use checker::{AllHold, Checker, Verdict};
 pub use question::{Answer, Question};
 
+use crate::model::ActorId;
 use crate::model::{EventClass, Metric, CATALOGUE, COERCIVE};
-use crate::scenario::{ActorId, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// The statistic of an observation over its window.
@@ -189,36 +189,6 @@ pub struct Observation {
     pub stat: Stat,
     pub test: Test,
     pub source: String,
-}
-
-impl Observation {
-    /// A short label, e.g. `office_status at weeks 10–10 < 2` or
-    /// `events china→nato verbal_conflict sum weeks 1–20 >= 1`.
-    pub fn label(&self, sc: &Scenario) -> String {
-        let id = |a: Option<ActorId>| a.map_or("*", |a| sc.actors[a.ix()].id.as_str());
-        let what = match self.what {
-            Observed::Series { metric, actor } => match actor {
-                Some(a) => format!("{} {}", metric.name(), id(Some(a))),
-                None => metric.name().to_string(),
-            },
-            Observed::Events {
-                actor,
-                target,
-                class,
-            } => format!("events {}→{} {}", id(actor), id(target), class.name()),
-        };
-        let (a, b) = self.steps;
-        let window = if a == b {
-            format!("{} {b}", sc.step_unit)
-        } else {
-            format!("{}s {a}–{b}", sc.step_unit)
-        };
-        format!(
-            "{what}: {} over {window} {}",
-            self.stat.name(),
-            self.test.text()
-        )
-    }
 }
 
 /// How many runs of an ensemble held each observation, and all of them: integers, so merging

@@ -1,9 +1,8 @@
 //! Files of an ensemble: `ensemble.csv`, `event_counts.csv` and `summary.json` (with outcome
 //! probabilities and 95% Wilson intervals), written from an [`Aggregate`].
 
-use super::run::{to_json, Manifest};
-use super::{CsvText, Staging};
-use crate::chart::{render_run, ChartInput};
+use super::run::to_json;
+use super::CsvText;
 use crate::ensemble::stats::{wilson, Proportion};
 use crate::ensemble::Aggregate;
 use crate::error::Result;
@@ -62,32 +61,6 @@ pub fn event_counts_csv(sc: &Scenario, agg: &Aggregate) -> Result<Vec<u8>> {
         }
     }
     csv.finish()
-}
-
-/// Every file of an ensemble but `events.csv` and `scenario.resolved.toml`: the tables, the
-/// summary, the manifest, (with `charts`) the charts, and `report.html`.
-pub fn write_ensemble(
-    stage: &Staging,
-    sc: &Scenario,
-    agg: &Aggregate,
-    man: &Manifest,
-    charts: bool,
-    notes: &[String],
-) -> Result<()> {
-    stage.write("ensemble.csv", ensemble_csv(sc, agg)?)?;
-    stage.write("event_counts.csv", event_counts_csv(sc, agg)?)?;
-    stage.write("summary.json", summary_json(sc, agg)?)?;
-    stage.write("manifest.json", to_json(man)?)?;
-    if charts {
-        render_run(&stage.tmp, &ChartInput::from_aggregate(sc, agg))?;
-    }
-    let prov = crate::report::run::Provenance {
-        command: &man.command,
-        seed: sc.seed,
-        runs: sc.runs,
-        notes,
-    };
-    crate::report::write(stage, &crate::report::ensemble::ensemble(sc, agg, &prov))
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,10 @@
 pub mod ensemble;
 pub mod observations;
 pub mod parquet;
-pub mod record;
+/// The recorder of a single run lives with the engine; kept here under its old path.
+pub mod record {
+    pub use crate::engine::record::Recording;
+}
 pub mod run;
 pub mod shards;
 mod staging;
@@ -131,15 +134,7 @@ pub fn default_shard_dir(sc: &Scenario, overrides: &[String], k: u64, n: u64) ->
         .join(format!("{k}-of-{n}"))
 }
 
-/// FNV-1a, 64 bits: the scenario hash in `manifest.json` (a fingerprint, not a security measure).
-pub fn fnv1a64(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
-}
+pub use crate::hash::fnv1a64;
 
 /// UTC time as RFC 3339 from seconds since the Unix epoch (civil-from-days, Hinnant).
 pub fn rfc3339(secs: u64) -> String {

@@ -39,7 +39,7 @@ impl ObsSpec {
             } => ("events", id(actor), id(target), Some(class.name())),
         };
         ObsSpec {
-            label: o.label(sc),
+            label: sc.observation_label(o),
             metric,
             actor,
             target,

@@ -78,7 +78,7 @@ pub fn calibrate(sc: &Scenario, cal: &Calibration, command: &str) -> Report {
         &[1],
     );
     for (o, best) in sc.observations.iter().zip(&cal.best_each) {
-        obs.row([o.label(sc), pct(*best), o.source.clone()]);
+        obs.row([sc.observation_label(o), pct(*best), o.source.clone()]);
     }
     r.key_tables.push(obs);
     let mut closest = Section {

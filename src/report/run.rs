@@ -3,9 +3,9 @@
 //! ensemble's is in `ensemble.rs`.
 
 use super::{signed, Report, Section, Table};
+use crate::engine::record::Recording;
 use crate::engine::Outcome;
 use crate::model::{Metric, CATALOGUE, COERCIVE};
-use crate::output::record::Recording;
 use crate::scenario::Scenario;
 
 /// How the folder was made: the command, and the folder (for the resolved-scenario command).

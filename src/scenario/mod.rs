@@ -19,6 +19,7 @@ mod to_toml;
 mod types;
 mod unknown_keys;
 
+mod label;
 pub use library::{read_text, Library};
 pub use names::sanitize;
 pub use overrides::{is_integer_key, set_value};

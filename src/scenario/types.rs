@@ -6,15 +6,9 @@ use crate::model::{Params, Status};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Index of an actor in [`Scenario::actors`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ActorId(pub u16);
-
-impl ActorId {
-    pub fn ix(self) -> usize {
-        self.0 as usize
-    }
-}
+/// Index of an actor in [`Scenario::actors`] (defined with the model's vocabulary, which the
+/// observations use too).
+pub use crate::model::ActorId;
 
 /// A resolved actor.
 #[derive(Debug, Clone, PartialEq)]

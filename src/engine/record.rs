@@ -2,7 +2,7 @@
 //! Its layout follows [`Metric`]: per-actor metrics in `actor`, region-wide ones in `region`, each
 //! at its [`Metric::position`].
 
-use crate::engine::{Event, Observer, StepView, Vote};
+use super::{Event, Observer, StepView, Vote};
 use crate::model::{CooperationMean, Metric, Reading, Status};
 
 /// One run, step by step. `actor[m][t * n + i]` is per-actor metric m (its [`Metric::position`])
