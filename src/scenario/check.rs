@@ -233,14 +233,22 @@ impl Checker<'_> {
         }
         for (ix, e) in elections.iter().enumerate() {
             let p = || KeyPath::root("election").index(ix);
-            for (key, missing) in [
-                ("step", e.step.is_none()),
-                ("actor", e.actor.is_none()),
-                ("probability", e.probability.is_none()),
-                ("source", e.source.is_none()),
+            for (key, missing, help) in [
+                ("step", e.step.is_none(), "the week the election is held, e.g. `step = 26`"),
+                ("actor", e.actor.is_none(), "the id of the actor whose government may change"),
+                (
+                    "probability",
+                    e.probability.is_none(),
+                    "the chance the government changes, in [0, 1], known before t0: pre-election polls or betting (codebook V4), else the Archigos base rate, `probability = 0.47`",
+                ),
+                ("source", e.source.is_none(), "where the date and the probability come from"),
             ] {
                 if missing {
-                    self.err(&p(), format!("an election needs `{key}`"));
+                    self.err_help(
+                        &p(),
+                        format!("an election needs `{key}`"),
+                        Some(help.to_string()),
+                    );
                 }
             }
             self.int(p().key("step"), e.step, 1, MAX_STEPS);
