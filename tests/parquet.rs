@@ -18,6 +18,7 @@ enum Cell {
     Text(String),
     Ints(Vec<i64>),
     Floats(Vec<f64>),
+    Names(Vec<String>),
 }
 
 fn cell(a: &dyn Array, row: usize) -> Cell {
@@ -37,6 +38,12 @@ fn cell(a: &dyn Array, row: usize) -> Cell {
             let l = a.as_list::<i32>().value(row);
             match f.data_type() {
                 DataType::Int64 => Cell::Ints(l.as_primitive::<Int64Type>().values().to_vec()),
+                DataType::Utf8 => Cell::Names(
+                    l.as_string::<i32>()
+                        .iter()
+                        .map(|x| x.unwrap_or("").to_string())
+                        .collect(),
+                ),
                 _ => Cell::Floats(l.as_primitive::<Float64Type>().values().to_vec()),
             }
         }
@@ -106,6 +113,7 @@ fn same_values(dir: &Path) -> usize {
                                 .collect::<Vec<_>>()
                                 == v
                         }
+                        Cell::Names(v) => text.split('|').collect::<Vec<_>>() == v,
                         Cell::Floats(v) => {
                             text.split_whitespace()
                                 .map(|x| x.parse::<f64>().unwrap())

@@ -48,8 +48,10 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 .collect();
             let first = diags.iter().find(|d| !d.warning).or(diags.first());
             let _ = value.setattr("file", first.map(|d| d.file.clone()));
-            let _ = value.setattr("line", first.map(|d| d.line));
-            let _ = value.setattr("column", first.map(|d| d.col));
+            // A problem with no place in a file (a missing table) has no line: None, not 0.
+            let placed = first.filter(|d| d.line > 0);
+            let _ = value.setattr("line", placed.map(|d| d.line));
+            let _ = value.setattr("column", placed.map(|d| d.col));
             let _ = value.setattr("key", first.map(|d| d.key.clone()));
             let _ = value.setattr("message", text);
             let _ = value.setattr("diagnostics", list);

@@ -116,6 +116,13 @@ def test_every_parquet_file_reads_in_pyarrow_and_polars(tmp_path):
         "timeseries", "events", "ensemble", "event_counts", "comparison", "differences",
         "peaks", "sweep", "points", "sensitivity", "posterior", "backtest",
     }
+    # A single name is one case, not its letters; a compare result says it has no summary.
+    one = diplosim.backtest("thaad", runs=10)
+    assert one.backtest.column("case").to_pylist() == ["thaad"] * one.backtest.num_rows
+    cats = one.backtest.column("categories").to_pylist()
+    assert all(isinstance(c, list) and len(c) >= 2 for c in cats)
+    with pytest.raises(diplosim.DiplosimError, match="no summary"):
+        results[2].summary
     # A calibration's folder feeds a forecast with parameter uncertainty.
     f = diplosim.run("record_2023", runs=20, posterior=cal.path)
     assert f.summary["runs"] == 20
@@ -151,8 +158,27 @@ def test_bad_input_raises_clear_exceptions(tmp_path):
         diplosim.run("baseline", events="sometimes")
     with pytest.raises(ValueError):
         diplosim.compare("baseline")
-    # All are DiplosimErrors, never a crash of the interpreter.
+    # A whole-file problem has no line: None, not 0.
+    empty = tmp_path / "empty.toml"
+    empty.write_text('[scenario]\nname = "empty"\ntitle = "t"\n')
+    with pytest.raises(diplosim.ScenarioError) as e:
+        diplosim.run(empty)
+    assert e.value.line is None or e.value.line > 0
+    # Python's own words for what the command line would call a flag.
+    with pytest.raises(diplosim.UsageError, match="scenarios=DIR"):
+        diplosim.run("baseline", scenarios=tmp_path / "nowhere")
+    with pytest.raises(diplosim.UsageError, match="scenarios=DIR"):
+        diplosim.scenarios(tmp_path / "nowhere")
+    with pytest.raises(diplosim.UsageError, match="no such folder"):
+        diplosim.run("record_2023", runs=10, posterior=tmp_path / "nowhere")
+    with pytest.raises(diplosim.UsageError) as e:
+        diplosim.run("baseline", steps=10**9)
+    assert "--help" not in str(e.value)
+    with pytest.raises(TypeError):
+        diplosim.compare("baseline", "ally_objects", window="16:30")
+    # All are DiplosimErrors, never a crash of the interpreter, and named from the package.
     assert issubclass(diplosim.ScenarioError, diplosim.DiplosimError)
+    assert diplosim.ScenarioError.__module__ == "diplosim"
 
 
 def _our_temp_dirs():

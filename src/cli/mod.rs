@@ -217,7 +217,15 @@ pub(crate) fn render_error(e: &Error) -> String {
 pub fn embedded(args: &[String]) -> Result<i32> {
     let cli =
         Cli::try_parse_from(std::iter::once("diplosim".to_string()).chain(args.iter().cloned()))
-            .map_err(|e| Error::Usage(e.render().to_string().trim_end().to_string()))?;
+            .map_err(|e| {
+                // Without the command line's "try '--help'": the host program has its own help.
+                let text = e.render().to_string();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.contains("For more information, try"))
+                    .collect();
+                Error::Usage(kept.join("\n").trim_end().to_string())
+            })?;
     CANCEL.store(false, std::sync::atomic::Ordering::SeqCst);
     dispatch(cli)
 }

@@ -5,9 +5,11 @@
 //! - counters (`run`, `step`, `round`, `point`, `runs`, `week`, `held_*`, `issue`) as int64;
 //! - names (`actor`, `target`, `metric`, `code`, `label`, `scenario`, `verdict`, …) as
 //!   dictionary-encoded strings (a CAMEO code keeps its leading zero);
-//! - `backtest.csv`'s per-category columns (`held`, `model`, `base_rate`, …: space-separated in
-//!   the CSV) as lists of int64 or float64;
-//! - every other column as float64; an empty cell or `-` (absent) is null.
+//! - `backtest.csv`'s per-category columns (`model`, `base_rate`, …: space-separated in the CSV)
+//!   as lists of float64, `held` (runs in which each of the question's checks held) as a list of
+//!   int64, `categories` (`|`-separated) as a list of strings;
+//! - every other column as float64; in a numeric column an empty cell or `-` (absent) is null
+//!   (names keep their text, empty included).
 //!
 //! A column declared numeric whose cells do not all parse (a scenario's own text where a number
 //! was expected) is written as a string column rather than refused.
@@ -53,6 +55,8 @@ pub enum Kind {
     Text,
     IntList,
     FloatList,
+    /// `|`-separated names (a backtest question's categories).
+    NameList,
 }
 
 impl Kind {
@@ -66,6 +70,7 @@ impl Kind {
             Kind::FloatList => {
                 DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
             }
+            Kind::NameList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
         }
     }
 }
@@ -101,6 +106,7 @@ pub fn kind_of(table: &str, col: &str) -> Kind {
         match col {
             "held" => return Kind::IntList,
             "model" | "base_rate" | "persistence" | "uniform" => return Kind::FloatList,
+            "categories" => return Kind::NameList,
             _ => {}
         }
     }
@@ -121,7 +127,7 @@ fn fits(kind: Kind, cell: &str) -> bool {
         Kind::Float => absent || cell.parse::<f64>().is_ok(),
         Kind::IntList => cell.split_whitespace().all(|x| x.parse::<i64>().is_ok()),
         Kind::FloatList => cell.split_whitespace().all(|x| x.parse::<f64>().is_ok()),
-        Kind::Name | Kind::Text => true,
+        Kind::Name | Kind::Text | Kind::NameList => true,
     }
 }
 
@@ -165,6 +171,7 @@ enum Builder {
     Text(StringBuilder),
     IntList(ListBuilder<Int64Builder>),
     FloatList(ListBuilder<Float64Builder>),
+    NameList(ListBuilder<StringBuilder>),
 }
 
 impl Builder {
@@ -176,6 +183,7 @@ impl Builder {
             Kind::Text => Builder::Text(StringBuilder::new()),
             Kind::IntList => Builder::IntList(ListBuilder::new(Int64Builder::new())),
             Kind::FloatList => Builder::FloatList(ListBuilder::new(Float64Builder::new())),
+            Kind::NameList => Builder::NameList(ListBuilder::new(StringBuilder::new())),
         }
     }
 
@@ -201,6 +209,12 @@ impl Builder {
                 }
                 b.append(true);
             }
+            Builder::NameList(b) => {
+                for x in cell.split('|') {
+                    b.values().append_value(x);
+                }
+                b.append(true);
+            }
         }
     }
 
@@ -212,6 +226,7 @@ impl Builder {
             Builder::Text(b) => Arc::new(b.finish()),
             Builder::IntList(b) => Arc::new(b.finish()),
             Builder::FloatList(b) => Arc::new(b.finish()),
+            Builder::NameList(b) => Arc::new(b.finish()),
         }
     }
 }

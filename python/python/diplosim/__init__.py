@@ -5,7 +5,7 @@ released while it simulates, and returns a :class:`Result` whose tables are Arro
 
     import diplosim
     r = diplosim.run("baseline", runs=1000)
-    r.summary["p_opened"]            # the headline numbers (summary.json)
+    r.summary["office"]["p_opened"]  # the headline numbers (summary.json; an ensemble's)
     r.ensemble.to_pandas()           # a pyarrow.Table; also r.to_pandas("ensemble")
     r.save("out/baseline")           # the folder the command line writes
 
@@ -30,6 +30,10 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 from ._diplosim import DiplosimError, ScenarioError, UsageError, __version__
 from . import _diplosim
 
+for _e in (DiplosimError, ScenarioError, UsageError):
+    _e.__module__ = "diplosim"
+del _e
+
 __all__ = [
     "Result",
     "DiplosimError",
@@ -52,6 +56,35 @@ def _scenarios_dir(scenarios: Optional[PathLike]) -> str:
     if scenarios is not None:
         return os.fspath(scenarios)
     return os.environ.get("DIPLOSIM_SCENARIOS") or "scenarios"
+
+
+def _named(name: str, scenarios: Optional[PathLike]) -> None:
+    """A scenario name (not a path) needs the scenarios folder: say so in Python's terms."""
+    d = _scenarios_dir(scenarios)
+    if not name.endswith(".toml") and os.sep not in name and not os.path.isdir(d):
+        raise UsageError(
+            f"no scenarios folder at {os.path.abspath(d)} to find `{name}` in: pass "
+            "scenarios=DIR (the repository's scenarios/), set DIPLOSIM_SCENARIOS, or give a path to a .toml file"
+        )
+
+
+def _items(name: str, value: Any) -> List[str]:
+    """A str is one item; otherwise an iterable of str."""
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [_str(name, value)]
+    try:
+        return [_str(name, v) for v in value]
+    except TypeError as e:
+        raise TypeError(f"{name} must be a str or a list of str: {e}") from None
+
+
+def _folder(name: str, value: PathLike) -> str:
+    p = _str(name, value)
+    if not os.path.isdir(p):
+        raise UsageError(f"{name}={p!r}: no such folder (give the folder `diplosim.calibrate` wrote: result.path)")
+    return p
 
 
 def _int(name: str, value: Any, lo: int = 0) -> str:
@@ -143,8 +176,11 @@ class Result:
 
     @property
     def summary(self) -> Dict[str, Any]:
-        """``summary.json``."""
-        return json.loads((self.path / "summary.json").read_text(encoding="utf-8"))
+        """``summary.json`` (run, calibrate, backtest; a compare or sweep result has none)."""
+        f = self.path / "summary.json"
+        if not f.exists():
+            raise DiplosimError(f"a {self.kind} result has no summary; its tables are {self.tables()}")
+        return json.loads(f.read_text(encoding="utf-8"))
 
     @property
     def manifest(self) -> Dict[str, Any]:
@@ -197,7 +233,13 @@ def _command(kind: str, words: List[str], scenarios: Optional[PathLike], fmt: st
 
 def scenarios(scenarios: Optional[PathLike] = None) -> List[Dict[str, str]]:
     """The named scenarios: ``[{"name": ..., "title": ...}, ...]`` in name order."""
-    return [{"name": n, "title": t} for n, t in _diplosim.scenarios(_scenarios_dir(scenarios))]
+    d = _scenarios_dir(scenarios)
+    if not os.path.isdir(d):
+        raise UsageError(
+            f"no scenarios folder at {os.path.abspath(d)}: pass scenarios=DIR (the repository's "
+            "scenarios/) or set DIPLOSIM_SCENARIOS"
+        )
+    return [{"name": n, "title": t} for n, t in _diplosim.scenarios(d)]
 
 
 def show(
@@ -205,6 +247,7 @@ def show(
 ) -> str:
     """Scenario ``name`` (a name or a path) with overrides ``set``, resolved: the TOML text with
     every key explicit and every number's source (``tomllib.loads`` makes it a dict)."""
+    _named(_str("name", name), scenarios)
     return _diplosim.resolved(_str("name", name), _sets(set), _scenarios_dir(scenarios))
 
 
@@ -222,12 +265,24 @@ def run(
     format: str = "both",
 ) -> Result:
     """Run a scenario once (``runs=1``: tables ``timeseries`` and ``events``) or as an ensemble
-    (``ensemble``, ``event_counts``, ``events``), as ``diplosim run`` does.
+    (``runs`` > 1: ``ensemble``, ``event_counts``, ``events``), as ``diplosim run`` does.
 
-    ``seed`` defaults to the scenario's; ``set`` maps keys to values (``{"model.noise": 0.1}``);
-    ``posterior`` is a ``calibrate`` folder whose posterior each run draws its parameters from;
-    ``events`` is ``"first"`` or ``"all"``; ``charts`` draws the PNG/SVG charts too.
+    - ``name_or_path``: a named scenario (``diplosim.scenarios()``) or a path to a ``.toml`` file.
+    - ``seed``: run r is seeded by (seed, r); default the scenario's.
+    - ``steps``: weeks to simulate (default the scenario's).
+    - ``set``: overrides, key to value (``{"model.noise": 0.1, "actor.china.stance": -0.5}``).
+    - ``threads``: worker threads (default all cores); results do not depend on it.
+    - ``posterior``: a ``calibrate`` result's folder (``result.path``); each run draws its
+      uncertain parameters from its posterior (needs ``runs`` ≥ 2).
+    - ``events``: ``"first"`` (run 0's events) or ``"all"`` in ``events``.
+    - ``charts``: draw the PNG/SVG charts into the folder too.
+    - ``scenarios``: the folder of named scenarios (default ``$DIPLOSIM_SCENARIOS`` or ``./scenarios``).
+    - ``format``: ``"both"`` (CSV and Parquet in the folder) or ``"parquet"``.
+
+    ``summary`` is ``summary.json``: for an ensemble ``summary["office"]["p_opened"]`` and more;
+    for a single run the office's fate (``summary["office"]["status"]``).
     """
+    _named(_str("name_or_path", name_or_path), scenarios)
     w = ["run", _str("name_or_path", name_or_path), "--runs", _int("runs", runs, 1)]
     if seed is not None:
         w += ["--seed", _int("seed", seed)]
@@ -238,7 +293,7 @@ def run(
     if threads is not None:
         w += ["--threads", _int("threads", threads, 1)]
     if posterior is not None:
-        w += ["--posterior", _str("posterior", posterior)]
+        w += ["--posterior", _folder("posterior", posterior)]
     if events is not None:
         w += ["--events", _str("events", events)]
     if not charts:
@@ -266,8 +321,12 @@ def compare(
     ``window=(16, 30)`` compares stances averaged over those weeks; ``matters={"stance": 0.1}``
     sets the smallest difference that matters, per kind.
     """
+    if len(names) == 1 and isinstance(names[0], (list, tuple)):
+        names = tuple(names[0])
     if len(names) < 2:
-        raise ValueError("compare needs at least two scenarios")
+        raise ValueError("compare needs at least two scenarios: compare(\"baseline\", \"ally_objects\")")
+    for n in names:
+        _named(_str("scenario", n), scenarios)
     w = ["compare"] + [_str("scenario", n) for n in names] + ["--runs", _int("runs", runs, 1)]
     if seed is not None:
         w += ["--seed", _int("seed", seed)]
@@ -276,12 +335,14 @@ def compare(
     if metric is not None:
         w += ["--metric", _str("metric", metric)]
     if window is not None:
+        if isinstance(window, str) or len(window) != 2:
+            raise TypeError(f"window must be two weeks, (from, to), not {window!r}")
         a, b = window
         w += ["--window", f"{_int('window', a)}:{_int('window', b)}"]
     for k, v in (matters or {}).items():
         w += ["--matters", f"{_str('matters', k)}={v!r}"]
     if posterior is not None:
-        w += ["--posterior", _str("posterior", posterior)]
+        w += ["--posterior", _folder("posterior", posterior)]
     if threads is not None:
         w += ["--threads", _int("threads", threads, 1)]
     if not charts:
@@ -307,15 +368,16 @@ def sweep(
     """A parameter sweep, as ``diplosim sweep`` does: a grid (``vary=["model.noise=0:0.2:3"]``,
     table ``sweep``) or a sensitivity analysis (``method="morris"`` or ``"sobol"``, tables
     ``points`` and ``sensitivity``)."""
+    _named(_str("name", name), scenarios)
     w = ["sweep", _str("name", name)]
-    for v in vary or []:
-        w += ["--vary", _str("vary", v)]
+    for v in _items("vary", vary):
+        w += ["--vary", v]
     if method is not None:
         w += ["--method", _str("method", method)]
     if samples is not None:
         w += ["--samples", _int("samples", samples, 1)]
-    for p in params or []:
-        w += ["--param", _str("params", p)]
+    for p in _items("params", params):
+        w += ["--param", p]
     if runs is not None:
         w += ["--runs", _int("runs", runs, 1)]
     if seed is not None:
@@ -345,6 +407,7 @@ def calibrate(
     """The posterior of a scenario's ``[sensitivity.ranges]`` given its ``[[observation]]``s, as
     ``diplosim calibrate`` does: table ``posterior``; ``result.path`` is a folder that
     ``run(..., posterior=result.path)`` draws from."""
+    _named(_str("name", name), scenarios)
     w = ["calibrate", _str("name", name)]
     for flag, v, lo in (("--samples", samples, 1), ("--runs", runs, 1), ("--rounds", rounds, 0)):
         if v is not None:
@@ -373,8 +436,13 @@ def backtest(
     format: str = "both",
 ) -> Result:
     """Score the model's forecasts of historical cases against what happened, as ``diplosim
-    backtest`` does: table ``backtest`` (one row a question), ``summary`` the scores."""
-    w = ["backtest"] + [_str("cases", c) for c in (cases or [])]
+    backtest`` does: table ``backtest`` (one row a question), ``summary`` the scores.
+
+    ``cases``: case names (a str or a list; default every case in ``cases_dir``); ``loo``: leave
+    one case out, forecasting each with the shared ``[model]`` parameters calibrated on the others
+    (``samples`` prior points × ``point_runs`` runs); ``posterior``: a ``calibrate`` folder over
+    ``model.*`` keys only, whose posterior every case draws from."""
+    w = ["backtest"] + _items("cases", cases)
     if cases_dir is not None:
         w += ["--cases", _str("cases_dir", cases_dir)]
     elif os.environ.get("DIPLOSIM_CASES"):
@@ -390,7 +458,7 @@ def backtest(
     if point_runs is not None:
         w += ["--point-runs", _int("point_runs", point_runs, 1)]
     if posterior is not None:
-        w += ["--posterior", _str("posterior", posterior)]
+        w += ["--posterior", _folder("posterior", posterior)]
     if threads is not None:
         w += ["--threads", _int("threads", threads, 1)]
     if not charts:
