@@ -4,12 +4,10 @@
 //! score table.
 
 use crate::backtest::loo::{forecast_loo, Loo, Settings as LooSettings};
-use crate::backtest::{
-    backtest_csv, forecast_case, manifest_json, score, summary_json, Board, REFERENCES_TEXT,
-};
+use crate::backtest::{forecast_case, score, Board, REFERENCES_TEXT};
 use crate::error::{Error, Result};
-use crate::output::{fnv1a64, overrides_tag, Staging};
-use crate::scenario::{to_toml, Library, Scenario};
+use crate::output::{overrides_tag, Staging};
+use crate::scenario::{Library, Scenario};
 use crate::sweep::Control;
 use clap::Args;
 use std::fmt::Write as _;
@@ -215,40 +213,16 @@ pub fn backtest(lib: &Library, a: &BacktestArgs) -> Result<i32> {
     };
     pb.finish_and_clear();
     let board = score(&cases, &forecasts, a.seed);
-    let resolved: Vec<(String, String)> = cases
-        .iter()
-        .map(|sc| Ok((sc.name.clone(), to_toml(sc)?)))
-        .collect::<Result<_>>()?;
-    let hashes: Vec<(String, String)> = resolved
-        .iter()
-        .map(|(n, t)| (n.clone(), format!("fnv1a64:{}", fnv1a64(t.as_bytes()))))
-        .collect();
-
-    for (name, text) in &resolved {
-        stage.write(&format!("case-{name}.resolved.toml"), text)?;
-    }
     let command = command_line(a);
-    stage.write(
-        "manifest.json",
-        manifest_json(
-            &board,
-            &hashes,
-            &command,
-            pool.current_num_threads(),
-            beside.as_ref(),
-        )?,
-    )?;
-    stage.write("backtest.csv", backtest_csv(&board)?)?;
-    stage.write(
-        "summary.json",
-        summary_json(&board, &hashes, loo.as_ref(), beside.as_ref())?,
-    )?;
-    if !a.output.no_charts {
-        crate::chart::backtest::render(&stage.tmp, &board)?;
-    }
-    crate::report::write(
+    crate::publish::backtest(
         &stage,
-        &crate::report::backtest::backtest(&cases, &board, loo.as_ref(), beside.as_ref(), &command),
+        &cases,
+        &board,
+        loo.as_ref(),
+        beside.as_ref(),
+        &command,
+        pool.current_num_threads(),
+        !a.output.no_charts,
     )?;
     let dir = stage.commit()?;
     if !a.output.quiet {

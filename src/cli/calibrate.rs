@@ -3,14 +3,11 @@
 //! flags, runs it on a thread pool with a progress bar and Ctrl-C, writes the folder atomically
 //! and prints what the posterior says.
 
-use crate::calibrate::{
-    calibrate as run_calibration, calibrated_toml, posterior_csv, priors_of, summary_json,
-    Calibration, Settings,
-};
+use crate::calibrate::{calibrate as run_calibration, priors_of, Calibration, Settings};
 use crate::error::Result;
 use crate::output::Staging;
 use crate::report::pct;
-use crate::scenario::{to_toml, Library, Scenario};
+use crate::scenario::{Library, Scenario};
 use crate::sweep::{check_size, Control, PointLoader};
 use clap::Args;
 use std::fmt::Write as _;
@@ -83,36 +80,19 @@ pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
         pool.install(|| run_calibration(&loader, &priors, &base.observations, settings, &ctl));
     pb.finish_and_clear();
     let cal = cal?;
-    stage.write("scenario.resolved.toml", to_toml(&base)?)?;
-    stage.write(
-        "posterior.csv",
-        posterior_csv(&cal, base.observations.len())?,
-    )?;
-    stage.write("summary.json", summary_json(&base, &cal)?)?;
-    if let Some(t) = calibrated_toml(&loader, &base, &cal)? {
-        stage.write("calibrated.toml", t)?;
-    }
-    if !a.output.no_charts {
-        crate::chart::calibrate::render(&stage.tmp, &base, &cal)?;
-    }
     let command = format!(
         "diplosim calibrate {} --samples {} --runs {} --rounds {} --seed {}",
         a.scenario, a.samples, a.runs, a.rounds, base.seed
     );
-    stage.write(
-        "manifest.json",
-        crate::output::command_manifest(
-            "calibrate",
-            &[&base],
-            base.seed,
-            a.runs,
-            &command,
-            pool.current_num_threads(),
-        )?,
-    )?;
-    crate::report::write(
+    crate::publish::calibrate(
         &stage,
-        &crate::report::calibrate::calibrate(&base, &cal, &command),
+        &loader,
+        &base,
+        &cal,
+        &command,
+        a.runs,
+        pool.current_num_threads(),
+        !a.output.no_charts,
     )?;
     let dir = stage.commit()?;
     if !a.output.quiet {

@@ -4,7 +4,6 @@
 //! interval and verdict (`differences.csv`). What is compared is computed by
 //! [`crate::compare`]; this file parses, lays the tables out and prints.
 
-use crate::chart::render_compare;
 use crate::compare::{Comparison, Item};
 use crate::error::{Error, Result};
 use crate::model::Metric;
@@ -220,36 +219,17 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
             plural(d.points.len())
         ));
     }
-    stage.write("comparison.csv", cmp.csv()?)?;
-    if let Some(p) = &cmp.paired {
-        let names: Vec<String> = cmp.items.iter().map(|i| i.sc.name.clone()).collect();
-        stage.write("differences.csv", p.csv(&names)?)?;
-        stage.write("peaks.csv", p.peaks_csv(&names)?)?;
-        if let Some(m) = &cmp.at_medians {
-            stage.write("differences_at_medians.csv", m.csv(&names)?)?;
-        }
-    }
-    if !a.output.no_charts {
-        render_compare(
-            &stage.tmp,
-            &format!("compare_{}", metric.name()),
-            &cmp.chart_input(metric),
-        )?;
-    }
     let threads = super::ensemble::pool(a.parallel.threads)?.current_num_threads();
-    stage.write(
-        "manifest.json",
-        crate::output::command_manifest(
-            "compare",
-            &cmp.items.iter().map(|i| &i.sc).collect::<Vec<_>>(),
-            seed,
-            a.runs,
-            &command(a, seed),
-            threads,
-        )?,
+    crate::publish::compare(
+        &stage,
+        &cmp,
+        metric,
+        seed,
+        a.runs,
+        &command(a, seed),
+        threads,
+        !a.output.no_charts,
     )?;
-    let report = crate::report::compare::report(&cmp, metric, &command(a, seed));
-    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", table(&cmp, metric));

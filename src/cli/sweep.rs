@@ -4,7 +4,6 @@
 //! numbers. The work is the library's ([`crate::sweep`]); this file parses the flags, runs it with
 //! a thread pool, a progress bar and Ctrl-C, writes the files and prints a summary.
 
-use crate::chart::sweep::{render_grid, render_tornado, tornado_charts, GridChart};
 use crate::error::{Error, Result};
 use crate::output::Staging;
 use crate::scenario::{Library, Scenario};
@@ -160,20 +159,15 @@ fn dest(a: &SweepArgs, base: &Scenario, kind: &str, runs: usize) -> PathBuf {
 
 /// `scenario.resolved.toml` and `manifest.json` of a sweep folder (runs per point; the command
 /// that reproduces it).
-fn write_resolved_and_manifest(
-    stage: &Staging,
-    base: &Scenario,
-    runs: usize,
-    a: &SweepArgs,
-) -> Result<()> {
+/// The manifest of a sweep of `runs` runs a point.
+fn manifest(base: &Scenario, runs: usize, a: &SweepArgs) -> Result<crate::output::run::Manifest> {
     let resolved = crate::scenario::to_toml(base)?;
     let mut man =
         crate::output::run::Manifest::new(base, &resolved, a.parallel.threads.unwrap_or(0));
     man.runs = runs;
     man.overrides = fixed_overrides(a);
     man.command = command(a);
-    stage.write("scenario.resolved.toml", &resolved)?;
-    stage.write("manifest.json", crate::output::run::to_json(&man)?)
+    Ok(man)
 }
 
 fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
@@ -189,16 +183,15 @@ fn grid(loader: &PointLoader, a: &SweepArgs, base: &Scenario) -> Result<i32> {
     .with_format(a.output.format);
     let stats = run_points(loader, &grid.points, runs, base, a)?;
     let names = outcome_names(base);
-    stage.write("sweep.csv", grid.csv(&names, &stats)?)?;
-    write_resolved_and_manifest(&stage, base, runs, a)?;
-    if !a.output.no_charts {
-        render_grid(
-            &stage.tmp,
-            &GridChart::new(base, runs, &grid, &names, &stats),
-        )?;
-    }
-    let report = crate::report::sweep::grid(base, runs, &grid, &names, &stats, &command(a));
-    crate::report::write(&stage, &report)?;
+    crate::publish::sweep_grid(
+        &stage,
+        base,
+        &grid,
+        &names,
+        &stats,
+        &manifest(base, runs, a)?,
+        !a.output.no_charts,
+    )?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_grid(base, runs, &grid, &stats);
@@ -249,20 +242,16 @@ fn global(loader: &PointLoader, a: &SweepArgs, base: &Scenario, method: Method) 
     let stats = run_points(loader, &an.points(), runs, base, a)?;
     let names = outcome_names(base);
     let results = an.indices(&names, &stats);
-    stage.write("sensitivity.csv", an.csv(&results)?)?;
-    let keys: Vec<&str> = an.ranges.iter().map(|r| r.0.as_str()).collect();
-    stage.write(
-        "points.csv",
-        crate::sweep::grid::points_csv(&keys, &an.points(), &names, &stats)?,
+    crate::publish::sweep_global(
+        &stage,
+        base,
+        &an,
+        &results,
+        &names,
+        &stats,
+        &manifest(base, runs, a)?,
+        !a.output.no_charts,
     )?;
-    write_resolved_and_manifest(&stage, base, runs, a)?;
-    if !a.output.no_charts {
-        for t in &tornado_charts(base, runs, &an, &results) {
-            render_tornado(&stage.tmp, t)?;
-        }
-    }
-    let report = crate::report::sweep::global(base, runs, &an, &results, &command(a));
-    crate::report::write(&stage, &report)?;
     let dir = stage.commit()?;
     if !a.output.quiet {
         print_global(base, runs, &an, &results);
