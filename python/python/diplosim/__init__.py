@@ -216,9 +216,22 @@ class Result:
         return dest
 
 
-def _command(kind: str, words: List[str], scenarios: Optional[PathLike], fmt: str) -> Result:
+def _command(
+    kind: str,
+    words: List[str],
+    scenarios: Optional[PathLike],
+    fmt: str,
+    threads: Optional[int],
+    charts: bool,
+) -> Result:
+    """Run `diplosim WORDS... --threads --no-charts --format --quiet --out TMP` in this process."""
     if fmt not in ("parquet", "both"):
         raise ValueError(f"format must be 'parquet' or 'both', not {fmt!r}")
+    words = list(words)
+    if threads is not None:
+        words += ["--threads", _int("threads", threads, 1)]
+    if not charts:
+        words.append("--no-charts")
     holder = tempfile.TemporaryDirectory(prefix="diplosim-")
     out = Path(holder.name) / "out"
     args = ["--scenarios", _scenarios_dir(scenarios)] + words
@@ -290,15 +303,11 @@ def run(
         w += ["--steps", _int("steps", steps, 1)]
     for s in _sets(set):
         w += ["--set", s]
-    if threads is not None:
-        w += ["--threads", _int("threads", threads, 1)]
     if posterior is not None:
         w += ["--posterior", _folder("posterior", posterior)]
     if events is not None:
         w += ["--events", _str("events", events)]
-    if not charts:
-        w.append("--no-charts")
-    return _command("run", w, scenarios, format)
+    return _command("run", w, scenarios, format, threads, charts)
 
 
 def compare(
@@ -343,11 +352,7 @@ def compare(
         w += ["--matters", f"{_str('matters', k)}={v!r}"]
     if posterior is not None:
         w += ["--posterior", _folder("posterior", posterior)]
-    if threads is not None:
-        w += ["--threads", _int("threads", threads, 1)]
-    if not charts:
-        w.append("--no-charts")
-    return _command("compare", w, scenarios, format)
+    return _command("compare", w, scenarios, format, threads, charts)
 
 
 def sweep(
@@ -386,11 +391,7 @@ def sweep(
         w += ["--steps", _int("steps", steps, 1)]
     for s in _sets(set):
         w += ["--set", s]
-    if threads is not None:
-        w += ["--threads", _int("threads", threads, 1)]
-    if not charts:
-        w.append("--no-charts")
-    return _command("sweep", w, scenarios, format)
+    return _command("sweep", w, scenarios, format, threads, charts)
 
 
 def calibrate(
@@ -414,11 +415,7 @@ def calibrate(
             w += [flag, _int(flag[2:], v, lo)]
     if seed is not None:
         w += ["--seed", _int("seed", seed)]
-    if threads is not None:
-        w += ["--threads", _int("threads", threads, 1)]
-    if not charts:
-        w.append("--no-charts")
-    return _command("calibrate", w, scenarios, format)
+    return _command("calibrate", w, scenarios, format, threads, charts)
 
 
 def backtest(
@@ -459,8 +456,4 @@ def backtest(
         w += ["--point-runs", _int("point_runs", point_runs, 1)]
     if posterior is not None:
         w += ["--posterior", _folder("posterior", posterior)]
-    if threads is not None:
-        w += ["--threads", _int("threads", threads, 1)]
-    if not charts:
-        w.append("--no-charts")
-    return _command("backtest", w, scenarios, format)
+    return _command("backtest", w, scenarios, format, threads, charts)
