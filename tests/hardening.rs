@@ -290,6 +290,20 @@ fn messages_name_the_flag_the_user_typed() {
         .assert()
         .success()
         .stdout(predicate::str::contains("actor china.stance: -0.9 → -0.2"));
+    // What a scenario adds to the decision: its substitute, its elections (the record's US
+    // election of week 79 with its turnover probability and changes).
+    diplosim()
+        .args(["show", "record_2023", "--diff"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(
+                "~ issue.substitute: none → Individually Tailored Partnership Programme",
+            )
+            .and(predicate::str::contains(
+                "+ election week 79   united_states (US presidential election (5 Nov 2024)): P(turnover) 0.5, stance -0.2, view of nato -0.3",
+            )),
+        );
     diplosim().arg("run").assert().code(2).stderr(
         predicate::str::contains("baseline").and(predicate::str::contains("taiwan_crisis")),
     );

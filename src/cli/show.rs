@@ -200,10 +200,7 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
         let _ = writeln!(s, "\nshocks");
         for sh in &sc.shocks {
             let what = shock_text(sc, sh);
-            let at = match sh.when {
-                None => format!("{} {}", sc.step_unit, sh.step),
-                Some(_) => sh.timing(),
-            };
+            let at = shock_at(sc, sh);
             let _ = writeln!(s, "  {at:<9} {what}");
             if !sh.source.is_empty() {
                 let _ = writeln!(s, "           source: {}", sh.source);
@@ -216,27 +213,7 @@ fn describe_relations(sc: &Scenario, s: &mut String) {
             "\nelections (a new government moves stance and anchor, and views)"
         );
         for e in &sc.elections {
-            let views: Vec<String> = e
-                .affinity
-                .iter()
-                .map(|&(j, d)| format!(", view of {} {d:+}", sc.actors[j.ix()].id))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  {} {:<4} {} ({}): P(turnover) {}, stance {:+}{}{}",
-                sc.step_unit,
-                e.step,
-                id(e.actor),
-                e.what,
-                e.probability,
-                e.stance,
-                views.concat(),
-                if e.news != 0.0 {
-                    format!("; news (visibility {})", e.news)
-                } else {
-                    String::new()
-                }
-            );
+            let _ = writeln!(s, "  {}", election_text(sc, e));
             if !e.source.is_empty() {
                 let _ = writeln!(s, "           source: {}", e.source);
             }
@@ -312,6 +289,39 @@ fn shock_action_text(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
     }
 }
 
+/// An election in one line: when, who, what, the chance of turnover and what a new government
+/// changes.
+fn election_text(sc: &Scenario, e: &crate::scenario::Election) -> String {
+    let views: Vec<String> = e
+        .affinity
+        .iter()
+        .map(|&(j, d)| format!(", view of {} {d:+}", sc.actors[j.ix()].id))
+        .collect();
+    format!(
+        "{} {:<4} {} ({}): P(turnover) {}, stance {:+}{}{}",
+        sc.step_unit,
+        e.step,
+        sc.actors[e.actor.ix()].id,
+        e.what,
+        e.probability,
+        e.stance,
+        views.concat(),
+        if e.news != 0.0 {
+            format!("; news (visibility {})", e.news)
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// When a shock happens: at a week, or a delay after a status (a conditional shock).
+fn shock_at(sc: &Scenario, sh: &crate::scenario::Shock) -> String {
+    match sh.when {
+        None => format!("{} {}", sc.step_unit, sh.step),
+        Some(_) => sh.timing(),
+    }
+}
+
 /// `~ label: a → b` when `a` and `b` differ.
 macro_rules! cmp {
     ($line:ident, $label:expr, $a:expr, $b:expr) => {
@@ -329,6 +339,18 @@ pub fn diff(parent: &Scenario, child: &Scenario) -> String {
     diff_actors(parent, child, &mut s);
     diff_relations(parent, child, &mut s);
     diff_shocks(parent, child, &mut s);
+    let elections = |sc: &Scenario| {
+        sc.elections
+            .iter()
+            .map(|e| (election_text(sc, e), e.source.clone()))
+            .collect::<Vec<_>>()
+    };
+    let pe = elections(parent);
+    for e in elections(child) {
+        if !pe.contains(&e) {
+            s.push_str(&format!("  + election {} — {}\n", e.0, e.1));
+        }
+    }
     if s.is_empty() {
         s.push_str("  (no changes)\n");
     }
@@ -388,6 +410,15 @@ fn diff_issue(parent: &Scenario, child: &Scenario, s: &mut String) {
             .join(", ")
     };
     cmp!(line, "issue members", members(parent), members(child));
+    let proposer = |sc: &Scenario| sc.actors[sc.issue.proposer.ix()].id.clone();
+    cmp!(line, "issue.proposer", proposer(parent), proposer(child));
+    let substitute = |sc: &Scenario| sc.issue.substitute.clone().unwrap_or("none".into());
+    cmp!(
+        line,
+        "issue.substitute",
+        substitute(parent),
+        substitute(child)
+    );
 }
 
 /// Added actors, and changed keys of the others.
@@ -465,13 +496,18 @@ fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
         let key = rid(child, r);
         match parent.relations.iter().find(|p| rid(parent, p) == key) {
             None => line(format!(
-                "  + relation {} → {}: affinity {:+}{} — {}",
+                "  + relation {} → {}: affinity {:+}{}{} — {}",
                 key.0,
                 key.1,
                 r.affinity,
                 r.influence
                     .map(|w| format!(", influence {w}"))
                     .unwrap_or_default(),
+                if r.linkage != 0.0 {
+                    format!(", linkage {}", r.linkage)
+                } else {
+                    String::new()
+                },
                 r.source
             )),
             Some(p) => {
@@ -504,16 +540,13 @@ fn diff_shocks(parent: &Scenario, child: &Scenario, s: &mut String) {
     let shocks = |sc: &Scenario| {
         sc.shocks
             .iter()
-            .map(|sh| (sh.step, shock_text(sc, sh), sh.source.clone()))
+            .map(|sh| (shock_at(sc, sh), shock_text(sc, sh), sh.source.clone()))
             .collect::<Vec<_>>()
     };
     let ps = shocks(parent);
     for sh in shocks(child) {
         if !ps.contains(&sh) {
-            line(format!(
-                "  + shock at {} {}: {} — {}",
-                child.step_unit, sh.0, sh.1, sh.2
-            ));
+            line(format!("  + shock {}: {} — {}", sh.0, sh.1, sh.2));
         }
     }
 }
