@@ -196,9 +196,7 @@ pub fn backtest(
         r.key_tables.push(t);
     }
     if let Some(post) = posterior {
-        let (board_cases, board_mean) = (&b.cases, b.mean.model);
-        let b = post;
-        let d = &b.draws;
+        let d = &post.draws;
         r.headline.push(format!(
             "Parameter uncertainty included: each case's runs draw {} from the calibration posterior in {} (round {}, {} distinct point{}, effective sample size {:.0}). At the posterior medians alone ({}) the mean score is {:.3}; skill vs the base rates {}.",
             d.keys.join(" and "),
@@ -207,22 +205,22 @@ pub fn backtest(
             d.points.len(),
             if d.points.len() == 1 { "" } else { "s" },
             d.ess,
-            b.medians_text(),
-            b.medians.mean.model,
-            b.medians.skill[0].text()
+            post.medians_text(),
+            post.medians.mean.model,
+            post.medians.skill[0].text()
         ));
         let mut t = Table::new(
             "With the posterior's uncertainty and at its medians: mean score by case",
             &["case", "with uncertainty", "at the medians"],
             &[1, 2],
         );
-        for (c, m) in board_cases.iter().zip(&b.medians.cases) {
+        for (c, m) in b.cases.iter().zip(&post.medians.cases) {
             t.row([c.name.clone(), score4(c.mean.model), score4(m.mean.model)]);
         }
         t.row([
             "all".to_string(),
-            score4(board_mean),
-            score4(b.medians.mean.model),
+            score4(b.mean.model),
+            score4(post.medians.mean.model),
         ]);
         r.key_tables
             .push(t.with_note("Brier / ranked probability score, 0 perfect; the same seeds."));

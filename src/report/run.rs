@@ -172,26 +172,15 @@ fn timeline(sc: &Scenario, rec: &Recording, out: &Outcome) -> Section {
             .partner
             .map(|p| sc.actors[p.ix()].name.as_str())
             .unwrap_or("");
+        let moved = format!("stance {} → {}", signed(d.before, 2), signed(d.after, 2));
         let what = match d.kind {
             crate::engine::DealKind::Compromise => {
-                format!(
-                    "{who} compromises toward {partner}: stance {} → {}",
-                    signed(d.before, 2),
-                    signed(d.after, 2)
-                )
+                format!("{who} compromises toward {partner}: {moved}")
             }
-            crate::engine::DealKind::GivesWay => {
-                format!(
-                    "{who} gives way to {partner}: stance {} → {}",
-                    signed(d.before, 2),
-                    signed(d.after, 2)
-                )
+            crate::engine::DealKind::GivesWay => format!("{who} gives way to {partner}: {moved}"),
+            crate::engine::DealKind::Payment => {
+                format!("{who} is bought off by {partner} with a linked side payment: {moved}")
             }
-            crate::engine::DealKind::Payment => format!(
-                "{who} is bought off by {partner} with a linked side payment: stance {} → {}",
-                signed(d.before, 2),
-                signed(d.after, 2)
-            ),
             crate::engine::DealKind::ScaleDown => {
                 format!(
                     "{who} scales the proposal down to {:.2} of its scope",
