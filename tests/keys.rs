@@ -44,7 +44,7 @@ fn every_key_a_shipped_scenario_sets_is_in_its_report_with_its_source() {
             html[at..end].to_string()
         };
         let actors = table(">Actors<");
-        for k in &ACTOR_KEYS {
+        for k in ACTOR_KEYS {
             assert!(
                 actors.contains(&escaped(k.key)),
                 "{}: no column {}",
@@ -58,7 +58,7 @@ fn every_key_a_shipped_scenario_sets_is_in_its_report_with_its_source() {
                 .find(&format!("<td>{}</td>", escaped(&a.name)))
                 .unwrap_or_else(|| panic!("{}: no row for {}", sc.name, a.id));
             let row = &actors[at..actors[at..].find("</tr>").map_or(actors.len(), |e| at + e)];
-            for k in &ACTOR_KEYS {
+            for k in ACTOR_KEYS {
                 let v = match (k.key, (k.get)(a)) {
                     ("stance", Some(x)) => format!("{x:+}"),
                     (_, v) => shown(v),
@@ -81,7 +81,7 @@ fn every_key_a_shipped_scenario_sets_is_in_its_report_with_its_source() {
             }
         }
         let relations = table("Relations");
-        for k in &RELATION_KEYS {
+        for k in RELATION_KEYS {
             assert!(
                 relations.contains(k.key),
                 "{}: no column {}",

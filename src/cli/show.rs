@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::model::{Gate, CATALOGUE, COERCIVE, PARAM_SPECS};
-use crate::scenario::keys::{shown, ACTOR_KEYS, RELATION_KEYS};
+use crate::scenario::keys::{shown, Key, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{to_toml, Library, Op, Scenario, ShockAction};
 use clap::Args;
 use std::fmt::Write as _;
@@ -53,10 +53,6 @@ pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
         print!("{}", describe(&sc));
     }
     Ok(0)
-}
-
-fn sign(x: f64) -> String {
-    format!("{x:+.2}")
 }
 
 /// Human-readable description of a resolved scenario with sources.
@@ -130,26 +126,21 @@ fn describe_issue(sc: &Scenario, s: &mut String) {
     }
 }
 
-/// Each actor with its numbers and sources.
+/// Each actor with its numbers (those of the key table; an absent optional one left out) and
+/// sources.
 fn describe_actors(sc: &Scenario, s: &mut String) {
-    let _ = writeln!(s, "\nactors (c capability, s0 stance, σ salience, ρ stubbornness, p0 posture, k/m/g Richardson)");
+    let legend: Vec<String> = ACTOR_KEYS
+        .iter()
+        .map(|k| format!("{} {}", k.symbol, k.key))
+        .collect();
+    let _ = writeln!(s, "\nactors ({})", legend.join(", "));
     for a in &sc.actors {
         let _ = writeln!(
             s,
-            "  {:<14} {:<16} c={:.2} s0={} σ={:.2} ρ={:.2} p0={:.2} k={} m={} g={}{}{}",
+            "  {:<14} {:<16} {}{}",
             a.id,
             a.name,
-            a.capability,
-            sign(a.stance),
-            a.salience,
-            a.stubbornness,
-            a.posture,
-            a.reactivity,
-            a.fatigue,
-            a.grievance,
-            a.self_weight
-                .map(|w| format!(" self_weight={w}"))
-                .unwrap_or_default(),
+            numbers(ACTOR_KEYS, a, "="),
             if a.member_of.is_empty() {
                 String::new()
             } else {
@@ -163,35 +154,41 @@ fn describe_actors(sc: &Scenario, s: &mut String) {
     }
 }
 
+/// The numbers of an actor or relation a file written from it gives (a sparse key at its
+/// default and an absent optional one left out), as `symbol=value` (`sep` "=") or `key value`.
+fn numbers<R, T>(keys: &[Key<R, T>], entry: &T, sep: &str) -> String {
+    let words: Vec<String> = keys
+        .iter()
+        .filter_map(|k| {
+            k.written(entry).map(|v| {
+                let name = if sep == "=" { k.symbol } else { k.key };
+                format!("{name}{sep}{}", k.text(v))
+            })
+        })
+        .collect();
+    words.join(if sep == "=" { " " } else { ", " })
+}
+
 /// Relations, then shocks.
 fn describe_relations(sc: &Scenario, s: &mut String) {
     let id = |a: crate::scenario::ActorId| sc.actors[a.ix()].id.as_str();
-    let _ = writeln!(s, "\nrelations (A: from's view of to; unlisted pairs 0)");
+    let legend: Vec<String> = RELATION_KEYS
+        .iter()
+        .filter(|k| k.symbol != k.key)
+        .map(|k| format!("{} {}", k.symbol, k.key))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\nrelations (from's view of to: {}; unlisted pairs at the defaults)",
+        legend.join(", ")
+    );
     for r in &sc.relations {
         let _ = writeln!(
             s,
-            "  {:<14} → {:<14} A={}{}{}{}{}  {}",
+            "  {:<14} → {:<14} {}  {}",
             id(r.from),
             id(r.to),
-            sign(r.affinity),
-            r.influence
-                .map(|w| format!(" influence={w}"))
-                .unwrap_or_default(),
-            if r.compliance != 0.0 {
-                format!(" compliance={}", sign(r.compliance))
-            } else {
-                String::new()
-            },
-            if r.leverage != 0.0 {
-                format!(" leverage={}", r.leverage)
-            } else {
-                String::new()
-            },
-            if r.linkage != 0.0 {
-                format!(" linkage={}", r.linkage)
-            } else {
-                String::new()
-            },
+            numbers(RELATION_KEYS, r, "="),
             r.source
         );
     }
@@ -434,14 +431,7 @@ fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
                 "  + actor {} ({}): {}{} — {}",
                 a.id,
                 a.name,
-                ACTOR_KEYS
-                    .iter()
-                    .filter_map(|k| (k.get)(a).map(|v| match k.key {
-                        "stance" => format!("stance {v:+}"),
-                        _ => format!("{} {v}", k.key),
-                    }))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                numbers(ACTOR_KEYS, a, " "),
                 if a.member_of.is_empty() {
                     String::new()
                 } else {
@@ -451,7 +441,7 @@ fn diff_actors(parent: &Scenario, child: &Scenario, s: &mut String) {
             )),
             Some(p) => {
                 // Every number of the key table, changed ones only, with the child's source.
-                for k in &ACTOR_KEYS {
+                for k in ACTOR_KEYS {
                     let (x, y) = ((k.get)(p), (k.get)(a));
                     if x != y {
                         let why = a
@@ -496,18 +486,10 @@ fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
         let key = rid(child, r);
         match parent.relations.iter().find(|p| rid(parent, p) == key) {
             None => line(format!(
-                "  + relation {} → {}: affinity {:+}{}{} — {}",
+                "  + relation {} → {}: {} — {}",
                 key.0,
                 key.1,
-                r.affinity,
-                r.influence
-                    .map(|w| format!(", influence {w}"))
-                    .unwrap_or_default(),
-                if r.linkage != 0.0 {
-                    format!(", linkage {}", r.linkage)
-                } else {
-                    String::new()
-                },
+                numbers(RELATION_KEYS, r, " "),
                 r.source
             )),
             Some(p) => {

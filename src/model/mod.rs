@@ -15,7 +15,7 @@ pub use metric::{CooperationMean, Kind, Metric, Reading, Scope, StepView};
 pub use params::{param_spec, ParamSpec, Params, PARAM_SPECS};
 
 /// Index of an actor in a scenario's actors (`Scenario::actors`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ActorId(pub u16);
 
 impl ActorId {

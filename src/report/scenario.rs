@@ -3,7 +3,7 @@
 
 use super::{Section, Table};
 use crate::model::{CATALOGUE, PARAM_SPECS};
-use crate::scenario::keys::{shown, ACTOR_KEYS, RELATION_KEYS};
+use crate::scenario::keys::{shown, Key, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{Op, Scenario, Shock, ShockAction};
 
 /// The section "The scenario: every number and its source".
@@ -45,10 +45,7 @@ fn actors(sc: &Scenario) -> Table {
             source.push_str(&format!(" · {k}: {v}"));
         }
         let mut row = vec![a.name.clone()];
-        row.extend(ACTOR_KEYS.iter().map(|k| match (k.key, (k.get)(a)) {
-            ("stance", Some(x)) => format!("{x:+}"),
-            (_, v) => shown(v),
-        }));
+        row.extend(ACTOR_KEYS.iter().map(|k| shown_as(k, (k.get)(a))));
         row.extend([a.member_of.join(", "), source]);
         t.rows.push(row);
     }
@@ -78,14 +75,32 @@ fn relations(sc: &Scenario) -> Table {
     let name = |i: crate::scenario::ActorId| sc.actors[i.ix()].name.clone();
     for r in &sc.relations {
         let mut row = vec![name(r.from), name(r.to)];
-        row.extend(RELATION_KEYS.iter().map(|k| match (k.key, (k.get)(r)) {
-            ("affinity" | "compliance", Some(x)) => format!("{x:+}"),
-            (_, v) => shown(v),
-        }));
+        row.extend(RELATION_KEYS.iter().map(|k| shown_as(k, (k.get)(r))));
         row.push(r.source.clone());
         t.rows.push(row);
     }
-    t.with_note("Pairs not listed start at affinity 0, compliance 0, leverage 0 and linkage 0.")
+    let defaults: Vec<String> = RELATION_KEYS
+        .iter()
+        .filter_map(|k| k.presence.default().map(|d| format!("{} {d}", k.key)))
+        .collect();
+    t.with_note(format!(
+        "Pairs not listed start at {}.",
+        and_list(&defaults)
+    ))
+}
+
+/// A value as the table prints it: signed when the key's range has negative values, `-` when absent.
+fn shown_as<R, T>(k: &Key<R, T>, v: Option<f64>) -> String {
+    v.map_or_else(|| shown(None), |x| k.text(x))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(words: &[String]) -> String {
+    match words.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn issue(sc: &Scenario) -> Table {

@@ -5,6 +5,7 @@ mod observations;
 mod questions;
 mod shocks;
 
+use super::keys::{ACTOR_KEYS, RELATION_KEYS};
 use super::names::{is_id, is_name};
 use super::raw::{
     RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity,
@@ -300,31 +301,9 @@ impl Checker<'_> {
                 }
             }
             self.text(p().key("name"), a.name.as_ref(), 100);
-            self.num(
-                p().key("capability"),
-                a.capability,
-                Bounds::open_low(0.0, 1.0),
-            );
-            self.num(p().key("stance"), a.stance, SIGNED);
-            self.num(p().key("salience"), a.salience, UNIT);
-            self.num(p().key("stubbornness"), a.stubbornness, UNIT);
-            self.num(p().key("posture"), a.posture, Bounds::closed(0.0, 1000.0));
-            self.num(
-                p().key("reactivity"),
-                a.reactivity,
-                Bounds::closed(0.0, 10.0),
-            );
-            self.num(p().key("fatigue"), a.fatigue, UNIT);
-            self.num(
-                p().key("grievance"),
-                a.grievance,
-                Bounds::closed(0.0, 100.0),
-            );
-            self.num(
-                p().key("self_weight"),
-                a.self_weight,
-                Bounds::closed(0.0, 1000.0),
-            );
+            for k in ACTOR_KEYS {
+                self.num(p().key(k.key), (k.raw)(a), k.bounds);
+            }
             if let Some(ms) = &a.member_of {
                 for (k, m) in ms.iter().enumerate() {
                     self.id(p().key("member_of").index(k), Some(m));
@@ -379,15 +358,9 @@ impl Checker<'_> {
                     ),
                 );
             }
-            self.num(p().key("affinity"), r.affinity, SIGNED);
-            self.num(p().key("compliance"), r.compliance, SIGNED);
-            self.num(p().key("leverage"), r.leverage, Bounds::closed(0.0, 1.0));
-            self.num(p().key("linkage"), r.linkage, Bounds::closed(0.0, 1.0));
-            self.num(
-                p().key("influence"),
-                r.influence,
-                Bounds::closed(0.0, 1000.0),
-            );
+            for k in RELATION_KEYS {
+                self.num(p().key(k.key), (k.raw)(r), k.bounds);
+            }
         }
     }
 }
@@ -401,7 +374,6 @@ fn art(kind: &str) -> &'static str {
     }
 }
 
-const UNIT: Bounds = Bounds::closed(0.0, 1.0);
 const SIGNED: Bounds = Bounds::closed(-1.0, 1.0);
 /// Shock kinds.
 const KINDS: [&str; 6] = [

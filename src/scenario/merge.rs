@@ -1,6 +1,7 @@
 //! Folding an `extends` chain (and then each `--set` override) into one raw scenario: a child
 //! patches only the keys it names; actors patch by id, relations by (from, to); shocks add up.
 
+use super::keys::{ACTOR_KEYS, RELATION_KEYS};
 use super::raw::{
     self, RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawObservation, RawQuestion,
     RawRelation, RawShock,
@@ -67,8 +68,10 @@ impl Merged {
         for (index, a) in f.actors.iter().enumerate() {
             match actor_at.get(&a.id).map(|&i| &mut self.actors[i]) {
                 Some((dst, _)) => {
-                    patch!(dst, a; name, capability, stance, salience, stubbornness, posture, reactivity,
-                        fatigue, grievance, self_weight, member_of, source);
+                    patch!(dst, a; name, member_of, source);
+                    for k in ACTOR_KEYS {
+                        k.patch(dst, a);
+                    }
                     if let Some(s) = &a.sources {
                         dst.sources
                             .get_or_insert_with(BTreeMap::new)
@@ -91,7 +94,10 @@ impl Merged {
             let key = (r.from.clone(), r.to.clone());
             match rel_at.get(&key).map(|&i| &mut self.relations[i]) {
                 Some((dst, _)) => {
-                    patch!(dst, r; affinity, influence, compliance, leverage, linkage, source);
+                    patch!(dst, r; source);
+                    for k in RELATION_KEYS {
+                        k.patch(dst, r);
+                    }
                 }
                 None => {
                     rel_at.insert(key, self.relations.len());

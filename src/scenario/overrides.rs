@@ -2,6 +2,7 @@
 //! other file; `[sensitivity.ranges]` keys are checked by trying both ends as overrides.
 
 use super::check::check_file;
+use super::keys::ACTOR_KEYS;
 use super::merge::Merged;
 use super::parse::unknown_field_hint;
 use super::raw::{RawActor, RawFile};
@@ -165,20 +166,11 @@ pub(crate) fn check_sensitivity_keys(merged: &Merged, files: &[SourceText]) -> R
 
 /// The keys a raw actor names (for provenance of overrides).
 pub(crate) fn named_keys(a: &RawActor) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    macro_rules! k { ($($f:ident),*) => { $( if a.$f.is_some() { v.push(stringify!($f)); } )* } }
-    k!(
-        name,
-        capability,
-        stance,
-        salience,
-        stubbornness,
-        posture,
-        reactivity,
-        fatigue,
-        grievance,
-        self_weight,
-        member_of
-    );
-    v
+    let numbers = ACTOR_KEYS
+        .iter()
+        .filter(|k| (k.raw)(a).is_some())
+        .map(|k| k.key);
+    let name = a.name.is_some().then_some("name");
+    let member_of = a.member_of.is_some().then_some("member_of");
+    name.into_iter().chain(numbers).chain(member_of).collect()
 }

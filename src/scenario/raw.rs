@@ -243,104 +243,65 @@ pub struct RawIssue {
     pub source: Option<String>,
 }
 
-/// `[[actor]]`: a state, alliance or organisation.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawActor {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Actor id: [a-z][a-z0-9_]*. Required.
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,31}$"))]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Display name. Required for a new actor.
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// c ∈ (0, 1]: relative power. Required for a new actor.
-    #[schemars(range(max = 1.0), extend("exclusiveMinimum" = 0.0))]
-    pub capability: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// s(0) ∈ [−1, 1]: +1 strongly supports the office. Required for a new actor.
-    #[schemars(range(min = -1.0, max = 1.0))]
-    pub stance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// σ ∈ [0, 1]: how much the issue matters to the actor. Required for a new actor.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub salience: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// ρ ∈ [0, 1]: weight of the initial position (λ = 1 − ρ). Default 0.5.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub stubbornness: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// p(0) ≥ 0: military posture, 1 = peacetime. Default 1.0.
-    #[schemars(range(min = 0.0, max = 1000.0))]
-    pub posture: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Richardson k: reaction to perceived threat. Default 0.05.
-    #[schemars(range(min = 0.0, max = 10.0))]
-    pub reactivity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Richardson m: decay of posture. Default 0.1.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub fatigue: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Richardson g: standing build-up. Default 0.1.
-    #[schemars(range(min = 0.0, max = 100.0))]
-    pub grievance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Explicit self weight; makes the actor's influence row explicit.
-    #[schemars(range(min = 0.0, max = 1000.0))]
-    pub self_weight: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Bodies the actor belongs to, e.g. ["nato"].
-    pub member_of: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Provenance: "article ¶N: ..." or "assumption: ...". Required for a new actor.
-    pub source: Option<String>,
-    /// Per-key provenance, e.g. `sources = { stance = "article ¶5: ..." }`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<BTreeMap<String, String>>,
+macro_rules! define_raw_actor {
+    ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
+        // Its numbers are the lines of `keys::for_each_actor_key!`; the JSON Schema takes
+        // their ranges and meanings from `keys::ACTOR_KEYS` (`cli::schema`).
+        /// `[[actor]]`: a state, alliance or organisation.
+        #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawActor {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Actor id: [a-z][a-z0-9_]*. Required.
+            #[schemars(regex(pattern = r"^[a-z][a-z0-9_]{0,31}$"))]
+            pub id: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Display name. Required for a new actor.
+            pub name: Option<String>,
+            $(
+                #[serde(skip_serializing_if = "Option::is_none")]
+                #[doc = $meaning]
+                pub $key: Option<f64>,
+            )*
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Bodies the actor belongs to, e.g. ["nato"].
+            pub member_of: Option<Vec<String>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Provenance: "article ¶N: ..." or "assumption: ...". Required for a new actor.
+            pub source: Option<String>,
+            /// Per-key provenance, e.g. `sources = { stance = "article ¶5: ..." }`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub sources: Option<BTreeMap<String, String>>,
+        }
+    };
 }
+super::keys::for_each_actor_key!(define_raw_actor);
 
-/// `[[relation]]`: `from`'s view of `to`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawRelation {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Actor holding the view.
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Actor viewed.
-    pub to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// A ∈ [−1, 1]: from's view of to (the desired tone of its signals, Goldstein/10).
-    #[schemars(range(min = -1.0, max = 1.0))]
-    pub affinity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Explicit influence weight w ≥ 0 of to on from; makes from's row explicit.
-    #[schemars(range(min = 0.0, max = 1000.0))]
-    pub influence: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Rule 7: from's answer to pressure (hostile events) from to, in [−1, 1]: +1 gives way (its
-    /// stance moves toward to's), −1 digs in (moves away), 0 unmoved (default).
-    #[schemars(range(min = -1.0, max = 1.0))]
-    pub compliance: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Economic leverage of from over to, in [0, 1]: the share of to's goods exports that go to
-    /// from (codebook K2). From may send economic measures (CAMEO 162, 163) to to only when it is
-    /// at least `model.leverage_threshold`; 0 (default) never.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub leverage: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// What to can offer from for its consent (arms, a trade deal, a licence), in [0, 1]
-    /// (codebook K3: 1 when from had publicly asked to for it before the scenario starts). When
-    /// from blocks the decision, to may buy it off with a linked side payment only if this is
-    /// > 0. Omitted: 0, nothing to link.
-    #[schemars(range(min = 0.0, max = 1.0))]
-    pub linkage: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
-    pub source: Option<String>,
+macro_rules! define_raw_relation {
+    ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
+        // Its numbers are the lines of `keys::for_each_relation_key!`.
+        /// `[[relation]]`: `from`'s view of `to`.
+        #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawRelation {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Actor holding the view.
+            pub from: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Actor viewed.
+            pub to: Option<String>,
+            $(
+                #[serde(skip_serializing_if = "Option::is_none")]
+                #[doc = $meaning]
+                pub $key: Option<f64>,
+            )*
+            #[serde(skip_serializing_if = "Option::is_none")]
+            /// Provenance: "article ¶N: ..." or "assumption: ...". Required.
+            pub source: Option<String>,
+        }
+    };
 }
+super::keys::for_each_relation_key!(define_raw_relation);
 
 /// `[[shock]]`: a change of the world at a step.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -4,7 +4,7 @@
 mod observations;
 mod shocks;
 
-use super::keys::actor_default;
+use super::keys::{Presence, ACTOR_KEYS, RELATION_KEYS};
 use super::merge::{Merged, Origin};
 use super::source::{KeyPath, SourceText};
 use super::{
@@ -85,17 +85,18 @@ impl<'a> Resolver<'a> {
     fn actors(&mut self) -> Vec<Actor> {
         let mut actors = Vec::new();
         for (a, o) in &self.m.actors {
-            let missing: Vec<&str> = [
-                ("name", a.name.is_none()),
-                ("capability", a.capability.is_none()),
-                ("stance", a.stance.is_none()),
-                ("salience", a.salience.is_none()),
-                ("source", a.source.is_none()),
-            ]
-            .into_iter()
-            .filter(|(_, m)| *m)
-            .map(|(k, _)| k)
-            .collect();
+            // The name, the table's required numbers, then the source.
+            let missing: Vec<&str> = std::iter::once(("name", a.name.is_none()))
+                .chain(
+                    ACTOR_KEYS
+                        .iter()
+                        .filter(|k| k.presence == Presence::Required)
+                        .map(|k| (k.key, (k.raw)(a).is_none())),
+                )
+                .chain([("source", a.source.is_none())])
+                .filter(|(_, m)| *m)
+                .map(|(k, _)| k)
+                .collect();
             if !missing.is_empty() {
                 self.diags.push(self.at(
                     *o,
@@ -114,22 +115,18 @@ impl<'a> Resolver<'a> {
                 ));
                 continue;
             }
-            actors.push(Actor {
+            let mut actor = Actor {
                 id: a.id.clone().unwrap_or_default(),
                 name: a.name.clone().unwrap_or_default(),
-                capability: a.capability.unwrap_or(1.0),
-                stance: a.stance.unwrap_or(0.0),
-                salience: a.salience.unwrap_or(0.0),
-                stubbornness: a.stubbornness.unwrap_or(actor_default("stubbornness")),
-                posture: a.posture.unwrap_or(actor_default("posture")),
-                reactivity: a.reactivity.unwrap_or(actor_default("reactivity")),
-                fatigue: a.fatigue.unwrap_or(actor_default("fatigue")),
-                grievance: a.grievance.unwrap_or(actor_default("grievance")),
-                self_weight: a.self_weight,
                 member_of: a.member_of.clone().unwrap_or_default(),
                 source: a.source.clone().unwrap_or_default(),
                 sources: a.sources.clone().unwrap_or_default(),
-            });
+                ..Actor::default()
+            };
+            for k in ACTOR_KEYS {
+                (k.set)(&mut actor, (k.raw)(a));
+            }
+            actors.push(actor);
         }
         actors
     }
@@ -157,32 +154,29 @@ impl<'a> Resolver<'a> {
                     format!("relation {from} → {to} is missing required key `source`"),
                 ));
             }
-            if r.affinity.is_none()
-                && r.influence.is_none()
-                && r.compliance.is_none()
-                && r.leverage.is_none()
-                && r.linkage.is_none()
-            {
+            if RELATION_KEYS.iter().all(|k| (k.raw)(r).is_none()) {
+                let keys: Vec<String> = RELATION_KEYS
+                    .iter()
+                    .map(|k| format!("`{}`", k.key))
+                    .collect();
                 self.diags.push(self.at(
                     *o,
                     "relation",
                     None,
-                    format!(
-                        "relation {from} → {to} gives none of `affinity`, `influence`, `compliance`, `leverage`, `linkage`"
-                    ),
+                    format!("relation {from} → {to} gives none of {}", keys.join(", ")),
                 ));
             }
             if let (Some(f), Some(t)) = (f, t) {
-                relations.push(Relation {
+                let mut relation = Relation {
                     from: f,
                     to: t,
-                    affinity: r.affinity.unwrap_or(0.0),
-                    influence: r.influence,
-                    compliance: r.compliance.unwrap_or(0.0),
-                    leverage: r.leverage.unwrap_or(0.0),
-                    linkage: r.linkage.unwrap_or(0.0),
                     source: r.source.clone().unwrap_or_default(),
-                });
+                    ..Relation::default()
+                };
+                for k in RELATION_KEYS {
+                    (k.set)(&mut relation, (k.raw)(r));
+                }
+                relations.push(relation);
             }
         }
         relations

@@ -1,6 +1,7 @@
 //! The resolved scenario written back as a raw file with every key explicit
 //! (`scenario.resolved.toml`): loading it gives back the same scenario.
 
+use super::keys::{ACTOR_KEYS, RELATION_KEYS};
 use super::raw::{
     self, RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawShock,
 };
@@ -36,35 +37,35 @@ pub fn to_raw(s: &Scenario) -> RawFile {
         actors: s
             .actors
             .iter()
-            .map(|a| RawActor {
-                id: Some(a.id.clone()),
-                name: Some(a.name.clone()),
-                capability: Some(a.capability),
-                stance: Some(a.stance),
-                salience: Some(a.salience),
-                stubbornness: Some(a.stubbornness),
-                posture: Some(a.posture),
-                reactivity: Some(a.reactivity),
-                fatigue: Some(a.fatigue),
-                grievance: Some(a.grievance),
-                self_weight: a.self_weight,
-                member_of: Some(a.member_of.clone()),
-                source: Some(a.source.clone()),
-                sources: (!a.sources.is_empty()).then(|| a.sources.clone()),
+            .map(|a| {
+                let mut raw = RawActor {
+                    id: Some(a.id.clone()),
+                    name: Some(a.name.clone()),
+                    member_of: Some(a.member_of.clone()),
+                    source: Some(a.source.clone()),
+                    sources: (!a.sources.is_empty()).then(|| a.sources.clone()),
+                    ..RawActor::default()
+                };
+                for k in ACTOR_KEYS {
+                    *(k.raw_mut)(&mut raw) = k.written(a);
+                }
+                raw
             })
             .collect(),
         relations: s
             .relations
             .iter()
-            .map(|r| RawRelation {
-                from: Some(id(r.from)),
-                to: Some(id(r.to)),
-                affinity: Some(r.affinity),
-                influence: r.influence,
-                compliance: (r.compliance != 0.0).then_some(r.compliance),
-                leverage: (r.leverage != 0.0).then_some(r.leverage),
-                linkage: (r.linkage != 0.0).then_some(r.linkage),
-                source: Some(r.source.clone()),
+            .map(|r| {
+                let mut raw = RawRelation {
+                    from: Some(id(r.from)),
+                    to: Some(id(r.to)),
+                    source: Some(r.source.clone()),
+                    ..RawRelation::default()
+                };
+                for k in RELATION_KEYS {
+                    *(k.raw_mut)(&mut raw) = k.written(r);
+                }
+                raw
             })
             .collect(),
         shocks: s.shocks.iter().map(|sh| raw_shock(s, sh)).collect(),

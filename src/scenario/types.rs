@@ -10,53 +10,45 @@ use std::path::PathBuf;
 /// observations use too).
 pub use crate::model::ActorId;
 
-/// A resolved actor.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Actor {
-    pub id: String,
-    pub name: String,
-    /// c ∈ (0, 1]
-    pub capability: f64,
-    /// s(0) ∈ [-1, 1]
-    pub stance: f64,
-    /// σ ∈ [0, 1]
-    pub salience: f64,
-    /// ρ ∈ [0, 1]; λ = 1 − ρ
-    pub stubbornness: f64,
-    /// p(0) ≥ 0
-    pub posture: f64,
-    /// Richardson k
-    pub reactivity: f64,
-    /// Richardson m
-    pub fatigue: f64,
-    /// Richardson g
-    pub grievance: f64,
-    /// Explicit self weight of row i of W, if the row is explicit.
-    pub self_weight: Option<f64>,
-    pub member_of: Vec<String>,
-    pub source: String,
-    /// Per-key provenance.
-    pub sources: BTreeMap<String, String>,
+macro_rules! define_actor {
+    ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
+        /// A resolved actor. Its numbers are those of
+        /// [`for_each_actor_key!`](super::keys::for_each_actor_key), each checked and with its
+        /// default put in (an optional key stays an `Option`).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Actor {
+            pub id: String,
+            pub name: String,
+            $(
+                #[doc = $meaning]
+                pub $key: super::keys::key_type!($p),
+            )*
+            pub member_of: Vec<String>,
+            pub source: String,
+            /// Per-key provenance.
+            pub sources: BTreeMap<String, String>,
+        }
+    };
 }
+super::keys::for_each_actor_key!(define_actor);
 
-/// A resolved relation: `from`'s view of `to`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Relation {
-    pub from: ActorId,
-    pub to: ActorId,
-    /// A_ij(0) ∈ [-1, 1]
-    pub affinity: f64,
-    /// Explicit influence weight w_ij ≥ 0.
-    pub influence: Option<f64>,
-    /// Rule 7: how `from` answers pressure from `to`, in [−1, 1] (+1 gives way, −1 digs in).
-    pub compliance: f64,
-    /// Economic leverage of `from` over `to` in [0, 1]: the share of to's exports bought by from.
-    pub leverage: f64,
-    /// What `to` can offer `from` for its consent, in [0, 1] (codebook K3): `to` may buy off
-    /// `from` with a linked side payment only when it is > 0.
-    pub linkage: f64,
-    pub source: String,
+macro_rules! define_relation {
+    ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
+        /// A resolved relation: `from`'s view of `to`. Its numbers are those of
+        /// [`for_each_relation_key!`](super::keys::for_each_relation_key).
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Relation {
+            pub from: ActorId,
+            pub to: ActorId,
+            $(
+                #[doc = $meaning]
+                pub $key: super::keys::key_type!($p),
+            )*
+            pub source: String,
+        }
+    };
 }
+super::keys::for_each_relation_key!(define_relation);
 
 /// Set or add.
 #[derive(Debug, Clone, Copy, PartialEq)]
