@@ -9,7 +9,7 @@
 //! United States or China.
 
 use diplosim::engine::{simulate, Compiled};
-use diplosim::record::{compare_mix, ClassCounts, DYAD_SOURCE};
+use diplosim::icews::{compare_mix, ClassCounts, DYAD_SOURCE};
 use diplosim::scenario::Library;
 
 fn main() {
@@ -92,7 +92,7 @@ fn main() {
         .iter()
         .map(|d| d.record.events as f64)
         .collect();
-    let big = |d: &diplosim::record::DyadComparison| {
+    let big = |d: &diplosim::icews::DyadComparison| {
         ["united_states", "china"]
             .iter()
             .any(|id| sc.actors[d.from].id == *id || sc.actors[d.to].id == *id)

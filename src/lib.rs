@@ -15,7 +15,7 @@
 //! - [`calibrate`]: the posterior of the uncertain assumptions given the observations (ABC).
 //! - [`backtest`]: forecasts of historical cases scored against what happened.
 //! - [`compare`]: scenarios or output folders side by side, paired differences.
-//! - [`record`]: the ICEWS record of dyads' event classes, and an observer counting the model's events the same way.
+//! - [`icews`]: the ICEWS record of dyads' event classes, and an observer counting the model's events the same way.
 //! - [`cpu`]: which fast paths this CPU allows (one probe; `DIPLOSIM_PORTABLE` forces the portable ones).
 //! - [`budget`]: estimates of a command's memory and output, refused beyond the budgets.
 //! - [`output`]: the files of each result, written to a staging folder and moved into place.
@@ -37,11 +37,11 @@ pub mod engine;
 pub mod ensemble;
 pub mod error;
 pub mod hash;
+pub mod icews;
 pub mod model;
 pub mod observe;
 pub mod output;
 pub mod publish;
-pub mod record;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;

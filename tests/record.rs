@@ -10,7 +10,7 @@
 
 use crate::util::library;
 use diplosim::engine::{simulate, Compiled};
-use diplosim::record::{compare_mix, ClassCounts};
+use diplosim::icews::{compare_mix, ClassCounts};
 
 #[test]
 fn the_baseline_event_mix_is_close_to_the_record() {

@@ -26,9 +26,8 @@ pub struct CalibrateArgs {
     /// Refinement rounds (resample, perturb, reweight) after the prior round.
     #[arg(long, default_value_t = 2)]
     pub rounds: usize,
-    /// Seed (default: the scenario's).
-    #[arg(long, value_parser = super::seed_range())]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seeding: super::SeedArg,
     #[command(flatten)]
     pub parallel: super::Parallel,
     #[command(flatten)]
@@ -37,6 +36,7 @@ pub struct CalibrateArgs {
 
 pub fn calibrate(lib: &Library, a: &CalibrateArgs) -> Result<i32> {
     let fixed: Vec<String> = a
+        .seeding
         .seed
         .map(|s| format!("scenario.seed={s}"))
         .into_iter()

@@ -21,9 +21,8 @@ pub struct CompareArgs {
     /// Metric to overlay (the help lists them, from [`Metric::ALL`]).
     #[arg(long, default_value = Metric::Stance.name(), help = metric_help())]
     pub metric: String,
-    /// Seed for the scenarios that are run (default: the first scenario's seed).
-    #[arg(long, value_parser = super::seed_range())]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seeding: super::SeedArg,
     /// Steps for the scenarios that are run (default: each scenario's own).
     #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
@@ -99,7 +98,7 @@ fn parse_metric(name: &str) -> Result<Metric> {
 pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     let metric = parse_metric(&a.metric)?;
     crate::sweep::check_size(a.items.len(), a.runs)?;
-    let mut seed = a.seed;
+    let mut seed = a.seeding.seed;
     let mut specs: Vec<Result<Item, Scenario>> = Vec::new();
     // Each scenario's spec and overrides, to load it again at a posterior's points.
     let mut loads: Vec<(String, Vec<String>)> = Vec::new();

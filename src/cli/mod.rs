@@ -87,6 +87,15 @@ pub struct Parallel {
     pub threads: Option<usize>,
 }
 
+/// `--seed`, declared once for the commands that run a scenario at its own seed unless told
+/// otherwise (`backtest` has a seed of its own, 1, for cases that have different ones).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct SeedArg {
+    /// Seed (default: the scenario's `seed`; compare: the first scenario's, for all of them).
+    #[arg(long, value_parser = seed_range())]
+    pub seed: Option<u64>,
+}
+
 /// What a command was asked, for the folder name and the report: the overrides that are not
 /// already in the folder name (`--steps`, `--set`, in order) and a canonical command line that
 /// reproduces the results (without `--threads`, `--out` or `--quiet`, which change no result).

@@ -16,9 +16,8 @@ use clap::Args;
 pub struct RunArgs {
     /// Scenario name (from the scenarios folder) or path to a .toml file.
     pub scenario: Option<String>,
-    /// Seed (overrides scenario.seed).
-    #[arg(long, value_parser = super::seed_range())]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seeding: super::SeedArg,
     /// Number of runs; more than 1 makes an ensemble (overrides scenario.runs).
     #[arg(long, value_parser = super::runs_range())]
     pub runs: Option<u64>,
@@ -42,7 +41,7 @@ pub struct RunArgs {
 /// Overrides from the flags, then `--set`, in the order they apply.
 fn overrides(a: &RunArgs) -> Vec<String> {
     let mut v = Vec::new();
-    if let Some(s) = a.seed {
+    if let Some(s) = a.seeding.seed {
         v.push(format!("scenario.seed={s}"));
     }
     if let Some(s) = a.steps {

@@ -34,9 +34,8 @@ pub struct SweepArgs {
     /// Runs per point (default: [sensitivity] runs for --method, else 200).
     #[arg(long)]
     pub runs: Option<usize>,
-    /// Seed (default: the scenario's).
-    #[arg(long, value_parser = super::seed_range())]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seeding: super::SeedArg,
     /// Steps (default: the scenario's).
     #[arg(long, value_parser = super::steps_range())]
     pub steps: Option<u64>,
@@ -52,7 +51,7 @@ pub struct SweepArgs {
 /// The overrides every point shares: `--seed`, `--steps`, then `--set`.
 fn fixed_overrides(a: &SweepArgs) -> Vec<String> {
     let mut ov: Vec<String> = Vec::new();
-    if let Some(s) = a.seed {
+    if let Some(s) = a.seeding.seed {
         ov.push(format!("scenario.seed={s}"));
     }
     if let Some(s) = a.steps {
@@ -81,7 +80,7 @@ fn command(a: &SweepArgs) -> String {
     if let Some(n) = a.runs {
         flag("--runs", n.to_string());
     }
-    if let Some(n) = a.seed {
+    if let Some(n) = a.seeding.seed {
         flag("--seed", n.to_string());
     }
     if let Some(n) = a.steps {

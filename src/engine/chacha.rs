@@ -4,7 +4,7 @@
 //! A run's generator ([`super::run_rng`]) is ChaCha8 keyed by `seed_from_u64(seed)`, with the run
 //! as its stream (nonce) and a 64-bit block counter from 0: the words of block 0, then block 1,
 //! and so on, each block's sixteen words in order. `rand_chacha` computes four blocks per refill
-//! with AVX2; refilling took 8% of a baseline run's time. [`Wide`] computes sixteen blocks at
+//! with AVX2; refilling took 8% of a baseline run's time. [`Avx512Blocks`] computes sixteen blocks at
 //! once, one block per 32-bit lane of sixteen 512-bit registers (the rotations are single
 //! instructions there), and transposes them into the same word order. It is wrapped in
 //! `rand_core`'s own [`BlockRng`], which hands out the words exactly as it does for
@@ -23,7 +23,7 @@ use std::convert::Infallible;
 /// Words of one refill: sixteen blocks of sixteen.
 const WORDS: usize = 256;
 
-/// Whether [`WideRng`] may be used (AVX-512 Foundation, [`crate::cpu::avx512f`]).
+/// Whether [`Avx512Rng`] may be used (AVX-512 Foundation, [`crate::cpu::avx512f`]).
 #[inline]
 pub fn available() -> bool {
     crate::cpu::avx512f()
@@ -32,39 +32,39 @@ pub fn available() -> bool {
 /// The key, stream and next block of a ChaCha8 stream.
 #[derive(Debug, Clone)]
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-pub struct Wide {
+pub struct Avx512Blocks {
     key: [u32; 8],
     stream: u64,
     block: u64,
 }
 
-impl Generator for Wide {
+impl Generator for Avx512Blocks {
     type Output = [u32; WORDS];
 
     #[inline]
     fn generate(&mut self, out: &mut [u32; WORDS]) {
         #[cfg(target_arch = "x86_64")]
         {
-            // SAFETY: a `Wide` is only made by `WideRng::new`, which checks for AVX-512F.
+            // SAFETY: a `Avx512Blocks` is only made by `Avx512Rng::new`, which checks for AVX-512F.
             unsafe { blocks16(&self.key, self.stream, self.block, out) };
             self.block = self.block.wrapping_add(16);
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
             let _ = out;
-            unreachable!("WideRng::new returns None off x86-64");
+            unreachable!("Avx512Rng::new returns None off x86-64");
         }
     }
 }
 
 /// `ChaCha8Rng`'s stream, refilled sixteen blocks at a time (see the module doc).
 #[derive(Debug)]
-pub struct WideRng(BlockRng<Wide>);
+pub struct Avx512Rng(BlockRng<Avx512Blocks>);
 
-impl WideRng {
+impl Avx512Rng {
     /// The stream `rng` would produce from here, if it is fresh (nothing drawn yet) and the CPU
     /// has AVX-512F; `None` otherwise.
-    pub fn new(rng: &ChaCha8Rng) -> Option<WideRng> {
+    pub fn new(rng: &ChaCha8Rng) -> Option<Avx512Rng> {
         if !available() || rng.get_word_pos() != 0 {
             return None;
         }
@@ -77,7 +77,7 @@ impl WideRng {
                 seed[4 * i + 3],
             ])
         });
-        Some(WideRng(BlockRng::new(Wide {
+        Some(Avx512Rng(BlockRng::new(Avx512Blocks {
             key,
             stream: rng.get_stream(),
             block: 0,
@@ -85,7 +85,7 @@ impl WideRng {
     }
 }
 
-impl TryRng for WideRng {
+impl TryRng for Avx512Rng {
     type Error = Infallible;
 
     #[inline]
@@ -234,7 +234,7 @@ mod tests {
     fn the_same_words_as_rand_chacha() {
         if !available() {
             // What can be checked: the wide stream is refused, so the runs use rand_chacha's.
-            assert!(WideRng::new(&run_rng(1, 0)).is_none());
+            assert!(Avx512Rng::new(&run_rng(1, 0)).is_none());
             crate::cpu::say_skipped("the_same_words_as_rand_chacha", "AVX-512F");
             return;
         }
@@ -250,7 +250,7 @@ mod tests {
             (9, 99_999),
         ] {
             let mut want = run_rng(seed, run);
-            let mut got = WideRng::new(&run_rng(seed, run)).unwrap();
+            let mut got = Avx512Rng::new(&run_rng(seed, run)).unwrap();
             for k in 0..3000 {
                 match k % 8 {
                     0 | 3 => assert_eq!(got.next_u64(), want.next_u64(), "{seed}/{run} at {k}"),
@@ -268,7 +268,7 @@ mod tests {
         // (`rand_chacha`'s four-block refill) and word 255 (the sixteen-block one).
         for skip in [63, 255, 255 + 256] {
             let mut want = run_rng(8, 2);
-            let mut got = WideRng::new(&run_rng(8, 2)).unwrap();
+            let mut got = Avx512Rng::new(&run_rng(8, 2)).unwrap();
             for _ in 0..skip {
                 assert_eq!(got.next_u32(), want.next_u32());
             }
@@ -278,20 +278,20 @@ mod tests {
         // Not fresh: refused (its position would be lost).
         let mut used = run_rng(3, 0);
         used.next_u32();
-        assert!(WideRng::new(&used).is_none());
+        assert!(Avx512Rng::new(&used).is_none());
     }
 
     #[test]
     fn the_block_counter_carries_into_its_high_word() {
         if !available() {
-            assert!(WideRng::new(&run_rng(5, 3)).is_none());
+            assert!(Avx512Rng::new(&run_rng(5, 3)).is_none());
             crate::cpu::say_skipped("the_block_counter_carries_into_its_high_word", "AVX-512F");
             return;
         }
         // Blocks 2³² − 8 … 2³² + 7 in one refill: the counter's low word wraps in lane 8.
         let mut want = run_rng(5, 3);
         want.set_word_pos(16 * ((1u128 << 32) - 8));
-        let mut wide = Wide {
+        let mut wide = Avx512Blocks {
             key: {
                 let seed = want.get_seed();
                 std::array::from_fn(|i| {

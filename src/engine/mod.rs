@@ -41,7 +41,7 @@ use rules::{CodeFx, Scratch, State};
 /// The generator of run `run` of an ensemble seeded with `seed`: ChaCha8 keyed by
 /// `seed_from_u64(seed)` on stream `run`. Run 0 of a seed is the single run of that seed, and a run
 /// depends on (seed, run) alone, never on threads or shards. Ensembles, sweeps and [`simulate`]
-/// draw the same words through [`chacha::WideRng`] where the CPU has AVX-512.
+/// draw the same words through [`chacha::Avx512Rng`] where the CPU has AVX-512.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
@@ -438,7 +438,7 @@ pub fn background_q(sc: &Scenario) -> Vec<f64> {
 pub fn simulate<O: Observer>(c: &Compiled, seed: u64, run: u64, obs: &mut O) -> Outcome {
     let mut rng = run_rng(seed, run);
     // The same stream, sixteen blocks a refill where the CPU has AVX-512 ([`chacha`]).
-    match chacha::WideRng::new(&rng) {
+    match chacha::Avx512Rng::new(&rng) {
         Some(mut wide) => simulate_with(c, &mut wide, obs),
         None => simulate_with(c, &mut rng, obs),
     }

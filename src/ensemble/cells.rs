@@ -16,7 +16,7 @@
 //! first and last nonzero count, so the bytes do not depend on the order runs were added in; a
 //! read-back is checked shape by shape ([`Cells::check`]) before it is used.
 
-use super::fixed::{pass, pass4, stretch, Acc, Pass, Short};
+use super::fixed::{pass, pass4, stretch, BatchScan, ExactSums, SmallSums};
 use super::sketch::{exact_key, log_key, Keys, KEY_MAX};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -80,7 +80,7 @@ struct Head {
 struct Moments {
     min: f64,
     max: f64,
-    acc: Acc,
+    acc: ExactSums,
 }
 
 impl Default for Moments {
@@ -88,7 +88,7 @@ impl Default for Moments {
         Moments {
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            acc: Acc::default(),
+            acc: ExactSums::default(),
         }
     }
 }
@@ -121,17 +121,17 @@ pub struct Cells {
     /// No count in the 16-bit arena is above this (every value added raises it by one, in the
     /// cells it went to): while it is at most 65,535 no count can be full, and
     /// [`Cells::count`] increments without looking.
-    most: Most,
+    most: CountBound,
 }
 
 /// [`Cells::most`]: a bound, not part of the statistics, so equal cells compare equal whatever
 /// their bounds (a bound read back from a file is the largest 16-bit count, one kept in memory
 /// the values added).
 #[derive(Debug, Clone, Copy, Default)]
-struct Most(u64);
+struct CountBound(u64);
 
-impl PartialEq for Most {
-    fn eq(&self, _: &Most) -> bool {
+impl PartialEq for CountBound {
+    fn eq(&self, _: &CountBound) -> bool {
         true
     }
 }
@@ -146,7 +146,7 @@ impl Cells {
             wide: Vec::new(),
             abandoned: 0,
             wide_abandoned: 0,
-            most: Most(0),
+            most: CountBound(0),
         }
     }
 
@@ -184,15 +184,15 @@ impl Cells {
         assert!(cells.end <= self.heads.len() && (runs - 1) * stride + cells.len() <= xs.len());
         let first = cells.start;
         match self.keys {
-            Keys::Log if runs > Short::MAX => {}
+            Keys::Log if runs > SmallSums::MAX => {}
             // Each cell gets `runs` values.
             _ => self.most.0 = self.most.0.saturating_add(runs as u64),
         }
         match self.keys {
-            Keys::Log if runs > Short::MAX => {
-                // In chunks that a `Short` can sum.
-                for r in (0..runs).step_by(Short::MAX) {
-                    let k = Short::MAX.min(runs - r);
+            Keys::Log if runs > SmallSums::MAX => {
+                // In chunks that a `SmallSums` can sum.
+                for r in (0..runs).step_by(SmallSums::MAX) {
+                    let k = SmallSums::MAX.min(runs - r);
                     self.add_runs(&xs[r * stride..], stride, k, cells.clone());
                 }
             }
@@ -236,7 +236,7 @@ impl Cells {
     /// first batch's window for all its keys at once (the key is monotonic in the value, so
     /// the extremes' keys bound the batch's), the keys, the extremes and the sums.
     #[inline(always)]
-    fn add_pass(&mut self, cell: usize, xs: &[f64], stride: usize, runs: usize, p: &Pass) {
+    fn add_pass(&mut self, cell: usize, xs: &[f64], stride: usize, runs: usize, p: &BatchScan) {
         if self.heads[cell].len == 0 && p.lo <= p.hi {
             self.cover(cell, log_key(p.lo), log_key(p.hi));
         }

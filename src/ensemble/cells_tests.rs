@@ -214,8 +214,8 @@ fn a_batch_adds_what_its_values_add_one_by_one() {
     // `add_runs` (strided, in two batches) against `add` value by value: the same nonzero
     // counts, extremes (bits, zeros included) and exact sums, for signed zeros, ±1e9, 1e300 and
     // tiny values among ordinary ones. Odd trials have no value beyond 2¹⁹, so that a continuous
-    // cell's batch takes the short sums (`Short`); every seventh trial has more runs than a
-    // `Short` may sum (the batch goes in chunks).
+    // cell's batch takes the short sums (`SmallSums`); every seventh trial has more runs than a
+    // `SmallSums` may sum (the batch goes in chunks).
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
     for keys in [Keys::Log, Keys::Exact(10), Keys::Exact(1)] {
         for trial in 0..200 {

@@ -48,7 +48,7 @@ pub(super) struct Wire {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     max: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    acc: Vec<Acc>,
+    acc: Vec<ExactSums>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl TryFrom<Wire> for Cells {
                 acc: w.acc[i],
             })
             .collect();
-        let most = Most(arena.iter().map(|&c| c as u64).max().unwrap_or(0));
+        let most = CountBound(arena.iter().map(|&c| c as u64).max().unwrap_or(0));
         Ok(Cells {
             keys,
             heads,

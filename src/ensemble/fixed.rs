@@ -40,7 +40,7 @@ const MAGIC: f64 = 6755399441055744.0;
 pub(crate) fn fixed_small(x: f64) -> i64 {
     let y = x * SCALE;
     let m = y + MAGIC;
-    // Wrapping: a caller may pass a large x and discard the result (see `Short`).
+    // Wrapping: a caller may pass a large x and discard the result (see `SmallSums`).
     let k = (m.to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64);
     let d = y - (m - MAGIC);
     // A tie is rare (x·2³² exactly half an integer), so a branch on it is always predicted.
@@ -59,18 +59,18 @@ fn away_from_zero(k: i64, d: f64, y: f64) -> i64 {
     k.wrapping_add(i64::from(d == 0.5 && y > 0.0) - i64::from(d == -0.5 && y < 0.0))
 }
 
-/// Σx and Σx² of at most [`Short::MAX`] values of magnitude below [`SMALL`], in 64 and 128
-/// bits (|f| ≤ 2⁵¹, so |Σf| ≤ 2⁵⁷ and Σf² ≤ 2¹⁰⁸: neither can overflow), to be added to an [`Acc`]
-/// with [`Acc::add_short`]: the same sums as [`Acc::add`] value by value, with no carries.
+/// Σx and Σx² of at most [`SmallSums::MAX`] values of magnitude below [`SMALL`], in 64 and 128
+/// bits (|f| ≤ 2⁵¹, so |Σf| ≤ 2⁵⁷ and Σf² ≤ 2¹⁰⁸: neither can overflow), to be added to an [`ExactSums`]
+/// with [`ExactSums::add_short`]: the same sums as [`ExactSums::add`] value by value, with no carries.
 /// Larger values may be added too, but then the sums are meaningless (they wrap) and must be
 /// discarded: the caller checks the magnitudes beside.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Short {
+pub(crate) struct SmallSums {
     s1: i64,
     s2: u128,
 }
 
-impl Short {
+impl SmallSums {
     pub(crate) const MAX: usize = 64;
 
     #[inline(always)]
@@ -95,33 +95,33 @@ pub(crate) fn stretch(lo: &mut f64, hi: &mut f64, x: f64) {
 
 /// What the first pass over a continuous cell's batch finds: its least and greatest value
 /// (NaN skipped, as [`stretch`] does), whether every value is below [`SMALL`]
-/// in magnitude (so that `short` holds its sums), and the [`Short`] sums.
+/// in magnitude (so that `short` holds its sums), and the [`SmallSums`] sums.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Pass {
+pub(crate) struct BatchScan {
     pub lo: f64,
     pub hi: f64,
     pub small: bool,
-    pub short: Short,
+    pub short: SmallSums,
 }
 
-impl PartialEq for Short {
-    fn eq(&self, o: &Short) -> bool {
+impl PartialEq for SmallSums {
+    fn eq(&self, o: &SmallSums) -> bool {
         (self.s1, self.s2) == (o.s1, o.s2)
     }
 }
 
-/// [`Pass`] of `runs` ≤ [`Short::MAX`] values `xs[r * stride]`, one at a time.
+/// [`BatchScan`] of `runs` ≤ [`SmallSums::MAX`] values `xs[r * stride]`, one at a time.
 #[inline(always)]
-pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> Pass {
+pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> BatchScan {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut short, mut small) = (Short::default(), true);
+    let (mut short, mut small) = (SmallSums::default(), true);
     for r in 0..runs {
         let x = xs[r * stride];
         stretch(&mut lo, &mut hi, x);
         small &= x.abs() < SMALL;
         short.add(x);
     }
-    Pass {
+    BatchScan {
         lo,
         hi,
         small,
@@ -134,9 +134,9 @@ pub(crate) fn pass(xs: &[f64], stride: usize, runs: usize) -> Pass {
 /// from exact 26-bit halves), one at a time otherwise or when a value's fixed point is a tie
 /// (x·2³² exactly half an integer, which the vector code does not round away from zero).
 #[inline]
-pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [Pass; 4] {
+pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [BatchScan; 4] {
     assert!(
-        runs <= Short::MAX
+        runs <= SmallSums::MAX
             && (runs == 0
                 || (runs - 1)
                     .checked_mul(stride)
@@ -158,7 +158,7 @@ pub(crate) fn pass4(xs: &[f64], stride: usize, runs: usize) -> [Pass; 4] {
 /// The CPU must have AVX2, and `(runs − 1) · stride + 4 ≤ xs.len()` (or `runs` = 0).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn pass4_avx2(xs: &[f64], stride: usize, runs: usize) -> Option<[Pass; 4]> {
+unsafe fn pass4_avx2(xs: &[f64], stride: usize, runs: usize) -> Option<[BatchScan; 4]> {
     use std::arch::x86_64::*;
     let sign = _mm256_set1_pd(-0.0);
     let (small_at, scale, magic, half) = (
@@ -221,12 +221,12 @@ unsafe fn pass4_avx2(xs: &[f64], stride: usize, runs: usize) -> Option<[Pass; 4]
     };
     let (lo, hi, small) = (f64s(lo), f64s(hi), _mm256_movemask_pd(small));
     let (s1, hh, hl, ll) = (u64s(s1), u64s(hh), u64s(hl), u64s(ll));
-    Some(std::array::from_fn(|l| Pass {
+    Some(std::array::from_fn(|l| BatchScan {
         lo: lo[l],
         hi: hi[l],
         small: small >> l & 1 == 1,
-        // Meaningless where not small (as `Short` is), and then discarded.
-        short: Short {
+        // Meaningless where not small (as `SmallSums` is), and then discarded.
+        short: SmallSums {
             s1: s1[l] as i64,
             s2: ((hh[l] as u128) << 52)
                 .wrapping_add((hl[l] as u128) << 27)
@@ -238,7 +238,7 @@ unsafe fn pass4_avx2(xs: &[f64], stride: usize, runs: usize) -> Option<[Pass; 4]
 /// Exact Σx and Σx² of fixed-point values: Σx in an i128, Σx² in 256 bits (two u128 words), so
 /// no sum can overflow and any order of adding gives the same bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Acc {
+pub struct ExactSums {
     #[serde(with = "i128_str")]
     s1: i128,
     #[serde(with = "u128_str")]
@@ -247,7 +247,7 @@ pub struct Acc {
     s2_hi: u128,
 }
 
-impl Acc {
+impl ExactSums {
     #[inline(always)]
     pub(crate) fn add(&mut self, x: f64) {
         let f = fixed(x);
@@ -258,15 +258,15 @@ impl Acc {
         self.s2_hi += carry as u128;
     }
 
-    /// Add the sums of a [`Short`].
-    pub(crate) fn add_short(&mut self, o: &Short) {
+    /// Add the sums of a [`SmallSums`].
+    pub(crate) fn add_short(&mut self, o: &SmallSums) {
         self.s1 += o.s1 as i128;
         let (lo, carry) = self.s2_lo.overflowing_add(o.s2);
         self.s2_lo = lo;
         self.s2_hi += carry as u128;
     }
 
-    pub(crate) fn merge(&mut self, o: &Acc) {
+    pub(crate) fn merge(&mut self, o: &ExactSums) {
         self.s1 = self.s1.wrapping_add(o.s1);
         let (lo, carry) = self.s2_lo.overflowing_add(o.s2_lo);
         self.s2_lo = lo;
@@ -408,7 +408,7 @@ mod tests {
             let got = pass4(&xs, stride, runs);
             for l in 0..4 {
                 let want = pass(&xs[l..], stride, runs);
-                let bits = |p: &Pass| (p.lo.to_bits(), p.hi.to_bits(), p.small);
+                let bits = |p: &BatchScan| (p.lo.to_bits(), p.hi.to_bits(), p.small);
                 assert_eq!(bits(&got[l]), bits(&want), "runs {runs}, cell {l}");
                 if want.small {
                     assert_eq!(got[l].short, want.short, "runs {runs}, cell {l}");
@@ -490,14 +490,14 @@ mod tests {
     #[test]
     fn short_sums_equal_full_sums() {
         let xs = [1.0, -1.0, 0.8, -0.37, 524287.99, -524287.5, 1e-12, 0.0];
-        let (mut full, mut short) = (Acc::default(), Short::default());
-        for _ in 0..Short::MAX / xs.len() {
+        let (mut full, mut short) = (ExactSums::default(), SmallSums::default());
+        for _ in 0..SmallSums::MAX / xs.len() {
             for &x in &xs {
                 full.add(x);
                 short.add(x);
             }
         }
-        let mut a = Acc::default();
+        let mut a = ExactSums::default();
         a.add(3.0);
         let mut b = a;
         a.merge(&full);
@@ -508,12 +508,12 @@ mod tests {
     #[test]
     fn variance_is_exact_where_floats_cancel() {
         // Mean 1e6, SD 1e-3: s2 − s²/n in f64 loses every digit; the integers do not.
-        let mut a = Acc::default();
+        let mut a = ExactSums::default();
         let xs = [1e6 - 1e-3, 1e6, 1e6 + 1e-3];
         xs.iter().for_each(|&x| a.add(x));
         let sd = a.variance(3).sqrt();
         assert!((sd - 1e-3).abs() < 1e-8, "{sd}");
-        let mut c = Acc::default();
+        let mut c = ExactSums::default();
         (0..1000).for_each(|_| c.add(0.8));
         assert_eq!(c.variance(1000), 0.0);
         assert!(c.fits(1000));

@@ -5,7 +5,7 @@
 use super::cells::Cells;
 use super::fixed::fixed;
 use super::Aggregate;
-use crate::engine::chacha::WideRng;
+use crate::engine::chacha::Avx512Rng;
 use crate::engine::{
     run_rng, simulate_in, Compiled, DealKind, Event, Observer, Outcome, StepView, Workspace,
 };
@@ -392,7 +392,7 @@ pub fn run_range_checked(
                     let c = models.of_run(seed, r);
                     let mut rng = run_rng(seed, r);
                     // The same stream, sixteen blocks a refill where the CPU has AVX-512.
-                    let (_, e) = match WideRng::new(&rng) {
+                    let (_, e) = match Avx512Rng::new(&rng) {
                         Some(mut wide) => run_into(
                             c,
                             observations,

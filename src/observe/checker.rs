@@ -19,7 +19,7 @@ pub struct Verdict {
 
 /// Running statistics of one window.
 #[derive(Debug, Clone, Copy)]
-struct Acc {
+struct WindowStats {
     n: usize,
     sum: f64,
     min: f64,
@@ -28,9 +28,9 @@ struct Acc {
     nonzero: usize,
 }
 
-impl Default for Acc {
-    fn default() -> Acc {
-        Acc {
+impl Default for WindowStats {
+    fn default() -> WindowStats {
+        WindowStats {
             n: 0,
             sum: 0.0,
             min: f64::INFINITY,
@@ -41,7 +41,7 @@ impl Default for Acc {
     }
 }
 
-impl Acc {
+impl WindowStats {
     fn push(&mut self, x: f64) {
         self.n += 1;
         self.sum += x;
@@ -70,7 +70,7 @@ impl Acc {
 #[derive(Debug, Clone)]
 pub struct Checker<'a> {
     obs: &'a [Observation],
-    acc: Vec<Acc>,
+    acc: Vec<WindowStats>,
     /// Matching events seen since the last step, per observation.
     pending: Vec<f64>,
 }
@@ -79,7 +79,7 @@ impl<'a> Checker<'a> {
     pub fn new(obs: &'a [Observation]) -> Checker<'a> {
         Checker {
             obs,
-            acc: vec![Acc::default(); obs.len()],
+            acc: vec![WindowStats::default(); obs.len()],
             pending: vec![0.0; obs.len()],
         }
     }
