@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn the_same_words_as_rand_chacha() {
         if !available() {
-            // What can be checked: the wide stream is refused, so the runs use rand_chacha's.
+            // What can be checked: the AVX-512 stream is refused, so the runs use rand_chacha's.
             assert!(Avx512Rng::new(&run_rng(1, 0)).is_none());
             crate::cpu::say_skipped("the_same_words_as_rand_chacha", "AVX-512F");
             return;
@@ -291,7 +291,7 @@ mod tests {
         // Blocks 2³² − 8 … 2³² + 7 in one refill: the counter's low word wraps in lane 8.
         let mut want = run_rng(5, 3);
         want.set_word_pos(16 * ((1u128 << 32) - 8));
-        let mut wide = Avx512Blocks {
+        let mut blocks = Avx512Blocks {
             key: {
                 let seed = want.get_seed();
                 std::array::from_fn(|i| {
@@ -302,7 +302,7 @@ mod tests {
             block: (1 << 32) - 8,
         };
         let mut out = [0u32; WORDS];
-        wide.generate(&mut out);
+        blocks.generate(&mut out);
         for (k, &w) in out.iter().enumerate() {
             assert_eq!(w, want.next_u32(), "word {k}");
         }

@@ -41,7 +41,7 @@ pub(super) fn row_sums(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3]
 #[inline]
 pub(super) unsafe fn row_sums_avx2(a: &[f64], cap: &[f64], s: &[f64], p: &[f64]) -> [f64; 3] {
     // SAFETY: the caller's promise.
-    unsafe { wide::row_sums(a, cap, s, p) }
+    unsafe { avx2_lanes::row_sums(a, cap, s, p) }
 }
 
 /// What a pass over A's rows does with each row's sums ([`row_pass`]). A trait with an
@@ -133,7 +133,7 @@ pub(super) fn relax(
     {
         if avx2() {
             // SAFETY: the CPU has AVX2 (checked).
-            unsafe { wide::relax(a, b, d, delta, thr, crossed) }
+            unsafe { avx2_lanes::relax(a, b, d, delta, thr, crossed) }
         } else {
             sse2::relax(a, b, d, delta, thr, crossed)
         }
@@ -347,7 +347,7 @@ mod sse2 {
 
 /// The SSE2 versions four lanes at a time, in one 256-bit register (AVX2 CPUs only).
 #[cfg(target_arch = "x86_64")]
-mod wide {
+mod avx2_lanes {
     use super::L;
     use std::arch::x86_64::*;
 

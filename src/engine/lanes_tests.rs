@@ -28,9 +28,9 @@ fn vector_and_scalar_lanes_give_the_same_bits() {
             #[cfg(target_arch = "x86_64")]
             if avx2() {
                 // SAFETY: the CPU has AVX2 (checked).
-                let wide = unsafe { row_sums_avx2(&a, &c, &s, &p) };
+                let got = unsafe { row_sums_avx2(&a, &c, &s, &p) };
                 for k in 0..3 {
-                    assert_eq!(wide[k].to_bits(), want[k].to_bits(), "n={n} sum {k}, AVX2");
+                    assert_eq!(got[k].to_bits(), want[k].to_bits(), "n={n} sum {k}, AVX2");
                 }
             }
         }

@@ -436,11 +436,23 @@ pub fn background_q(sc: &Scenario) -> Vec<f64> {
 
 /// Run the model once. `run` selects the random stream (see [`run_rng`]).
 pub fn simulate<O: Observer>(c: &Compiled, seed: u64, run: u64, obs: &mut O) -> Outcome {
+    simulate_seeded(c, seed, run, obs, &mut Workspace::default())
+}
+
+/// Run `run` of `seed` in the vectors of `ws`: the one entry point of seeded runs (single runs,
+/// ensembles, sweeps and calibrations). It draws from [`run_rng`]'s stream, sixteen blocks a
+/// refill where the CPU has AVX-512 ([`chacha::Avx512Rng`], the same numbers).
+pub fn simulate_seeded<O: Observer>(
+    c: &Compiled,
+    seed: u64,
+    run: u64,
+    obs: &mut O,
+    ws: &mut Workspace,
+) -> Outcome {
     let mut rng = run_rng(seed, run);
-    // The same stream, sixteen blocks a refill where the CPU has AVX-512 ([`chacha`]).
     match chacha::Avx512Rng::new(&rng) {
-        Some(mut wide) => simulate_with(c, &mut wide, obs),
-        None => simulate_with(c, &mut rng, obs),
+        Some(mut fast) => simulate_in(c, &mut fast, obs, ws),
+        None => simulate_in(c, &mut rng, obs, ws),
     }
 }
 

@@ -5,13 +5,11 @@
 use super::cells::Cells;
 use super::fixed::fixed;
 use super::Aggregate;
-use crate::engine::chacha::Avx512Rng;
 use crate::engine::{
-    run_rng, simulate_in, Compiled, DealKind, Event, Observer, Outcome, StepView, Workspace,
+    simulate_seeded, Compiled, DealKind, Event, Observer, Outcome, StepView, Workspace,
 };
 use crate::model::{CooperationMean, Metric, Reading, Status, CATALOGUE, COERCIVE};
 use crate::observe::{Checker, Observation};
-use rand::Rng;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The step values of the last few runs of one thread, before they go into the histograms:
@@ -170,10 +168,10 @@ impl Observer for RunObserver<'_> {
 /// `pending`, flushed into `agg` when full; flush it before `agg` is read), in the vectors of the
 /// thread's `ws`; returns its outcome and, if asked, its events.
 /// Also counts which of `observations` held in the run.
-fn run_into<R: Rng>(
+fn run_into(
     c: &Compiled,
+    (seed, run): (u64, u64),
     observations: &[Observation],
-    rng: &mut R,
     agg: &mut Aggregate,
     pending: &mut Pending,
     ws: &mut Workspace,
@@ -189,7 +187,7 @@ fn run_into<R: Rng>(
         agg,
         pending,
     };
-    let out = simulate_in(c, rng, &mut obs, ws);
+    let out = simulate_seeded(c, seed, run, &mut obs, ws);
     let RunObserver {
         sent_coercive,
         coop,
@@ -390,28 +388,15 @@ pub fn run_range_checked(
                     }
                     let keep = all_events || r == 0;
                     let c = models.of_run(seed, r);
-                    let mut rng = run_rng(seed, r);
-                    // The same stream, sixteen blocks a refill where the CPU has AVX-512.
-                    let (_, e) = match Avx512Rng::new(&rng) {
-                        Some(mut wide) => run_into(
-                            c,
-                            observations,
-                            &mut wide,
-                            &mut agg,
-                            &mut pending,
-                            &mut ws,
-                            keep,
-                        ),
-                        None => run_into(
-                            c,
-                            observations,
-                            &mut rng,
-                            &mut agg,
-                            &mut pending,
-                            &mut ws,
-                            keep,
-                        ),
-                    };
+                    let (_, e) = run_into(
+                        c,
+                        (seed, r),
+                        observations,
+                        &mut agg,
+                        &mut pending,
+                        &mut ws,
+                        keep,
+                    );
                     if keep {
                         evs.push((r, e));
                     }

@@ -17,8 +17,7 @@
 //! let held = evaluate(&scenarios, runs, base.seed, &AllHold(&observations), &ctl)?;
 //! ```
 
-use crate::engine::chacha::Avx512Rng;
-use crate::engine::{run_rng, simulate_in, Compiled, Observer, Outcome, Workspace};
+use crate::engine::{simulate_seeded, Compiled, Observer, Outcome, Workspace};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -160,12 +159,7 @@ fn one_run<E: Extract>(
         return None;
     }
     let mut obs = ex.observer(c);
-    let mut rng = run_rng(seed, r);
-    // The same stream, sixteen blocks a refill where the CPU has AVX-512.
-    let out = match Avx512Rng::new(&rng) {
-        Some(mut wide) => simulate_in(c, &mut wide, &mut obs, ws),
-        None => simulate_in(c, &mut rng, &mut obs, ws),
-    };
+    let out = simulate_seeded(c, seed, r, &mut obs, ws);
     (ctl.on_run)();
     Some(ex.run(c, obs, out))
 }
