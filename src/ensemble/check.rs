@@ -3,7 +3,7 @@
 //! aggregate that passes can be merged and read without a panic or an unbounded allocation.
 
 use super::{keys_of, width, Aggregate};
-use crate::model::{Metric, CATALOGUE};
+use crate::model::Metric;
 
 impl Aggregate {
     /// Check that this aggregate is one of `runs` runs of a scenario with `n` actors, `steps`
@@ -32,35 +32,8 @@ impl Aggregate {
         if self.runs != runs {
             return Err(format!("{} runs, but its range holds {runs}", self.runs));
         }
-        // The decision's counts (0.6).
-        for (name, len, want) in [
-            ("shelved_at", self.shelved_at.len(), steps + 1),
-            ("paid", self.paid.len(), n),
-            ("conceded", self.conceded.len(), n),
-            ("turnover", self.turnover.len(), n),
-        ] {
-            if len != want {
-                return Err(format!("{name} has {len} entries, expected {want}"));
-            }
-        }
-        let lens: [(&str, usize, usize); 13] = [
-            ("approved_by_step", self.approved_by_step.len(), steps + 1),
-            ("opened_by_step", self.opened_by_step.len(), steps + 1),
-            ("opened_at", self.opened_at.len(), steps + 1),
-            ("approved_at", self.approved_at.len(), steps + 1),
-            ("voted_at", self.voted_at.len(), steps + 1),
-            (
-                "status_at_end",
-                self.status_at_end.len(),
-                crate::model::Status::ALL.len(),
-            ),
-            ("blocked_at_end", self.blocked_at_end.len(), n),
-            ("coercive_by_actor", self.coercive_by_actor.len(), n),
-            (
-                "event_counts",
-                self.event_counts.len(),
-                n * n * CATALOGUE.len(),
-            ),
+        let mut lens = self.count_lengths();
+        lens.extend([
             ("affinity_sum", self.affinity_sum.len(), n * n),
             ("metrics", self.metrics.len(), Metric::ALL.len()),
             (
@@ -72,12 +45,13 @@ impl Aggregate {
                     0
                 },
             ),
+            // A tally has an entry for each count seen, so one at least once a run is in.
             (
                 "coercive_per_run",
                 self.coercive_per_run.len().min(1),
                 usize::from(runs > 0),
             ),
-        ];
+        ]);
         for (what, got, want) in lens {
             if got != want {
                 return Err(format!("{what} has {got} entries, expected {want}"));

@@ -27,78 +27,198 @@ use sketch::{Keys, KEY_MAX};
 
 pub use runs::{run_range, run_range_checked, Interrupted, Models, CLAIM};
 
-/// Streaming statistics of an ensemble (or of one shard of it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Aggregate {
-    pub n: usize,
-    pub steps: usize,
-    /// Steps of the cooperation index's moving average (the scenario's `ma_window`): its cells
-    /// count the window's sum in tenths, exactly, divided by the window when read.
-    pub ma_window: usize,
-    /// Runs aggregated.
-    pub runs: u64,
-    /// Values of step 0 (the same in every run), by slot, as f64 bits; empty before the first run.
-    step0: Vec<u64>,
-    /// Step 0's cells, one per metric, when runs start from different states (`run --posterior`:
-    /// each run's parameters are a posterior point, so its initial stances and postures differ);
-    /// empty when every run starts alone from the scenario's state, kept in `step0`, which then
-    /// stays empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    start: Vec<Cells>,
-    /// Per metric (in [`Metric::ALL`] order), its cells for steps 1..=steps.
-    metrics: Vec<Cells>,
-    /// Runs with status ≥ approved / = opened at each step.
-    pub approved_by_step: Vec<u64>,
-    pub opened_by_step: Vec<u64>,
-    /// Runs whose office opened at each step.
-    pub opened_at: Vec<u64>,
-    /// Runs whose office was approved at each step.
-    pub approved_at: Vec<u64>,
-    /// Runs ending in each status (proposed, postponed, approved, opened).
-    pub status_at_end: Vec<u64>,
-    /// Runs in which the body voted at each step.
-    pub voted_at: Vec<u64>,
-    /// Runs in which each actor blocked the last vote (office not approved at the end).
-    pub blocked_at_end: Vec<u64>,
-    /// Runs shelved at each step.
-    #[serde(default)]
-    pub shelved_at: Vec<u64>,
-    /// Runs in which the substitute was adopted.
-    #[serde(default)]
-    pub substitute: u64,
-    /// Runs in which the proposal was scaled down.
-    #[serde(default)]
-    pub scaled: u64,
-    /// Runs in which each actor was bought off by a side payment, made a concession (a
-    /// compromise or giving way), and had its government turned over by an election.
-    #[serde(default)]
-    pub paid: Vec<u64>,
-    #[serde(default)]
-    pub conceded: Vec<u64>,
-    #[serde(default)]
-    pub turnover: Vec<u64>,
-    /// Runs with at least one coercive event, and by sender.
-    pub coercive_any: u64,
-    pub coercive_by_actor: Vec<u64>,
-    pub coercive_events: u64,
-    /// Runs by their number of coercive events (drawn and injected): entry k counts the runs
-    /// with exactly k. A scenario's injected events happen in every run, so the runs with more
-    /// than the injected count are those in which the model drew one.
-    #[serde(default)]
-    pub coercive_per_run: Vec<u64>,
-    /// Event counts by (actor, target, code).
-    pub event_counts: Vec<u64>,
-    pub events: u64,
-    /// Σ final affinity per pair, fixed point.
-    #[serde(with = "i128_vec")]
-    affinity_sum: Vec<i128>,
-    /// Σ over runs of the run's mean cooperation index, fixed point.
-    #[serde(with = "i128_str")]
-    coop_mean_sum: i128,
-    /// Runs in which each `[[observation]]` held, and all of them (absent without observations).
-    #[serde(default, skip_serializing_if = "ObsCounts::is_empty")]
-    pub observed: ObsCounts,
+/// The counts of runs an ensemble keeps, the only list of them: `name: shape;` with its doc and
+/// serde attributes. From it come [`Aggregate`]'s fields, their zeros in [`Aggregate::new`],
+/// their sums in [`Aggregate::merge`] and their lengths in [`Aggregate::check`]. A shape is
+/// `per_step` (steps 0..=steps), `per_actor`, `per_status` ([`Status::ALL`]), `per_code` (actor ×
+/// target × code), `tally` (entry k counts the runs with k of something: as long as the largest
+/// k seen) or `total` (one number).
+macro_rules! for_each_count {
+    ($then:ident) => {
+        $then! {
+            /// Runs with status ≥ approved / = opened at each step.
+            approved_by_step: per_step;
+            opened_by_step: per_step;
+            /// Runs whose office opened at each step.
+            opened_at: per_step;
+            /// Runs whose office was approved at each step.
+            approved_at: per_step;
+            /// Runs ending in each status (proposed, postponed, approved, opened).
+            status_at_end: per_status;
+            /// Runs in which the body voted at each step.
+            voted_at: per_step;
+            /// Runs in which each actor blocked the last vote (office not approved at the end).
+            blocked_at_end: per_actor;
+            /// Runs shelved at each step.
+            #[serde(default)]
+            shelved_at: per_step;
+            /// Runs in which the substitute was adopted.
+            #[serde(default)]
+            substitute: total;
+            /// Runs in which the proposal was scaled down.
+            #[serde(default)]
+            scaled: total;
+            /// Runs in which each actor was bought off by a side payment, made a concession (a
+            /// compromise or giving way), and had its government turned over by an election.
+            #[serde(default)]
+            paid: per_actor;
+            #[serde(default)]
+            conceded: per_actor;
+            #[serde(default)]
+            turnover: per_actor;
+            /// Runs with at least one coercive event, and by sender.
+            coercive_any: total;
+            coercive_by_actor: per_actor;
+            coercive_events: total;
+            /// Runs by their number of coercive events (drawn and injected): entry k counts the
+            /// runs with exactly k. A scenario's injected events happen in every run, so the runs
+            /// with more than the injected count are those in which the model drew one.
+            #[serde(default)]
+            coercive_per_run: tally;
+            /// Event counts by (actor, target, code).
+            event_counts: per_code;
+            events: total;
+        }
+    };
 }
+
+/// The Rust type of a count of [`for_each_count!`].
+macro_rules! count_type {
+    (total) => { u64 };
+    ($shape:ident) => { Vec<u64> };
+}
+
+/// A count's zero for `n` actors and `steps` steps.
+macro_rules! count_zero {
+    (total, $n:expr, $steps:expr) => {
+        0
+    };
+    (tally, $n:expr, $steps:expr) => {
+        Vec::new()
+    };
+    ($shape:ident, $n:expr, $steps:expr) => {
+        vec![0; count_len!($shape, $n, $steps)]
+    };
+}
+
+/// A count's length for `n` actors and `steps` steps (`tally` and `total` have none).
+macro_rules! count_len {
+    (per_step, $n:expr, $steps:expr) => {
+        $steps + 1
+    };
+    (per_actor, $n:expr, $steps:expr) => {
+        $n
+    };
+    (per_status, $n:expr, $steps:expr) => {
+        Status::ALL.len()
+    };
+    (per_code, $n:expr, $steps:expr) => {
+        $n * $n * CATALOGUE.len()
+    };
+}
+
+/// Add `b` into `a`.
+macro_rules! count_merge {
+    (total, $a:expr, $b:expr) => {
+        $a += $b
+    };
+    (tally, $a:expr, $b:expr) => {{
+        if $a.len() < $b.len() {
+            $a.resize($b.len(), 0);
+        }
+        $a.iter_mut().zip(&$b).for_each(|(x, y)| *x += y)
+    }};
+    ($shape:ident, $a:expr, $b:expr) => {
+        $a.iter_mut().zip(&$b).for_each(|(x, y)| *x += y)
+    };
+}
+
+/// A count's length check: `Some((name, length, expected))` for a vector of fixed length.
+macro_rules! count_check {
+    (total, $name:ident, $v:expr, $n:expr, $steps:expr) => {
+        None
+    };
+    (tally, $name:ident, $v:expr, $n:expr, $steps:expr) => {
+        None
+    };
+    ($shape:ident, $name:ident, $v:expr, $n:expr, $steps:expr) => {
+        Some((stringify!($name), $v.len(), count_len!($shape, $n, $steps)))
+    };
+}
+
+macro_rules! define_aggregate {
+    ($($(#[$attr:meta])* $name:ident: $shape:ident;)*) => {
+        /// Streaming statistics of an ensemble (or of one shard of it).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Aggregate {
+            pub n: usize,
+            pub steps: usize,
+            /// Steps of the cooperation index's moving average (the scenario's `ma_window`): its
+            /// cells count the window's sum in tenths, exactly, divided by the window when read.
+            pub ma_window: usize,
+            /// Runs aggregated.
+            pub runs: u64,
+            /// Values of step 0 (the same in every run), by slot, as f64 bits; empty before the
+            /// first run.
+            step0: Vec<u64>,
+            /// Step 0's cells, one per metric, when runs start from different states (`run
+            /// --posterior`: each run's parameters are a posterior point, so its initial stances
+            /// and postures differ); empty when every run starts alone from the scenario's state,
+            /// kept in `step0`, which then stays empty.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            start: Vec<Cells>,
+            /// Per metric (in [`Metric::ALL`] order), its cells for steps 1..=steps.
+            metrics: Vec<Cells>,
+            $($(#[$attr])* pub $name: count_type!($shape),)*
+            /// Σ final affinity per pair, fixed point.
+            #[serde(with = "i128_vec")]
+            affinity_sum: Vec<i128>,
+            /// Σ over runs of the run's mean cooperation index, fixed point.
+            #[serde(with = "i128_str")]
+            coop_mean_sum: i128,
+            /// Runs in which each `[[observation]]` held, and all of them (absent without
+            /// observations).
+            #[serde(default, skip_serializing_if = "ObsCounts::is_empty")]
+            pub observed: ObsCounts,
+        }
+
+        impl Aggregate {
+            pub fn new(n: usize, steps: usize, ma_window: usize) -> Aggregate {
+                Aggregate {
+                    n,
+                    steps,
+                    ma_window,
+                    runs: 0,
+                    step0: Vec::new(),
+                    start: Vec::new(),
+                    metrics: Metric::ALL
+                        .iter()
+                        .map(|&m| Cells::new(keys_of(m, n, ma_window), steps * width(m, n)))
+                        .collect(),
+                    $($name: count_zero!($shape, n, steps),)*
+                    affinity_sum: vec![0; n * n],
+                    coop_mean_sum: 0,
+                    observed: ObsCounts::default(),
+                }
+            }
+
+            /// Add another aggregate's counts.
+            fn merge_counts(&mut self, o: &Aggregate) {
+                $(count_merge!($shape, self.$name, o.$name);)*
+            }
+
+            /// Each count of fixed length: its name, length and the length it must have.
+            fn count_lengths(&self) -> Vec<(&'static str, usize, usize)> {
+                let (n, steps) = (self.n, self.steps);
+                [$(count_check!($shape, $name, self.$name, n, steps),)*]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
+        }
+    };
+}
+for_each_count!(define_aggregate);
 
 /// Mean, standard deviation and quantiles of one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,43 +237,6 @@ pub struct CellStats {
 pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 impl Aggregate {
-    pub fn new(n: usize, steps: usize, ma_window: usize) -> Aggregate {
-        Aggregate {
-            n,
-            steps,
-            ma_window,
-            runs: 0,
-            step0: Vec::new(),
-            start: Vec::new(),
-            metrics: Metric::ALL
-                .iter()
-                .map(|&m| Cells::new(keys_of(m, n, ma_window), steps * width(m, n)))
-                .collect(),
-            approved_by_step: vec![0; steps + 1],
-            opened_by_step: vec![0; steps + 1],
-            opened_at: vec![0; steps + 1],
-            approved_at: vec![0; steps + 1],
-            status_at_end: vec![0; Status::ALL.len()],
-            voted_at: vec![0; steps + 1],
-            blocked_at_end: vec![0; n],
-            shelved_at: vec![0; steps + 1],
-            substitute: 0,
-            scaled: 0,
-            paid: vec![0; n],
-            conceded: vec![0; n],
-            turnover: vec![0; n],
-            coercive_any: 0,
-            coercive_by_actor: vec![0; n],
-            coercive_events: 0,
-            coercive_per_run: Vec::new(),
-            event_counts: vec![0; n * n * CATALOGUE.len()],
-            events: 0,
-            affinity_sum: vec![0; n * n],
-            coop_mean_sum: 0,
-            observed: ObsCounts::default(),
-        }
-    }
-
     /// An aggregate of runs that need not start from the same state: step 0 is counted in cells,
     /// as the later steps are.
     pub fn with_varied_start(mut self) -> Aggregate {
@@ -271,29 +354,7 @@ impl Aggregate {
         for (a, b) in self.metrics.iter_mut().zip(&o.metrics) {
             a.merge(b);
         }
-        let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        add(&mut self.approved_by_step, &o.approved_by_step);
-        add(&mut self.opened_by_step, &o.opened_by_step);
-        add(&mut self.opened_at, &o.opened_at);
-        add(&mut self.approved_at, &o.approved_at);
-        add(&mut self.status_at_end, &o.status_at_end);
-        add(&mut self.voted_at, &o.voted_at);
-        add(&mut self.blocked_at_end, &o.blocked_at_end);
-        add(&mut self.shelved_at, &o.shelved_at);
-        add(&mut self.paid, &o.paid);
-        add(&mut self.conceded, &o.conceded);
-        add(&mut self.turnover, &o.turnover);
-        self.substitute += o.substitute;
-        self.scaled += o.scaled;
-        add(&mut self.coercive_by_actor, &o.coercive_by_actor);
-        add(&mut self.event_counts, &o.event_counts);
-        self.coercive_any += o.coercive_any;
-        self.coercive_events += o.coercive_events;
-        if self.coercive_per_run.len() < o.coercive_per_run.len() {
-            self.coercive_per_run.resize(o.coercive_per_run.len(), 0);
-        }
-        add(&mut self.coercive_per_run, &o.coercive_per_run);
-        self.events += o.events;
+        self.merge_counts(o);
         for (a, b) in self.affinity_sum.iter_mut().zip(&o.affinity_sum) {
             *a += b;
         }

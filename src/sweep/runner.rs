@@ -167,7 +167,7 @@ fn one_run<E: Extract>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{simulate_with, Nothing, StepView};
+    use crate::engine::{run_rng, simulate_with, Nothing, StepView};
     use crate::scenario::Library;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
