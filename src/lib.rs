@@ -8,7 +8,8 @@
 //! - [`model`]: the model's vocabulary — `[model]` parameters, the event catalogue, metrics,
 //!   statuses.
 //! - [`engine`]: one run, rule by rule in DESIGN.md's order (no I/O, no clock).
-//! - [`observe`]: `[[observation]]`s and `[[question]]`s, checked as a run goes by.
+//! - [`observe`]: `[[observation]]`s and `[[question]]`s: what happened, as a scenario states it.
+//! - [`watch`]: the observations checked as a run goes by (an engine observer).
 //! - [`ensemble`]: many runs in parallel, reduced exactly into histograms and counts; shards.
 //! - [`sweep`]: many parameter points, each an ensemble with common random numbers.
 //! - [`sensitivity`]: Morris and Sobol' designs and indices over `[sensitivity.ranges]`.
@@ -46,5 +47,6 @@ pub mod report;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sweep;
+pub mod watch;
 
 pub use error::{Diagnostic, Error, Result};

@@ -19,6 +19,7 @@ mod folders;
 mod golden;
 mod hardening;
 mod keys;
+mod layers;
 mod mutate;
 mod mutate3;
 mod parquet;

@@ -24,10 +24,11 @@
 use super::{forecast_of, CaseForecast};
 use crate::calibrate::{design, Point, Posterior, Prior};
 use crate::error::{Error, Result};
-use crate::observe::{AllHold, Question};
+use crate::observe::Question;
 use crate::scenario::{Library, Scenario};
 use crate::sweep::points::{Assignment, PointLoader};
 use crate::sweep::runner::{evaluate, Control};
+use crate::sweep::AllHold;
 use std::path::PathBuf;
 
 /// How much work the calibration inside `--loo` does.

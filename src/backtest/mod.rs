@@ -30,9 +30,11 @@ skill = 1 - score / reference score (1 perfect, 0 no better, < 0 worse), 90% int
 use crate::engine::{simulate, Compiled, Observer, StepView};
 use crate::error::Result;
 use crate::model::{Reading, Status};
-use crate::observe::{AllHold, Checker, Question};
+use crate::observe::Question;
 use crate::scenario::Scenario;
 use crate::sweep::runner::{evaluate, Control};
+use crate::sweep::AllHold;
+use crate::watch::Checker;
 
 /// One case's forecasts.
 #[derive(Debug, Clone, PartialEq)]

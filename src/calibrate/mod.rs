@@ -27,9 +27,10 @@ pub use posterior::{ParamSummary, Posterior};
 
 use crate::ensemble::stats::{wilson, Proportion};
 use crate::error::{Error, Result};
-use crate::observe::{AllHold, Observation};
+use crate::observe::Observation;
 use crate::sweep::points::{Assignment, PointLoader};
 use crate::sweep::runner::{evaluate, Control};
+use crate::sweep::AllHold;
 
 /// How much work a calibration does.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,9 +3,10 @@
 //! (ensemble). Nothing is printed for a scenario without observations.
 
 use crate::ensemble::stats::wilson;
-use crate::observe::{ObsCounts, Verdict};
+use crate::observe::ObsCounts;
 use crate::report::pct;
 use crate::scenario::Scenario;
+use crate::watch::Verdict;
 use std::fmt::Write as _;
 
 /// A single run: how many held, then one line per observation.

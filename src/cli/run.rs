@@ -129,7 +129,7 @@ pub fn run(lib: &Library, a: &RunArgs) -> Result<i32> {
     let dir = stage.commit()?;
     if !a.output.quiet {
         print!("{}", narrate(&sc, &rec, &out));
-        let verdicts = crate::observe::Checker::of_recording(&sc.observations, &rec);
+        let verdicts = crate::watch::Checker::of_recording(&sc.observations, &rec);
         print!("{}", super::observations::run_lines(&sc, &verdicts));
         println!("results: {}/", dir.display());
     }

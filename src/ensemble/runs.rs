@@ -9,7 +9,8 @@ use crate::engine::{
     simulate_seeded, Compiled, DealKind, Event, Observer, Outcome, StepView, Workspace,
 };
 use crate::model::{CooperationMean, Metric, Reading, Status, CATALOGUE, COERCIVE};
-use crate::observe::{Checker, Observation};
+use crate::observe::Observation;
+use crate::watch::Checker;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The step values of the last few runs of one thread, before they go into the histograms:

@@ -2,7 +2,7 @@
 //! run reproduces it.
 //!
 //! It exists so that a scenario can be held against the record: every run checks its
-//! observations ([`Checker`], an engine [`crate::engine::Observer`] that keeps only the few
+//! observations (the `watch` module's `Checker`, an engine observer that keeps only the few
 //! numbers each observation needs), ensembles count how often each held ([`ObsCounts`], exact and
 //! mergeable across threads and shards), and `calibrate` turns "all held" into a likelihood.
 //!
@@ -12,10 +12,8 @@
 //! steps with x_t ≠ 0 (for events: steps with at least one). The statistic then passes the test
 //! `< <= > >= value` or `between [lo, hi]` (both ends included).
 
-mod checker;
 pub mod question;
 
-pub use checker::{AllHold, Checker, Verdict};
 pub use question::{Answer, Question};
 
 use crate::model::ActorId;

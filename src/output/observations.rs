@@ -4,8 +4,9 @@
 //! the files of other scenarios keep every byte.
 
 use crate::ensemble::stats::{wilson, Proportion};
-use crate::observe::{ObsCounts, Observation, Observed, Verdict};
+use crate::observe::{ObsCounts, Observation, Observed};
 use crate::scenario::Scenario;
+use crate::watch::Verdict;
 use serde::Serialize;
 
 /// One observation as the summary states it.

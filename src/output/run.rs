@@ -325,7 +325,7 @@ pub fn summary_json(sc: &Scenario, rec: &Recording, out: &Outcome) -> Result<Str
         },
         observations: super::observations::run_observations(
             sc,
-            &crate::observe::Checker::of_recording(&sc.observations, rec),
+            &crate::watch::Checker::of_recording(&sc.observations, rec),
         ),
     };
     to_json(&summary)

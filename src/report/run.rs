@@ -115,7 +115,7 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
         ]);
     }
     r.key_tables.push(t);
-    let verdicts = crate::observe::Checker::of_recording(&sc.observations, rec);
+    let verdicts = crate::watch::Checker::of_recording(&sc.observations, rec);
     if let Some(obs) = crate::output::observations::run_observations(sc, &verdicts) {
         let mut t = Table::new(
             "What was observed: held in this run?",

@@ -13,12 +13,14 @@
 //! - [`grid`]: one- and two-parameter grids (`--vary`) and their table.
 //! - [`global`]: Morris and Sobol' designs over parameter ranges (`--method`) and their indices.
 
+mod all_hold;
 pub mod global;
 pub mod grid;
 pub mod outcomes;
 pub mod points;
 pub mod runner;
 
+pub use all_hold::AllHold;
 pub use outcomes::{outcome_names, PointStats, SweepOutcomes};
 pub use points::{Assignment, PointLoader};
 pub use runner::{evaluate, Control, Extract};
