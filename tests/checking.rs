@@ -98,3 +98,36 @@ fn a_thousand_actors_are_checked_and_their_warnings_capped() {
     assert_eq!(err.matches("warning: ").count(), diplosim::error::MAX_SHOWN);
     assert!(err.contains("… and 950 more warnings not shown"), "{err}");
 }
+
+/// A conditional shock whose delay puts it past the last step even for a status reached at step
+/// 1 (the earliest a run reaches any) is a warning, as a fixed step past the last is; one step
+/// less is quiet.
+#[test]
+fn a_conditional_shock_due_after_the_last_step_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for (delay, warned) in [(10, true), (9, false)] {
+        let file = dir.path().join(format!("late{delay}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "[scenario]\nextends = \"baseline\"\nname = \"late\"\nsteps = 10\n\n\
+                 [[shock]]\nwhen = \"approved\"\nstep = {delay}\nkind = \"stance\"\n\
+                 actor = \"china\"\nadd = 0.1\nsource = \"test\"\n"
+            ),
+        )
+        .unwrap();
+        let out = diplosim()
+            .args([
+                "validate",
+                "--scenarios",
+                root().join("scenarios").to_str().unwrap(),
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        let expected = "shock 10 steps after `approved` is due after the last step (10) even in a run that is approved at step 1, and will not happen";
+        assert_eq!(err.contains(expected), warned, "delay {delay}: {err}");
+    }
+}

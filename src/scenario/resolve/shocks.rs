@@ -78,6 +78,23 @@ impl Resolver<'_> {
                     continue;
                 }
             }
+            // A run reaches a status at step 1 at the earliest, so a delay that puts even that
+            // past the last step can never be due.
+            if let Some(w) = when.filter(|_| step as usize + 1 > steps) {
+                let mut d = self.at(
+                    *o,
+                    "shock",
+                    Some("step"),
+                    format!(
+                        "shock {step} step{} after `{}` is due after the last step ({steps}) even in a run that is {} at step 1, and will not happen",
+                        if step == 1 { "" } else { "s" },
+                        w.name(),
+                        w.name()
+                    ),
+                );
+                d.warning = true;
+                self.warnings.push(d);
+            }
             if when.is_none() && step as usize > steps {
                 let mut d = self.at(
                     *o,
