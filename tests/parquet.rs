@@ -279,3 +279,81 @@ fn parquet_alone_replaces_the_csv_and_gives_the_same_bytes_on_any_thread_count()
         .code(2);
     assert!(!tmp.path().join("s").exists());
 }
+
+/// `compare` reads folders written with `--format parquet` (no CSV tables) and finds what it
+/// finds in the same runs' CSV folders; a damaged Parquet table is refused with exit 2 and its
+/// path, never a panic.
+#[test]
+fn compare_reads_parquet_only_folders_as_it_reads_csv_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |s: &str| tmp.path().join(s).to_str().unwrap().to_string();
+    for (name, format) in [
+        ("baseline", "csv"),
+        ("pressure", "csv"),
+        ("baseline", "parquet"),
+        ("pressure", "parquet"),
+    ] {
+        diplosim()
+            .args([
+                "run",
+                name,
+                "--runs",
+                "12",
+                "--quiet",
+                "--no-charts",
+                "--format",
+                format,
+            ])
+            .args(["--out", &t(&format!("{name}-{format}"))])
+            .assert()
+            .success();
+    }
+    assert!(!Path::new(&t("baseline-parquet"))
+        .join("ensemble.csv")
+        .exists());
+    for format in ["csv", "parquet"] {
+        diplosim()
+            .args([
+                "compare",
+                &t(&format!("baseline-{format}")),
+                &t(&format!("pressure-{format}")),
+            ])
+            .args([
+                "--quiet",
+                "--no-charts",
+                "--out",
+                &t(&format!("cmp-{format}")),
+            ])
+            .assert()
+            .success();
+    }
+    // The same table but for the folders' names in its label column.
+    let read = |format: &str| {
+        std::fs::read_to_string(Path::new(&t(&format!("cmp-{format}"))).join("comparison.csv"))
+            .unwrap()
+            .replace(&format!("-{format}"), "-FORMAT")
+    };
+    assert_eq!(read("csv"), read("parquet"));
+    // A damaged table: its first half only.
+    let table = Path::new(&t("pressure-parquet")).join("ensemble.parquet");
+    let bytes = std::fs::read(&table).unwrap();
+    std::fs::write(&table, &bytes[..bytes.len() / 2]).unwrap();
+    let out = diplosim()
+        .args([
+            "compare",
+            &t("baseline-parquet"),
+            &t("pressure-parquet"),
+            "--quiet",
+            "--no-charts",
+        ])
+        .args(["--out", &t("cmp-bad")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ensemble.parquet") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(!Path::new(&t("cmp-bad")).exists());
+}

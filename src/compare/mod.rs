@@ -225,11 +225,36 @@ fn read_series(
         sc.actors.len(),
         sc.steps
     );
-    let mut rdr = csv::Reader::from_reader(bounded(path, most, &what)?);
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
-        .clone();
+    // A folder written with `--format parquet` has the table as Parquet only.
+    let parquet = path.with_extension("parquet");
+    let (headers, records): (
+        csv::StringRecord,
+        Vec<std::result::Result<csv::StringRecord, String>>,
+    ) = if !path.exists() && parquet.exists() {
+        drop(bounded(&parquet, most, &what)?);
+        let (h, rows) = crate::output::parquet::read_rows(&parquet, lines)?;
+        (
+            csv::StringRecord::from(h),
+            rows.into_iter().map(Ok).collect(),
+        )
+    } else {
+        let mut rdr = csv::Reader::from_reader(bounded(path, most, &what)?);
+        let h = rdr
+            .headers()
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .clone();
+        (
+            h,
+            rdr.records()
+                .map(|r| r.map_err(|e| e.to_string()))
+                .collect(),
+        )
+    };
+    let path = if !path.exists() && parquet.exists() {
+        parquet.as_path()
+    } else {
+        path
+    };
     let ix = |name: &str| headers.iter().position(|h| h == name);
     let (Some(si), Some(ai), Some(mi), Some(vi)) = (ix("step"), ix("actor"), ix("metric"), ix(col))
     else {
@@ -239,7 +264,7 @@ fn read_series(
         )));
     };
     let mut series: BTreeMap<(String, Metric), Vec<f64>> = BTreeMap::new();
-    for (line, rec) in rdr.records().enumerate() {
+    for (line, rec) in records.into_iter().enumerate() {
         let rec = rec.map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
         let bad = || Error::Usage(format!("{}:{}: bad number", path.display(), line + 2));
         let step: usize = rec[si].parse().map_err(|_| bad())?;

@@ -341,3 +341,99 @@ pub fn convert_folder(dir: &Path, format: Format) -> Result<()> {
     }
     Ok(())
 }
+
+/// The rows of a Parquet table this version wrote, as the CSV's text (whole numbers bare, floats
+/// in their shortest exact form, names as written, null as an empty cell), after its header.
+/// At most `max_rows` rows are read: a file that says it holds more is refused before its data
+/// is decoded. A file the Parquet reader cannot decode is refused, never a panic.
+pub fn read_rows(path: &Path, max_rows: u64) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_array::Array;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bad = |what: String| Error::Usage(format!("{}: {what}", path.display()));
+    let file = std::fs::File::open(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let decode = move || -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(e.to_string()))?;
+        let rows = builder.metadata().file_metadata().num_rows();
+        if rows < 0 || rows as u64 > max_rows {
+            return Err(bad(format!(
+                "{rows} rows, more than its scenario can give ({max_rows})"
+            )));
+        }
+        let header: Vec<String> = builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let mut out = Vec::new();
+        for batch in builder.build().map_err(|e| bad(e.to_string()))? {
+            let batch = batch.map_err(|e| bad(e.to_string()))?;
+            let mut cols: Vec<Vec<String>> = Vec::with_capacity(batch.num_columns());
+            for col in batch.columns() {
+                let cell = |i: usize, text: &dyn Fn(usize) -> String| {
+                    if col.is_null(i) {
+                        String::new()
+                    } else {
+                        text(i)
+                    }
+                };
+                let n = col.len();
+                let texts: Vec<String> = match col.data_type() {
+                    DataType::Int64 => {
+                        let a = col.as_primitive::<Int64Type>();
+                        (0..n)
+                            .map(|i| cell(i, &|i| a.value(i).to_string()))
+                            .collect()
+                    }
+                    DataType::Float64 => {
+                        let a = col.as_primitive::<Float64Type>();
+                        (0..n)
+                            .map(|i| cell(i, &|i| a.value(i).to_string()))
+                            .collect()
+                    }
+                    DataType::Utf8 => {
+                        let a = col.as_string::<i32>();
+                        (0..n)
+                            .map(|i| cell(i, &|i| a.value(i).to_string()))
+                            .collect()
+                    }
+                    DataType::Dictionary(k, v)
+                        if **k == DataType::Int32 && **v == DataType::Utf8 =>
+                    {
+                        let d = col.as_dictionary::<Int32Type>();
+                        let values = d.values().as_string::<i32>();
+                        let keys = d.keys();
+                        let name = |i: usize| {
+                            let k = keys.value(i);
+                            usize::try_from(k)
+                                .ok()
+                                .filter(|&k| k < values.len())
+                                .map_or_else(String::new, |k| values.value(k).to_string())
+                        };
+                        (0..n).map(|i| cell(i, &name)).collect()
+                    }
+                    t => {
+                        return Err(bad(format!(
+                            "a column of type {t}, not one this version writes"
+                        )))
+                    }
+                };
+                cols.push(texts);
+            }
+            for i in 0..batch.num_rows() {
+                out.push(csv::StringRecord::from(
+                    cols.iter().map(|c| c[i].as_str()).collect::<Vec<&str>>(),
+                ));
+            }
+        }
+        Ok((header, out))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+        .unwrap_or_else(|_| Err(bad("not a Parquet table this version can read".into())))
+}
