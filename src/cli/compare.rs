@@ -202,6 +202,11 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     let stage =
         Staging::new(&dest, a.output.out.is_none() || a.output.force)?.with_format(a.output.format);
     let mut cmp = run_items(specs, a, seed, window, matters, posterior.as_ref())?;
+    if let Some(h) = cmp.paired.as_ref().and_then(|p| p.cut_at) {
+        cmp.notes.push(format!(
+            "The scenarios run for different numbers of weeks: the office's probabilities and weeks are judged over the first {h}, the shortest (a run approved or opened later counts as never); the other outcomes over each scenario's own weeks."
+        ));
+    }
     if let Some(p) = &posterior {
         let d = &p.draws;
         cmp.notes.push(format!(
@@ -354,6 +359,11 @@ fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
         p.runs,
         p.window.map_or(String::new(), |(a, b)| format!("; stances: mean over steps {a}–{b}"))
     );
+    if let Some(h) = p.cut_at {
+        s.push_str(&format!(
+            "the scenarios run for different numbers of weeks: p_opened, p_approved and the weeks are judged over the first {h} (later counts as never); the other outcomes over each scenario's own weeks\n"
+        ));
+    }
     let w0 = p
         .rows
         .iter()

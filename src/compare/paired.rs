@@ -108,6 +108,10 @@ pub struct Paired {
     /// difference in stance (searched over every week: the largest of many differences, so its
     /// interval is optimistic; a verdict on it needs the smallest difference that matters).
     pub peaks: Vec<Peak>,
+    /// When the scenarios' horizons differ: the shortest, at which the office's outcomes are cut
+    /// (a run's approval or opening after it counts as never), so that every scenario is judged
+    /// over the same weeks.
+    pub cut_at: Option<usize>,
 }
 
 type Pick = Box<dyn Fn(&Scenario, &RunRecord) -> Option<f64>>;
@@ -209,29 +213,53 @@ impl Paired {
         matters: Matters,
     ) -> Paired {
         let runs = recs.first().map(|r| r.len()).unwrap_or(0);
-        let week = |s: Option<usize>, r: &RunRecord| s.unwrap_or(r.steps + 1) as f64;
+        // Scenarios of different lengths are judged over the weeks they share: the office's
+        // outcomes are cut at the shortest horizon (a later approval or opening counts as never).
+        let shortest = scenarios.iter().map(|s| s.steps).min().unwrap_or(0);
+        let cut_at = scenarios
+            .iter()
+            .any(|s| s.steps != shortest)
+            .then_some(shortest);
+        let week = move |s: Option<usize>, r: &RunRecord| match cut_at {
+            Some(h) => s.filter(|&w| w <= h).unwrap_or(h + 1) as f64,
+            None => s.unwrap_or(r.steps + 1) as f64,
+        };
+        let by_cut = move |at_end: bool, step: Option<usize>| match cut_at {
+            Some(h) => Some(f64::from(u8::from(step.is_some_and(|w| w <= h)))),
+            None => Some(f64::from(u8::from(at_end))),
+        };
+        let (end, never) = match cut_at {
+            Some(h) => (
+                format!("by week {h}, the shortest horizon"),
+                format!("never by week {h}: {}", h + 1),
+            ),
+            None => (
+                "at the end".to_string(),
+                "never: the horizon + 1".to_string(),
+            ),
+        };
         let mut outcomes: Vec<(String, String, Pick, Smallest)> = vec![
             (
                 "p_opened".into(),
-                "P(office open at the end)".into(),
-                Box::new(|_, r| Some(f64::from(u8::from(r.opened)))),
+                format!("P(office open {end})"),
+                Box::new(move |_, r| by_cut(r.opened, r.opened_step)),
                 Smallest::Fixed(matters.probability),
             ),
             (
                 "p_approved".into(),
-                "P(approved or open at the end)".into(),
-                Box::new(|_, r| Some(f64::from(u8::from(r.approved)))),
+                format!("P(approved or open {end})"),
+                Box::new(move |_, r| by_cut(r.approved, r.approved_step)),
                 Smallest::Fixed(matters.probability),
             ),
             (
                 "approval_week".into(),
-                "week of approval (never: the horizon + 1)".into(),
+                format!("week of approval ({never})"),
                 Box::new(move |_, r| Some(week(r.approved_step, r))),
                 Smallest::Fixed(matters.weeks),
             ),
             (
                 "opening_week".into(),
-                "week of opening (never: the horizon + 1)".into(),
+                format!("week of opening ({never})"),
                 Box::new(move |_, r| Some(week(r.opened_step, r))),
                 Smallest::Fixed(matters.weeks),
             ),
@@ -304,6 +332,7 @@ impl Paired {
             rows,
             window,
             peaks,
+            cut_at,
         }
     }
 }

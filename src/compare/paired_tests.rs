@@ -123,3 +123,44 @@ fn injected_coercive_events_are_counted_from_the_shocks() {
     let r = records(&k, 10, 1, &Control::none()).unwrap();
     assert!(r.iter().all(|x| x.drawn_coercive >= 0.0));
 }
+
+/// Scenarios of different lengths are judged over the weeks they share. The baseline approves
+/// the office in week 6 and opens it in week 32 in every run; cut at 20 weeks it is approved in
+/// both and open in neither, so the office's differences are exactly 0 (not −1 in probability and
+/// 32 − 21 weeks, as counting each run to its own end would give).
+#[test]
+fn scenarios_of_different_lengths_are_cut_at_the_shortest() {
+    let (long, short) = (load("baseline", 104), load("baseline", 20));
+    let (rl, rs) = (
+        records(&long, 20, 1, &Control::none()).unwrap(),
+        records(&short, 20, 1, &Control::none()).unwrap(),
+    );
+    assert!(rl
+        .iter()
+        .all(|r| r.approved_step == Some(6) && r.opened_step == Some(32)));
+    let p = Paired::new(&[&long, &short], &[rl, rs], 1, None, Matters::default());
+    assert_eq!(p.cut_at, Some(20));
+    let row = |name: &str| p.rows.iter().find(|r| r.name == name).unwrap();
+    let value = |name: &str, k: usize| row(name).values[k].unwrap().mean;
+    assert_eq!((value("p_opened", 0), value("p_approved", 0)), (0.0, 1.0));
+    assert_eq!(
+        (value("approval_week", 0), value("opening_week", 0)),
+        (6.0, 21.0)
+    );
+    for name in ["p_opened", "p_approved", "approval_week", "opening_week"] {
+        let d = row(name).diffs[1].unwrap();
+        assert_eq!((d.mean, d.lo, d.hi), (0.0, 0.0, 0.0), "{name}");
+    }
+    assert_eq!(
+        row("opening_week").label,
+        "week of opening (never by week 20: 21)"
+    );
+    // The same lengths: nothing is cut, and a run counts to its own end.
+    let a = load("baseline", 104);
+    let r = records(&a, 5, 1, &Control::none()).unwrap();
+    let same = Paired::new(&[&a, &a], &[r.clone(), r], 1, None, Matters::default());
+    assert_eq!(same.cut_at, None);
+    let opening = same.rows.iter().find(|r| r.name == "opening_week").unwrap();
+    assert_eq!(opening.values[0].unwrap().mean, 32.0);
+    assert_eq!(opening.label, "week of opening (never: the horizon + 1)");
+}

@@ -169,9 +169,13 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
             k.diff.verdict(0.05).to_string(),
         ]);
     }
-    r.key_tables.push(t.with_note(
-        "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare (the regional sum is shown only when every scenario has the same actors). Weeks of approval and opening count a run that never got there at the horizon + 1. Coercive events count only those the model drew, not those a scenario injects.",
-    ));
+    let office = match p.cut_at {
+        None => "Weeks of approval and opening count a run that never got there at the horizon + 1.".to_string(),
+        Some(h) => format!("The scenarios run for different numbers of weeks, so the office's probabilities and weeks are judged over the first {h}, the shortest: a run approved or opened later counts as never, at week {}. Coercive events, cooperation and final stances are over each scenario's own weeks (--window compares stances over the same weeks).", h + 1),
+    };
+    r.key_tables.push(t.with_note(format!(
+        "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare (the regional sum is shown only when every scenario has the same actors). {office} Coercive events count only those the model drew, not those a scenario injects.",
+    )));
     if !p.peaks.is_empty() {
         r.key_tables.push(peaks.with_note(
             "The week where the paired mean difference from the first scenario is largest in size, over every week both runs have. It is the largest of many differences, so its interval is optimistic; 0.05 of stance is the smallest that matters.",
