@@ -23,9 +23,8 @@ pub struct CompareArgs {
     pub metric: String,
     #[command(flatten)]
     pub seeding: super::SeedArg,
-    /// Steps for the scenarios that are run (default: each scenario's own).
-    #[arg(long, value_parser = super::steps_range())]
-    pub steps: Option<u64>,
+    #[command(flatten)]
+    pub horizon: super::StepsArg,
     /// Runs per scenario; run r of every scenario uses the same random numbers. 1 compares
     /// single runs (one seed can reverse a conclusion: use an ensemble).
     #[arg(long, default_value_t = 200)]
@@ -103,6 +102,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     // Each scenario's spec and overrides, to load it again at a posterior's points.
     let mut loads: Vec<(String, Vec<String>)> = Vec::new();
     let mut tags: Vec<String> = a
+        .horizon
         .steps
         .iter()
         .map(|s| format!("scenario.steps={s}"))
@@ -118,7 +118,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
         if let Some(s) = seed {
             ov.push(format!("scenario.seed={s}"));
         }
-        if let Some(s) = a.steps {
+        if let Some(s) = a.horizon.steps {
             ov.push(format!("scenario.steps={s}"));
         }
         let sc = lib.load(spec, &ov)?;
@@ -255,7 +255,7 @@ fn command(a: &CompareArgs, seed: u64) -> String {
         "--seed".into(),
         seed.to_string(),
     ]);
-    if let Some(s) = a.steps {
+    if let Some(s) = a.horizon.steps {
         w.extend(["--steps".into(), s.to_string()]);
     }
     w.extend(["--runs".into(), a.runs.to_string()]);

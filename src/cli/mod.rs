@@ -96,6 +96,24 @@ pub struct SeedArg {
     pub seed: Option<u64>,
 }
 
+/// `--steps`, declared once for the commands that run scenarios (run, compare, sweep).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct StepsArg {
+    /// Number of steps (default: the scenario's `steps`, each scenario's own for compare).
+    #[arg(long, value_parser = steps_range())]
+    pub steps: Option<u64>,
+}
+
+/// `--set`, declared once for the commands that read a scenario with overrides (run, show,
+/// sweep).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SetArgs {
+    /// Override a scenario key (repeatable): model.noise=0.05, actor.china.stubbornness=0.9,
+    /// relation.china.japan.affinity=-0.4, scenario.steps=52 (sweep: at every point).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
 /// What a command was asked, for the folder name and the report: the overrides that are not
 /// already in the folder name (`--steps`, `--set`, in order) and a canonical command line that
 /// reproduces the results (without `--threads`, `--out` or `--quiet`, which change no result).

@@ -21,12 +21,10 @@ pub struct RunArgs {
     /// Number of runs; more than 1 makes an ensemble (overrides scenario.runs).
     #[arg(long, value_parser = super::runs_range())]
     pub runs: Option<u64>,
-    /// Number of steps (overrides scenario.steps).
-    #[arg(long, value_parser = super::steps_range())]
-    pub steps: Option<u64>,
-    /// Override a scenario key: model.noise=0.05, actor.china.stubbornness=0.9, scenario.steps=52.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub horizon: super::StepsArg,
+    #[command(flatten)]
+    pub overrides: super::SetArgs,
     /// Draw each run's uncertain parameters from the posterior a `diplosim calibrate` folder
     /// holds (its posterior.csv), the draw fixed by (seed, run); the report sets the forecast
     /// beside the one at the posterior medians. Needs an ensemble (--runs 2 or more).
@@ -44,13 +42,13 @@ fn overrides(a: &RunArgs) -> Vec<String> {
     if let Some(s) = a.seeding.seed {
         v.push(format!("scenario.seed={s}"));
     }
-    if let Some(s) = a.steps {
+    if let Some(s) = a.horizon.steps {
         v.push(format!("scenario.steps={s}"));
     }
     if let Some(r) = a.runs {
         v.push(format!("scenario.runs={r}"));
     }
-    v.extend(a.set.iter().cloned());
+    v.extend(a.overrides.set.iter().cloned());
     v
 }
 
@@ -58,10 +56,10 @@ fn overrides(a: &RunArgs) -> Vec<String> {
 /// that reproduces the run.
 fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
     let mut ov = Vec::new();
-    if let Some(s) = a.steps {
+    if let Some(s) = a.horizon.steps {
         ov.push(format!("scenario.steps={s}"));
     }
-    ov.extend(a.set.iter().cloned());
+    ov.extend(a.overrides.set.iter().cloned());
     if let Some(d) = &a.posterior {
         // Names the default folder apart from the same run without it.
         ov.push(format!("posterior={}", d.display()));
@@ -71,10 +69,10 @@ fn origin(a: &RunArgs, sc: &Scenario) -> Origin {
     if sc.runs > 1 {
         words.extend(["--runs".to_string(), sc.runs.to_string()]);
     }
-    if let Some(s) = a.steps {
+    if let Some(s) = a.horizon.steps {
         words.extend(["--steps".to_string(), s.to_string()]);
     }
-    for s in &a.set {
+    for s in &a.overrides.set {
         words.extend(["--set".to_string(), s.clone()]);
     }
     if let Some(d) = &a.posterior {

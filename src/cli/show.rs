@@ -11,9 +11,8 @@ use std::fmt::Write as _;
 pub struct ShowArgs {
     /// Scenario name or path.
     pub scenario: String,
-    /// Overrides, as for `run`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub overrides: super::SetArgs,
     /// Print the resolved TOML instead (what `run` writes as scenario.resolved.toml).
     #[arg(long)]
     pub toml: bool,
@@ -23,11 +22,11 @@ pub struct ShowArgs {
 }
 
 pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
-    let sc = lib.load(&a.scenario, &a.set)?;
+    let sc = lib.load(&a.scenario, &a.overrides.set)?;
     eprint!("{}", crate::error::render_warnings(&sc.warnings));
     if a.diff {
         let Some(parent_path) = sc.files.get(1) else {
-            if a.set.is_empty() {
+            if a.overrides.set.is_empty() {
                 return Err(crate::error::Error::Usage(format!(
                     "`{}` extends no other scenario and no --set is given: nothing to diff",
                     sc.name
@@ -35,7 +34,11 @@ pub fn show(lib: &Library, a: &ShowArgs) -> Result<i32> {
             }
             // No parent: what the overrides change.
             let plain = lib.load(&a.scenario, &[])?;
-            println!("--set {} changes {}:", a.set.join(" --set "), plain.name);
+            println!(
+                "--set {} changes {}:",
+                a.overrides.set.join(" --set "),
+                plain.name
+            );
             print!("{}", diff(&plain, &sc));
             return Ok(0);
         };

@@ -36,12 +36,10 @@ pub struct SweepArgs {
     pub runs: Option<usize>,
     #[command(flatten)]
     pub seeding: super::SeedArg,
-    /// Steps (default: the scenario's).
-    #[arg(long, value_parser = super::steps_range())]
-    pub steps: Option<u64>,
-    /// Fixed overrides applied at every point.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub horizon: super::StepsArg,
+    #[command(flatten)]
+    pub overrides: super::SetArgs,
     #[command(flatten)]
     pub parallel: super::Parallel,
     #[command(flatten)]
@@ -54,10 +52,10 @@ fn fixed_overrides(a: &SweepArgs) -> Vec<String> {
     if let Some(s) = a.seeding.seed {
         ov.push(format!("scenario.seed={s}"));
     }
-    if let Some(s) = a.steps {
+    if let Some(s) = a.horizon.steps {
         ov.push(format!("scenario.steps={s}"));
     }
-    ov.extend(a.set.iter().cloned());
+    ov.extend(a.overrides.set.iter().cloned());
     ov
 }
 
@@ -83,10 +81,10 @@ fn command(a: &SweepArgs) -> String {
     if let Some(n) = a.seeding.seed {
         flag("--seed", n.to_string());
     }
-    if let Some(n) = a.steps {
+    if let Some(n) = a.horizon.steps {
         flag("--steps", n.to_string());
     }
-    for v in &a.set {
+    for v in &a.overrides.set {
         flag("--set", v.clone());
     }
     super::Origin::new(Vec::new(), &w).command
