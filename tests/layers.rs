@@ -42,13 +42,26 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
             continue;
         };
         let text = std::fs::read_to_string(f).unwrap();
-        for (at, _) in text.match_indices("crate::") {
-            let name: String = text[at + 7..]
+        let word = |s: &str| -> String {
+            s.trim_start()
                 .chars()
                 .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-                .collect();
-            if name != from && modules.contains(&name) {
-                g.get_mut(&from).unwrap().insert(name);
+                .collect()
+        };
+        for (at, _) in text.match_indices("crate::") {
+            let rest = &text[at + 7..];
+            // `crate::x::…`, or a group `crate::{x::…, y, …}`: the first name of each part.
+            let names: Vec<String> = match rest.strip_prefix('{') {
+                Some(group) => {
+                    let body = &group[..group.find('}').unwrap_or(group.len())];
+                    body.split(',').map(word).collect()
+                }
+                None => vec![word(rest)],
+            };
+            for name in names {
+                if name != from && modules.contains(&name) {
+                    g.get_mut(&from).unwrap().insert(name);
+                }
             }
         }
     }

@@ -204,7 +204,7 @@ pub fn compare(lib: &Library, a: &CompareArgs) -> Result<i32> {
     let mut cmp = run_items(specs, a, seed, window, matters, posterior.as_ref())?;
     if let Some(h) = cmp.paired.as_ref().and_then(|p| p.cut_at) {
         cmp.notes.push(format!(
-            "The scenarios run for different numbers of weeks: the office's probabilities and weeks are judged over the first {h}, the shortest (a run approved or opened later counts as never); the other outcomes over each scenario's own weeks."
+            "The scenarios run for different numbers of weeks: the office's probabilities and weeks are judged at week {h}, the shortest horizon, and the side-by-side table shows each scenario over its own weeks."
         ));
     }
     if let Some(p) = &posterior {
@@ -361,7 +361,8 @@ fn differences(cmp: &Comparison, p: &crate::compare::paired::Paired) -> String {
     );
     if let Some(h) = p.cut_at {
         s.push_str(&format!(
-            "the scenarios run for different numbers of weeks: p_opened, p_approved and the weeks are judged over the first {h} (later counts as never); the other outcomes over each scenario's own weeks\n"
+            "the scenarios run for different numbers of weeks: p_opened and p_approved are the status at week {h}, the weeks the first by then (the side-by-side table above shows each scenario's own weeks); coercive events and cooperation over each scenario's own weeks{}\n",
+            if p.window.is_some() { "" } else { ", as final stances" }
         ));
     }
     let w0 = p

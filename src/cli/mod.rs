@@ -55,7 +55,7 @@ pub enum Command {
     Schema,
     /// Combine the shard folders of one ensemble into the files one machine would write.
     Merge(merge::MergeArgs),
-    /// Compare scenarios (paired ensembles, common random numbers) or output folders: charts, a table, differences with 95% intervals.
+    /// Compare scenarios (paired ensembles, common random numbers, all at one seed: --seed, else the first scenario's) or output folders: charts, a table, differences with 95% intervals.
     Compare(compare::CompareArgs),
 }
 
@@ -91,7 +91,7 @@ pub struct Parallel {
 /// otherwise (`backtest` has a seed of its own, 1, for cases that have different ones).
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct SeedArg {
-    /// Seed (default: the scenario's `seed`; compare: the first scenario's, for all of them).
+    /// Seed (default: the scenario's `seed`).
     #[arg(long, value_parser = seed_range())]
     pub seed: Option<u64>,
 }
@@ -99,7 +99,7 @@ pub struct SeedArg {
 /// `--steps`, declared once for the commands that run scenarios (run, compare, sweep).
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct StepsArg {
-    /// Number of steps (default: the scenario's `steps`, each scenario's own for compare).
+    /// Number of steps (default: the scenario's `steps`).
     #[arg(long, value_parser = steps_range())]
     pub steps: Option<u64>,
 }
@@ -109,7 +109,7 @@ pub struct StepsArg {
 #[derive(Debug, Clone, clap::Args)]
 pub struct SetArgs {
     /// Override a scenario key (repeatable): model.noise=0.05, actor.china.stubbornness=0.9,
-    /// relation.china.japan.affinity=-0.4, scenario.steps=52 (sweep: at every point).
+    /// relation.china.japan.affinity=-0.4, scenario.steps=52.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 }

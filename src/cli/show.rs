@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::model::{Gate, CATALOGUE, COERCIVE, PARAM_SPECS};
-use crate::scenario::keys::{shown, Key, ACTOR_KEYS, RELATION_KEYS};
+use crate::scenario::keys::{shown, shown_order, Key, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{to_toml, Library, Op, Scenario, ShockAction};
 use clap::Args;
 use std::fmt::Write as _;
@@ -497,8 +497,7 @@ fn diff_relations(parent: &Scenario, child: &Scenario, s: &mut String) {
             )),
             Some(p) => {
                 // Only the numbers that changed, each as `key old → new`.
-                let changed: Vec<String> = RELATION_KEYS
-                    .iter()
+                let changed: Vec<String> = shown_order(RELATION_KEYS)
                     .filter(|k| (k.get)(p) != (k.get)(r))
                     .map(|k| format!("{} {} → {}", k.key, shown((k.get)(p)), shown((k.get)(r))))
                     .collect();

@@ -250,11 +250,8 @@ fn read_series(
                 .collect(),
         )
     };
-    let path = if !path.exists() && parquet.exists() {
-        parquet.as_path()
-    } else {
-        path
-    };
+    let is_parquet = !path.exists() && parquet.exists();
+    let path = if is_parquet { parquet.as_path() } else { path };
     let ix = |name: &str| headers.iter().position(|h| h == name);
     let (Some(si), Some(ai), Some(mi), Some(vi)) = (ix("step"), ix("actor"), ix("metric"), ix(col))
     else {
@@ -266,20 +263,22 @@ fn read_series(
     let mut series: BTreeMap<(String, Metric), Vec<f64>> = BTreeMap::new();
     for (line, rec) in records.into_iter().enumerate() {
         let rec = rec.map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-        let bad = || Error::Usage(format!("{}:{}: bad number", path.display(), line + 2));
+        // A CSV's line (after its header), or a Parquet table's row.
+        let place = if is_parquet {
+            format!("{} row {}", path.display(), line + 1)
+        } else {
+            format!("{}:{}", path.display(), line + 2)
+        };
+        let bad = || Error::Usage(format!("{place}: bad number"));
         let step: usize = rec[si].parse().map_err(|_| bad())?;
         if step > max_step {
             return Err(Error::Usage(format!(
-                "{}:{}: step {step} is past the scenario's last step {max_step}",
-                path.display(),
-                line + 2
+                "{place}: step {step} is past the scenario's last step {max_step}"
             )));
         }
         if &rec[ai] != "*" && sc.actor_index(&rec[ai]).is_none() {
             return Err(Error::Usage(format!(
-                "{}:{}: actor `{}` is not in the folder's scenario",
-                path.display(),
-                line + 2,
+                "{place}: actor `{}` is not in the folder's scenario",
                 crate::error::terminal_text(&rec[ai], 64)
             )));
         }

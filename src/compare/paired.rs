@@ -13,7 +13,9 @@
 //!
 //! Timing: the weeks of approval and of opening are compared run by run, a run that never got
 //! there counted at the horizon + 1 (so a delay past the end still counts, and the mean is a
-//! lower bound of the true delay when runs are cut off).
+//! lower bound of the true delay when runs are cut off). Scenarios of different lengths are
+//! judged over the weeks they share: the office's probabilities are its status at the shortest
+//! horizon H, its weeks the first it reached approval or opening by H (else H + 1).
 //!
 //! Coercive events are counted as *drawn* by the model: events a scenario injects as shocks are
 //! subtracted, so a scenario that injects a show of force does not report P(hostile) = 1 by
@@ -22,6 +24,7 @@
 
 pub use super::records::{records, records_drawn, CoopObserver, RunRecord};
 use crate::error::Result;
+use crate::model::Status;
 use crate::scenario::Scenario;
 use crate::sweep::outcomes::mean_ci;
 
@@ -220,13 +223,18 @@ impl Paired {
             .iter()
             .any(|s| s.steps != shortest)
             .then_some(shortest);
-        let week = move |s: Option<usize>, r: &RunRecord| match cut_at {
-            Some(h) => s.filter(|&w| w <= h).unwrap_or(h + 1) as f64,
-            None => s.unwrap_or(r.steps + 1) as f64,
+        // Cut: the status at week h, and the first week it reached a status by then.
+        let approved = |s: &Status| matches!(s, Status::Approved | Status::Opened);
+        let opened = |s: &Status| *s == Status::Opened;
+        let first = move |r: &RunRecord, h: usize, reached: &dyn Fn(&Status) -> bool| {
+            r.status_path
+                .iter()
+                .take(h + 1)
+                .position(reached)
+                .unwrap_or(h + 1) as f64
         };
-        let by_cut = move |at_end: bool, step: Option<usize>| match cut_at {
-            Some(h) => Some(f64::from(u8::from(step.is_some_and(|w| w <= h)))),
-            None => Some(f64::from(u8::from(at_end))),
+        let at_cut = move |r: &RunRecord, h: usize, reached: &dyn Fn(&Status) -> bool| {
+            f64::from(u8::from(r.status_path.get(h).is_some_and(reached)))
         };
         let (end, never) = match cut_at {
             Some(h) => (
@@ -242,25 +250,43 @@ impl Paired {
             (
                 "p_opened".into(),
                 format!("P(office open {end})"),
-                Box::new(move |_, r| by_cut(r.opened, r.opened_step)),
+                Box::new(move |_, r| {
+                    Some(cut_at.map_or(f64::from(u8::from(r.opened)), |h| at_cut(r, h, &opened)))
+                }),
                 Smallest::Fixed(matters.probability),
             ),
             (
                 "p_approved".into(),
                 format!("P(approved or open {end})"),
-                Box::new(move |_, r| by_cut(r.approved, r.approved_step)),
+                Box::new(move |_, r| {
+                    Some(
+                        cut_at.map_or(f64::from(u8::from(r.approved)), |h| at_cut(r, h, &approved)),
+                    )
+                }),
                 Smallest::Fixed(matters.probability),
             ),
             (
                 "approval_week".into(),
                 format!("week of approval ({never})"),
-                Box::new(move |_, r| Some(week(r.approved_step, r))),
+                Box::new(move |_, r| {
+                    Some(
+                        cut_at.map_or((r.approved_step.unwrap_or(r.steps + 1)) as f64, |h| {
+                            first(r, h, &approved)
+                        }),
+                    )
+                }),
                 Smallest::Fixed(matters.weeks),
             ),
             (
                 "opening_week".into(),
                 format!("week of opening ({never})"),
-                Box::new(move |_, r| Some(week(r.opened_step, r))),
+                Box::new(move |_, r| {
+                    Some(
+                        cut_at.map_or((r.opened_step.unwrap_or(r.steps + 1)) as f64, |h| {
+                            first(r, h, &opened)
+                        }),
+                    )
+                }),
                 Smallest::Fixed(matters.weeks),
             ),
             (

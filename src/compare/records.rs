@@ -24,15 +24,21 @@ pub struct RunRecord {
     /// Every actor's stance at every step, step-major (steps 0..=T × actors), for windows and
     /// the week of the largest difference.
     pub stance_path: Vec<f32>,
+    /// The office's status at every step (0..=T), to judge runs of different lengths over the
+    /// weeks they share (a later office shock may withdraw an approval, which `approved_step`
+    /// then forgets).
+    pub status_path: Vec<Status>,
 }
 
-/// Mean cooperation index over steps 1..=T, and every actor's stance at every step.
-pub struct CoopObserver(CooperationMean, Vec<f32>);
+/// Mean cooperation index over steps 1..=T, every actor's stance and the office's status at
+/// every step.
+pub struct CoopObserver(CooperationMean, Vec<f32>, Vec<Status>);
 
 impl Observer for CoopObserver {
     fn step(&mut self, v: &StepView) {
         self.0.add(v.step, v.cooperation);
         self.1.extend(v.stance.iter().map(|&s| s as f32));
+        self.2.push(v.status);
     }
 }
 
@@ -49,6 +55,7 @@ impl Extract for Records {
         CoopObserver(
             CooperationMean::default(),
             Vec::with_capacity((c.steps + 1) * c.n),
+            Vec::with_capacity(c.steps + 1),
         )
     }
     fn run(&self, c: &Compiled, obs: CoopObserver, out: Outcome) -> RunRecord {
@@ -62,13 +69,14 @@ impl Extract for Records {
             coop_mean: obs.0.mean(),
             stance: out.final_stance,
             stance_path: obs.1,
+            status_path: obs.2,
         }
     }
     fn point(&self, runs: &[RunRecord]) -> Vec<RunRecord> {
         runs.to_vec()
     }
     fn run_words(&self, base: &Scenario) -> usize {
-        10 + base.actors.len() + (base.steps + 1) * base.actors.len() / 2
+        10 + base.actors.len() + (base.steps + 1) * (base.actors.len() + 1) / 2
     }
 }
 

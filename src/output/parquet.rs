@@ -372,7 +372,16 @@ pub fn read_rows(path: &Path, max_rows: u64) -> Result<(Vec<String>, Vec<csv::St
             .map(|f| f.name().clone())
             .collect();
         let mut out = Vec::new();
-        for batch in builder.build().map_err(|e| bad(e.to_string()))? {
+        // The footer's count may understate what the row groups hold: read one row past the
+        // bound at most, and refuse if it is there.
+        let limit = usize::try_from(max_rows)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        for batch in builder
+            .with_limit(limit)
+            .build()
+            .map_err(|e| bad(e.to_string()))?
+        {
             let batch = batch.map_err(|e| bad(e.to_string()))?;
             let mut cols: Vec<Vec<String>> = Vec::with_capacity(batch.num_columns());
             for col in batch.columns() {
@@ -431,6 +440,11 @@ pub fn read_rows(path: &Path, max_rows: u64) -> Result<(Vec<String>, Vec<csv::St
                     cols.iter().map(|c| c[i].as_str()).collect::<Vec<&str>>(),
                 ));
             }
+        }
+        if out.len() as u64 > max_rows {
+            return Err(bad(format!(
+                "more rows than its scenario can give ({max_rows})"
+            )));
         }
         Ok((header, out))
     };

@@ -54,7 +54,13 @@ pub fn report(cmp: &Comparison, metric: Metric, command: &str) -> Report {
     }
     r.sections.push(Section {
         heading: "Side by side".into(),
-        paragraphs: vec!["Ensembles: office status is the most common final status, steps are medians over the runs where they happened, blockers block in most runs, values are means over runs.".into()],
+        paragraphs: {
+            let mut p = vec!["Ensembles: office status is the most common final status, steps are medians over the runs where they happened, blockers block in most runs, values are means over runs.".to_string()];
+            if let Some(h) = cmp.paired.as_ref().and_then(|p| p.cut_at) {
+                p.push(format!("Each scenario is shown over its own weeks here; the paired differences judge the office over the first {h}, the weeks every scenario has."));
+            }
+            p
+        },
         tables: vec![side],
     });
     for it in &cmp.items {
@@ -79,20 +85,19 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
             .iter()
             .filter(|row| row.verdict(k) == Some("differs, negligible"))
             .count();
-        let open = p
-            .rows
-            .iter()
-            .find(|row| row.name == "p_opened")
-            .and_then(|row| row.diffs[k]);
+        let open_row = p.rows.iter().find(|row| row.name == "p_opened");
+        let open = open_row.and_then(|row| row.diffs[k]);
+        // The row's own words: "at the end", or "by week H" when the horizons differ.
+        let what = open_row.map_or("P(office open)", |row| row.label.as_str());
         let open_text = match open {
             Some(d) if d.differs() => format!(
-                "P(office open at the end) changes by {:+.1} points (95% interval {:+.1} to {:+.1})",
+                "{what} changes by {:+.1} points (95% interval {:+.1} to {:+.1})",
                 100.0 * d.mean,
                 100.0 * d.lo,
                 100.0 * d.hi
             ),
             Some(d) => format!(
-                "P(office open at the end) does not change beyond noise ({:+.1} points, 95% interval {:+.1} to {:+.1})",
+                "{what} does not change beyond noise ({:+.1} points, 95% interval {:+.1} to {:+.1})",
                 100.0 * d.mean,
                 100.0 * d.lo,
                 100.0 * d.hi
@@ -171,7 +176,10 @@ fn headline_paired(r: &mut Report, cmp: &Comparison, p: &Paired) {
     }
     let office = match p.cut_at {
         None => "Weeks of approval and opening count a run that never got there at the horizon + 1.".to_string(),
-        Some(h) => format!("The scenarios run for different numbers of weeks, so the office's probabilities and weeks are judged over the first {h}, the shortest: a run approved or opened later counts as never, at week {}. Coercive events, cooperation and final stances are over each scenario's own weeks (--window compares stances over the same weeks).", h + 1),
+        Some(h) => format!("The scenarios run for different numbers of weeks, so the office's probabilities are its status at week {h}, the shortest horizon, and its weeks the first it was approved or open by then (else {}). Coercive events and cooperation are over each scenario's own weeks, {}.", h + 1, match p.window {
+            Some((a, b)) => format!("stances are means over weeks {a}–{b}"),
+            None => "final stances at each scenario's own last week (--window compares stances over the same weeks)".to_string(),
+        }),
     };
     r.key_tables.push(t.with_note(format!(
         "Cooperation per ordered pair divides the regional sum by N(N−1), so scenarios with different numbers of actors compare (the regional sum is shown only when every scenario has the same actors). {office} Coercive events count only those the model drew, not those a scenario injects.",

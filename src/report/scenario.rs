@@ -3,7 +3,7 @@
 
 use super::{Section, Table};
 use crate::model::{CATALOGUE, PARAM_SPECS};
-use crate::scenario::keys::{shown, Key, ACTOR_KEYS, RELATION_KEYS};
+use crate::scenario::keys::{shown, shown_order, Key, ACTOR_KEYS, RELATION_KEYS};
 use crate::scenario::{Op, Scenario, Shock, ShockAction};
 
 /// The section "The scenario: every number and its source".
@@ -34,7 +34,7 @@ pub fn section(sc: &Scenario) -> Section {
 /// One column per number of [`ACTOR_KEYS`] (a key added there shows here), with its symbol.
 fn actors(sc: &Scenario) -> Table {
     let mut header: Vec<String> = vec!["actor".into()];
-    header.extend(ACTOR_KEYS.iter().map(|k| format!("{} {}", k.key, k.symbol)));
+    header.extend(shown_order(ACTOR_KEYS).map(|k| format!("{} {}", k.key, k.symbol)));
     header.extend(["member of".into(), "source".into()]);
     let h: Vec<&str> = header.iter().map(|x| x.as_str()).collect();
     let numeric: Vec<usize> = (1..=ACTOR_KEYS.len()).collect();
@@ -45,13 +45,12 @@ fn actors(sc: &Scenario) -> Table {
             source.push_str(&format!(" · {k}: {v}"));
         }
         let mut row = vec![a.name.clone()];
-        row.extend(ACTOR_KEYS.iter().map(|k| shown_as(k, (k.get)(a))));
+        row.extend(shown_order(ACTOR_KEYS).map(|k| shown_as(k, (k.get)(a))));
         row.extend([a.member_of.join(", "), source]);
         t.rows.push(row);
     }
     t.with_note(
-        ACTOR_KEYS
-            .iter()
+        shown_order(ACTOR_KEYS)
             .map(|k| format!("{} {}: {}", k.key, k.symbol, k.meaning))
             .collect::<Vec<_>>()
             .join("; "),
@@ -61,7 +60,7 @@ fn actors(sc: &Scenario) -> Table {
 /// One column per number of [`RELATION_KEYS`].
 fn relations(sc: &Scenario) -> Table {
     let mut header: Vec<String> = vec!["from".into(), "to".into()];
-    header.extend(RELATION_KEYS.iter().map(|k| {
+    header.extend(shown_order(RELATION_KEYS).map(|k| {
         if k.key == k.symbol {
             k.key.to_string()
         } else {
@@ -75,12 +74,11 @@ fn relations(sc: &Scenario) -> Table {
     let name = |i: crate::scenario::ActorId| sc.actors[i.ix()].name.clone();
     for r in &sc.relations {
         let mut row = vec![name(r.from), name(r.to)];
-        row.extend(RELATION_KEYS.iter().map(|k| shown_as(k, (k.get)(r))));
+        row.extend(shown_order(RELATION_KEYS).map(|k| shown_as(k, (k.get)(r))));
         row.push(r.source.clone());
         t.rows.push(row);
     }
-    let defaults: Vec<String> = RELATION_KEYS
-        .iter()
+    let defaults: Vec<String> = shown_order(RELATION_KEYS)
         .filter_map(|k| k.presence.default().map(|d| format!("{} {d}", k.key)))
         .collect();
     t.with_note(format!(

@@ -5,7 +5,7 @@ mod observations;
 mod questions;
 mod shocks;
 
-use super::keys::{ACTOR_KEYS, RELATION_KEYS};
+use super::keys::{shown_order, ACTOR_KEYS, RELATION_KEYS};
 use super::names::{is_id, is_name};
 use super::raw::{
     RawActor, RawElection, RawFile, RawIssue, RawMeta, RawModel, RawRelation, RawSensitivity,
@@ -358,7 +358,7 @@ impl Checker<'_> {
                     ),
                 );
             }
-            for k in RELATION_KEYS {
+            for k in shown_order(RELATION_KEYS) {
                 self.num(p().key(k.key), (k.raw)(r), k.bounds);
             }
         }

@@ -15,7 +15,8 @@ use super::raw::{RawActor, RawRelation};
 use super::types::{Actor, Relation};
 use crate::model::params::Bounds;
 
-/// The per-actor numbers, in the order files, tables and `show` give them.
+/// The per-actor numbers, in the order files, tables and `show` give them (a change of order
+/// would change `scenario.resolved.toml` and so the scenario hash).
 macro_rules! for_each_actor_key {
     ($then:ident) => {
         $then! {
@@ -42,20 +43,22 @@ macro_rules! for_each_actor_key {
 }
 pub(crate) use for_each_actor_key;
 
-/// The per-relation numbers (`from`'s view of `to`), in the order tables give them.
+/// The per-relation numbers (`from`'s view of `to`), in the order files give them (a change of
+/// order would change `scenario.resolved.toml` and so the scenario hash of a file that sets
+/// `influence`); tables show the optional ones last.
 macro_rules! for_each_relation_key {
     ($then:ident) => {
         $then! {
             affinity: default(0.0), closed(-1.0, 1.0), "A(0)",
                 "from's view of to in [-1, 1]";
+            influence: optional, closed(0.0, 1000.0), "w_ij",
+                "explicit influence weight ≥ 0 (absent: from affinity and capability)";
             compliance: sparse(0.0), closed(-1.0, 1.0), "compliance",
                 "rule 7: how from answers to's pressure, in [-1, 1] (+1 gives way, −1 digs in)";
             leverage: sparse(0.0), closed(0.0, 1.0), "leverage",
                 "economic leverage of from over to in [0, 1]: share of to's exports bought by from; economic measures need ≥ leverage_threshold";
             linkage: sparse(0.0), closed(0.0, 1.0), "linkage",
                 "what to can offer from for its consent, in [0, 1] (codebook K3): to may buy off blocker from with a linked side payment only when it is > 0";
-            influence: optional, closed(0.0, 1000.0), "w_ij",
-                "explicit influence weight ≥ 0 (absent: from affinity and capability)";
         }
     };
 }
@@ -235,6 +238,14 @@ macro_rules! relation_table {
 for_each_actor_key!(actor_table);
 for_each_relation_key!(relation_table);
 
+/// The keys in the order tables show them: the file's order, optional keys last.
+pub fn shown_order<R, T>(keys: &'static [Key<R, T>]) -> impl Iterator<Item = &'static Key<R, T>> {
+    let optional = |k: &&Key<R, T>| k.presence == Presence::Optional;
+    keys.iter()
+        .filter(move |k| !optional(k))
+        .chain(keys.iter().filter(optional))
+}
+
 /// A number as tables and `show` print it: the value, or `-` when absent.
 pub fn shown(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| x.to_string())
@@ -303,9 +314,10 @@ mod tests {
             (0.0, 0.0, 0.25, 0.0)
         );
         assert_eq!(r.influence, None);
-        // Written back: affinity always, a sparse key only off its default, influence never.
+        // Written back (affinity, influence, compliance, leverage, linkage): affinity always, a
+        // sparse key only off its default, an absent optional one never.
         let written: Vec<Option<f64>> = RELATION_KEYS.iter().map(|k| k.written(&r)).collect();
-        assert_eq!(written, [Some(0.0), None, Some(0.25), None, None]);
+        assert_eq!(written, [Some(0.0), None, None, Some(0.25), None]);
     }
 
     #[test]

@@ -140,10 +140,10 @@ mod tests {
                 "from",
                 "to",
                 "affinity",
+                "influence",
                 "compliance",
                 "leverage",
                 "linkage",
-                "influence",
                 "source"
             ]
         );
