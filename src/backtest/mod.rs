@@ -4,12 +4,12 @@
 //! (`docs/codebook.md`) and whose `[[question]]`s say what happened after it. For each case this
 //! module runs an ensemble — run r seeded by `run_rng(seed, r)`, as every ensemble is — checking
 //! each question's windows ([`Question::checks`]), and turns the counts into forecasts
-//! ([`forecast_case`]); [`score`] then scores them against the outcomes and against three
+//! ([`forecast_case`]); [`score()`] then scores them against the outcomes and against three
 //! references (the question's base rate, persistence, an uninformed forecast), with
 //! case-clustered bootstrap intervals.
 //!
 //! The forecast never sees an outcome: [`forecast_case`] reads only the checks and the
-//! scenario, and the outcomes enter in [`score`].
+//! scenario, and the outcomes enter in [`score()`].
 //!
 //! Forecasts are kept off 0 and 1 by the runs' count: with `h` of `n` runs in a category and
 //! `C` categories (2 for yes/no), P = (h + ½) / (n + C/2) — for yes/no, (k + ½) / (n + 1).

@@ -47,7 +47,7 @@ pub enum Command {
     Run(run::RunArgs),
     /// Sweep parameters on a grid, or rank them by global sensitivity (Morris, Sobol').
     Sweep(sweep::SweepArgs),
-    /// Posterior of the [sensitivity.ranges] given the scenario's [[observation]]s (ABC).
+    /// Posterior of the [sensitivity.ranges] given the scenario's `[[observation]]`s (ABC).
     Calibrate(calibrate::CalibrateArgs),
     /// Score forecasts of historical cases (cases/) against what happened: Brier, log and ranked probability scores, skill against base rates, persistence and 0.5.
     Backtest(backtest::BacktestArgs),

@@ -4,7 +4,7 @@
 //! the utilities of success, failure and the status quo, the expected utility of a challenge,
 //! each actor's danger and risk exponent, and the offers a challenge leads to.
 //!
-//! The vote's bargaining stage ([`super::decision`]) runs one round of it among the deciding
+//! The vote's bargaining stage (`engine::decision`) runs one round of it among the deciding
 //! body's members on the stance scale; `tests/bdm.rs` reproduces the replication's European
 //! Community car-emissions example. Formulas and their numbering: docs/model.md, decisions in time.
 

@@ -457,7 +457,7 @@ pub fn simulate_seeded<O: Observer>(
 }
 
 /// Run the model once with a given generator. Each step calls the rules of DESIGN.md in the
-/// settled order; every rule reads state t and writes state t+1 (see [`rules`]).
+/// settled order; every rule reads state t and writes state t+1 (see the `rules` module).
 pub fn simulate_with<O: Observer, R: Rng>(c: &Compiled, rng: &mut R, obs: &mut O) -> Outcome {
     simulate_in(c, rng, obs, &mut Workspace::default())
 }

@@ -94,7 +94,7 @@ impl ShardState {
     }
 
     /// Read `shard.json` of a shard folder (at most [`MAX_SHARD_FILE`] bytes) and check its
-    /// checksum and its own consistency: split, range, runs ([`ShardState::check_split`]).
+    /// checksum and its own consistency: split, range, runs (`ShardState::check_split`).
     pub fn read(dir: &Path) -> Result<ShardState> {
         let p = dir.join("shard.json");
         let bad = |what: String| {

@@ -2,7 +2,7 @@
 //!
 //! Every place that names a metric — the columns and row order of `timeseries.csv` and
 //! `ensemble.csv`, the cells of an ensemble aggregate, the recorder, the charts, `compare --metric`
-//! and the summaries — derives it from the one table in [`metrics!`] below, so adding a metric or
+//! and the summaries — derives it from the one table in `metrics!` below, so adding a metric or
 //! changing its order is one edit. A metric is either per actor (one value per actor and step,
 //! written with the actor's id) or region-wide (one value per step, written with actor `*`).
 

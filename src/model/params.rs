@@ -1,6 +1,6 @@
 //! The `[model]` coefficients: one table of keys with defaults, valid ranges, meanings and sources.
 //!
-//! [`for_each_param!`] holds the only list of parameters. From it come the [`Params`] struct, its
+//! `for_each_param!` holds the only list of parameters. From it come the [`Params`] struct, its
 //! default, the [`PARAM_SPECS`] table (which drives validation, `show`, `--set`, the JSON Schema and
 //! the README table) and, in `scenario::raw`, the serde type that mirrors a `[model]` table.
 

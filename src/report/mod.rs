@@ -3,7 +3,7 @@
 //! Every kind of result (a run, an ensemble, a comparison, a sweep, a calibration) builds a
 //! [`Report`] — plain data: the question, the headline answer with its uncertainty, key tables,
 //! charts, sections of tables, the scenario's numbers with their sources and the command that
-//! reproduces the folder — and [`write`] renders it with one template (minijinja, HTML
+//! reproduces the folder — and [`write()`] renders it with one template (minijinja, HTML
 //! auto-escaping on for every value, so text from scenario files can never become markup). The
 //! charts are the folder's own SVG files, inlined; nothing is fetched, so the page opens from
 //! disk and prints. Builders: [`run`] (single runs and ensembles), [`compare`], [`sweep`];

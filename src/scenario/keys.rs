@@ -1,6 +1,6 @@
 //! The per-actor and per-relation numbers a scenario sets, each defined once.
 //!
-//! [`for_each_actor_key!`] and [`for_each_relation_key!`] hold the only lists. A line is
+//! `for_each_actor_key!` and `for_each_relation_key!` hold the only lists. A line is
 //! `key: presence, bounds, "symbol", "meaning";`, where presence is `required` (a new actor must
 //! give it), `default(x)` (x when left out, always written back), `sparse(x)` (x when left out,
 //! written only when it differs: most pairs leave it out) or `optional` (absent unless given).

@@ -2,7 +2,7 @@
 //!
 //! Every field is optional here so that a file which `extends` another can patch only what it
 //! names; required keys are checked when the inheritance chain is resolved. Nothing past
-//! [`super::resolve`] sees these types.
+//! `scenario::resolve` sees these types.
 
 use crate::model::params::{for_each_param, ParamType, Params, RawValue, PARAM_COUNT, PARAM_SPECS};
 use schemars::JsonSchema;
@@ -106,7 +106,7 @@ pub struct RawMeta {
 macro_rules! define_raw_model {
     ($($key:ident : $ty:ident = $default:literal, $kind:ident($lo:expr, $hi:expr), $doc:literal, $source:literal;)*) => {
         /// `[model]`: every coefficient of the model's rules, each optional (generated from
-        /// [`for_each_param!`]; its JSON Schema comes from [`PARAM_SPECS`]).
+        /// `for_each_param!`; its JSON Schema comes from [`PARAM_SPECS`]).
         #[derive(Debug, Clone, Default, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct RawModel {

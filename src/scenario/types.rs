@@ -13,7 +13,7 @@ pub use crate::model::ActorId;
 macro_rules! define_actor {
     ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
         /// A resolved actor. Its numbers are those of
-        /// [`for_each_actor_key!`](super::keys::for_each_actor_key), each checked and with its
+        /// `keys::for_each_actor_key!`, each checked and with its
         /// default put in (an optional key stays an `Option`).
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct Actor {
@@ -35,7 +35,7 @@ super::keys::for_each_actor_key!(define_actor);
 macro_rules! define_relation {
     ($($key:ident: $p:ident $(($d:expr))?, $bounds:ident($lo:expr, $hi:expr), $symbol:literal, $meaning:literal;)*) => {
         /// A resolved relation: `from`'s view of `to`. Its numbers are those of
-        /// [`for_each_relation_key!`](super::keys::for_each_relation_key).
+        /// `keys::for_each_relation_key!`.
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct Relation {
             pub from: ActorId,

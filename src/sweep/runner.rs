@@ -1,7 +1,7 @@
 //! The runner: many parameter points, each an ensemble of R runs with common random numbers.
 //!
 //! It exists once so that `sweep` and `calibrate` agree on what "evaluate a point" means. Run r of
-//! every point is driven by the same generator, [`run_rng`]`(seed, r)`, so differences between
+//! every point is driven by the same generator, [`crate::engine::run_rng`]`(seed, r)`, so differences between
 //! points are not drowned in sampling noise. Runs go in parallel on the current rayon pool (call
 //! [`evaluate`] inside `pool.install` to choose the thread count); results are collected in point
 //! and run order before any reduction, so they do not depend on the number of threads. The

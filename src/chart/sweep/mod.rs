@@ -21,7 +21,7 @@ pub struct GridChart {
     pub title: String,
     pub subtitle: String,
     pub axes: Vec<(String, Vec<f64>)>,
-    /// Outcome names: p_opened, p_hostile, cooperation_mean, stance_<id>...
+    /// Outcome names: p_opened, p_hostile, cooperation_mean, `stance_<id>`...
     pub outcomes: Vec<String>,
     pub ids: Vec<String>,
     pub names: Vec<String>,
