@@ -353,8 +353,6 @@ fn bad_decision_keys_name_file_line_and_key() {
         ("[[election]]\nstep = 5\nactor = \"japn\"\nprobability = 0.5\nsource = \"x\"\n", "unknown actor `japn`"),
         ("[[relation]]\nfrom = \"china\"\nto = \"japan\"\nlinkage = 1.5\nsource = \"x\"\n", "linkage must be in [0, 1]"),
         ("[issue]\nproposer = \"natoo\"\n", "unknown actor `natoo`"),
-        // A conditional coercive event could not be told from the model's own in the outputs.
-        ("[[shock]]\nstep = 0\nwhen = \"opened\"\nkind = \"event\"\nactor = \"china\"\ntarget = \"japan\"\ncode = \"190\"\nsource = \"x\"\n", "cannot inject a coercive event"),
         // `every` may not multiply the shocks past the limit a resolved file must load back under.
         ("steps = 6000\n[[shock]]\nstep = 1\nevery = 1\nkind = \"posture\"\nactor = \"japan\"\nadd = 0.0\nsource = \"x\"\n[[shock]]\nstep = 1\nevery = 1\nkind = \"posture\"\nactor = \"china\"\nadd = 0.0\nsource = \"x\"\n", "at most 10000"),
     ];
@@ -373,4 +371,82 @@ fn bad_decision_keys_name_file_line_and_key() {
             "case {k} names the file: {err}"
         );
     }
+}
+
+/// A conditional coercive event (China uses force on Japan when the office opens) happens in the
+/// runs that reach the status and in no other, and the outputs count it as injected, not drawn:
+/// each run's drawn coercive events are counted here from its recorded events, independently of
+/// the engine's counters, and the ensemble's summary is held against them.
+#[test]
+fn a_conditional_coercive_event_is_counted_as_injected_in_the_runs_that_reach_its_status() {
+    let text = |steps: usize| {
+        format!(
+            "[scenario]\nextends = \"baseline\"\nname = \"force_on_opening\"\nsteps = {steps}\n\
+             [[shock]]\nwhen = \"opened\"\nstep = 0\nkind = \"event\"\nactor = \"china\"\n\
+             target = \"japan\"\ncode = \"190\"\nsource = \"test\"\n"
+        )
+    };
+    let drawn = |rec: &diplosim::engine::record::Recording| {
+        rec.events
+            .iter()
+            .filter(|e| !e.injected && e.goldstein() <= diplosim::model::COERCIVE)
+            .count()
+    };
+    // The baseline opens the office in week 32: the event is injected once, that week.
+    let (rec, out) = run(&scenario(&text(104)), 1);
+    assert_eq!(out.opened_step, Some(32));
+    assert_eq!(out.injected_coercive, 1);
+    assert_eq!(out.coercive_events - out.injected_coercive, drawn(&rec));
+    // (The baseline's own shocks inject criticisms at the opening too: not coercive.)
+    let force: Vec<_> = rec
+        .events
+        .iter()
+        .filter(|e| e.injected && e.goldstein() <= diplosim::model::COERCIVE)
+        .collect();
+    assert_eq!((force.len(), force[0].step), (1, 32));
+    // Cut at 20 weeks the office never opens: nothing is injected.
+    let (rec, out) = run(&scenario(&text(20)), 1);
+    assert_eq!((out.opened_step, out.injected_coercive), (None, 0));
+    assert_eq!(out.coercive_events, drawn(&rec));
+    // An ensemble of 12 runs: its summary's drawn counts are those of the runs' own events.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("force_on_opening.toml");
+    std::fs::write(&file, text(104)).unwrap();
+    let out_dir = dir.path().join("out");
+    diplosim()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "12",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args(["--out", out_dir.to_str().unwrap()])
+        .assert()
+        .success();
+    let sc = scenario(&text(104));
+    let c = diplosim::engine::Compiled::new(&sc);
+    let (mut total, mut any) = (0usize, 0u64);
+    for r in 0..12 {
+        let mut rec = diplosim::engine::record::Recording::new(sc.actors.len(), sc.steps);
+        diplosim::engine::simulate(&c, sc.seed, r, &mut rec);
+        total += drawn(&rec);
+        any += u64::from(drawn(&rec) > 0);
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
+    let h = &summary["hostile"];
+    assert_eq!(h["injected_per_run"], 1);
+    // The summary rounds to six significant digits.
+    let mean = h["mean_per_run"].as_f64().unwrap();
+    assert!(
+        (mean - total as f64 / 12.0).abs() < 1e-5,
+        "{mean} vs {total}/12"
+    );
+    let p_any = h["p_any"].as_f64().unwrap();
+    assert!(
+        (p_any - any as f64 / 12.0).abs() < 1e-5,
+        "{p_any} vs {any}/12"
+    );
 }

@@ -36,7 +36,7 @@ impl Item {
         let top = (0..Status::ALL.len())
             .max_by_key(|&k| (agg.status_at_end[k], std::cmp::Reverse(k)))
             .unwrap_or(0);
-        let injected = sc.injected_coercive() as u64 * agg.runs;
+        let injected = agg.coercive_injected;
         Item {
             label: format!("{} (seed {}, {} runs)", sc.name, sc.seed, agg.runs),
             office: Status::ALL[top].name().to_string(),
@@ -114,7 +114,6 @@ pub fn run_ensembles(
             Some(p) => {
                 let pick = |r: u64| p.draws.pick(seed, r);
                 recs.push(paired::records_drawn(
-                    sc,
                     &p.compiled[i],
                     &pick,
                     runs,

@@ -42,10 +42,8 @@ impl Observer for CoopObserver {
     }
 }
 
-/// The per-run extractor of one scenario (it knows what the scenario injects).
-struct Records {
-    injected: usize,
-}
+/// The per-run extractor (each run's outcome says how many coercive events shocks injected).
+struct Records;
 
 impl Extract for Records {
     type Observer = CoopObserver;
@@ -65,7 +63,7 @@ impl Extract for Records {
             approved_step: out.approved_step,
             opened_step: out.opened_step,
             steps: c.steps,
-            drawn_coercive: out.coercive_events.saturating_sub(self.injected) as f64,
+            drawn_coercive: out.coercive_events.saturating_sub(out.injected_coercive) as f64,
             coop_mean: obs.0.mean(),
             stance: out.final_stance,
             stance_path: obs.1,
@@ -82,24 +80,17 @@ impl Extract for Records {
 
 /// Runs 0..R of `sc` seeded by (seed, r), on the current rayon pool.
 pub fn records(sc: &Scenario, runs: usize, seed: u64, ctl: &Control) -> Result<Vec<RunRecord>> {
-    let ex = Records {
-        injected: sc.injected_coercive(),
-    };
-    let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &ex, ctl)?;
+    let mut v = evaluate(std::slice::from_ref(sc), runs, seed, &Records, ctl)?;
     Ok(v.pop().unwrap_or_default())
 }
 
-/// As [`records`], run r of `sc` using `compiled[pick(r)]` (a posterior's points).
+/// As [`records`], run r of a scenario using `compiled[pick(r)]` (its posterior's points).
 pub fn records_drawn(
-    sc: &Scenario,
     compiled: &[Compiled],
     pick: &(dyn Fn(u64) -> usize + Sync),
     runs: usize,
     seed: u64,
     ctl: &Control,
 ) -> Result<Vec<RunRecord>> {
-    let ex = Records {
-        injected: sc.injected_coercive(),
-    };
-    evaluate_drawn(compiled, pick, runs, seed, &ex, ctl)
+    evaluate_drawn(compiled, pick, runs, seed, &Records, ctl)
 }

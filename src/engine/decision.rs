@@ -65,6 +65,7 @@ pub(super) fn shock<O: Observer>(
 /// An injected event: [`event_effects`] read from the current state, applied at once (clamped).
 /// Rule 7 moves the current stance only: the FJ anchor pulls it back as for a `stance` shock.
 fn inject<O: Observer>(c: &Compiled, st: &mut State, e: &Event, obs: &mut O) -> f64 {
+    st.injected_coercive += usize::from(e.goldstein() <= crate::model::COERCIVE);
     let j = e.target.ix();
     let mut allies = Vec::new();
     find_allies(c, &st.a, j, &mut allies);

@@ -152,6 +152,8 @@ pub struct Outcome {
     pub final_affinity: Vec<f64>,
     /// Number of coercive events (Goldstein ≤ −7), drawn or injected.
     pub coercive_events: usize,
+    /// Of those, the ones shocks injected (the model drew the rest).
+    pub injected_coercive: usize,
     pub shelved_step: Option<usize>,
     /// When the substitute was adopted (at the shelving).
     pub substitute_step: Option<usize>,

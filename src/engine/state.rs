@@ -45,6 +45,8 @@ pub(super) struct State {
     /// Cooperation index of every step so far (step 0 included).
     pub coop: Vec<f64>,
     pub coercive: usize,
+    /// Of those, the ones a shock injected (a conditional shock injects in some runs only).
+    pub injected_coercive: usize,
     /// Edits of `a` other than relaxation (shocks, injected events, the opening), counted so that
     /// lists derived from A know to be found anew.
     pub a_edits: u64,
@@ -77,6 +79,7 @@ impl State {
             tone_received: Vec::new(),
             coop: Vec::with_capacity(c.steps + 1),
             coercive: 0,
+            injected_coercive: 0,
             a_edits: 0,
         };
         st.reset(c);
@@ -115,6 +118,7 @@ impl State {
         }
         self.coop.clear();
         self.coercive = 0;
+        self.injected_coercive = 0;
         self.a_edits = 0;
     }
 
@@ -130,6 +134,7 @@ impl State {
             final_posture: self.p.clone(),
             final_affinity: self.a.clone(),
             coercive_events: self.coercive,
+            injected_coercive: self.injected_coercive,
             shelved_step: self.shelved_step,
             substitute_step: self.substitute_step,
             scope: self.scope,

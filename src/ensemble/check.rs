@@ -64,7 +64,11 @@ impl Aggregate {
             &self.blocked_at_end,
             &self.coercive_by_actor,
         ];
-        if at_most_runs.iter().any(|v| v.iter().any(|&c| c > runs)) || self.coercive_any > runs {
+        if at_most_runs.iter().any(|v| v.iter().any(|&c| c > runs))
+            || self.coercive_any > runs
+            || self.coercive_drawn_any > self.coercive_any
+            || self.coercive_injected > self.coercive_events
+        {
             return Err("a count of runs above the number of runs".into());
         }
         let sums = [

@@ -70,6 +70,11 @@ macro_rules! for_each_count {
             coercive_any: total;
             coercive_by_actor: per_actor;
             coercive_events: total;
+            /// Runs in which the model drew a coercive event, and the coercive events shocks
+            /// injected over all runs (a conditional shock injects only in the runs that reach
+            /// its status). Required in a shard file: one without them predates the count.
+            coercive_drawn_any: total;
+            coercive_injected: total;
             /// Runs by their number of coercive events (drawn and injected): entry k counts the
             /// runs with exactly k. A scenario's injected events happen in every run, so the runs
             /// with more than the injected count are those in which the model drew one.

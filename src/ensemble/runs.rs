@@ -249,6 +249,8 @@ fn run_into(
         agg.coercive_any += 1;
     }
     agg.coercive_events += out.coercive_events as u64;
+    agg.coercive_drawn_any += u64::from(out.coercive_events > out.injected_coercive);
+    agg.coercive_injected += out.injected_coercive as u64;
     if agg.coercive_per_run.len() <= out.coercive_events {
         agg.coercive_per_run.resize(out.coercive_events + 1, 0);
     }

@@ -219,8 +219,9 @@ struct HostileOut {
     p_any_ci95: [f64; 2],
     /// Coercive events drawn per run.
     mean_per_run: f64,
-    /// Coercive events the scenario injects as shocks (in every run).
-    injected_per_run: usize,
+    /// Coercive events the scenario injects as shocks per run: whole when every run injects the
+    /// same, a mean (6 decimals) when conditional shocks inject in some runs only.
+    injected_per_run: serde_json::Value,
     /// Share of runs with any coercive event, drawn or injected.
     p_any_including_injected: f64,
     /// Share of runs in which each actor sent at least one (drawn or injected).
@@ -391,10 +392,15 @@ fn office_out(sc: &Scenario, agg: &Aggregate) -> OfficeOut {
 /// The `hostile` object of an ensemble's summary.
 fn hostile_out(sc: &Scenario, agg: &Aggregate) -> HostileOut {
     let runs = agg.runs;
-    let injected = sc.injected_coercive();
-    let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
-    let any = wilson(drawn_runs, runs);
-    let drawn = agg.coercive_events.saturating_sub(injected as u64 * runs);
+    let any = wilson(agg.coercive_drawn_any, runs);
+    let drawn = agg.coercive_events.saturating_sub(agg.coercive_injected);
+    // Whole when every run injects the same (fixed steps); a mean when conditional shocks
+    // inject in some runs only.
+    let injected: serde_json::Value = if agg.coercive_injected % runs.max(1) == 0 {
+        (agg.coercive_injected / runs.max(1)).into()
+    } else {
+        r6(agg.coercive_injected as f64 / runs as f64).into()
+    };
     HostileOut {
         counts: "drawn by the model (events injected by shocks are not counted)",
         p_any: r6(any.estimate),

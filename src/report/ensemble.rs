@@ -179,15 +179,21 @@ pub fn ensemble(sc: &Scenario, agg: &Aggregate, p: &Provenance) -> Report {
         }
         r.key_tables.push(t);
     }
-    let injected = sc.injected_coercive();
-    let drawn_runs: u64 = agg.coercive_per_run.iter().skip(injected + 1).sum();
-    let h = wilson(drawn_runs, runs);
+    let fixed = sc.injected_coercive() as u64;
+    let h = wilson(agg.coercive_drawn_any, runs);
+    let injected = if agg.coercive_injected == fixed * runs {
+        format!("{fixed} injected by the scenario in every run")
+    } else {
+        format!(
+            "{} injected by the scenario per run on average (its conditional shocks inject only in the runs that reach their status)",
+            format!("{:.2}", agg.coercive_injected as f64 / runs as f64)
+        )
+    };
     r.headline.push(format!(
-        "A coercive event drawn by the model (Goldstein ≤ −7) in {} of runs (95% interval {}–{}); {} injected by the scenario in every run.",
+        "A coercive event drawn by the model (Goldstein ≤ −7) in {} of runs (95% interval {}–{}); {injected}.",
         pct(h.estimate),
         pct(h.lo),
         pct(h.hi),
-        injected
     ));
     r.key_tables.push(final_stances(sc, agg));
     if let Some(obs) = crate::output::observations::ensemble_observations(sc, &agg.observed, runs) {

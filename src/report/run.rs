@@ -95,7 +95,7 @@ pub fn single(sc: &Scenario, rec: &Recording, out: &Outcome, p: &Provenance) -> 
         "Uncertainty: this is one seeded story, not a probability. Run an ensemble (--runs 200 or more) to see how often it happens."
             .into(),
     );
-    let injected = sc.injected_coercive();
+    let injected = out.injected_coercive;
     r.headline.push(format!(
         "{} events; coercive events (Goldstein ≤ −7): {} drawn by the model, {} injected by the scenario; mean cooperation index {} per {unit}.",
         rec.events.len(),

@@ -60,24 +60,6 @@ impl Resolver<'_> {
                 _ => continue,
             };
             let when = s.when.as_deref().and_then(Status::parse);
-            // A conditional event is injected only in the runs that reach its status, and the
-            // outputs count the coercive events the model drew by subtracting those a scenario
-            // injects in every run: a conditional coercive event would be counted as drawn.
-            if let (Some(_), ShockAction::Event { code, .. }) = (when, &action) {
-                if crate::model::CATALOGUE[*code].goldstein <= crate::model::COERCIVE {
-                    self.diags.push(self.at(
-                        *o,
-                        "shock",
-                        Some("when"),
-                        format!(
-                            "a conditional shock (`when`) cannot inject a coercive event (CAMEO {}, Goldstein ≤ {}): the outputs could not tell it from the model's own; give it a fixed `step`",
-                            crate::model::CATALOGUE[*code].code,
-                            crate::model::COERCIVE
-                        ),
-                    ));
-                    continue;
-                }
-            }
             // A run reaches a status at step 1 at the earliest, so a delay that puts even that
             // past the last step can never be due.
             if let Some(w) = when.filter(|_| step as usize + 1 > steps) {
