@@ -1,7 +1,7 @@
-//! The import drawing of `src/` (issue 23): the top-level modules import one another without a
-//! cycle, so they stack in layers and no import runs back up. A `crate::X` anywhere in a module's
-//! files (a `use`, a path or a doc link) counts as an import of X; comments that name a module in
-//! prose do not use the `crate::` form.
+//! The shape of `src/` (issue 23): files of at most 550 lines, and top-level modules that import
+//! one another without a cycle, so they stack in layers and no import runs back up. A `crate::X`
+//! anywhere in a module's files (a `use`, a path or a doc link) counts as an import of X;
+//! comments that name a module in prose do not use the `crate::` form.
 
 use crate::util::root;
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,4 +120,20 @@ fn the_drawing_sees_imports() {
     assert!(g["engine"].contains("scenario"));
     assert!(g["cli"].contains("publish"));
     assert!(!g["model"].contains("engine"));
+}
+
+/// No file of `src/` is over 550 lines (issue 23): a file that grows past it is split by
+/// concern.
+#[test]
+fn no_source_file_is_over_550_lines() {
+    let mut all = Vec::new();
+    files(&root().join("src"), &mut all);
+    let long: Vec<String> = all
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).unwrap().lines().count();
+            (n > 550).then(|| format!("{} ({n} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "over 550 lines: {long:?}");
 }

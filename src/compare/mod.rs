@@ -6,6 +6,7 @@
 
 mod ensemble;
 pub mod paired;
+mod peaks;
 mod records;
 
 pub use ensemble::{paired_at_medians, run_ensembles, Posterior};
