@@ -228,10 +228,11 @@ fn read_series(
     );
     // A folder written with `--format parquet` has the table as Parquet only.
     let parquet = path.with_extension("parquet");
+    let is_parquet = !path.exists() && parquet.exists();
     let (headers, records): (
         csv::StringRecord,
         Vec<std::result::Result<csv::StringRecord, String>>,
-    ) = if !path.exists() && parquet.exists() {
+    ) = if is_parquet {
         drop(bounded(&parquet, most, &what)?);
         let (h, rows) = crate::output::parquet::read_rows(&parquet, lines)?;
         (
@@ -251,7 +252,6 @@ fn read_series(
                 .collect(),
         )
     };
-    let is_parquet = !path.exists() && parquet.exists();
     let path = if is_parquet { parquet.as_path() } else { path };
     let ix = |name: &str| headers.iter().position(|h| h == name);
     let (Some(si), Some(ai), Some(mi), Some(vi)) = (ix("step"), ix("actor"), ix("metric"), ix(col))

@@ -270,7 +270,7 @@ impl Paired {
                 format!("week of approval ({never})"),
                 Box::new(move |_, r| {
                     Some(
-                        cut_at.map_or((r.approved_step.unwrap_or(r.steps + 1)) as f64, |h| {
+                        cut_at.map_or(r.approved_step.unwrap_or(r.steps + 1) as f64, |h| {
                             first(r, h, &approved)
                         }),
                     )
@@ -282,7 +282,7 @@ impl Paired {
                 format!("week of opening ({never})"),
                 Box::new(move |_, r| {
                     Some(
-                        cut_at.map_or((r.opened_step.unwrap_or(r.steps + 1)) as f64, |h| {
+                        cut_at.map_or(r.opened_step.unwrap_or(r.steps + 1) as f64, |h| {
                             first(r, h, &opened)
                         }),
                     )
